@@ -1,0 +1,43 @@
+# thidua — the two commands of the README, and a few more.
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 8000
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: run test test-pg test-browser bench lint clean
+
+# Create or reuse the virtual environment; reinstall only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# XStatic-Bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81).
+	$(BIN)/python -m pip install -q "setuptools<81" wheel
+	$(BIN)/python -m pip install -q --no-build-isolation "XStatic-Bootstrap>=5.3"
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+# Serve the application with the reference scenario on SQLite (var/thidua.sqlite3).
+run: $(STAMP)
+	$(BIN)/thidua demo
+	$(BIN)/thidua runserver 127.0.0.1:$(PORT)
+
+# The test suite on SQLite (browser tests are run by .ci/run, see README).
+test: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser" -n 2
+
+# The same suite on PostgreSQL (DATABASE_URL must point at a server where we may create a test database).
+test-pg: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/thidua} $(BIN)/python -m pytest -m "not browser" -n 2
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -m browser
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf var/ $(VENV)

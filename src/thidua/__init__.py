@@ -1,0 +1,1 @@
+"""thidua: emulation and commendation work for Vietnamese public administration."""

@@ -1,0 +1,246 @@
+"""The award catalogue, decisions, award records and revocations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from thidua.orgs.models import Household, Organization, Person
+
+
+class AwardCategory(models.TextChoices):
+    TITLE = "title", "Danh hiệu thi đua"
+    FORM = "form", "Hình thức khen thưởng"
+    HONORARY = "honorary", "Danh hiệu vinh dự nhà nước"
+
+
+class AwardLevel(models.TextChoices):
+    STATE = "state", "Cấp Nhà nước"
+    PROVINCIAL = "provincial", "Cấp bộ, ban, ngành, tỉnh"
+    GRASSROOTS = "grassroots", "Cấp cơ sở"
+
+
+class Authority(models.TextChoices):
+    PRESIDENT = "president", "Chủ tịch nước"
+    PRIME_MINISTER = "prime_minister", "Thủ tướng Chính phủ"
+    MINISTER_CHAIRMAN = "minister_chairman", "Bộ trưởng, Chủ tịch UBND tỉnh"
+    HEAD_OF_UNIT = "head_of_unit", "Thủ trưởng đơn vị, Chủ tịch UBND xã"
+
+
+class AwardType(models.Model):
+    """One entry of the catalogue (rules.md section 1)."""
+
+    code = models.CharField("mã", max_length=32, unique=True)
+    name = models.CharField("tên", max_length=255)
+    name_en = models.CharField("tên tiếng Anh", max_length=255)
+    category = models.CharField("loại", max_length=16, choices=AwardCategory.choices)
+    level = models.CharField("cấp", max_length=16, choices=AwardLevel.choices, db_index=True)
+    granted_by = models.CharField("thẩm quyền", max_length=32, choices=Authority.choices)
+    for_individual = models.BooleanField("cá nhân", default=False)
+    for_collective = models.BooleanField("tập thể", default=False)
+    for_household = models.BooleanField("hộ gia đình", default=False)
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=255, blank=True)
+    prize_coefficient_individual = models.DecimalField(
+        "hệ số tiền thưởng (cá nhân)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    prize_coefficient_collective = models.DecimalField(
+        "hệ số tiền thưởng (tập thể)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    report_group = models.CharField(
+        "nhóm thống kê", max_length=32, blank=True,
+        help_text="Cột của biểu thống kê 0602/0603 mà hình thức này được đếm vào.",
+    )
+    rank = models.PositiveSmallIntegerField("thứ bậc", default=0, help_text="Cao hơn là hình thức cao hơn.")
+
+    class Meta:
+        verbose_name = "hình thức, danh hiệu"
+        verbose_name_plural = "danh mục khen thưởng"
+        ordering = ["-rank", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DecisionQuerySet:
+        from thidua.core.access import scope_for
+
+        scope = scope_for(user)
+        if scope.is_global:
+            return self
+        visible_awards = Award.objects.visible_to(user)
+        return self.filter(Q(pk__in=visible_awards.values("decision_id")) | Q(authority_id__in=scope.lineage_ids))
+
+
+class Decision(models.Model):
+    number = models.CharField("số quyết định", max_length=64)
+    signed_on = models.DateField("ngày ký", db_index=True)
+    authority = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="decisions", verbose_name="cơ quan ban hành"
+    )
+    signer_name = models.CharField("người ký", max_length=128, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=128, blank=True)
+    summary = models.CharField("trích yếu", max_length=500, blank=True)
+    is_illustrative = models.BooleanField(
+        "dữ liệu minh họa", default=False, help_text="Quyết định do dữ liệu mẫu tạo ra, không phải văn bản thật."
+    )
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quyết định khen thưởng"
+        verbose_name_plural = "quyết định khen thưởng"
+        ordering = ["-signed_on", "number"]
+        constraints = [models.UniqueConstraint(fields=["authority", "number"], name="decision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"QĐ {self.number} ngày {self.signed_on:%d/%m/%Y}"
+
+
+class Basis(models.TextChoices):
+    """Kinds of commendation (Law art. 8), in the order of forms 0602/0603 rows 15–21."""
+
+    MERIT = "merit", "Thường xuyên (công trạng)"
+    THEMATIC = "thematic", "Theo chuyên đề"
+    ADHOC = "adhoc", "Đột xuất"
+    FOREIGN = "foreign", "Đối ngoại"
+    CAREER = "career", "Quá trình cống hiến"
+    SERVICE = "service", "Niên hạn"
+    RESISTANCE = "resistance", "Kháng chiến"
+
+
+class RecipientClass(models.TextChoices):
+    """Recipient category at the time of the award (forms 0602/0603 rows 6–14)."""
+
+    COLLECTIVE = "collective", "Tập thể"
+    ENTERPRISE = "enterprise", "Doanh nghiệp"
+    SMALL_COLLECTIVE = "small_collective", "Tập thể nhỏ"
+    HOUSEHOLD = "household", "Hộ gia đình"
+    LEADER_CENTRAL = "leader_central", "Lãnh đạo cấp bộ, tỉnh trở lên"
+    LEADER_DEPARTMENT = "leader_department", "Lãnh đạo cấp vụ, sở"
+    BUSINESS_PERSON = "business_person", "Doanh nhân"
+    OTHER_LEADER = "other_leader", "Lãnh đạo khác (từ phó trưởng phòng)"
+    DIRECT_WORKER = "direct_worker", "Người trực tiếp lao động"
+    INDIVIDUAL_OTHER = "individual_other", "Cá nhân khác"
+
+
+COLLECTIVE_CLASSES = (RecipientClass.COLLECTIVE, RecipientClass.ENTERPRISE, RecipientClass.SMALL_COLLECTIVE)
+INDIVIDUAL_CLASSES = (
+    RecipientClass.LEADER_CENTRAL, RecipientClass.LEADER_DEPARTMENT, RecipientClass.BUSINESS_PERSON,
+    RecipientClass.OTHER_LEADER, RecipientClass.DIRECT_WORKER, RecipientClass.INDIVIDUAL_OTHER,
+)
+# The policy priority of Law art. 5 that the seed reports as a share.
+PRIORITY_CLASSES = (RecipientClass.SMALL_COLLECTIVE, RecipientClass.DIRECT_WORKER)
+
+
+class RecipientKind(models.TextChoices):
+    INDIVIDUAL = "individual", "Cá nhân"
+    COLLECTIVE = "collective", "Tập thể"
+    HOUSEHOLD = "household", "Hộ gia đình"
+
+
+def recipient_kind_of(recipient_class: str) -> str:
+    if recipient_class in COLLECTIVE_CLASSES:
+        return RecipientKind.COLLECTIVE
+    if recipient_class == RecipientClass.HOUSEHOLD:
+        return RecipientKind.HOUSEHOLD
+    return RecipientKind.INDIVIDUAL
+
+
+class AwardQuerySet(models.QuerySet):
+    def in_force(self) -> AwardQuerySet:
+        """Awards not revoked: a revoked award stops counting everywhere."""
+        return self.filter(revocation__isnull=True)
+
+    def visible_to(self, user) -> AwardQuerySet:
+        from thidua.core.access import scope_for
+
+        return scope_for(user).filter_by_province(self)
+
+    def of_kind(self, kind: str) -> AwardQuerySet:
+        classes = {
+            RecipientKind.COLLECTIVE: COLLECTIVE_CLASSES,
+            RecipientKind.INDIVIDUAL: INDIVIDUAL_CLASSES,
+            RecipientKind.HOUSEHOLD: (RecipientClass.HOUSEHOLD,),
+        }[kind]
+        return self.filter(recipient_class__in=classes)
+
+
+class Award(models.Model):
+    """One award record: one recipient, one award type, one decision."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="awards", verbose_name="quyết định")
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="awards", verbose_name="hình thức")
+    year = models.PositiveSmallIntegerField("năm thành tích")
+    basis = models.CharField("loại khen thưởng", max_length=16, choices=Basis.choices, default=Basis.MERIT)
+    recipient_class = models.CharField("đối tượng", max_length=24, choices=RecipientClass.choices)
+    recipient_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="awards", verbose_name="cá nhân"
+    )
+    recipient_org = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="awards_received",
+        verbose_name="tập thể",
+    )
+    recipient_household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="awards", verbose_name="hộ gia đình"
+    )
+    # The name as printed in the decision, and the unit/province at the time of the award:
+    # history stays as it was when people move or units merge.
+    recipient_name = models.CharField("tên người/tập thể được khen", max_length=255)
+    recipient_name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    unit = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="awards_in_unit", verbose_name="đơn vị"
+    )
+    province = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="awards_in_province", verbose_name="tỉnh, bộ"
+    )
+    submitted_by = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="awards_submitted",
+        verbose_name="cơ quan trình",
+    )
+    register_no = models.CharField("số sổ vàng", max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bản ghi khen thưởng"
+        verbose_name_plural = "bản ghi khen thưởng"
+        ordering = ["-year", "recipient_name"]
+        indexes = [
+            models.Index(fields=["province", "year"], name="award_province_year"),
+            models.Index(fields=["award_type", "year"], name="award_type_year"),
+            models.Index(fields=["year", "recipient_class"], name="award_year_class"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(recipient_person__isnull=False, recipient_org__isnull=True, recipient_household__isnull=True)
+                    | Q(recipient_person__isnull=True, recipient_org__isnull=False, recipient_household__isnull=True)
+                    | Q(recipient_person__isnull=True, recipient_org__isnull=True, recipient_household__isnull=False)
+                ),
+                name="award_exactly_one_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_type.code} {self.year} — {self.recipient_name}"
+
+    @property
+    def recipient_kind(self) -> str:
+        return recipient_kind_of(self.recipient_class)
+
+
+class Revocation(models.Model):
+    """Revoking an award is an event with its own decision; the award row is never edited."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="revocation")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="revocations")
+    reason = models.TextField("lý do")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "thu hồi khen thưởng"
+        verbose_name_plural = "thu hồi khen thưởng"

@@ -1,0 +1,101 @@
+"""Access scoping: every list, detail, choice, API view and export filters through here.
+
+A user acts for organisations with roles (orgs.UserRole). The scope is:
+- global (read) for superusers, the Central Board and auditors;
+- otherwise the subtree of each organisation the user acts for, and for a
+  province or ministry office also every organisation merged into it
+  (its lineage), so a former province's records stay visible from its successor.
+Cluster peers see each other's published cluster figures through the
+cluster-year scope (emulation.models.ClusterYear.objects.visible_to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+GLOBAL_ROLES = {"central_board", "auditor", "admin"}
+
+
+@dataclass
+class Scope:
+    user_id: int | None
+    is_global: bool = False
+    org_ids: set[int] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+
+    @cached_property
+    def paths(self) -> list[str]:
+        from thidua.orgs.models import Organization
+
+        return list(Organization.objects.filter(pk__in=self.org_ids).values_list("path", flat=True))
+
+    @cached_property
+    def lineage_ids(self) -> set[int]:
+        """The user's organisations and everything merged into them."""
+        from thidua.orgs.models import Organization
+
+        ids = set()
+        for org in Organization.objects.filter(pk__in=self.org_ids):
+            ids |= org.lineage_ids()
+        return ids
+
+    @cached_property
+    def lineage_paths(self) -> list[str]:
+        from thidua.orgs.models import Organization
+
+        return list(Organization.objects.filter(pk__in=self.lineage_ids).values_list("path", flat=True))
+
+    def _path_q(self, prefix: str) -> Q:
+        q = Q(pk__in=[])
+        for path in self.lineage_paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+    def filter_organizations(self, qs: QuerySet) -> QuerySet:
+        if self.is_global:
+            return qs
+        if self.user_id is None:
+            return qs.none()
+        return qs.filter(self._path_q(""))
+
+    def filter_by_unit(self, qs: QuerySet, field_name: str) -> QuerySet:
+        """Rows that belong to an organisation (FK `field_name`) inside the scope."""
+        if self.is_global:
+            return qs
+        if self.user_id is None:
+            return qs.none()
+        return qs.filter(self._path_q(f"{field_name}__"))
+
+    def filter_by_province(self, qs: QuerySet, field_name: str = "province") -> QuerySet:
+        """Cheaper variant for rows carrying a denormalised province FK (award records)."""
+        if self.is_global:
+            return qs
+        if self.user_id is None:
+            return qs.none()
+        if self.roles & {"emulation_office", "council_member"}:
+            return qs.filter(Q(**{f"{field_name}_id__in": self.lineage_ids}) | self._path_q("unit__"))
+        return qs.filter(self._path_q("unit__"))
+
+
+def scope_for(user) -> Scope:
+    """The scope of a user, cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return Scope(user_id=None)
+    cached = getattr(user, "_thidua_scope", None)
+    if cached is not None:
+        return cached
+    from thidua.orgs.models import UserRole
+
+    rows = list(UserRole.objects.filter(user=user).values_list("organization_id", "role"))
+    roles = {r for _, r in rows}
+    scope = Scope(
+        user_id=user.pk,
+        is_global=user.is_superuser or bool(roles & GLOBAL_ROLES),
+        org_ids={o for o, _ in rows},
+        roles=roles,
+    )
+    user._thidua_scope = scope
+    return scope

@@ -1,0 +1,34 @@
+"""Template filters for Vietnamese formatting; loaded as builtins in settings."""
+
+from django import template
+
+from thidua.core import numbers
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value, decimals=0):
+    return numbers.format_number(value, int(decimals))
+
+
+@register.filter
+def vn_percent(value, decimals=1):
+    return numbers.format_percent(value, int(decimals))
+
+
+@register.filter
+def vn_date(value):
+    return numbers.format_date(value)
+
+
+@register.simple_tag(takes_context=True)
+def querystring_with(context, **kwargs):
+    """Current query string with some parameters replaced (for sort and page links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode()

@@ -1,0 +1,243 @@
+"""Cluster-year figures: indicator progress, commendations, exemplary models, outcomes.
+
+`cluster_year_summary` is the one function behind the dashboard, the summary
+API, the Excel export and the year-end report. It reads records and computes;
+it stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from thidua.awards.models import AwardLevel
+from thidua.awards.statistics import CommendationCounts, awards_of, commendation_counts, percent
+from thidua.emulation.models import (
+    Aggregation,
+    ClusterYear,
+    ConferenceKind,
+    Exemplar,
+    FlagHandover,
+    Indicator,
+    Target,
+)
+from thidua.orgs.models import Organization
+
+
+def _sum(values) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+@dataclass
+class MemberResult:
+    member: Organization
+    planned: Decimal | None
+    actual: Decimal | None
+    prior: Decimal | None
+    base: Decimal | None
+
+    @property
+    def percent_of_plan(self) -> Decimal | None:
+        return percent(self.actual, self.planned)
+
+    @property
+    def cumulative(self) -> Decimal | None:
+        if self.actual is None:
+            return None
+        return (self.prior or 0) + self.actual
+
+    @property
+    def share_of_base(self) -> Decimal | None:
+        numerator = self.cumulative if self.prior is not None else self.actual
+        return percent(numerator, self.base)
+
+    @property
+    def met(self) -> bool | None:
+        if self.actual is None or self.planned is None:
+            return None
+        return self.actual >= self.planned
+
+
+@dataclass
+class IndicatorSummary:
+    indicator: Indicator
+    members: list[MemberResult]
+
+    @property
+    def planned(self) -> Decimal | None:
+        return _sum(m.planned for m in self.members)
+
+    @property
+    def actual(self) -> Decimal | None:
+        return _sum(m.actual for m in self.members)
+
+    @property
+    def percent_of_plan(self) -> Decimal | None:
+        if self.indicator.aggregation == Aggregation.MEMBERS_MET:
+            return None
+        return percent(self.actual, self.planned)
+
+    @property
+    def cumulative(self) -> Decimal | None:
+        if self.indicator.aggregation != Aggregation.CUMULATIVE:
+            return None
+        return _sum(m.cumulative for m in self.members)
+
+    @property
+    def base(self) -> Decimal | None:
+        return _sum(m.base for m in self.members)
+
+    @property
+    def share_of_base(self) -> Decimal | None:
+        if self.indicator.aggregation == Aggregation.CUMULATIVE:
+            return percent(self.cumulative, self.base)
+        if self.indicator.aggregation == Aggregation.SHARE:
+            return percent(self.actual, self.base)
+        return None
+
+    @property
+    def members_met(self) -> int:
+        return sum(1 for m in self.members if m.met)
+
+    @property
+    def members_reported(self) -> int:
+        return sum(1 for m in self.members if m.actual is not None)
+
+    def as_dict(self) -> dict:
+        ind = self.indicator
+
+        def num(v):
+            return float(v) if v is not None else None
+
+        return {
+            "id": ind.pk,
+            "code": ind.code,
+            "name": ind.name,
+            "unit": ind.unit,
+            "aggregation": ind.aggregation,
+            "planned": num(self.planned),
+            "actual": num(self.actual),
+            "percent_of_plan": num(self.percent_of_plan),
+            "cumulative": num(self.cumulative),
+            "base": num(self.base),
+            "share_of_base": num(self.share_of_base),
+            "members_met": self.members_met,
+            "members_count": len(self.members),
+            "members": [
+                {
+                    "member_id": m.member.pk,
+                    "member": m.member.name,
+                    "planned": num(m.planned),
+                    "actual": num(m.actual),
+                    "percent_of_plan": num(m.percent_of_plan),
+                    "prior": num(m.prior),
+                    "cumulative": num(m.cumulative) if ind.aggregation == Aggregation.CUMULATIVE else None,
+                    "base": num(m.base),
+                    "share_of_base": num(m.share_of_base),
+                    "met": m.met,
+                }
+                for m in self.members
+            ],
+        }
+
+
+def indicator_summaries(cluster_year: ClusterYear) -> list[IndicatorSummary]:
+    """Every indicator of the year with each member's plan, actual and %; two queries."""
+    members = sorted(cluster_year.members.all(), key=lambda o: o.name)
+    targets = {
+        (t.indicator_id, t.member_id): t
+        for t in Target.objects.filter(indicator__cluster_year=cluster_year)
+    }
+    out = []
+    for ind in cluster_year.indicators.all():
+        rows = []
+        for m in members:
+            t = targets.get((ind.pk, m.pk))
+            rows.append(MemberResult(m, t and t.planned, t and t.actual, t and t.prior, t and t.base))
+        out.append(IndicatorSummary(ind, rows))
+    return out
+
+
+def member_lineage_ids(cluster_year: ClusterYear) -> set[int]:
+    ids: set[int] = set()
+    for m in cluster_year.members.all():
+        ids |= m.lineage_ids()
+    return ids
+
+
+@dataclass
+class ClusterYearSummary:
+    cluster_year: ClusterYear
+    indicators: list[IndicatorSummary]
+    state_awards: CommendationCounts
+    provincial_awards: CommendationCounts
+    exemplars_honoured_nationally: int
+    exemplars_honoured_at_review: int
+    review_conference: object | None
+    proposals: list = field(default_factory=list)
+    next_year: ClusterYear | None = None
+    handover: FlagHandover | None = None
+    pact_signatures: int = 0
+    members_count: int = 0
+
+    def as_dict(self) -> dict:
+        cy, conf, nxt, h = self.cluster_year, self.review_conference, self.next_year, self.handover
+        return {
+            "cluster_year": {"id": cy.pk, "cluster": cy.cluster.name, "year": cy.year, "theme": cy.theme,
+                             "chair": cy.chair.name, "deputy": cy.deputy.name if cy.deputy else None,
+                             "members": self.members_count, "illustrative_member_figures": cy.is_illustrative},
+            "indicators": [s.as_dict() for s in self.indicators],
+            "commendations": {"state": self.state_awards.as_dict(), "provincial": self.provincial_awards.as_dict()},
+            "exemplars": {"honoured_nationally": self.exemplars_honoured_nationally,
+                          "honoured_at_review": self.exemplars_honoured_at_review},
+            "review_conference": {"id": conf.pk, "title": conf.title, "held_on": conf.held_on.isoformat(),
+                                  "place": conf.place, "host": conf.host.name} if conf else None,
+            "proposals": [{"organization": p.organization.name, "award_type": p.award_type.code,
+                           "award_name": p.award_type.name, "proposed_to": p.proposed_to} for p in self.proposals],
+            "next_year": {"id": nxt.pk, "year": nxt.year, "chair": nxt.chair.name,
+                          "deputy": nxt.deputy.name if nxt.deputy else None,
+                          "pact_signatures": self.pact_signatures} if nxt else None,
+            "flag_handover": {"from": h.from_org.name, "to": h.to_org.name, "on": h.handed_on.isoformat()} if h else None,
+        }
+
+
+def exemplars_of(cluster_year: ClusterYear, *, national: bool):
+    """Exemplary models of the members honoured during the year: at national celebrations
+    (national=True) or at the cluster's own year-end review (national=False)."""
+    ids = member_lineage_ids(cluster_year)
+    qs = Exemplar.objects.filter(province_id__in=ids)
+    if national:
+        honour = Q(honours__conference__kind=ConferenceKind.CELEBRATION,
+                   honours__conference__held_on__year=cluster_year.year)
+    else:
+        honour = Q(honours__conference__kind=ConferenceKind.YEAR_END, honours__conference__cluster_year=cluster_year)
+    return qs.filter(honour).distinct()
+
+
+def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
+    ids = member_lineage_ids(cluster_year)
+    review = cluster_year.conferences.filter(kind=ConferenceKind.YEAR_END).select_related("host").first()
+    next_year = (
+        ClusterYear.objects.filter(cluster=cluster_year.cluster, year=cluster_year.year + 1)
+        .select_related("chair", "deputy").annotate(n_signatures=Count("pact__signatures")).first()
+    )
+    handover = None
+    if review:
+        handover = FlagHandover.objects.filter(conference=review).select_related("from_org", "to_org").first()
+    return ClusterYearSummary(
+        cluster_year=cluster_year,
+        indicators=indicator_summaries(cluster_year),
+        state_awards=commendation_counts(awards_of(ids, cluster_year.year, AwardLevel.STATE)),
+        provincial_awards=commendation_counts(awards_of(ids, cluster_year.year, AwardLevel.PROVINCIAL)),
+        exemplars_honoured_nationally=exemplars_of(cluster_year, national=True).count(),
+        exemplars_honoured_at_review=exemplars_of(cluster_year, national=False).count(),
+        review_conference=review,
+        proposals=list(cluster_year.proposals.select_related("organization", "award_type")),
+        next_year=next_year,
+        handover=handover,
+        pact_signatures=next_year.n_signatures if next_year else 0,
+        members_count=cluster_year.members.count(),
+    )
