@@ -104,7 +104,7 @@ class _Builder:
                 depts.append(Organization(kind=OrganizationKind.DEPARTMENT, name=full, parent=prov))
             for cname in self.rng.sample(names.COMMUNE_NAMES, 24):
                 depts.append(Organization(kind=OrganizationKind.COMMUNE, name=f"Xã {cname}, tỉnh {prov.name}", parent=prov))
-            for i, ename in enumerate(names.ENTERPRISES):
+            for ename in names.ENTERPRISES:
                 depts.append(Organization(kind=OrganizationKind.ENTERPRISE, name=f"{ename} {prov.name}", parent=prov))
         depts = bulk_create_organizations(depts)
         units = []
@@ -160,7 +160,6 @@ class _Builder:
 
     def award_records(self):
         rng = self.rng
-        cat = self.catalogue
         state_dec_ttg = self.decisions(self.government, "TTg", 12, YEAR, "Thủ tướng Chính phủ",
                                        "Về việc tặng Bằng khen, Cờ thi đua của Chính phủ, danh hiệu Chiến sĩ thi đua toàn quốc")
         state_dec_ctn = self.decisions(self.president, "CTN", 6, YEAR, "Chủ tịch nước",

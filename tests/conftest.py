@@ -1,0 +1,72 @@
+"""Shared fixtures: the reference scenario, loaded once per test database, and the personas.
+
+Personas (Healthchecks/Saleor style), all from the reference scenario's demo accounts:
+- province_officer: Cao Bằng's emulation office (also the 2018 cluster chair);
+- other_province_officer: Lai Châu's emulation office;
+- unit_officer: an officer of one department of Cao Bằng;
+- central_board, council_member, auditor; and anonymous (the plain `client`).
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from thidua.demo.scenario import load_reference_scenario
+
+    with django_db_blocker.unblock():
+        load_reference_scenario()
+
+
+def _client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def cluster_year_2018(db):
+    from thidua.emulation.models import ClusterYear
+
+    return ClusterYear.objects.get(year=2018)
+
+
+@pytest.fixture
+def province_officer(db):
+    return _client_for("caobang")
+
+
+@pytest.fixture
+def other_province_officer(db):
+    return _client_for("laichau")
+
+
+@pytest.fixture
+def unit_officer(db):
+    return _client_for("donvi")
+
+
+@pytest.fixture
+def central_board(db):
+    return _client_for("trunguong")
+
+
+@pytest.fixture
+def council_member(db):
+    return _client_for("hoidong")
+
+
+@pytest.fixture
+def auditor(db):
+    return _client_for("kiemtra")
+
+
+@pytest.fixture
+def admin_client_demo(db):
+    return _client_for("admin")
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)
