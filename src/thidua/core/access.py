@@ -5,8 +5,8 @@ A user acts for organisations with roles (orgs.UserRole). The scope is:
 - otherwise the subtree of each organisation the user acts for, and for a
   province or ministry office also every organisation merged into it
   (its lineage), so a former province's records stay visible from its successor.
-Cluster peers see each other's published cluster figures through the
-cluster-year scope (emulation.models.ClusterYear.objects.visible_to).
+Cluster peers see each other's published cluster figures (ClusterYear.visible_to)
+and, for emulation offices, the decided award records behind them (peer_ids).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 
 GLOBAL_ROLES = {"central_board", "auditor", "admin"}
+OFFICE_ROLES = {"emulation_office", "council_member"}
 
 
 @dataclass
@@ -48,6 +49,19 @@ class Scope:
 
         return list(Organization.objects.filter(pk__in=self.lineage_ids).values_list("path", flat=True))
 
+    @cached_property
+    def peer_ids(self) -> set[int]:
+        """Provinces that share a cluster year with one of the user's organisations:
+        their decided awards stand behind the cluster figures the user is shown."""
+        from thidua.emulation.models import ClusterYear
+        from thidua.orgs.models import Organization
+
+        through = ClusterYear.members.through
+        years = through.objects.filter(organization_id__in=self.lineage_ids).values("clusteryear_id")
+        ids = set(through.objects.filter(clusteryear_id__in=years).values_list("organization_id", flat=True))
+        ids |= set(Organization.objects.filter(successor_id__in=ids).values_list("pk", flat=True))
+        return ids | self.lineage_ids
+
     def _path_q(self, prefix: str) -> Q:
         q = Q(pk__in=[])
         for path in self.lineage_paths:
@@ -75,8 +89,8 @@ class Scope:
             return qs
         if self.user_id is None:
             return qs.none()
-        if self.roles & {"emulation_office", "council_member"}:
-            return qs.filter(Q(**{f"{field_name}_id__in": self.lineage_ids}) | self._path_q("unit__"))
+        if self.roles & OFFICE_ROLES:
+            return qs.filter(Q(**{f"{field_name}_id__in": self.peer_ids}) | self._path_q("unit__"))
         return qs.filter(self._path_q("unit__"))
 
 

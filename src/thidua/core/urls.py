@@ -1,2 +1,11 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-urlpatterns = []
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("khen-thuong/", include("thidua.awards.urls")),
+    path("don-vi/", include("thidua.orgs.urls")),
+    path("", include("thidua.emulation.urls")),
+]

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from thidua.awards.models import AwardLevel
 from thidua.awards.statistics import CommendationCounts, awards_of, commendation_counts, percent
+from thidua.core.text import fold
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -146,7 +147,7 @@ class IndicatorSummary:
 
 def indicator_summaries(cluster_year: ClusterYear) -> list[IndicatorSummary]:
     """Every indicator of the year with each member's plan, actual and %; two queries."""
-    members = sorted(cluster_year.members.all(), key=lambda o: o.name)
+    members = sorted(cluster_year.members.all(), key=lambda o: fold(o.name))  # Vietnamese order: Đ after D
     targets = {
         (t.indicator_id, t.member_id): t
         for t in Target.objects.filter(indicator__cluster_year=cluster_year)

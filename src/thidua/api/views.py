@@ -1,0 +1,52 @@
+"""API views: thin, they call the same statistics and filters as the pages."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from thidua.api.serializers import AwardSerializer, ClusterYearSerializer, ClusterYearSummarySerializer
+from thidua.awards.filters import RegistryFilterForm, filter_awards
+from thidua.emulation.models import ClusterYear
+from thidua.emulation.statistics import cluster_year_summary
+
+
+class ClusterYearList(generics.ListAPIView):
+    serializer_class = ClusterYearSerializer
+
+    def get_queryset(self):
+        return ClusterYear.objects.visible_to(self.request.user).select_related("cluster", "chair", "deputy")
+
+
+class ClusterYearSummaryView(APIView):
+    @extend_schema(responses=ClusterYearSummarySerializer, summary="Every figure of the cluster-year dashboard")
+    def get(self, request, pk: int):
+        cy = get_object_or_404(ClusterYear.objects.visible_to(request.user).select_related("cluster", "chair", "deputy"), pk=pk)
+        return Response(cluster_year_summary(cy).as_dict())
+
+
+REGISTRY_PARAMS = [
+    OpenApiParameter(name, OpenApiTypes.STR, required=False, description=desc)
+    for name, desc in [
+        ("q", "name contains (diacritics ignored)"), ("year", "year of the decision"), ("level", "state|provincial|grassroots"),
+        ("authority", "issuing organisation id"), ("province", "province id (includes merged predecessors)"),
+        ("kind", "individual|collective|household"), ("recipient_class", "recipient category"),
+        ("priority", "'on': small collectives and direct workers only"), ("basis", "merit|thematic|adhoc|…"),
+        ("award_type", "award code, e.g. BK_TTG"), ("cluster_year", "records behind a cluster-year figure"),
+        ("sort", "year|-year|name|-name|type|-type|date|-date"),
+    ]
+]
+
+
+class AwardList(generics.ListAPIView):
+    serializer_class = AwardSerializer
+
+    @extend_schema(parameters=REGISTRY_PARAMS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        form = RegistryFilterForm(self.request.query_params, user=self.request.user)
+        return filter_awards(form).select_related("award_type", "decision__authority", "province")

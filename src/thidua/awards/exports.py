@@ -1,0 +1,43 @@
+"""Excel exports of award records (xlsxwriter, constant memory: rows stream to the file)."""
+
+import io
+
+import xlsxwriter
+
+from thidua.awards.models import Basis, RecipientClass
+
+COLUMNS = [("STT", 6), ("Năm", 7), ("Tên người/tập thể được khen", 48), ("Đối tượng", 24), ("Hình thức", 40),
+           ("Loại khen thưởng", 20), ("Số quyết định", 16), ("Ngày ký", 12), ("Cơ quan ban hành", 28), ("Tỉnh, bộ", 18)]
+
+
+def registry_xlsx(awards) -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
+    ws = wb.add_worksheet("Sổ khen thưởng")
+    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter"})
+    datef = wb.add_format({"num_format": "dd/mm/yyyy"})
+    for col, (title, width) in enumerate(COLUMNS):
+        ws.set_column(col, col, width)
+        ws.write(0, col, title, head)
+    classes, bases = dict(RecipientClass.choices), dict(Basis.choices)
+    rows = awards.values_list("year", "recipient_name", "recipient_class", "award_type__name", "basis",
+                              "decision__number", "decision__signed_on", "decision__authority__name", "province__name")
+    n = 0
+    for n, (year, name, rclass, atype, basis, number, signed, authority, province) in enumerate(rows.iterator(2000), start=1):
+        ws.write_number(n, 0, n)
+        ws.write_number(n, 1, year)
+        ws.write_string(n, 2, name)
+        ws.write_string(n, 3, classes.get(rclass, rclass))
+        ws.write_string(n, 4, atype)
+        ws.write_string(n, 5, bases.get(basis, basis))
+        ws.write_string(n, 6, number)
+        ws.write_datetime(n, 7, signed, datef)
+        ws.write_string(n, 8, authority)
+        ws.write_string(n, 9, province)
+    ws.autofilter(0, 0, max(n, 1), len(COLUMNS) - 1)
+    ws.freeze_panes(1, 0)
+    wb.close()
+    return buf.getvalue()
+
+
+

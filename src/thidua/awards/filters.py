@@ -1,0 +1,96 @@
+"""The award registry's filters: one function used by the page, the Excel export and the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+
+from thidua.awards.models import (
+    PRIORITY_CLASSES,
+    Award,
+    AwardLevel,
+    AwardType,
+    Basis,
+    RecipientClass,
+    RecipientKind,
+)
+from thidua.awards.statistics import awards_of
+from thidua.core.text import fold
+from thidua.orgs.models import Organization, OrganizationKind
+
+SORTS = {
+    "year": ("year", "recipient_name"),
+    "-year": ("-year", "recipient_name"),
+    "name": ("recipient_name_folded", "id"),
+    "-name": ("-recipient_name_folded", "-id"),
+    "type": ("award_type__rank", "recipient_name_folded"),
+    "-type": ("-award_type__rank", "recipient_name_folded"),
+    "date": ("decision__signed_on", "id"),
+    "-date": ("-decision__signed_on", "-id"),
+}
+
+
+class RegistryFilterForm(forms.Form):
+    q = forms.CharField(label="Tìm theo tên", required=False)
+    year = forms.IntegerField(label="Năm quyết định", required=False, min_value=1945, max_value=2100)
+    level = forms.ChoiceField(label="Cấp khen", required=False, choices=[("", "Tất cả")] + AwardLevel.choices)
+    authority = forms.ModelChoiceField(label="Cơ quan ban hành", required=False, queryset=Organization.objects.none(),
+                                       empty_label="Tất cả")
+    province = forms.ModelChoiceField(label="Tỉnh, bộ", required=False, queryset=Organization.objects.none(),
+                                      empty_label="Tất cả")
+    kind = forms.ChoiceField(label="Đối tượng", required=False, choices=[("", "Tất cả")] + RecipientKind.choices)
+    recipient_class = forms.ChoiceField(label="Phân loại", required=False,
+                                        choices=[("", "Tất cả")] + RecipientClass.choices)
+    priority = forms.BooleanField(label="Chỉ tập thể nhỏ, người lao động trực tiếp", required=False)
+    basis = forms.ChoiceField(label="Loại khen thưởng", required=False, choices=[("", "Tất cả")] + Basis.choices)
+    award_type = forms.ModelChoiceField(label="Hình thức", required=False, queryset=AwardType.objects.all(),
+                                        to_field_name="code", empty_label="Tất cả")
+    cluster_year = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        tops = Organization.objects.filter(kind__in=[OrganizationKind.PROVINCE, OrganizationKind.MINISTRY])
+        self.fields["province"].queryset = tops.visible_to(user).order_by("name", "valid_from")
+        self.fields["authority"].queryset = Organization.objects.filter(
+            kind__in=[OrganizationKind.STATE, OrganizationKind.PROVINCE, OrganizationKind.MINISTRY]
+        ).order_by("kind", "name", "valid_from")
+
+
+def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
+    """Award records visible to the form's user and matching its (valid) filters."""
+    from thidua.emulation.models import ClusterYear
+    from thidua.emulation.statistics import member_lineage_ids
+
+    qs = Award.objects.in_force().visible_to(form.user)
+    if not form.is_valid():
+        return qs.none()
+    f = form.cleaned_data
+    if f.get("cluster_year"):
+        cy = ClusterYear.objects.visible_to(form.user).filter(pk=f["cluster_year"]).first()
+        if cy is None:
+            return qs.none()
+        # The same selection as the dashboard figure it came from.
+        qs = qs & awards_of(member_lineage_ids(cy), cy.year)
+    if f.get("q"):
+        qs = qs.filter(recipient_name_folded__contains=fold(f["q"]))
+    if f.get("year"):
+        qs = qs.filter(decision__signed_on__year=f["year"])
+    if f.get("level"):
+        qs = qs.filter(award_type__level=f["level"])
+    if f.get("authority"):
+        qs = qs.filter(decision__authority=f["authority"])
+    if f.get("province"):
+        qs = qs.filter(province_id__in=f["province"].lineage_ids())
+    if f.get("kind"):
+        qs = qs.of_kind(f["kind"])
+    if f.get("recipient_class"):
+        qs = qs.filter(recipient_class=f["recipient_class"])
+    if f.get("priority"):
+        qs = qs.filter(recipient_class__in=PRIORITY_CLASSES)
+    if f.get("basis"):
+        qs = qs.filter(basis=f["basis"])
+    if f.get("award_type"):
+        qs = qs.filter(award_type=f["award_type"])
+    return qs.order_by(*SORTS.get(f.get("sort") or "-date", SORTS["-date"]))

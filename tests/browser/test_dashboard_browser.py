@@ -1,0 +1,157 @@
+"""The 2018 cluster-year dashboard in a real browser: login, figures, drill-down to the registry, access.
+
+Figures are those of the reference scenario (shared/domain/seed-scenario.md), in Vietnamese formats.
+"""
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from .conftest import NAVIGATION_TIMEOUT_MS, REPO_ROOT, TIMEOUT_MS
+
+pytestmark = pytest.mark.browser
+
+USERNAME, PASSWORD = "caobang", "thidua2018"
+LOGIN_PATH = "/accounts/login/"
+SCREENSHOT = REPO_ROOT / "var" / "screenshots" / "dashboard.png"
+DASHBOARD_FIGURES = [
+    "26.174", "104,3%", "99.555", "108,1%", "118%", "121%", "219", "19,1%", "7/7", "180", "567",
+    "52,48%", "7.521", "11.976", "50,11%", "42", "14", "Lai Châu", "Sơn La",
+]  # fmt: skip
+CLUSTER_YEAR_PATH = re.compile(r"^/cum/\d+/$")
+
+
+def token(text: str) -> re.Pattern:
+    """`text` as a whole token: "14" matches "14" but not "1.514", "140", "14,5" or "14%"."""
+    before = r"(?<!\d)(?<!\d[.,])" if text[0].isdigit() else r"(?<!\w)"
+    if text[-1].isdigit():
+        after = r"(?![\d%])(?![.,]\d)"
+    else:
+        after = r"(?!\w)" if text[-1].isalnum() else ""
+    return re.compile(before + re.escape(text) + after, re.IGNORECASE)  # IGNORECASE: CSS text-transform
+
+
+def visible_text(page: Page) -> str:
+    return page.locator("body").inner_text()
+
+
+def settle(page: Page) -> None:
+    page.wait_for_load_state("load")
+    try:  # htmx fragments load after the page; give them a moment, but never hang on a long poll
+        page.wait_for_load_state("networkidle", timeout=15_000)
+    except PlaywrightTimeout:  # the assertions below retry anyway
+        pass
+
+
+def login(page: Page, base_url: str, username: str = USERNAME, password: str = PASSWORD) -> None:
+    page.goto(base_url + LOGIN_PATH)
+    settle(page)
+    form = page.locator("form").filter(has=page.locator("input[name=username]")).first
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit], input[type=submit], button:not([type])").first.click()
+    try:
+        page.wait_for_url(lambda url: urlparse(url).path != LOGIN_PATH, timeout=NAVIGATION_TIMEOUT_MS)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(
+            f"login as {username} failed; the page says:\n{visible_text(page)[:1500]}"
+        ) from exc
+    settle(page)
+
+
+def open_cluster_year_2018(page: Page, base_url: str) -> str:
+    """From the home page, follow the link to the 2018 cluster year; return the dashboard's path."""
+    page.goto(base_url + "/")
+    settle(page)
+    links = page.locator("a[href*='/cum/']").filter(has_text="2018")
+    if links.count() == 0:
+        links = page.locator("a").filter(has_text="2018")
+    if links.count() == 0:
+        links = page.locator("a[href*='/cum/']")
+    assert links.count() > 0, f"no link to a cluster year on the home page:\n{visible_text(page)[:1500]}"
+    links.first.click()
+    page.wait_for_url(lambda url: "/cum/" in urlparse(url).path, timeout=NAVIGATION_TIMEOUT_MS)
+    settle(page)
+    path = urlparse(page.url).path
+    assert CLUSTER_YEAR_PATH.match(path), f"the 2018 link led to {page.url}"
+    return path
+
+
+def missing_tokens(page: Page, texts: list[str]) -> list[str]:
+    """The texts not shown on the page, waiting generously for the first and briefly for the rest."""
+    body, missing = page.locator("body"), []
+    for text in texts:
+        try:
+            expect(body).to_contain_text(
+                token(text), use_inner_text=True, timeout=TIMEOUT_MS if not missing else 2_000
+            )
+        except AssertionError:
+            missing.append(text)
+    return missing
+
+
+def describe_missing(page: Page, missing: list[str]) -> str:
+    dom = page.locator("body").text_content() or ""
+    hidden = [t for t in missing if token(t).search(dom)]
+    return (
+        f"not shown on {page.url}: {missing}"
+        + (f" (in the DOM but hidden: {hidden})" if hidden else "")
+        + f"\n--- visible text ---\n{visible_text(page)[:3000]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def dashboard_path(chromium_browser, demo_server) -> str:
+    context = chromium_browser.new_context(locale="vi-VN")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        login(page, demo_server)
+        return open_cluster_year_2018(page, demo_server)
+    finally:
+        context.close()
+
+
+def test_dashboard_shows_the_2018_figures_and_drills_down_to_the_registry(page: Page, demo_server):
+    login(page, demo_server)
+    open_cluster_year_2018(page, demo_server)
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    missing = missing_tokens(page, DASHBOARD_FIGURES)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)  # after the figures had their chance to load
+    assert not missing, describe_missing(page, missing)
+
+    dashboard_url = page.url
+    link = page.get_by_role("link", name="52,48%", exact=True)
+    if link.count() == 0:
+        link = page.locator("a").filter(has_text="52,48%")
+    assert link.count() > 0, "no link on the figure 52,48%"
+    target = link.first
+    if target.get_attribute("target") == "_blank":
+        with page.context.expect_page() as new_page:
+            target.click()
+        page = new_page.value
+    else:
+        target.click()
+        try:  # a plain link navigates; an htmx link may swap the content in place (the check below waits)
+            page.wait_for_url(lambda url: url != dashboard_url, timeout=NAVIGATION_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            pass
+    settle(page)
+    missing = missing_tokens(page, ["392"])
+    assert not missing, describe_missing(page, missing)
+
+
+def test_anonymous_visitor_is_sent_to_login(page: Page, demo_server, dashboard_path):
+    response = page.goto(demo_server + dashboard_path)
+    settle(page)
+    assert response is not None and response.ok
+    url = urlparse(page.url)
+    assert url.path == LOGIN_PATH, f"an anonymous visit to {dashboard_path} ended on {page.url}"
+    assert parse_qs(url.query).get("next") == [dashboard_path]
+    expect(page.locator("input[name=username]")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text(token("26.174"), use_inner_text=True, timeout=1_000)
