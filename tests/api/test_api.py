@@ -1,0 +1,35 @@
+import pytest
+
+from thidua.emulation.statistics import cluster_year_summary
+
+pytestmark = pytest.mark.django_db
+
+
+def test_summary_returns_every_dashboard_figure(province_officer, cluster_year_2018):
+    data = province_officer.get(f"/api/v1/cluster-years/{cluster_year_2018.pk}/summary").json()
+    assert data == cluster_year_summary(cluster_year_2018).as_dict()
+    budget = next(i for i in data["indicators"] if i["code"] == "THU_NSNN")
+    assert budget["actual"] == 26174 and round(budget["percent_of_plan"], 1) == 104.3
+    assert len(budget["members"]) == 7
+    assert sum(m["actual"] for m in budget["members"]) == 26174
+    assert all(m["percent_of_plan"] == pytest.approx(m["actual"] * 100 / m["planned"]) for m in budget["members"])
+    state = data["commendations"]["state"]
+    assert (state["collectives"], state["individuals"], state["priority"]) == (180, 567, 392)
+    assert round(state["priority_share"], 2) == 52.48
+    assert data["next_year"]["chair"] == "Lai Châu" and data["flag_handover"]["to"] == "Lai Châu"
+
+
+def test_awards_endpoint_uses_the_registry_filters(province_officer, cluster_year_2018):
+    data = province_officer.get("/api/v1/awards/", {"cluster_year": cluster_year_2018.pk, "level": "state",
+                                                    "priority": "on"}).json()
+    assert data["count"] == 392 and len(data["results"]) == 50
+    assert {r["recipient_class"] for r in data["results"]} <= {"small_collective", "direct_worker"}
+
+
+def test_schema_and_offline_docs(province_officer):
+    schema = province_officer.get("/api/v1/schema/")
+    assert schema.status_code == 200
+    body = schema.content.decode()
+    assert "/api/v1/cluster-years/{id}/summary" in body and "priority_share" in body
+    docs = province_officer.get("/api/v1/docs/").content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower()
