@@ -66,12 +66,13 @@ def open_cluster_year_2018(page: Page, base_url: str) -> str:
     """From the home page, follow the link to the 2018 cluster year; return the dashboard's path."""
     page.goto(base_url + "/")
     settle(page)
-    links = page.locator("a[href*='/cum/']").filter(has_text="2018")
+    # The year as a whole number: "2018", not "2.018" (a year is never grouped), not "12018".
+    links = page.locator("a[href*='/cum/']").filter(has_text=re.compile(r"(?<![\d.])2018(?!\d)"))
     if links.count() == 0:
-        links = page.locator("a").filter(has_text="2018")
+        links = page.locator("a").filter(has_text=re.compile(r"(?<![\d.])2018(?!\d)"))
     if links.count() == 0:
-        links = page.locator("a[href*='/cum/']")
-    assert links.count() > 0, f"no link to a cluster year on the home page:\n{visible_text(page)[:1500]}"
+        shown = [f"{a.inner_text()!r} -> {a.get_attribute('href')}" for a in page.locator("a").all()]
+        raise AssertionError("no link to the 2018 cluster year on the home page; links:\n" + "\n".join(shown))
     links.first.click()
     page.wait_for_url(lambda url: "/cum/" in urlparse(url).path, timeout=NAVIGATION_TIMEOUT_MS)
     settle(page)
