@@ -34,7 +34,7 @@ test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_statistics.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

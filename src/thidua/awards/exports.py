@@ -19,7 +19,9 @@ def registry_xlsx(awards) -> bytes:
     for col, (title, width) in enumerate(COLUMNS):
         ws.set_column(col, col, width)
         ws.write(0, col, title, head)
-    classes, bases = dict(RecipientClass.choices), dict(Basis.choices)
+    # Labels are lazy translations; xlsxwriter needs plain strings.
+    classes = {value: str(label) for value, label in RecipientClass.choices}
+    bases = {value: str(label) for value, label in Basis.choices}
     rows = awards.values_list("year", "recipient_name", "recipient_class", "award_type__name", "basis",
                               "decision__number", "decision__signed_on", "decision__authority__name", "province__name")
     n = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import (
     PRIORITY_CLASSES,
@@ -31,20 +32,20 @@ SORTS = {
 
 
 class RegistryFilterForm(forms.Form):
-    q = forms.CharField(label="Tìm theo tên", required=False)
-    year = forms.IntegerField(label="Năm quyết định", required=False, min_value=1945, max_value=2100)
-    level = forms.ChoiceField(label="Cấp khen", required=False, choices=[("", "Tất cả")] + AwardLevel.choices)
-    authority = forms.ModelChoiceField(label="Cơ quan ban hành", required=False, queryset=Organization.objects.none(),
-                                       empty_label="Tất cả")
-    province = forms.ModelChoiceField(label="Tỉnh, bộ", required=False, queryset=Organization.objects.none(),
-                                      empty_label="Tất cả")
-    kind = forms.ChoiceField(label="Đối tượng", required=False, choices=[("", "Tất cả")] + RecipientKind.choices)
-    recipient_class = forms.ChoiceField(label="Phân loại", required=False,
-                                        choices=[("", "Tất cả")] + RecipientClass.choices)
-    priority = forms.BooleanField(label="Chỉ tập thể nhỏ, người lao động trực tiếp", required=False)
-    basis = forms.ChoiceField(label="Loại khen thưởng", required=False, choices=[("", "Tất cả")] + Basis.choices)
-    award_type = forms.ModelChoiceField(label="Hình thức", required=False, queryset=AwardType.objects.all(),
-                                        to_field_name="code", empty_label="Tất cả")
+    q = forms.CharField(label=_("Tìm theo tên"), required=False)
+    year = forms.IntegerField(label=_("Năm quyết định"), required=False, min_value=1945, max_value=2100)
+    level = forms.ChoiceField(label=_("Cấp khen"), required=False, choices=[("", _("Tất cả"))] + AwardLevel.choices)
+    authority = forms.ModelChoiceField(label=_("Cơ quan ban hành"), required=False, queryset=Organization.objects.none(),
+                                       empty_label=_("Tất cả"))
+    province = forms.ModelChoiceField(label=_("Tỉnh, bộ"), required=False, queryset=Organization.objects.none(),
+                                      empty_label=_("Tất cả"))
+    kind = forms.ChoiceField(label=_("Đối tượng"), required=False, choices=[("", _("Tất cả"))] + RecipientKind.choices)
+    recipient_class = forms.ChoiceField(label=_("Phân loại"), required=False,
+                                        choices=[("", _("Tất cả"))] + RecipientClass.choices)
+    priority = forms.BooleanField(label=_("Chỉ tập thể nhỏ, người lao động trực tiếp"), required=False)
+    basis = forms.ChoiceField(label=_("Loại khen thưởng"), required=False, choices=[("", _("Tất cả"))] + Basis.choices)
+    award_type = forms.ModelChoiceField(label=_("Hình thức"), required=False, queryset=AwardType.objects.all(),
+                                        to_field_name="code", empty_label=_("Tất cả"))
     cluster_year = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
 

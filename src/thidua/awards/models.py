@@ -5,27 +5,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from thidua.orgs.models import Household, Organization, Person
 
 
 class AwardCategory(models.TextChoices):
-    TITLE = "title", "Danh hiệu thi đua"
-    FORM = "form", "Hình thức khen thưởng"
-    HONORARY = "honorary", "Danh hiệu vinh dự nhà nước"
+    TITLE = "title", _("Danh hiệu thi đua")
+    FORM = "form", _("Hình thức khen thưởng")
+    HONORARY = "honorary", _("Danh hiệu vinh dự nhà nước")
 
 
 class AwardLevel(models.TextChoices):
-    STATE = "state", "Cấp Nhà nước"
-    PROVINCIAL = "provincial", "Cấp bộ, ban, ngành, tỉnh"
-    GRASSROOTS = "grassroots", "Cấp cơ sở"
+    STATE = "state", _("Cấp Nhà nước")
+    PROVINCIAL = "provincial", _("Cấp bộ, ban, ngành, tỉnh")
+    GRASSROOTS = "grassroots", _("Cấp cơ sở")
 
 
 class Authority(models.TextChoices):
-    PRESIDENT = "president", "Chủ tịch nước"
-    PRIME_MINISTER = "prime_minister", "Thủ tướng Chính phủ"
-    MINISTER_CHAIRMAN = "minister_chairman", "Bộ trưởng, Chủ tịch UBND tỉnh"
-    HEAD_OF_UNIT = "head_of_unit", "Thủ trưởng đơn vị, Chủ tịch UBND xã"
+    PRESIDENT = "president", _("Chủ tịch nước")
+    PRIME_MINISTER = "prime_minister", _("Thủ tướng Chính phủ")
+    MINISTER_CHAIRMAN = "minister_chairman", _("Bộ trưởng, Chủ tịch UBND tỉnh")
+    HEAD_OF_UNIT = "head_of_unit", _("Thủ trưởng đơn vị, Chủ tịch UBND xã")
 
 
 class AwardType(models.Model):
@@ -101,28 +102,28 @@ class Decision(models.Model):
 class Basis(models.TextChoices):
     """Kinds of commendation (Law art. 8), in the order of forms 0602/0603 rows 15–21."""
 
-    MERIT = "merit", "Thường xuyên (công trạng)"
-    THEMATIC = "thematic", "Theo chuyên đề"
-    ADHOC = "adhoc", "Đột xuất"
-    FOREIGN = "foreign", "Đối ngoại"
-    CAREER = "career", "Quá trình cống hiến"
-    SERVICE = "service", "Niên hạn"
-    RESISTANCE = "resistance", "Kháng chiến"
+    MERIT = "merit", _("Thường xuyên (công trạng)")
+    THEMATIC = "thematic", _("Theo chuyên đề")
+    ADHOC = "adhoc", _("Đột xuất")
+    FOREIGN = "foreign", _("Đối ngoại")
+    CAREER = "career", _("Quá trình cống hiến")
+    SERVICE = "service", _("Niên hạn")
+    RESISTANCE = "resistance", _("Kháng chiến")
 
 
 class RecipientClass(models.TextChoices):
     """Recipient category at the time of the award (forms 0602/0603 rows 6–14)."""
 
-    COLLECTIVE = "collective", "Tập thể"
-    ENTERPRISE = "enterprise", "Doanh nghiệp"
-    SMALL_COLLECTIVE = "small_collective", "Tập thể nhỏ"
-    HOUSEHOLD = "household", "Hộ gia đình"
-    LEADER_CENTRAL = "leader_central", "Lãnh đạo cấp bộ, tỉnh trở lên"
-    LEADER_DEPARTMENT = "leader_department", "Lãnh đạo cấp vụ, sở"
-    BUSINESS_PERSON = "business_person", "Doanh nhân"
-    OTHER_LEADER = "other_leader", "Lãnh đạo khác (từ phó trưởng phòng)"
-    DIRECT_WORKER = "direct_worker", "Người trực tiếp lao động"
-    INDIVIDUAL_OTHER = "individual_other", "Cá nhân khác"
+    COLLECTIVE = "collective", _("Tập thể")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    SMALL_COLLECTIVE = "small_collective", _("Tập thể nhỏ")
+    HOUSEHOLD = "household", _("Hộ gia đình")
+    LEADER_CENTRAL = "leader_central", _("Lãnh đạo cấp bộ, tỉnh trở lên")
+    LEADER_DEPARTMENT = "leader_department", _("Lãnh đạo cấp vụ, sở")
+    BUSINESS_PERSON = "business_person", _("Doanh nhân")
+    OTHER_LEADER = "other_leader", _("Lãnh đạo khác (từ phó trưởng phòng)")
+    DIRECT_WORKER = "direct_worker", _("Người trực tiếp lao động")
+    INDIVIDUAL_OTHER = "individual_other", _("Cá nhân khác")
 
 
 COLLECTIVE_CLASSES = (RecipientClass.COLLECTIVE, RecipientClass.ENTERPRISE, RecipientClass.SMALL_COLLECTIVE)
@@ -135,9 +136,9 @@ PRIORITY_CLASSES = (RecipientClass.SMALL_COLLECTIVE, RecipientClass.DIRECT_WORKE
 
 
 class RecipientKind(models.TextChoices):
-    INDIVIDUAL = "individual", "Cá nhân"
-    COLLECTIVE = "collective", "Tập thể"
-    HOUSEHOLD = "household", "Hộ gia đình"
+    INDIVIDUAL = "individual", _("Cá nhân")
+    COLLECTIVE = "collective", _("Tập thể")
+    HOUSEHOLD = "household", _("Hộ gia đình")
 
 
 def recipient_kind_of(recipient_class: str) -> str:
@@ -210,6 +211,8 @@ class Award(models.Model):
         ordering = ["-year", "recipient_name"]
         indexes = [
             models.Index(fields=["province", "year"], name="award_province_year"),
+            # Statistics select a province set and the decisions of a period: one index range per pair.
+            models.Index(fields=["province", "decision"], name="award_province_decision"),
             models.Index(fields=["award_type", "year"], name="award_type_year"),
             models.Index(fields=["year", "recipient_class"], name="award_year_class"),
         ]

@@ -16,6 +16,7 @@ from thidua.awards.models import (
     INDIVIDUAL_CLASSES,
     PRIORITY_CLASSES,
     Award,
+    Decision,
     RecipientClass,
 )
 
@@ -62,7 +63,8 @@ def commendation_counts(awards: QuerySet[Award]) -> CommendationCounts:
 def awards_of(province_ids, year: int, level: str | None = None) -> QuerySet[Award]:
     """Award records in force of the given provinces (with whatever was merged into them),
     decided in the calendar year, optionally of one level (state / provincial / grassroots)."""
-    qs = Award.objects.in_force().filter(province_id__in=province_ids, decision__signed_on__year=year)
+    decisions = Decision.objects.filter(signed_on__year=year).values("pk")
+    qs = Award.objects.in_force().filter(province_id__in=province_ids, decision_id__in=decisions)
     if level:
         qs = qs.filter(award_type__level=level)
     return qs

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Award, AwardType
 from thidua.orgs.models import Organization, Person
 
 
 class MovementKind(models.TextChoices):
-    REGULAR = "regular", "Thường xuyên"
-    PERIODIC = "periodic", "Theo đợt"
-    THEMATIC = "thematic", "Chuyên đề"
+    REGULAR = "regular", _("Thường xuyên")
+    PERIODIC = "periodic", _("Theo đợt")
+    THEMATIC = "thematic", _("Chuyên đề")
 
 
 class Movement(models.Model):
@@ -36,8 +37,8 @@ class Movement(models.Model):
 
 
 class ClusterKind(models.TextChoices):
-    CLUSTER = "cluster", "Cụm thi đua"
-    BLOCK = "block", "Khối thi đua"
+    CLUSTER = "cluster", _("Cụm thi đua")
+    BLOCK = "block", _("Khối thi đua")
 
 
 class Cluster(models.Model):
@@ -100,10 +101,10 @@ class ClusterYear(models.Model):
 class Aggregation(models.TextChoices):
     """How per-member values add up to the cluster's figure."""
 
-    SUM = "sum", "Cộng giá trị các thành viên"
-    CUMULATIVE = "cumulative", "Lũy kế (số trước kỳ + thực hiện), tỷ lệ trên tổng số"
-    SHARE = "share", "Tỷ lệ trên tổng số (tử số/mẫu số)"
-    MEMBERS_MET = "members_met", "Số thành viên đạt chỉ tiêu"
+    SUM = "sum", _("Cộng giá trị các thành viên")
+    CUMULATIVE = "cumulative", _("Lũy kế (số trước kỳ + thực hiện), tỷ lệ trên tổng số")
+    SHARE = "share", _("Tỷ lệ trên tổng số (tử số/mẫu số)")
+    MEMBERS_MET = "members_met", _("Số thành viên đạt chỉ tiêu")
 
 
 class Indicator(models.Model):
@@ -151,10 +152,10 @@ class Target(models.Model):
 
 
 class ConferenceKind(models.TextChoices):
-    MID_YEAR = "mid_year", "Sơ kết"
-    YEAR_END = "year_end", "Tổng kết"
-    CELEBRATION = "celebration", "Lễ kỷ niệm, đại hội thi đua"
-    PACT_SIGNING = "pact_signing", "Ký kết giao ước"
+    MID_YEAR = "mid_year", _("Sơ kết")
+    YEAR_END = "year_end", _("Tổng kết")
+    CELEBRATION = "celebration", _("Lễ kỷ niệm, đại hội thi đua")
+    PACT_SIGNING = "pact_signing", _("Ký kết giao ước")
 
 
 class Conference(models.Model):
@@ -242,10 +243,10 @@ class PactSignature(models.Model):
 
 
 class ExemplarStage(models.TextChoices):
-    DISCOVERED = "discovered", "Phát hiện"
-    NURTURED = "nurtured", "Bồi dưỡng"
-    SUMMED_UP = "summed_up", "Tổng kết"
-    REPLICATED = "replicated", "Nhân rộng"
+    DISCOVERED = "discovered", _("Phát hiện")
+    NURTURED = "nurtured", _("Bồi dưỡng")
+    SUMMED_UP = "summed_up", _("Tổng kết")
+    REPLICATED = "replicated", _("Nhân rộng")
 
 
 class Exemplar(models.Model):

@@ -7,21 +7,22 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from thidua.core.text import fold
 from thidua.orgs.validators import validate_citizen_id
 
 
 class OrganizationKind(models.TextChoices):
-    STATE = "state", "Nhà nước (Chủ tịch nước, Chính phủ)"
-    CENTRAL = "central", "Ban Thi đua - Khen thưởng Trung ương"
-    MINISTRY = "ministry", "Bộ, ban, ngành trung ương"
-    PROVINCE = "province", "Tỉnh, thành phố"
-    DEPARTMENT = "department", "Sở, ban, ngành"
-    DISTRICT = "district", "Huyện (trước 1/7/2025)"
-    COMMUNE = "commune", "Xã, phường, đặc khu"
-    ENTERPRISE = "enterprise", "Doanh nghiệp, hợp tác xã"
-    UNIT = "unit", "Cơ quan, đơn vị"
+    STATE = "state", _("Nhà nước (Chủ tịch nước, Chính phủ)")
+    CENTRAL = "central", _("Ban Thi đua - Khen thưởng Trung ương")
+    MINISTRY = "ministry", _("Bộ, ban, ngành trung ương")
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    DISTRICT = "district", _("Huyện (trước 1/7/2025)")
+    COMMUNE = "commune", _("Xã, phường, đặc khu")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp, hợp tác xã")
+    UNIT = "unit", _("Cơ quan, đơn vị")
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -120,8 +121,8 @@ TOP_LEVEL_KINDS = {OrganizationKind.PROVINCE, OrganizationKind.MINISTRY, Organiz
 
 
 class Gender(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -180,12 +181,12 @@ class Household(models.Model):
 
 
 class Role(models.TextChoices):
-    UNIT_OFFICER = "unit_officer", "Cán bộ đơn vị"
-    EMULATION_OFFICE = "emulation_office", "Cơ quan TĐKT tỉnh, bộ"
-    CENTRAL_BOARD = "central_board", "Ban TĐKT Trung ương"
-    COUNCIL_MEMBER = "council_member", "Thành viên Hội đồng TĐKT"
-    AUDITOR = "auditor", "Kiểm tra, giám sát (chỉ xem)"
-    ADMIN = "admin", "Quản trị hệ thống"
+    UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
+    EMULATION_OFFICE = "emulation_office", _("Cơ quan TĐKT tỉnh, bộ")
+    CENTRAL_BOARD = "central_board", _("Ban TĐKT Trung ương")
+    COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng TĐKT")
+    AUDITOR = "auditor", _("Kiểm tra, giám sát (chỉ xem)")
+    ADMIN = "admin", _("Quản trị hệ thống")
 
 
 class UserRole(models.Model):
