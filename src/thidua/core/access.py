@@ -28,12 +28,6 @@ class Scope:
     roles: set[str] = field(default_factory=set)
 
     @cached_property
-    def paths(self) -> list[str]:
-        from thidua.orgs.models import Organization
-
-        return list(Organization.objects.filter(pk__in=self.org_ids).values_list("path", flat=True))
-
-    @cached_property
     def lineage_ids(self) -> set[int]:
         """The user's organisations and everything merged into them."""
         from thidua.orgs.models import Organization
