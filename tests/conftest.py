@@ -33,39 +33,28 @@ def cluster_year_2018(db):
     return ClusterYear.objects.get(year=2018)
 
 
-@pytest.fixture
-def province_officer(db):
-    return _client_for("caobang")
+# persona fixture name → demo account of the reference scenario
+PERSONAS = {
+    "province_officer": "caobang",
+    "other_province_officer": "laichau",
+    "unit_officer": "donvi",
+    "central_board": "trunguong",
+    "council_member": "hoidong",
+    "auditor": "kiemtra",
+    "admin_client_demo": "admin",
+}
 
 
-@pytest.fixture
-def other_province_officer(db):
-    return _client_for("laichau")
+def _persona(username: str):
+    @pytest.fixture
+    def logged_in_client(db):
+        return _client_for(username)
+
+    return logged_in_client
 
 
-@pytest.fixture
-def unit_officer(db):
-    return _client_for("donvi")
-
-
-@pytest.fixture
-def central_board(db):
-    return _client_for("trunguong")
-
-
-@pytest.fixture
-def council_member(db):
-    return _client_for("hoidong")
-
-
-@pytest.fixture
-def auditor(db):
-    return _client_for("kiemtra")
-
-
-@pytest.fixture
-def admin_client_demo(db):
-    return _client_for("admin")
+for _name, _username in PERSONAS.items():
+    globals()[_name] = _persona(_username)
 
 
 def user(username: str):

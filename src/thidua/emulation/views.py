@@ -1,10 +1,13 @@
 """Cluster pages: the list of cluster years and the cluster-year dashboard."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from thidua.core import charts
+from thidua.core.numbers import format_percent
 from thidua.core.text import fold
 from thidua.emulation.models import ClusterYear
 from thidua.emulation.statistics import cluster_year_summary, exemplars_of
@@ -25,15 +28,17 @@ def dashboard(request, pk: int):
     for s in summary.indicators:
         s.chart = charts.percent_bars([(m.member.name, m.percent_of_plan) for m in s.members],
                                       decimals=s.indicator.percent_decimals) if s.percent_of_plan is not None else None
-    donuts = {
-        level: charts.donut(
-            [("Tập thể nhỏ, người lao động trực tiếp", counts.priority), ("Đối tượng khác", counts.total - counts.priority)],
-            center_label=f"{counts.priority_share:.2f}%".replace(".", ",") if counts.priority_share is not None else "",
+    commendations = [
+        {"level": level, "title": title, "counts": counts, "donut": charts.donut(
+            [(_("Tập thể nhỏ, người lao động trực tiếp"), counts.priority), (_("Đối tượng khác"), counts.total - counts.priority)],
+            center_label=format_percent(counts.priority_share, 2))}
+        for level, title, counts in (
+            ("state", _("Khen thưởng cấp Nhà nước (Chủ tịch nước, Thủ tướng Chính phủ)"), summary.state_awards),
+            ("provincial", _("Khen thưởng của Chủ tịch UBND các tỉnh (cấp tỉnh)"), summary.provincial_awards),
         )
-        for level, counts in (("state", summary.state_awards), ("provincial", summary.provincial_awards))
-    }
+    ]
     return render(request, "emulation/dashboard.html", {
-        "cy": cy, "s": summary, "registry": registry, "donuts": donuts,
+        "cy": cy, "s": summary, "registry": registry, "commendations": commendations,
         "members": sorted(cy.members.all(), key=lambda o: fold(o.name)),
         "movements": cy.movements.select_related("launched_by"),
     })
@@ -44,8 +49,6 @@ def indicator_detail(request, pk: int, code: str):
     cy = get_object_or_404(ClusterYear.objects.visible_to(request.user), pk=pk)
     summary = next((s for s in cluster_year_summary(cy).indicators if s.indicator.code == code), None)
     if summary is None:
-        from django.http import Http404
-
         raise Http404
     chart = charts.percent_bars([(m.member.name, m.percent_of_plan) for m in summary.members],
                                 title=summary.indicator.name, decimals=summary.indicator.percent_decimals)
