@@ -41,3 +41,9 @@ lint: $(STAMP)
 
 clean:
 	rm -rf var/ $(VENV)
+
+# Django's deployment checks with production settings (a throw-away key; warnings fail).
+.PHONY: check-deploy
+check-deploy: $(STAMP)
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))") \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-example.org} $(BIN)/thidua check --deploy --fail-level WARNING

@@ -1,12 +1,15 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import views
+from thidua.api import eligibility, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Split view + our template: the Swagger UI page carries no inline script or style (Content-Security-Policy).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
+         name="api-docs"),
     path("cluster-years/", views.ClusterYearList.as_view(), name="api-cluster-years"),
     path("cluster-years/<int:pk>/summary", views.ClusterYearSummaryView.as_view(), name="api-cluster-year-summary"),
     path("awards/", views.AwardList.as_view(), name="api-awards"),
+    path("eligibility", eligibility.EligibilityView.as_view(), name="api-eligibility"),
 ]

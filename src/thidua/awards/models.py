@@ -247,3 +247,160 @@ class Revocation(models.Model):
     class Meta:
         verbose_name = "thu hồi khen thưởng"
         verbose_name_plural = "thu hồi khen thưởng"
+
+
+# ---------------------------------------------------------------------------
+# The personal record that eligibility reads (issue 3): yearly ratings, initiatives,
+# discipline, open reviews, collective membership. Person XOR collective on each row.
+# ---------------------------------------------------------------------------
+
+
+class Rating(models.TextChoices):
+    """Yearly task rating, best first."""
+
+    HTXS = "HTXS", _("Hoàn thành xuất sắc nhiệm vụ")
+    HTT = "HTT", _("Hoàn thành tốt nhiệm vụ")
+    HT = "HT", _("Hoàn thành nhiệm vụ")
+    KHT = "KHT", _("Không hoàn thành nhiệm vụ")
+
+
+def _one_subject() -> Q:
+    return Q(person__isnull=False, organization__isnull=True) | Q(person__isnull=True, organization__isnull=False)
+
+
+class RecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from thidua.core.access import scope_for
+
+        scope = scope_for(user)
+        if scope.is_global:
+            return self
+        return scope.filter_by_unit(self, "person__organization") | scope.filter_by_unit(self, "organization")
+
+
+class Evaluation(models.Model):
+    """The yearly rating of a person or a collective (đánh giá, xếp loại)."""
+
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="evaluations")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    rating = models.CharField(_("xếp loại"), max_length=4, choices=Rating.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đánh giá, xếp loại")
+        verbose_name_plural = _("đánh giá, xếp loại")
+        constraints = [
+            models.CheckConstraint(condition=_one_subject(), name="evaluation_one_subject"),
+            models.UniqueConstraint(fields=["person", "year"], condition=Q(person__isnull=False),
+                                    name="evaluation_person_year"),
+            models.UniqueConstraint(fields=["organization", "year"], condition=Q(organization__isnull=False),
+                                    name="evaluation_org_year"),
+        ]
+
+
+class InitiativeKind(models.TextChoices):
+    INITIATIVE = "initiative", _("Sáng kiến")
+    RESEARCH = "research", _("Đề tài khoa học")
+
+
+class InitiativeScope(models.TextChoices):
+    """Scope of effect, ordered from narrowest."""
+
+    GRASSROOTS = "grassroots", _("Cấp cơ sở")
+    PROVINCIAL = "provincial", _("Cấp bộ, ngành, tỉnh")
+    NATIONAL = "national", _("Toàn quốc")
+
+
+class Initiative(models.Model):
+    """A recognised initiative or accepted research project. One initiative serves one award
+    only (CV 5007/BNV-TĐKT 2023): `used_for` is set when an award relies on it."""
+
+    kind = models.CharField(_("loại"), max_length=16, choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE)
+    code = models.CharField(_("mã"), max_length=64, blank=True)
+    title = models.CharField(_("tên"), max_length=500)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="initiatives")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="initiatives")
+    scope = models.CharField(_("phạm vi ảnh hưởng"), max_length=16, choices=InitiativeScope.choices)
+    year = models.PositiveSmallIntegerField(_("năm công nhận"))
+    recognised_by = models.CharField(_("quyết định công nhận"), max_length=255, blank=True)
+    used_for = models.OneToOneField(Award, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="initiative_used", verbose_name=_("đã dùng cho khen thưởng"))
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sáng kiến, đề tài")
+        verbose_name_plural = _("sáng kiến, đề tài")
+        constraints = [models.CheckConstraint(condition=_one_subject(), name="initiative_one_subject")]
+        indexes = [models.Index(fields=["person", "year"], name="initiative_person_year")]
+
+
+class DisciplineLevel(models.TextChoices):
+    """Discipline, from the lightest; "cảnh cáo" and above block collective titles (Law art. 28)."""
+
+    REPRIMAND = "reprimand", _("Khiển trách")
+    WARNING = "warning", _("Cảnh cáo")
+    DEMOTION = "demotion", _("Hạ bậc lương, giáng chức")
+    DISMISSAL = "dismissal", _("Cách chức, buộc thôi việc")
+
+
+DISCIPLINE_ORDER = [c for c, _label in DisciplineLevel.choices]
+
+
+class Discipline(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disciplines")
+    level = models.CharField(_("hình thức kỷ luật"), max_length=16, choices=DisciplineLevel.choices)
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    decision = models.CharField(_("quyết định kỷ luật"), max_length=255, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kỷ luật")
+        verbose_name_plural = _("kỷ luật")
+
+
+class ReviewKind(models.TextChoices):
+    DISCIPLINE_REVIEW = "discipline_review", _("Đang xem xét kỷ luật")
+    INSPECTION = "inspection", _("Đang thanh tra, kiểm tra")
+    INVESTIGATION = "investigation", _("Đang điều tra")
+    COMPLAINT = "complaint", _("Có đơn thư khiếu nại, tố cáo đang giải quyết")
+
+
+class Review(models.Model):
+    """An open review (discipline review, inspection, investigation, complaint): blocks awards while open."""
+
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="reviews")
+    kind = models.CharField(_("loại"), max_length=24, choices=ReviewKind.choices)
+    opened_on = models.DateField(_("từ ngày"))
+    closed_on = models.DateField(_("kết thúc"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đang xem xét")
+        verbose_name_plural = _("đang xem xét")
+        constraints = [models.CheckConstraint(condition=_one_subject(), name="review_one_subject")]
+
+
+class Membership(models.Model):
+    """A person counted as a member of a collective in a year (for the ≥70% LĐTT conditions)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    year = models.PositiveSmallIntegerField(_("năm"))
+
+    class Meta:
+        verbose_name = _("thành viên tập thể")
+        verbose_name_plural = _("thành viên tập thể")
+        constraints = [models.UniqueConstraint(fields=["person", "organization", "year"], name="membership_unique")]
+        indexes = [models.Index(fields=["organization", "year"], name="membership_org_year")]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "thidua.core"
     verbose_name = "Lõi"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from thidua.core.signals import audit_login
+
+        user_logged_in.connect(audit_login, dispatch_uid="thidua.core.audit_login")

@@ -21,3 +21,31 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (`request.id`, echoed in the X-Request-ID response header) and makes the
+    request available to services through `thidua.core.audit.current_request()` (a context variable),
+    so audit rows carry the user, IP address and request id without passing the request around.
+
+    An incoming X-Request-ID from a proxy is kept when it is a short token of safe characters.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import re
+        import uuid
+
+        from thidua.core import audit
+
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.id = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming) else uuid.uuid4().hex
+        token = audit.set_current_request(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            audit.reset_current_request(token)
+        response.headers["X-Request-ID"] = request.id
+        return response

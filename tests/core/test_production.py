@@ -1,0 +1,188 @@
+"""Production settings: deploy check, refusal of the default key, security headers and CSP, Argon2,
+sessions, and `thidua serve` (gunicorn + WhiteNoise, DEBUG off) answering behind a TLS proxy."""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+pytestmark = pytest.mark.django_db
+
+BIN = Path(sys.executable).parent
+
+
+def production_env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(48), ALLOWED_HOSTS="example.org,127.0.0.1",
+               THIDUA_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="thidua.settings")
+    env.update(extra)
+    return env
+
+
+def test_deploy_check_is_clean_in_production(tmp_path):
+    result = subprocess.run([BIN / "thidua", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=production_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_flags_a_short_key(tmp_path):
+    result = subprocess.run([BIN / "thidua", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=production_env(tmp_path, SECRET_KEY="short"), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode != 0 and "security.W009" in result.stdout + result.stderr
+
+
+def test_refuses_to_start_in_production_with_the_default_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    result = subprocess.run([BIN / "thidua", "check"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_security_headers_on_every_page(province_officer, client):
+    for c, url in [(client, "/accounts/login/"), (province_officer, "/"), (province_officer, "/api/v1/cluster-years/")]:
+        response = c.get(url)
+        assert response.status_code == 200, url
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        csp = response["Content-Security-Policy"]
+        assert "script-src 'self';" in csp and "style-src 'self';" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+def test_request_id_from_a_proxy_is_kept(client):
+    response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="proxy-1234-abcd")
+    assert response["X-Request-ID"] == "proxy-1234-abcd"
+    response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="<script>")
+    assert response["X-Request-ID"] != "<script>"
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+
+
+def assert_no_inline_code(html: str, url: str) -> None:
+    assert not INLINE_SCRIPT.search(html), f"inline <script> in {url}"
+    assert "<style" not in html.lower(), f"<style> element in {url}"
+    assert not re.search(r"\sstyle=", html), f"style attribute in {url}"
+    assert not re.search(r"\son[a-z]+=\"", html), f"inline event handler in {url}"
+
+
+def test_pages_have_no_inline_script_or_style(province_officer, client, cluster_year_2018):
+    cy = cluster_year_2018
+    assert_no_inline_code(client.get("/accounts/login/").content.decode(), "/accounts/login/")
+    for url in ["/", f"/cum/{cy.pk}/", f"/cum/{cy.pk}/chi-tieu/THU_NSNN/", f"/cum/{cy.pk}/dien-hinh/",
+                "/khen-thuong/", "/don-vi/", f"/don-vi/{cy.chair_id}/"]:
+        response = province_officer.get(url)
+        assert response.status_code == 200, url
+        assert_no_inline_code(response.content.decode(), url)
+
+
+def test_swagger_ui_works_under_the_csp(province_officer):
+    page = province_officer.get("/api/v1/docs/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="swagger-ui"' in html
+    assert_no_inline_code(html, "/api/v1/docs/")
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert any("swagger-ui-bundle.js" in s for s in scripts)
+    init = next(s for s in scripts if "script" in s.split("?", 1)[-1])
+    response = province_officer.get(init.replace("&amp;", "&"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in response.content.decode() and "/api/v1/schema/" in response.content.decode()
+
+
+def test_passwords_are_hashed_with_argon2_and_demo_accounts_log_in(client):
+    user = get_user_model().objects.create_user("argon", password="mat-khau-dai-2025")
+    assert user.password.startswith("argon2$")
+    assert client.login(username="argon", password="mat-khau-dai-2025")
+    assert client.login(username="caobang", password="thidua2018")  # demo account (set_password)
+
+
+def test_old_pbkdf2_hashes_still_verify_and_are_upgraded(client):
+    from django.contrib.auth.hashers import make_password
+
+    user = get_user_model().objects.create_user("legacy")
+    user.password = make_password("cu-2018-abc", hasher="pbkdf2_sha256")
+    user.save()
+    assert client.login(username="legacy", password="cu-2018-abc")
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
+
+
+def test_session_expiry_and_cookie_flags():
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True and settings.CSRF_COOKIE_HTTPONLY is True
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_serve_runs_gunicorn_with_whitenoise_behind_a_tls_proxy(tmp_path):
+    port = _free_port()
+    env = production_env(tmp_path, PORT=str(port), WEB_CONCURRENCY="1",
+                         SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", DEBUG="1")  # serve forces DEBUG off
+    log = open(tmp_path / "serve.log", "w+")
+    proc = subprocess.Popen([BIN / "thidua", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    opener = urllib.request.build_opener(_NoRedirect)
+    base = f"http://127.0.0.1:{port}"
+
+    def get(path, **headers):
+        request = urllib.request.Request(base + path, headers={"Host": "example.org", **headers})
+        try:
+            return opener.open(request, timeout=10)
+        except urllib.error.HTTPError as exc:
+            return exc
+
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail("thidua serve did not start:\n" + log.read())
+                time.sleep(0.3)
+        # Plain HTTP is redirected to HTTPS (SECURE_SSL_REDIRECT is on in production).
+        plain = get("/accounts/login/")
+        assert plain.status == 301 and plain.headers["Location"].startswith("https://example.org/")
+        # Through the TLS proxy: the page and its static files, served by WhiteNoise with DEBUG off.
+        page = get("/accounts/login/", **{"X-Forwarded-Proto": "https"})
+        html = page.read().decode()
+        assert page.status == 200 and "Strict-Transport-Security" in page.headers
+        assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        css = re.search(r'href="(/static/bootstrap/css/bootstrap\.min\.[0-9a-f]+\.css)"', html)
+        assert css, "hashed (manifest) Bootstrap URL expected in production"
+        static = get(css.group(1), **{"X-Forwarded-Proto": "https"})
+        assert static.status == 200 and b"Bootstrap" in static.read()[:500]
+        assert "max-age=315360000" in static.headers.get("Cache-Control", "")
+        missing = get("/nothing-here/", **{"X-Forwarded-Proto": "https"})
+        assert missing.status in (302, 404) and b"Traceback" not in missing.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
