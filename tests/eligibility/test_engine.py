@@ -282,3 +282,12 @@ def test_every_result_explains_every_condition(history):
         r = evaluate(person(history), award, 2024, BOOK)
         assert r.eligible == all(c.met for c in r.checks)
         assert all(c.explanation and c.basis for c in r.checks)
+
+
+def test_one_achievement_one_award():
+    """BK_TINH 2023 used CSTDCS 2022–2023: in 2024 the same run cannot serve again; 2025 can."""
+    s = person({2022: {"awards": ["CSTDCS"]}, 2023: {"awards": ["CSTDCS", "BK_TINH"]}, 2024: {"awards": ["CSTDCS"]}})
+    r = evaluate(s, "BK_TINH", 2024, BOOK)
+    assert not r.eligible and "Đã được tặng BK_TINH năm 2023" in check(r, "not_already_awarded").explanation
+    s.years[2025] = YearRecord(awards={"CSTDCS": "CSTDCS 2025"})
+    assert evaluate(s, "BK_TINH", 2025, BOOK).eligible

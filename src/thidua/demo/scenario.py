@@ -53,6 +53,7 @@ MEMBER_CODES = ["02", "04", "20", "10", "12", "11", "14"]
 WEIGHTS = {"02": 15, "04": 14, "20": 15, "10": 16, "12": 11, "11": 13, "14": 16}
 REVIEW_DAY = date(2019, 3, 19)
 DEMO_PASSWORD = "thidua2018"
+PERSONAL_RECORD_PEOPLE = 1200
 
 # Published cluster totals (seed-scenario.md); the records below add up to them.
 STATE = {"collectives": 180, "individuals": 567, "priority": 392, "small_collectives": 95}
@@ -368,6 +369,20 @@ class _Builder:
                     ExemplarHonour.objects.create(exemplar=ex, conference=self.review, award=award,
                                                   description="Bằng khen của Chủ tịch UBND tỉnh Cao Bằng")
 
+    # ----- personal records for eligibility (illustrative) -----
+    def personal_records(self):
+        """Six years (2019–2024) of ratings, titles, initiatives and discipline for staff of
+        Cao Bằng, so "Xét điều kiện" has people to judge. Their decisions are signed from 2020 on,
+        so none of the 2018 figures above changes. A sample quota shows the ranking."""
+        from thidua.demo.generator import generate
+        from thidua.eligibility.models import Quota
+
+        generate(people=PERSONAL_RECORD_PEOPLE, years=6, seed=2019, province_code="04", last_year=2024)
+        Quota.objects.get_or_create(
+            authority=self.by_code["04"], year=2024, award_code="CSTDCS",
+            defaults={"max_share": Decimal("0.15"), "of_award_code": "LDTT", "tie_breaks": ["female_first"],
+                      "basis": "Ví dụ minh họa: CSTĐCS không quá 15% số LĐTT"})
+
     # ----- demo accounts, one per role -----
     def accounts(self) -> list[tuple[str, str, str]]:
         User = get_user_model()
@@ -408,4 +423,5 @@ def load_reference_scenario(seed: int = 2018) -> list[tuple[str, str, str]]:
         b.award_records()
         b.cluster()
         b.exemplars()
+        b.personal_records()
     return b.accounts()

@@ -1,6 +1,7 @@
 """Condition kinds: each reads a Subject's history for a year and says met or not, why, and
 what is missing, in Vietnamese and English. Rule sets (data) combine these kinds with
 parameters; adding a rule needs no code, adding a new *kind* of condition does."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,9 +22,10 @@ from thidua.eligibility.history import (
 class Outcome:
     """Met or not, with evidence; the Vietnamese/English explanation is built only when read
     (a national run evaluates millions of conditions and shows a few)."""
-    __slots__ = ('met', '_text', 'evidence', '_cache')
 
-    def __init__(self, met: bool, text: Callable[[], tuple[str, str]], evidence: list[str] | None=None):
+    __slots__ = ("met", "_text", "evidence", "_cache")
+
+    def __init__(self, met: bool, text: Callable[[], tuple[str, str]], evidence: list[str] | None = None):
         self.met = met
         self._text = text
         self.evidence = evidence or []
@@ -42,106 +44,209 @@ class Outcome:
     def en(self) -> str:
         return self._texts()[1]
 
+
 @dataclass
 class Context:
     award: str
     year: int
 
+
 def _years(ys) -> str:
-    return ', '.join(str(y) for y in ys) if ys else 'chưa có năm nào'
+    return ", ".join(str(y) for y in ys) if ys else "chưa có năm nào"
+
 
 def _years_en(ys) -> str:
-    return ', '.join(str(y) for y in ys) if ys else 'none'
+    return ", ".join(str(y) for y in ys) if ys else "none"
+
 
 def _window(year: int, n: int) -> list[int]:
     return list(range(year - n + 1, year + 1))
 
+
 def _rated(subject: Subject, y: int, minimum: str) -> bool:
     rec = subject.year(y)
-    return rec.rating is not None and RATING_ORDER[rec.rating] >= RATING_ORDER[minimum] and (rec.discipline is None)
+    return (
+        rec.rating is not None
+        and RATING_ORDER[rec.rating] >= RATING_ORDER[minimum]
+        and (rec.discipline is None)
+    )
+
 
 def _usable(i: InitiativeFact, ctx: Context) -> bool:
     """One initiative serves one award: unused, or used by this very award."""
-    return i.used_for is None or i.used_for == f'{ctx.award}:{ctx.year}'
+    return i.used_for is None or i.used_for == f"{ctx.award}:{ctx.year}"
+
 
 def no_open_review(s: Subject, ctx: Context, p: dict) -> Outcome:
     if s.year(ctx.year).under_review:
-        return Outcome(False, lambda: (f'Đang bị xem xét kỷ luật, thanh tra, điều tra hoặc giải quyết khiếu nại, tố cáo trong năm {ctx.year}.', f'Under discipline review, inspection, investigation or complaint in {ctx.year}.'))
-    return Outcome(True, lambda: ('Không đang bị xem xét kỷ luật, thanh tra, điều tra, khiếu nại.', 'No open discipline review, inspection, investigation or complaint.'))
+        return Outcome(
+            False,
+            lambda: (
+                f"Đang bị xem xét kỷ luật, thanh tra, điều tra hoặc giải quyết khiếu nại, tố cáo trong năm {ctx.year}.",
+                f"Under discipline review, inspection, investigation or complaint in {ctx.year}.",
+            ),
+        )
+    return Outcome(
+        True,
+        lambda: (
+            "Không đang bị xem xét kỷ luật, thanh tra, điều tra, khiếu nại.",
+            "No open discipline review, inspection, investigation or complaint.",
+        ),
+    )
+
 
 def no_discipline(s: Subject, ctx: Context, p: dict) -> Outcome:
     level = s.year(ctx.year).discipline
-    minimum = p.get('min_level', 'reprimand')
+    minimum = p.get("min_level", "reprimand")
     if level is not None and DISCIPLINE_ORDER[level] >= DISCIPLINE_ORDER[minimum]:
-        return Outcome(False, lambda: (f'Đang chịu kỷ luật ({DISCIPLINE_LABEL_VI[level]}) trong năm {ctx.year}.', f'Under discipline ({level}) in {ctx.year}.'), [f'kỷ luật {DISCIPLINE_LABEL_VI[level]} {ctx.year}'])
-    return Outcome(True, lambda: (f'Không bị kỷ luật trong năm {ctx.year}.', f'No discipline in {ctx.year}.'))
+        return Outcome(
+            False,
+            lambda: (
+                f"Đang chịu kỷ luật ({DISCIPLINE_LABEL_VI[level]}) trong năm {ctx.year}.",
+                f"Under discipline ({level}) in {ctx.year}.",
+            ),
+            [f"kỷ luật {DISCIPLINE_LABEL_VI[level]} {ctx.year}"],
+        )
+    return Outcome(True, lambda: (f"Không bị kỷ luật trong năm {ctx.year}.", f"No discipline in {ctx.year}."))
+
 
 def rating_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     """Rated at least `min` in each of the `years` years ending with the year considered;
     a year with discipline or without a rating breaks the run."""
-    n, minimum = (int(p.get('years', 1)), p.get('min', 'HTT'))
+    n, minimum = (int(p.get("years", 1)), p.get("min", "HTT"))
     window = _window(ctx.year, n)
     have = [y for y in window if _rated(s, y, minimum)]
     missing = [y for y in window if y not in have]
     label = RATING_LABEL_VI[minimum]
     if n == 1:
         rating = s.year(ctx.year).rating
-        got = RATING_LABEL_VI.get(rating, 'chưa có xếp loại') if rating else 'chưa có xếp loại'
+        got = RATING_LABEL_VI.get(rating, "chưa có xếp loại") if rating else "chưa có xếp loại"
         if not missing:
-            return Outcome(True, lambda: (f'Năm {ctx.year} xếp loại {got} (yêu cầu từ {label} trở lên).', f'{ctx.year} rated {rating} (at least {minimum} required).'), [f'{rating} {ctx.year}'])
+            return Outcome(
+                True,
+                lambda: (
+                    f"Năm {ctx.year} xếp loại {got} (yêu cầu từ {label} trở lên).",
+                    f"{ctx.year} rated {rating} (at least {minimum} required).",
+                ),
+                [f"{rating} {ctx.year}"],
+            )
         if rating and s.year(ctx.year).discipline:
-            return Outcome(False, lambda: (f'Năm {ctx.year} xếp loại {got} nhưng có kỷ luật: năm có kỷ luật không được tính.', f'{ctx.year} rated {rating} but under discipline: the year does not count.'))
+            return Outcome(
+                False,
+                lambda: (
+                    f"Năm {ctx.year} xếp loại {got} nhưng có kỷ luật: năm có kỷ luật không được tính.",
+                    f"{ctx.year} rated {rating} but under discipline: the year does not count.",
+                ),
+            )
         if not rating:
-            return Outcome(False, lambda: (f'Năm {ctx.year} chưa có xếp loại; yêu cầu từ {label} trở lên.', f'No rating for {ctx.year}; at least {minimum} required.'))
-        return Outcome(False, lambda: (f'Năm {ctx.year} xếp loại {got}; yêu cầu từ {label} trở lên.', f"{ctx.year} rated {rating or 'none'}; at least {minimum} required."))
+            return Outcome(
+                False,
+                lambda: (
+                    f"Năm {ctx.year} chưa có xếp loại; yêu cầu từ {label} trở lên.",
+                    f"No rating for {ctx.year}; at least {minimum} required.",
+                ),
+            )
+        return Outcome(
+            False,
+            lambda: (
+                f"Năm {ctx.year} xếp loại {got}; yêu cầu từ {label} trở lên.",
+                f"{ctx.year} rated {rating or 'none'}; at least {minimum} required.",
+            ),
+        )
     if not missing:
-        return Outcome(True, lambda: (f'{n} năm liên tục xếp loại từ {label} trở lên: {_years(have)}.', f'{n} consecutive years rated {minimum} or better: {_years_en(have)}.'), [f'{s.year(y).rating} {y}' for y in have])
-    return Outcome(False, lambda: (f'Cần {n} năm liên tục xếp loại từ {label} trở lên: có {_years(have)}; thiếu {_years(missing)}.', f'Needs {n} consecutive years rated {minimum} or better: has {_years_en(have)}; missing {_years_en(missing)}.'))
+        return Outcome(
+            True,
+            lambda: (
+                f"{n} năm liên tục xếp loại từ {label} trở lên: {_years(have)}.",
+                f"{n} consecutive years rated {minimum} or better: {_years_en(have)}.",
+            ),
+            [f"{s.year(y).rating} {y}" for y in have],
+        )
+    return Outcome(
+        False,
+        lambda: (
+            f"Cần {n} năm liên tục xếp loại từ {label} trở lên: có {_years(have)}; thiếu {_years(missing)}.",
+            f"Needs {n} consecutive years rated {minimum} or better: has {_years_en(have)}; missing {_years_en(missing)}.",
+        ),
+    )
+
 
 def title_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     """The title `award` in each of the `years` years ending with the year considered
     (offset shifts the window back, e.g. the years before the proposal)."""
-    code, n = (p['award'], int(p.get('years', 1)))
-    end = ctx.year - int(p.get('offset', 0))
+    code, n = (p["award"], int(p.get("years", 1)))
+    end = ctx.year - int(p.get("offset", 0))
     window = _window(end, n)
     have = [y for y in window if code in s.year(y).awards and s.year(y).discipline is None]
     missing = [y for y in window if y not in have]
     evidence = [s.year(y).awards[code] for y in have]
     if not missing:
-        what = f'năm {window[0]}' if n == 1 else f'{n} năm liên tục ({_years(have)})'
-        return Outcome(True, lambda: (f'Đạt danh hiệu {code} {what}.', f'Holds {code} in {_years_en(have)}.'), evidence)
+        what = f"năm {window[0]}" if n == 1 else f"{n} năm liên tục ({_years(have)})"
+        return Outcome(
+            True, lambda: (f"Đạt danh hiệu {code} {what}.", f"Holds {code} in {_years_en(have)}."), evidence
+        )
     if n == 1:
-        return Outcome(False, lambda: (f'Chưa có danh hiệu {code} năm {window[0]}.', f'No {code} for {window[0]}.'))
-    return Outcome(False, lambda: (f'Cần {n} năm liên tục {code}: có {_years(have)}; thiếu {_years(missing)}.', f'Needs {code} in {n} consecutive years: has {_years_en(have)}; missing {_years_en(missing)}.'), evidence)
+        return Outcome(
+            False, lambda: (f"Chưa có danh hiệu {code} năm {window[0]}.", f"No {code} for {window[0]}.")
+        )
+    return Outcome(
+        False,
+        lambda: (
+            f"Cần {n} năm liên tục {code}: có {_years(have)}; thiếu {_years(missing)}.",
+            f"Needs {code} in {n} consecutive years: has {_years_en(have)}; missing {_years_en(missing)}.",
+        ),
+        evidence,
+    )
+
 
 def initiatives(s: Subject, ctx: Context, p: dict) -> Outcome:
     """At least `count` unused initiatives (or research projects) of scope ≥ `min_scope`
     recognised in the `window` years ending with the year considered."""
-    count, scope, n = (int(p.get('count', 1)), p.get('min_scope', 'grassroots'), int(p.get('window', 1)))
-    kinds = set(p.get('kinds', ['initiative', 'research']))
+    count, scope, n = (int(p.get("count", 1)), p.get("min_scope", "grassroots"), int(p.get("window", 1)))
+    kinds = set(p.get("kinds", ["initiative", "research"]))
     window = _window(ctx.year, n)
     found, used = ([], [])
     for y in window:
         for i in s.year(y).initiatives:
             if i.kind in kinds and SCOPE_ORDER[i.scope] >= SCOPE_ORDER[scope]:
                 (found if _usable(i, ctx) else used).append((y, i))
-    where = f'năm {ctx.year}' if n == 1 else f'các năm {window[0]}–{window[-1]}'
-    evidence = [f"{('đề tài' if i.kind == 'research' else 'sáng kiến')} {i.id} ({SCOPE_LABEL_VI[i.scope]}, {y})" for y, i in found]
-    note = ''
+    where = f"năm {ctx.year}" if n == 1 else f"các năm {window[0]}–{window[-1]}"
+    evidence = [
+        f"{('đề tài' if i.kind == 'research' else 'sáng kiến')} {i.id} ({SCOPE_LABEL_VI[i.scope]}, {y})"
+        for y, i in found
+    ]
+    note = ""
     if used:
-        note = ' Không tính: ' + ', '.join((f'{i.id} (đã dùng cho {i.used_for})' for _, i in used)) + '.'
+        note = " Không tính: " + ", ".join((f"{i.id} (đã dùng cho {i.used_for})" for _, i in used)) + "."
     if len(found) >= count:
-        return Outcome(True, lambda: (f"Có {len(found)} sáng kiến/đề tài {SCOPE_LABEL_VI[scope]} trở lên {where}: {', '.join(e for e in evidence)}.{note}", f'{len(found)} initiative(s)/research of {scope} scope or wider in {window[0]}–{window[-1]}.'), evidence)
-    return Outcome(False, lambda: (f'Cần {count} sáng kiến/đề tài {SCOPE_LABEL_VI[scope]} trở lên {where} chưa dùng cho khen thưởng khác: có {len(found)}; thiếu {count - len(found)}.{note}', f'Needs {count} unused initiative(s)/research of {scope} scope or wider in {window[0]}–{window[-1]}: has {len(found)}.'), evidence)
+        return Outcome(
+            True,
+            lambda: (
+                f"Có {len(found)} sáng kiến/đề tài {SCOPE_LABEL_VI[scope]} trở lên {where}: {', '.join(e for e in evidence)}.{note}",
+                f"{len(found)} initiative(s)/research of {scope} scope or wider in {window[0]}–{window[-1]}.",
+            ),
+            evidence,
+        )
+    return Outcome(
+        False,
+        lambda: (
+            f"Cần {count} sáng kiến/đề tài {SCOPE_LABEL_VI[scope]} trở lên {where} chưa dùng cho khen thưởng khác: có {len(found)}; thiếu {count - len(found)}.{note}",
+            f"Needs {count} unused initiative(s)/research of {scope} scope or wider in {window[0]}–{window[-1]}: has {len(found)}.",
+        ),
+        evidence,
+    )
+
 
 def holds_then_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     """Already holds `award`, then at least `years` consecutive years (ending with the year
     considered, all after that award) rated ≥ `min_rating`, with `titles` counts inside the run
     and at least `min_htxs` excellent years."""
-    code, n, minimum = (p['award'], int(p.get('years', 5)), p.get('min_rating', 'HTT'))
+    code, n, minimum = (p["award"], int(p.get("years", 5)), p.get("min_rating", "HTT"))
     held = [y for y in s.award_years(code) if y < ctx.year]
     if not held and code not in s.holds:
-        return Outcome(False, lambda: (f'Chưa có {code} (điều kiện trước).', f'Does not hold {code} yet (prerequisite).'))
+        return Outcome(
+            False, lambda: (f"Chưa có {code} (điều kiện trước).", f"Does not hold {code} yet (prerequisite).")
+        )
     since = held[-1] if held else None
     run, y = ([], ctx.year)
     while (since is None or y > since) and _rated(s, y, minimum):
@@ -151,71 +256,163 @@ def holds_then_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     evidence = [s.year(since).awards[code]] if since else [s.holds[code]]
     problems, problems_en = ([], [])
     if len(run) < n:
-        problems.append(f"cần {n} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên sau {code}{(f' năm {since}' if since else '')}, có {len(run)} ({_years(run)})")
-        problems_en.append(f'needs {n} consecutive years rated {minimum}+ after {code}, has {len(run)}')
-    for title, need in (p.get('titles') or {}).items():
+        problems.append(
+            f"cần {n} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên sau {code}{(f' năm {since}' if since else '')}, có {len(run)} ({_years(run)})"
+        )
+        problems_en.append(f"needs {n} consecutive years rated {minimum}+ after {code}, has {len(run)}")
+    for title, need in (p.get("titles") or {}).items():
         got = [y for y in run if title in s.year(y).awards]
         evidence += [s.year(y).awards[title] for y in got]
         if len(got) < int(need):
-            problems.append(f'cần {need} lần {title} trong thời gian đó, có {len(got)} ({_years(got)})')
-            problems_en.append(f'needs {need} × {title} in that run, has {len(got)}')
-    htxs = [y for y in run if s.year(y).rating == 'HTXS']
-    if len(htxs) < int(p.get('min_htxs', 0)):
+            problems.append(f"cần {need} lần {title} trong thời gian đó, có {len(got)} ({_years(got)})")
+            problems_en.append(f"needs {need} × {title} in that run, has {len(got)}")
+    htxs = [y for y in run if s.year(y).rating == "HTXS"]
+    if len(htxs) < int(p.get("min_htxs", 0)):
         problems.append(f"cần ít nhất {p['min_htxs']} năm hoàn thành xuất sắc, có {len(htxs)}")
         problems_en.append(f"needs {p['min_htxs']} HTXS year(s), has {len(htxs)}")
     head = f"Đã có {code}{(f' năm {since}' if since else '')}"
     if problems:
-        return Outcome(False, lambda: (f'{head}; ' + '; '.join(problems) + '.', f'Holds {code}; ' + '; '.join(problems_en) + '.'), evidence)
-    return Outcome(True, lambda: (f'{head}; {len(run)} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên ({_years(run)}).', f'Holds {code}; {len(run)} consecutive years rated {minimum}+ ({_years_en(run)}).'), evidence)
+        return Outcome(
+            False,
+            lambda: (
+                f"{head}; " + "; ".join(problems) + ".",
+                f"Holds {code}; " + "; ".join(problems_en) + ".",
+            ),
+            evidence,
+        )
+    return Outcome(
+        True,
+        lambda: (
+            f"{head}; {len(run)} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên ({_years(run)}).",
+            f"Holds {code}; {len(run)} consecutive years rated {minimum}+ ({_years_en(run)}).",
+        ),
+        evidence,
+    )
+
 
 def title_repeat(s: Subject, ctx: Context, p: dict) -> Outcome:
     """`award` twice in a row: the later within `latest_within` years before the year considered,
     the earlier at most `interval` years before it."""
-    code, interval, latest_within = (p['award'], int(p.get('interval', 3)), int(p.get('latest_within', 1)))
+    code, interval, latest_within = (p["award"], int(p.get("interval", 3)), int(p.get("latest_within", 1)))
     years = s.award_years(code)
     recent = [y for y in years if ctx.year - latest_within <= y <= ctx.year]
     for y2 in reversed(recent):
         earlier = [y for y in years if y2 - interval <= y < y2]
         if earlier:
             pair = [earlier[-1], y2]
-            return Outcome(True, lambda pair=pair: (f'Hai lần liên tục {code}: {_years(pair)}.', f'{code} twice in a row: {_years_en(pair)}.'), [s.year(y).awards[code] for y in pair])
-    return Outcome(False, lambda: (f'Cần hai lần liên tục {code}, lần sau trong {latest_within} năm gần nhất: đã có {_years(years)}.', f'Needs {code} twice in a row, the later within {latest_within} year(s): has {_years_en(years)}.'))
+            return Outcome(
+                True,
+                lambda pair=pair: (
+                    f"Hai lần liên tục {code}: {_years(pair)}.",
+                    f"{code} twice in a row: {_years_en(pair)}.",
+                ),
+                [s.year(y).awards[code] for y in pair],
+            )
+    return Outcome(
+        False,
+        lambda: (
+            f"Cần hai lần liên tục {code}, lần sau trong {latest_within} năm gần nhất: đã có {_years(years)}.",
+            f"Needs {code} twice in a row, the later within {latest_within} year(s): has {_years_en(years)}.",
+        ),
+    )
+
 
 def members_share(s: Subject, ctx: Context, p: dict) -> Outcome:
     """A collective's members in the year: `metric` ∈ ldtt, complete, cstdcs, disciplined, with
     `min_share` (0–1), `min_count` or `max_count`."""
     m = s.year(ctx.year).members
-    metric = p['metric']
-    label = {'ldtt': 'đạt Lao động tiên tiến', 'complete': 'hoàn thành nhiệm vụ trở lên', 'cstdcs': 'đạt CSTĐCS', 'disciplined': 'bị kỷ luật từ cảnh cáo trở lên'}[metric]
+    metric = p["metric"]
+    label = {
+        "ldtt": "đạt Lao động tiên tiến",
+        "complete": "hoàn thành nhiệm vụ trở lên",
+        "cstdcs": "đạt CSTĐCS",
+        "disciplined": "bị kỷ luật từ cảnh cáo trở lên",
+    }[metric]
     if m is None or m.count == 0:
-        return Outcome(False, lambda: (f'Chưa có danh sách thành viên năm {ctx.year}.', f'No member list for {ctx.year}.'))
+        return Outcome(
+            False,
+            lambda: (f"Chưa có danh sách thành viên năm {ctx.year}.", f"No member list for {ctx.year}."),
+        )
     value = getattr(m, metric)
     share = value / m.count
-    text = f'{value}/{m.count} thành viên {label} ({share * 100:.1f}%)'.replace('.', ',')
-    text_en = f'{value}/{m.count} members {metric} ({share * 100:.1f}%)'
+    text = f"{value}/{m.count} thành viên {label} ({share * 100:.1f}%)".replace(".", ",")
+    text_en = f"{value}/{m.count} members {metric} ({share * 100:.1f}%)"
     ok = True
-    if 'min_share' in p:
-        ok = ok and share + 1e-09 >= float(p['min_share'])
+    if "min_share" in p:
+        ok = ok and share + 1e-09 >= float(p["min_share"])
         need = f"yêu cầu từ {float(p['min_share']) * 100:.0f}%"
-    if 'min_count' in p:
-        ok = ok and value >= int(p['min_count'])
+    if "min_count" in p:
+        ok = ok and value >= int(p["min_count"])
         need = f"yêu cầu ít nhất {p['min_count']}"
-    if 'max_count' in p:
-        ok = ok and value <= int(p['max_count'])
-        need = 'yêu cầu không có' if int(p['max_count']) == 0 else f"tối đa {p['max_count']}"
-    return Outcome(ok, lambda: (f'{text}; {need}.', text_en + '.'))
+    if "max_count" in p:
+        ok = ok and value <= int(p["max_count"])
+        need = "yêu cầu không có" if int(p["max_count"]) == 0 else f"tối đa {p['max_count']}"
+    return Outcome(ok, lambda: (f"{text}; {need}.", text_en + "."))
+
 
 def any_of(s: Subject, ctx: Context, p: dict) -> Outcome:
-    outcomes = [evaluate_spec(o, s, ctx) for o in p['options']]
+    outcomes = [evaluate_spec(o, s, ctx) for o in p["options"]]
     met = [o for o in outcomes if o.met]
     if met:
         return Outcome(True, lambda: (met[0].vi, met[0].en), met[0].evidence)
-    return Outcome(False, lambda: ('Chưa đạt phương án nào: ' + ' HOẶC '.join(f'({o.vi})' for o in outcomes), 'No option met: ' + ' OR '.join(f'({o.en})' for o in outcomes)), [e for o in outcomes for e in o.evidence])
+    return Outcome(
+        False,
+        lambda: (
+            "Chưa đạt phương án nào: " + " HOẶC ".join(f"({o.vi})" for o in outcomes),
+            "No option met: " + " OR ".join(f"({o.en})" for o in outcomes),
+        ),
+        [e for o in outcomes for e in o.evidence],
+    )
+
 
 def all_of(s: Subject, ctx: Context, p: dict) -> Outcome:
-    outcomes = [evaluate_spec(o, s, ctx) for o in p['conditions']]
-    return Outcome(all(o.met for o in outcomes), lambda: (' '.join(o.vi for o in outcomes), ' '.join(o.en for o in outcomes)), [e for o in outcomes for e in o.evidence])
-KINDS: dict[str, Callable[[Subject, Context, dict], Outcome]] = {'no_open_review': no_open_review, 'no_discipline': no_discipline, 'rating_run': rating_run, 'title_run': title_run, 'initiatives': initiatives, 'holds_then_run': holds_then_run, 'title_repeat': title_repeat, 'members_share': members_share, 'any_of': any_of, 'all_of': all_of}
+    outcomes = [evaluate_spec(o, s, ctx) for o in p["conditions"]]
+    return Outcome(
+        all(o.met for o in outcomes),
+        lambda: (" ".join(o.vi for o in outcomes), " ".join(o.en for o in outcomes)),
+        [e for o in outcomes for e in o.evidence],
+    )
+
+
+def not_awarded_within(s: Subject, ctx: Context, p: dict) -> Outcome:
+    """One achievement, one award: the award was not already given for years of the same
+    window (e.g. BK_TINH in 2023 used the 2022–2023 run; 2024 needs a new run)."""
+    code, n = p.get("award", ctx.award), int(p.get("years", 1))
+    window = _window(ctx.year, n)
+    given = [y for y in window if code in s.year(y).awards]
+    if given:
+        return Outcome(
+            False,
+            lambda: (
+                f"Đã được tặng {code} năm {_years(given)}, dùng thành tích của giai đoạn "
+                f"{window[0]}–{window[-1]}; cần thành tích mới.",
+                f"{code} already given for {_years_en(given)} within {window[0]}–{window[-1]}.",
+            ),
+            [s.year(y).awards[code] for y in given],
+        )
+    return Outcome(
+        True,
+        lambda: (
+            f"Chưa được tặng {code} cho giai đoạn {window[0]}–{window[-1]}.",
+            f"No {code} yet for {window[0]}–{window[-1]}.",
+        ),
+    )
+
+
+KINDS: dict[str, Callable[[Subject, Context, dict], Outcome]] = {
+    "no_open_review": no_open_review,
+    "no_discipline": no_discipline,
+    "rating_run": rating_run,
+    "title_run": title_run,
+    "initiatives": initiatives,
+    "holds_then_run": holds_then_run,
+    "title_repeat": title_repeat,
+    "members_share": members_share,
+    "not_awarded_within": not_awarded_within,
+    "any_of": any_of,
+    "all_of": all_of,
+}
+
 
 def evaluate_spec(spec: dict, s: Subject, ctx: Context) -> Outcome:
-    return KINDS[spec['kind']](s, ctx, spec.get('params', {}))
+    return KINDS[spec["kind"]](s, ctx, spec.get("params", {}))

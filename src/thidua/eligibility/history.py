@@ -16,7 +16,7 @@ DISCIPLINE_LABEL_VI = {"reprimand": "khiển trách", "warning": "cảnh cáo", 
                        "dismissal": "cách chức, buộc thôi việc"}
 
 
-@dataclass
+@dataclass(slots=True)
 class InitiativeFact:
     id: str
     scope: str = "grassroots"
@@ -24,7 +24,7 @@ class InitiativeFact:
     used_for: str | None = None  # "AWARD:YEAR" of the award that already relied on it
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberStats:
     """A collective's members in one year (from Membership rows)."""
 
@@ -36,16 +36,22 @@ class MemberStats:
     women: int = 0
 
 
-@dataclass
 class YearRecord:
-    rating: str | None = None
-    # Award codes that count for merit in this year (ad hoc/thematic and revoked ones are left out),
-    # each with its evidence ("QĐ 12/QĐ-UBND ngày 15/01/2024").
-    awards: dict[str, str] = field(default_factory=dict)
-    initiatives: list[InitiativeFact] = field(default_factory=list)
-    discipline: str | None = None  # the heaviest discipline in force during the year
-    under_review: bool = False
-    members: MemberStats | None = None
+    """One year of a subject's record. A plain slotted class: the loader builds millions."""
+
+    __slots__ = ("rating", "awards", "initiatives", "discipline", "under_review", "members")
+
+    def __init__(self, rating: str | None = None, awards: dict[str, str] | None = None,
+                 initiatives: list[InitiativeFact] | None = None, discipline: str | None = None,
+                 under_review: bool = False, members: MemberStats | None = None):
+        self.rating = rating
+        # Award codes that count for merit in this year (ad hoc/thematic and revoked ones are left
+        # out), each with its evidence ("LDTT (QĐ 12/QĐ-UBND ngày 15/01/2024)").
+        self.awards = {} if awards is None else awards
+        self.initiatives = [] if initiatives is None else initiatives
+        self.discipline = discipline  # the heaviest discipline in force during the year
+        self.under_review = under_review
+        self.members = members
 
 
 EMPTY = YearRecord()

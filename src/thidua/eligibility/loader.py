@@ -46,6 +46,14 @@ def _discipline_years(starts_on: date, ends_on: date | None, first: int, last: i
     return range(max(starts_on.year, first), min((ends_on or date(last, 12, 31)).year, last) + 1)
 
 
+def _rec(subject: Subject, year: int) -> YearRecord:
+    """The subject's record for a year, created on first use (not on every lookup)."""
+    rec = subject.years.get(year)
+    if rec is None:
+        rec = subject.years[year] = YearRecord()
+    return rec
+
+
 class _Lookups:
     """Small tables read once per run (award codes) or once per chunk (decisions), so the
     big reads carry only ids and need no joins."""
@@ -88,28 +96,33 @@ def _fill_person_records(subjects: dict[int, Subject], rows: dict[str, list], lo
     codes = lookups.codes
     for _pk, pid, year, type_id, decision_id in awards:
         s = subjects[pid]
-        rec = s.years.get(year) or s.years.setdefault(year, YearRecord())
+        rec = s.years.get(year) or _rec(s, year)
         code = codes[type_id]
         rec.awards[code] = evidence = f"{code} ({decisions[decision_id]})"
         s.holds.setdefault(code, evidence)
     for pid, year, rating in rows["ratings"]:
-        if pid in subjects:
-            subjects[pid].years.setdefault(year, YearRecord()).rating = rating
+        s = subjects.get(pid)
+        if s is not None:
+            rec = s.years.get(year)
+            if rec is None:
+                s.years[year] = YearRecord(rating)
+            else:
+                rec.rating = rating
     for pid, year, pk, code, scope, kind, used_code, used_year in rows["initiatives"]:
         if pid in subjects:
             used = f"{used_code}:{used_year}" if used_code else None
-            subjects[pid].years.setdefault(year, YearRecord()).initiatives.append(
+            _rec(subjects[pid], year).initiatives.append(
                 InitiativeFact(id=code or f"SK-{pk}", scope=scope, kind=kind, used_for=used))
     for pid, level, starts_on, ends_on in rows["disciplines"]:
         if pid not in subjects:
             continue
         for y in _discipline_years(starts_on, ends_on, first, last):
-            rec = subjects[pid].years.setdefault(y, YearRecord())
+            rec = _rec(subjects[pid], y)
             if rec.discipline is None or DISCIPLINE_ORDER.index(level) > DISCIPLINE_ORDER.index(rec.discipline):
                 rec.discipline = level
     for pid in rows["reviews"]:
         if pid in subjects:
-            subjects[pid].years.setdefault(last, YearRecord()).under_review = True
+            _rec(subjects[pid], last).under_review = True
 
 
 def _open_reviews(reviews: QuerySet, year: int) -> QuerySet:
@@ -145,12 +158,12 @@ def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: i
                 for o in Organization.objects.filter(pk__in=ids).only("pk", "name")}
     for oid, y, rating in Evaluation.objects.filter(organization_id__in=ids, year__range=(first, year)).values_list(
             "organization_id", "year", "rating"):
-        subjects[oid].years.setdefault(y, YearRecord()).rating = rating
+        _rec(subjects[oid], y).rating = rating
     for oid, y, code, number, signed_on in (Award.objects.in_force().exclude(basis__in=NOT_COUNTING)
                                             .filter(recipient_org_id__in=ids, year__lte=year)
                                             .values_list("recipient_org_id", "year", "award_type__code",
                                                          "decision__number", "decision__signed_on")):
-        rec = subjects[oid].years.setdefault(y, YearRecord())
+        rec = _rec(subjects[oid], y)
         rec.awards[code] = f"{code} (QĐ {number} ngày {signed_on:%d/%m/%Y})"
         subjects[oid].holds.setdefault(code, rec.awards[code])
     for row in member_stats(ids, first, year):
@@ -158,7 +171,7 @@ def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: i
             count=row["n"], ldtt=row["n_ldtt"], complete=row["n_complete"], cstdcs=row["n_cstdcs"],
             disciplined=row["n_disciplined"], women=row["n_women"])
     for oid in _open_reviews(Review.objects.filter(organization_id__in=ids), year).values_list("organization_id", flat=True):
-        subjects[oid].years.setdefault(year, YearRecord()).under_review = True
+        _rec(subjects[oid], year).under_review = True
     yield from subjects.values()
 
 

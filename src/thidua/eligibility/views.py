@@ -18,7 +18,7 @@ from thidua.eligibility.loader import evaluate_database, iter_people, rulebook, 
 from thidua.eligibility.models import Quota
 from thidua.orgs.models import Organization, Person
 
-SHOWN = 200  # rows per section on the page; the Excel export has them all
+SHOWN = 100  # rows per section on the page; the Excel export has them all
 
 
 class EligibilityForm(forms.Form):
