@@ -35,6 +35,8 @@ test-browser: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_statistics.py
+	$(BIN)/python bench/bench_generate.py
+	$(BIN)/python bench/bench_eligibility.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
