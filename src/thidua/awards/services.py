@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from thidua.awards.models import Award, AwardType
+from thidua.awards.models import (
+    Award,
+    AwardType,
+    Decision,
+    Discipline,
+    DisciplineLevel,
+    Evaluation,
+    Initiative,
+    InitiativeScope,
+    Rating,
+    Revocation,
+)
 from thidua.core.text import fold
+from thidua.orgs.models import Organization, Person
 
 CATALOGUE_CSV = Path(__file__).parent / "data" / "catalogue.csv"
 
@@ -48,3 +62,113 @@ def bulk_record_awards(awards: list[Award], batch_size: int = 2000) -> list[Awar
         if a.province_id is None:
             a.province_id = a.unit.province_id
     return Award.objects.bulk_create(awards, batch_size=batch_size)
+
+
+# ---------------------------------------------------------------------------
+# The personal record (issue 3): each write is one transaction with its audit row;
+# a refusal writes a "denied" audit row and changes nothing else.
+# ---------------------------------------------------------------------------
+
+
+def _require_edit(user, org, obj_label: str, obj=None) -> None:
+    from thidua.core import audit
+    from thidua.core.access import scope_for
+
+    if not scope_for(user).can_edit(org):
+        audit.record("denied", obj, object_type=None if obj is not None else obj_label, user=user,
+                     reason=f"Không có quyền sửa hồ sơ của {org.name}")
+        raise PermissionDenied(f"Bạn không có quyền sửa hồ sơ của {org.name}.")
+
+
+def _check_year(year: int) -> None:
+    if not 1945 <= int(year) <= date.today().year:
+        raise ValidationError({"year": f"Năm {year} không hợp lệ (1945–{date.today().year})."})
+
+
+def record_evaluation(user, *, year: int, rating: str, person: Person | None = None,
+                      organization: Organization | None = None) -> Evaluation:
+    """Set (or correct) the yearly rating of a person or a collective."""
+    if (person is None) == (organization is None):
+        raise ValidationError("Cần đúng một đối tượng: cá nhân hoặc tập thể.")
+    subject_org = person.organization if person else organization
+    _require_edit(user, subject_org, "awards.evaluation")
+    _check_year(year)
+    if rating not in Rating.values:
+        raise ValidationError({"rating": f"Xếp loại {rating!r} không hợp lệ; dùng một trong: {', '.join(Rating.values)}."})
+    from thidua.core import audit
+
+    with transaction.atomic():
+        existing = Evaluation.objects.select_for_update().filter(person=person, organization=organization, year=year).first()
+        if existing is None:
+            ev = Evaluation.objects.create(person=person, organization=organization, year=year, rating=rating)
+            audit.record("create", ev, after=audit.snapshot(ev), user=user)
+            return ev
+        before = audit.snapshot(existing)
+        existing.rating = rating
+        existing.save(update_fields=["rating"])
+        audit.record("change", existing, before=before, after=audit.snapshot(existing), only_changes=True, user=user)
+        return existing
+
+
+def record_initiative(user, *, person: Person, title: str, scope: str, year: int, kind: str = "initiative",
+                      code: str = "", recognised_by: str = "") -> Initiative:
+    _require_edit(user, person.organization, "awards.initiative")
+    _check_year(year)
+    if scope not in InitiativeScope.values:
+        raise ValidationError({"scope": f"Phạm vi {scope!r} không hợp lệ; dùng: {', '.join(InitiativeScope.values)}."})
+    from thidua.core import audit
+
+    with transaction.atomic():
+        initiative = Initiative.objects.create(person=person, title=title, scope=scope, year=year, kind=kind,
+                                               code=code, recognised_by=recognised_by)
+        audit.record("create", initiative, after=audit.snapshot(initiative), user=user)
+        return initiative
+
+
+def use_initiative(user, initiative: Initiative, award: Award) -> Initiative:
+    """Tie an initiative to the award that relies on it; one initiative serves one award only."""
+    _require_edit(user, award.unit, "awards.initiative", initiative)
+    from thidua.core import audit
+
+    with transaction.atomic():
+        locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        if locked.used_for_id and locked.used_for_id != award.pk:
+            used = locked.used_for
+            raise ValidationError(f"Sáng kiến “{locked.title}” đã được dùng cho {used.award_type.code} năm {used.year} "
+                                  f"(QĐ {used.decision.number}); mỗi sáng kiến chỉ dùng cho một lần khen thưởng.")
+        before = audit.snapshot(locked)
+        locked.used_for = award
+        locked.save(update_fields=["used_for"])
+        audit.record("change", locked, before=before, after=audit.snapshot(locked), only_changes=True, user=user)
+        return locked
+
+
+def record_discipline(user, *, person: Person, level: str, starts_on: date, ends_on: date | None = None,
+                      decision: str = "") -> Discipline:
+    _require_edit(user, person.organization, "awards.discipline")
+    if level not in DisciplineLevel.values:
+        raise ValidationError({"level": f"Hình thức kỷ luật {level!r} không hợp lệ."})
+    if ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": "Ngày kết thúc kỷ luật trước ngày bắt đầu."})
+    from thidua.core import audit
+
+    with transaction.atomic():
+        d = Discipline.objects.create(person=person, level=level, starts_on=starts_on, ends_on=ends_on, decision=decision)
+        audit.record("create", d, after=audit.snapshot(d), user=user)
+        return d
+
+
+def revoke_award(user, award: Award, *, decision: Decision, reason: str) -> Revocation:
+    """Revoke an award: a new event with its decision; the award row is never edited."""
+    _require_edit(user, award.unit, "awards.revocation", award)
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần nêu lý do thu hồi."})
+    from thidua.core import audit
+
+    with transaction.atomic():
+        if Revocation.objects.filter(award=award).exists():
+            raise ValidationError(f"Khen thưởng này đã bị thu hồi (bản ghi #{award.pk}).")
+        revocation = Revocation.objects.create(award=award, decision=decision, reason=reason,
+                                               created_by=user if getattr(user, "pk", None) else None)
+        audit.record("create", revocation, after=audit.snapshot(revocation), user=user)
+        return revocation

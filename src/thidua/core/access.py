@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 GLOBAL_ROLES = {"central_board", "auditor", "admin"}
 OFFICE_ROLES = {"emulation_office", "council_member"}
+EDIT_ROLES = {"emulation_office", "unit_officer"}
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Scope:
     is_global: bool = False
     org_ids: set[int] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
+    is_superuser: bool = False
 
     @cached_property
     def lineage_ids(self) -> set[int]:
@@ -69,6 +71,18 @@ class Scope:
             return qs.none()
         return qs.filter(self._path_q(""))
 
+    def can_edit(self, org) -> bool:
+        """Write access to records of an organisation: administrators, or the emulation office /
+        unit officer whose organisation (or what merged into it) contains it. Read-only roles
+        (Central Board, auditor, council member) never write personal records."""
+        if self.user_id is None:
+            return False
+        if self.is_superuser:
+            return True
+        if not self.roles & EDIT_ROLES:
+            return False
+        return any(org.path.startswith(p) for p in self.lineage_paths)
+
     def filter_by_unit(self, qs: QuerySet, field_name: str) -> QuerySet:
         """Rows that belong to an organisation (FK `field_name`) inside the scope."""
         if self.is_global:
@@ -104,6 +118,7 @@ def scope_for(user) -> Scope:
         is_global=user.is_superuser or bool(roles & GLOBAL_ROLES),
         org_ids={o for o, _ in rows},
         roles=roles,
+        is_superuser=user.is_superuser,
     )
     user._thidua_scope = scope
     return scope

@@ -1,0 +1,135 @@
+"""The personal record over the API: read it, add ratings, initiatives and discipline.
+Writes go through awards.services (permission, validation, audit in one place)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from thidua.awards import services
+from thidua.awards.models import (
+    Discipline,
+    DisciplineLevel,
+    Evaluation,
+    Initiative,
+    InitiativeKind,
+    InitiativeScope,
+    Rating,
+    Review,
+)
+from thidua.orgs.models import Person
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+
+    class Meta:
+        model = Evaluation
+        fields = ["id", "year", "rating"]
+
+
+class InitiativeSerializer(serializers.ModelSerializer):
+    scope = serializers.ChoiceField(choices=InitiativeScope.choices)
+    kind = serializers.ChoiceField(choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE)
+    used_for = serializers.IntegerField(source="used_for_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Initiative
+        fields = ["id", "kind", "code", "title", "scope", "year", "recognised_by", "used_for"]
+
+
+class DisciplineSerializer(serializers.ModelSerializer):
+    level = serializers.ChoiceField(choices=DisciplineLevel.choices)
+
+    class Meta:
+        model = Discipline
+        fields = ["id", "level", "starts_on", "ends_on", "decision"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = ["id", "kind", "opened_on", "closed_on", "note"]
+
+
+class RecordAwardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    award_type = serializers.CharField()
+    basis = serializers.CharField()
+    decision = serializers.CharField()
+    revoked = serializers.BooleanField()
+
+
+class PersonRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    organization = serializers.CharField()
+    evaluations = EvaluationSerializer(many=True)
+    awards = RecordAwardSerializer(many=True)
+    initiatives = InitiativeSerializer(many=True)
+    disciplines = DisciplineSerializer(many=True)
+    reviews = ReviewSerializer(many=True)
+
+
+def _person(request, pk) -> Person:
+    return get_object_or_404(Person.objects.visible_to(request.user).select_related("organization"), pk=pk)
+
+
+def _save(call):
+    try:
+        return call()
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+
+
+class PersonRecordView(APIView):
+    @extend_schema(responses=PersonRecordSerializer, summary="A person's record year by year")
+    def get(self, request, pk: int):
+        p = _person(request, pk)
+        awards = p.awards.select_related("award_type", "decision").order_by("year")
+        return Response({
+            "id": p.pk, "full_name": p.full_name, "organization": p.organization.name,
+            "evaluations": EvaluationSerializer(p.evaluations.order_by("year"), many=True).data,
+            "awards": [{"id": a.pk, "year": a.year, "award_type": a.award_type.code, "basis": a.basis,
+                        "decision": f"{a.decision.number} ({a.decision.signed_on:%d/%m/%Y})",
+                        "revoked": hasattr(a, "revocation")} for a in awards],
+            "initiatives": InitiativeSerializer(p.initiatives.order_by("year"), many=True).data,
+            "disciplines": DisciplineSerializer(p.disciplines.order_by("starts_on"), many=True).data,
+            "reviews": ReviewSerializer(p.reviews.order_by("opened_on"), many=True).data,
+        })
+
+
+class PersonEvaluationView(APIView):
+    @extend_schema(request=EvaluationSerializer, responses={201: EvaluationSerializer},
+                   summary="Set or correct a person's yearly rating")
+    def post(self, request, pk: int):
+        p = _person(request, pk)
+        data = EvaluationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ev = _save(lambda: services.record_evaluation(request.user, person=p, **data.validated_data))
+        return Response(EvaluationSerializer(ev).data, status=201)
+
+
+class PersonInitiativeView(APIView):
+    @extend_schema(request=InitiativeSerializer, responses={201: InitiativeSerializer},
+                   summary="Record a recognised initiative or research project")
+    def post(self, request, pk: int):
+        p = _person(request, pk)
+        data = InitiativeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        i = _save(lambda: services.record_initiative(request.user, person=p, **data.validated_data))
+        return Response(InitiativeSerializer(i).data, status=201)
+
+
+class PersonDisciplineView(APIView):
+    @extend_schema(request=DisciplineSerializer, responses={201: DisciplineSerializer}, summary="Record a discipline")
+    def post(self, request, pk: int):
+        p = _person(request, pk)
+        data = DisciplineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = _save(lambda: services.record_discipline(request.user, person=p, **data.validated_data))
+        return Response(DisciplineSerializer(d).data, status=201)
