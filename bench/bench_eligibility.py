@@ -4,7 +4,8 @@ Runnable alone (`make bench`, or `.venv/bin/python bench/bench_eligibility.py [-
 Builds a throw-away database (SQLite under a temp dir, or the PostgreSQL of DATABASE_URL with a
 `_bench` suffix), generates people with 10 years of history with `thidua.demo.generator`, then:
 - the floor: the time to read the same rows once (ratings, awards, initiatives) with no evaluation;
-- the evaluation: every award with a rule, for every person, streamed in chunks;
+- the evaluation: every award with a rule, for every person, streamed in chunks, on one core
+  and on all cores (`evaluate_people_parallel`, one id range per core);
 and prints rows, seconds, rows/s, peak memory, eval/floor, and time(4×)/time(1×).
 """
 
@@ -31,7 +32,7 @@ from django.db import connection  # noqa: E402
 
 from thidua.awards.models import Award, Evaluation, Initiative  # noqa: E402
 from thidua.demo.generator import generate  # noqa: E402
-from thidua.eligibility.loader import evaluate_database  # noqa: E402
+from thidua.eligibility.loader import evaluate_database, evaluate_people_parallel  # noqa: E402
 from thidua.orgs.models import Person  # noqa: E402
 
 LAST_YEAR = 2024
@@ -84,7 +85,11 @@ def run(people_count: int, seed: int) -> dict:
         n += 1
         eligible += r.eligible
     evaluation = time.perf_counter() - t
-    return {"people": Person.objects.count(), "rows": rows, "generated": sum(counts.values()), "gen_s": gen,
+    t = time.perf_counter()
+    parallel = evaluate_people_parallel(LAST_YEAR, people, workers=os.cpu_count() or 2)
+    evaluation_parallel = time.perf_counter() - t
+    assert len(parallel) == n and sum(1 for r in parallel if r[2]) == eligible
+    return {"eval_par_s": evaluation_parallel, "people": Person.objects.count(), "rows": rows, "generated": sum(counts.values()), "gen_s": gen,
             "floor_s": floor, "eval_s": evaluation, "results": n, "eligible": eligible, "peak_mb": peak_mb()}
 
 
@@ -94,13 +99,13 @@ def main() -> None:
     args = parser.parse_args()
     print(f"database: {connection.vendor}")
     print(f"{'people':>8} {'rating+award rows':>18} {'gen s':>7} {'floor s':>8} {'eval s':>7} {'rows/s':>10} "
-          f"{'eval/floor':>10} {'results':>9} {'eligible':>9} {'peak MB':>8}")
+          f"{'eval/floor':>10} {f'eval {os.cpu_count()} cores':>13} {'results':>9} {'eligible':>9} {'peak MB':>8}")
     out = []
     for people in args.people:
         m = run(people, seed=7)
         out.append(m)
         print(f"{m['people']:>8,} {m['rows']:>18,} {m['gen_s']:>7.1f} {m['floor_s']:>8.2f} {m['eval_s']:>7.2f} "
-              f"{m['rows'] / m['eval_s']:>10,.0f} {m['eval_s'] / m['floor_s']:>10.2f} {m['results']:>9,} "
+              f"{m['rows'] / m['eval_s']:>10,.0f} {m['eval_s'] / m['floor_s']:>10.2f} {m['eval_par_s']:>13.2f} {m['results']:>9,} "
               f"{m['eligible']:>9,} {m['peak_mb']:>8.0f}")
     if len(out) > 1:
         a, b = out[0], out[-1]

@@ -6,3 +6,7 @@ urlpatterns = [
     path("api/v1/", include("thidua.api.urls")),
     path("", include("thidua.core.urls")),
 ]
+
+# Error pages rendered without the database (thidua.core.errors); API paths answer JSON.
+handler404 = "thidua.core.errors.page_not_found"
+handler500 = "thidua.core.errors.server_error"

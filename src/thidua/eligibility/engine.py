@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from thidua.eligibility.conditions import Context, Outcome, evaluate_spec
+from thidua.eligibility.conditions import KINDS, Context, Outcome
 from thidua.eligibility.history import Subject, from_input
 
 BUILTIN_RULES = Path(__file__).parent / "data" / "rules.json"
@@ -89,6 +89,7 @@ class RuleBook:
         self.general = general
         self.overrides = list(overrides)
         self._cache: dict[tuple, dict | None] = {}  # rule lookups repeat for every subject
+        self._compiled: dict[tuple, list[tuple]] = {}
         self._general = {kind: [g for g in general if kind in g.get("subjects", ["individual", "collective"])]
                          for kind in ("individual", "collective")}
 
@@ -113,6 +114,20 @@ class RuleBook:
     def general_for(self, kind: str) -> list[dict]:
         return self._general.get(kind, [])
 
+    def compiled(self, rule: dict, kind: str) -> list[tuple]:
+        """The general and the rule's conditions as (function, params, id, label, basis, confidence),
+        resolved once per rule instead of once per subject."""
+        key = (rule["id"], kind)
+        steps = self._compiled.get(key)
+        if steps is None:
+            steps = self._compiled[key] = [
+                (KINDS[spec["kind"]], spec.get("params", {}), spec.get("id", spec["kind"]),
+                 spec.get("label_vi", spec["kind"]), spec.get("basis", rule.get("basis", "")),
+                 spec.get("confidence", rule.get("confidence", "confirmed")))
+                for spec in (*self.general_for(kind), *rule["conditions"])
+            ]
+        return steps
+
     def _find(self, award: str, kind: str, year: int, authority: str | None) -> dict | None:
         def matches(r):
             return r["award"] == award and r["subject"] == kind and _in_force(r, year)
@@ -135,13 +150,12 @@ def evaluate(subject: Subject, award: str, year: int, book: RuleBook, authority:
             f"No rule for {award} ({subject.kind}) in force in {year}.")))
         return Result(subject.id, award, year, False, None, [check], subject.name, subject.gender)
     ctx = Context(award=award, year=year)
-    checks = []
-    for spec in (*book.general_for(subject.kind), *rule["conditions"]):
-        outcome = evaluate_spec(spec, subject, ctx)
-        confidence = spec.get("confidence", rule.get("confidence", "confirmed"))
-        checks.append(Check(spec.get("id", spec["kind"]), spec.get("label_vi", spec["kind"]), outcome.met,
-                            spec.get("basis", rule.get("basis", "")), outcome, confidence))
-    return Result(subject.id, award, year, all(c.met for c in checks), rule["id"], checks, subject.name, subject.gender)
+    checks, eligible = [], True
+    for fn, params, cid, label, basis, confidence in book.compiled(rule, subject.kind):
+        outcome = fn(subject, ctx, params)
+        eligible = eligible and outcome.met
+        checks.append(Check(cid, label, outcome.met, basis, outcome, confidence))
+    return Result(subject.id, award, year, eligible, rule["id"], checks, subject.name, subject.gender)
 
 
 def evaluate_all(subjects: Iterable[Subject], year: int, book: RuleBook, awards: list[str] | None = None,

@@ -71,12 +71,12 @@ def read_person_rows(lo: int, hi: int, first: int, last: int) -> dict[str, list]
     """Every row the evaluation needs for people with lo ≤ id ≤ hi: index range scans, no joins."""
     return {
         "awards": list(Award.objects.filter(recipient_person__gte=lo, recipient_person__lte=hi, year__lte=last)
-                       .exclude(basis__in=NOT_COUNTING)
+                       .exclude(basis__in=NOT_COUNTING).order_by()  # no sort: rows go into dicts
                        .values_list("pk", "recipient_person_id", "year", "award_type_id", "decision_id")),
         "revoked": set(Revocation.objects.filter(award__recipient_person__gte=lo, award__recipient_person__lte=hi)
                        .values_list("award_id", flat=True)),
         "ratings": list(Evaluation.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
-                        .values_list("person_id", "year", "rating")),
+                        .order_by().values_list("person_id", "year", "rating")),
         "initiatives": list(Initiative.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
                             .values_list("person_id", "year", "pk", "code", "scope", "kind",
                                          "used_for__award_type__code", "used_for__year")),
@@ -227,3 +227,56 @@ def subtree(org: Organization | None, user=None) -> tuple[QuerySet[Person], Quer
     return people, orgs
 
 
+
+
+# ---------------------------------------------------------------------------
+# Parallel evaluation: the machine's cores each take a contiguous id range.
+# ---------------------------------------------------------------------------
+
+_PARALLEL_JOB: dict = {}
+
+
+def compact(r: Result) -> tuple:
+    """A small picklable summary of a result: (subject, award, eligible, conditions missing)."""
+    return (r.subject, r.award, r.eligible, len(r.missing))
+
+
+def as_dict(r: Result) -> dict:
+    return r.as_dict()
+
+
+def _evaluate_range(lo: int, hi: int, out) -> None:
+    job = _PARALLEL_JOB
+    people = job["people"].filter(pk__gte=lo, pk__lte=hi)
+    rendered = [job["render"](r) for r in evaluate_database(job["year"], people, None, job["awards"],
+                                                            job["authority"])]
+    out.put(rendered)
+
+
+def evaluate_people_parallel(year: int, people: QuerySet[Person], awards: list[str] | None = None,
+                             authority: Organization | None = None, workers: int = 2, render=compact) -> list:
+    """Evaluate people on `workers` processes (fork), each over a contiguous id range with its own
+    database connection; returns `render(result)` for every result, in id order per range."""
+    import multiprocessing
+
+    from django.db import connections
+
+    ids = list(people.order_by("pk").values_list("pk", flat=True))
+    if workers <= 1 or len(ids) < 2 * workers:
+        return [render(r) for r in evaluate_database(year, people, None, awards, authority)]
+    size = -(-len(ids) // workers)
+    ranges = [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+    _PARALLEL_JOB.update(year=year, people=people, awards=awards, authority=authority, render=render)
+    connections.close_all()  # children must open their own connections
+    ctx = multiprocessing.get_context("fork")
+    queues = [ctx.Queue() for _ in ranges]
+    procs = [ctx.Process(target=_evaluate_range, args=(lo, hi, q)) for (lo, hi), q in zip(ranges, queues, strict=True)]
+    for p in procs:
+        p.start()
+    results = []
+    for p, q in zip(procs, queues, strict=True):
+        results.extend(q.get())
+        p.join()
+        if p.exitcode:
+            raise RuntimeError(f"eligibility worker failed with exit code {p.exitcode}")
+    return results

@@ -1,0 +1,139 @@
+"""Schemathesis against the API's own OpenAPI schema, with an authenticated token (`make api-fuzz`, .ci/run).
+
+    .venv/bin/python bench/api_fuzz.py [--max-examples 50] [--max-time 120] [--seed 1] [-- extra schemathesis args]
+
+1. `thidua demo` (migrate + reference scenario + demo accounts) into a temporary THIDUA_VAR_DIR (SQLite);
+2. `thidua token create trunguong api-fuzz` (the Central Board: national scope, so every id is in scope);
+3. `thidua runserver 127.0.0.1:<free port> --noreload` with production settings (DEBUG=0, plain HTTP);
+4. `schemathesis run http://127.0.0.1:<port>/api/v1/schema/ -H "Authorization: Token <key>" --checks all`,
+   bounded (max examples per operation, a time budget); exits with schemathesis' status: non-zero on any 5xx,
+   schema violation or other failed check.
+
+Only 127.0.0.1 is contacted. The temporary directory is removed afterwards (--keep to keep it and the server log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent  # not resolved: the venv's python may be a symlink to the system one
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(url: str) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--max-examples", type=int, default=50, help="test cases per API operation (default 50)")
+    parser.add_argument("--max-time", type=int, default=120, help="time budget of the schemathesis run, seconds")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, server log)")
+    parser.add_argument("extra", nargs="*", help="further schemathesis arguments (after --)")
+    args = parser.parse_args()
+
+    var_dir = Path(tempfile.mkdtemp(prefix="thidua-fuzz-"))
+    env = {
+        **os.environ,
+        "THIDUA_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "thidua.settings",
+        # Production settings, served over plain HTTP on the loopback interface.
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "PYTHONUNBUFFERED": "1",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    env.pop("DATABASE_URL", None)  # always a throw-away SQLite file
+    thidua = str(VENV_BIN / "thidua")
+    schemathesis = shutil.which("schemathesis", path=str(VENV_BIN)) or "schemathesis"
+    server = None
+    log_path = var_dir / "server.log"
+    try:
+        t0 = time.monotonic()
+        subprocess.run([thidua, "demo"], env=env, cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL, timeout=600)
+        key = subprocess.run([thidua, "token", "create", "trunguong", "api-fuzz"], env=env, cwd=REPO_ROOT,
+                             check=True, capture_output=True, text=True, timeout=120).stdout.strip()
+        print(f"demo database and token ready in {time.monotonic() - t0:.0f} s ({var_dir})", flush=True)
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with open(log_path, "wb") as log:
+            server = subprocess.Popen([thidua, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env,
+                                      cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while not answers(base + "/api/v1/schema/"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                print(log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
+                print("the server did not start", file=sys.stderr)
+                return 2
+            time.sleep(0.25)
+
+        command = [
+            schemathesis, "run", f"{base}/api/v1/schema/",
+            "-H", f"Authorization: Token {key}",
+            "--checks", "all",
+            "--max-examples", str(args.max_examples),
+            "--max-time", str(args.max_time),
+            "--seed", str(args.seed),
+            "--request-timeout", "30",
+            "--generation-database", "none",
+            "--workers", "2",
+            "--no-color",
+            *args.extra,
+        ]
+        shown = [("Authorization: Token " + key[:6] + "…") if c.endswith(key) else c for c in command]
+        print("$ " + " ".join(shown), flush=True)
+        status = subprocess.run(command, cwd=var_dir, env=env).returncode
+        print(f"schemathesis exit status {status}", flush=True)
+        if status != 0:
+            errors = [line for line in log_path.read_text(errors="replace").splitlines()
+                      if '" 5' in line or "Traceback" in line or "Error" in line]
+            if errors:
+                print("server log (5xx / errors):\n" + "\n".join(errors[-30:]), file=sys.stderr)
+        return status
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+        if args.keep:
+            print(f"kept {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

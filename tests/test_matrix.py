@@ -1,0 +1,285 @@
+"""Authorisation matrix: every URL pattern of the project × every persona → the expected status.
+
+The routes are read from the URL resolver, so a new route fails `test_every_route_is_classified` until it is
+added to ROUTES (or is an admin route, covered by the admin part). Personas (tests/conftest.py + `outsider`):
+anonymous, province_officer (Cao Bằng office, 2018 chair), other_province_officer (Lai Châu, a member of the
+same cluster), outsider (Hà Nội office, not in the cluster, created here), unit_officer (a Cao Bằng department),
+central_board, council_member (Cao Bằng), auditor, admin.
+
+Expected answers: anonymous → login redirect (pages) or 401/403 (API); an object outside the user's scope → 404
+(never 403: its existence is not revealed); the audit trail only for global roles; the admin only for the
+administrator. Public routes (login, language switch, the OpenAPI schema and its Swagger UI page, static files)
+are listed explicitly. Refused writes (anonymous POST to the API, logout, language switch) change no row of the
+main tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from thidua.awards.models import Award, Decision
+from thidua.core.models import ApiToken, AuditEvent
+from thidua.emulation.models import ClusterYear
+from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "province_officer", "other_province_officer", "outsider", "unit_officer",
+            "central_board", "council_member", "auditor", "admin"]
+USERNAMES = {"province_officer": "caobang", "other_province_officer": "laichau", "outsider": "hanoi",
+             "unit_officer": "donvi", "central_board": "trunguong", "council_member": "hoidong",
+             "auditor": "kiemtra", "admin": "admin"}
+
+LOGIN = "login"  # 302 to /accounts/login/?next=…
+ADMIN_LOGIN = "admin-login"  # 302 to /admin/login/?next=…
+API_REFUSED = "api-refused"  # 401 or 403
+
+
+def statuses(anonymous, **by_persona):
+    """Expected answer per persona: keyword arguments override `rest` (the default for logged-in personas)."""
+    rest = by_persona.pop("rest")
+    out = {p: rest for p in PERSONAS}
+    out["anonymous"] = anonymous
+    out.update(by_persona)
+    return out
+
+
+EVERYONE_LOGGED_IN = statuses(LOGIN, rest=200)
+# The cluster year 2018: member provinces' offices, their council, the central roles; not an outsider province
+# nor a unit officer (a department sees its own records, not the cluster's figures).
+CLUSTER = statuses(LOGIN, rest=200, outsider=404, unit_officer=404)
+CAO_BANG_ORG = statuses(LOGIN, rest=200, other_province_officer=404, outsider=404, unit_officer=404)
+CAO_BANG_PERSON = statuses(LOGIN, rest=200, other_province_officer=404, outsider=404)  # inside donvi's department
+GLOBAL_ONLY = statuses(LOGIN, rest=404, central_board=200, auditor=200, admin=200)
+API_ALL = statuses(API_REFUSED, rest=200)
+API_CLUSTER = {**CLUSTER, "anonymous": API_REFUSED}
+API_CAO_BANG = {**CAO_BANG_ORG, "anonymous": API_REFUSED}
+API_CAO_BANG_PERSON = {**CAO_BANG_PERSON, "anonymous": API_REFUSED}
+PUBLIC = statuses(200, rest=200)
+
+
+@dataclass
+class Route:
+    urls: callable  # objects → list of paths to GET
+    expected: dict
+    note: str = ""
+    post: bool = False  # also has a write (POST) checked in test_refused_writes_change_nothing
+
+
+ROUTES: dict[str, Route] = {
+    # Public
+    "accounts/login/": Route(lambda o: ["/accounts/login/"], PUBLIC, "login form"),
+    "i18n/setlang/": Route(lambda o: ["/i18n/setlang/"], statuses(302, rest=302),
+                           "language switch: redirects (sets the cookie on POST)", post=True),
+    "api/v1/schema/": Route(lambda o: ["/api/v1/schema/"], PUBLIC, "OpenAPI schema: public, no data"),
+    "api/v1/docs/": Route(lambda o: ["/api/v1/docs/"], PUBLIC, "Swagger UI page: public, no data"),
+    "accounts/logout/": Route(lambda o: ["/accounts/logout/"], statuses(405, rest=405),
+                              "GET refused: logout is a POST", post=True),
+    # Pages
+    "": Route(lambda o: ["/"], EVERYONE_LOGGED_IN, "home: the user's cluster years"),
+    "cum/<int:pk>/": Route(lambda o: [f"/cum/{o.cy.pk}/"], CLUSTER),
+    "cum/<int:pk>/chi-tieu/<str:code>/": Route(lambda o: [f"/cum/{o.cy.pk}/chi-tieu/THU_NSNN/"], CLUSTER),
+    "cum/<int:pk>/dien-hinh/": Route(lambda o: [f"/cum/{o.cy.pk}/dien-hinh/"], CLUSTER),
+    "khen-thuong/": Route(lambda o: ["/khen-thuong/", f"/khen-thuong/?cluster_year={o.cy.pk}"], EVERYONE_LOGGED_IN,
+                          "scoped list (contents checked in test_registry_and_api_lists_are_scoped)"),
+    "khen-thuong/export.xlsx": Route(lambda o: ["/khen-thuong/export.xlsx?year=2018"], EVERYONE_LOGGED_IN),
+    "don-vi/": Route(lambda o: ["/don-vi/"], EVERYONE_LOGGED_IN),
+    "don-vi/<int:pk>/": Route(lambda o: [f"/don-vi/{o.cao_bang.pk}/"], CAO_BANG_ORG),
+    "nhat-ky/": Route(lambda o: ["/nhat-ky/"], GLOBAL_ONLY),
+    "nhat-ky/export.xlsx": Route(lambda o: ["/nhat-ky/export.xlsx"], GLOBAL_ONLY),
+    "xet-dieu-kien/": Route(lambda o: ["/xet-dieu-kien/"], EVERYONE_LOGGED_IN, "form; choices are scoped"),
+    "ca-nhan/<int:pk>/": Route(lambda o: [f"/ca-nhan/{o.person.pk}/"], CAO_BANG_PERSON),
+    # API
+    "api/v1/cluster-years/": Route(lambda o: ["/api/v1/cluster-years/"], API_ALL, "scoped list"),
+    "api/v1/cluster-years/<int:pk>/summary": Route(lambda o: [f"/api/v1/cluster-years/{o.cy.pk}/summary"],
+                                                   API_CLUSTER),
+    "api/v1/awards/": Route(lambda o: ["/api/v1/awards/"], API_ALL, "scoped list"),
+    "api/v1/people/<int:pk>/record": Route(lambda o: [f"/api/v1/people/{o.person.pk}/record"], API_CAO_BANG_PERSON,
+                                           "a person's record, like /ca-nhan/<id>/"),
+    # Write-only endpoints (POST): GET is 405 once authenticated; anonymous POST refused in
+    # test_refused_writes_change_nothing. TODO(owner of api/records.py): POST matrix per persona (scope → 404).
+    **{f"api/v1/people/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/people/{o.person.pk}/{part}"],
+                                               statuses(API_REFUSED, rest=405), "POST only", post=True)
+       for part in ("evaluations", "initiatives", "disciplines")},
+    "api/v1/eligibility": Route(lambda o: [f"/api/v1/eligibility?year=2018&org={o.cao_bang.pk}"], API_CAO_BANG,
+                                post=True),
+}
+
+
+def all_routes() -> list[tuple[str, URLPattern]]:
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern), p
+
+    return list(walk(get_resolver().url_patterns))
+
+
+@dataclass
+class Objects:
+    cy: ClusterYear
+    cao_bang: Organization
+    person: Person
+    award: Award
+
+
+@pytest.fixture
+def objects(db) -> Objects:
+    cao_bang = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="04")
+    department = Organization.objects.get(user_roles__user__username="donvi")
+    person = Person.objects.filter(organization__path__startswith=department.path).order_by("pk").first()
+    award = (Award.objects.filter(province=cao_bang).exclude(unit__path__startswith=department.path)
+             .order_by("pk").first())
+    assert person and award
+    return Objects(ClusterYear.objects.get(year=2018), cao_bang, person, award)
+
+
+@pytest.fixture
+def clients(db) -> dict[str, Client]:
+    hanoi = get_user_model().objects.create_user("hanoi", password="x")
+    UserRole.objects.create(user=hanoi, role=Role.EMULATION_OFFICE,
+                            organization=Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="01"))
+    out = {"anonymous": Client()}
+    for persona, username in USERNAMES.items():
+        out[persona] = Client()
+        out[persona].force_login(get_user_model().objects.get(username=username))
+    return out
+
+
+def check(response, expected, url, persona):
+    where = f"{persona} GET {url}: {response.status_code}"
+    if expected == LOGIN:
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/?next="), where
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302 and response.url.startswith("/admin/login/?next="), where
+    elif expected == API_REFUSED:
+        assert response.status_code in (401, 403), where
+    else:
+        assert response.status_code == expected, where + f" (expected {expected})"
+
+
+def test_every_route_is_classified():
+    routes = all_routes()
+    unclassified = [r for r, _ in routes if not r.startswith("admin/") and r not in ROUTES]
+    assert not unclassified, f"routes missing from tests/test_matrix.py ROUTES: {unclassified}"
+    stale = set(ROUTES) - {r for r, _ in routes}
+    assert not stale, f"ROUTES lists routes that no longer exist: {stale}"
+    for route, spec in ROUTES.items():
+        assert set(spec.expected) == set(PERSONAS), route
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_matrix(route, clients, objects):
+    spec = ROUTES[route]
+    for url in spec.urls(objects):
+        for persona in PERSONAS:
+            check(clients[persona].get(url), spec.expected[persona], url, persona)
+
+
+def test_registry_and_api_lists_are_scoped(clients, objects):
+    """The lists answer 200 to everyone logged in; what they contain follows the scope. A decided Cao Bằng award
+    outside the unit officer's department: seen by the cluster's offices and the central roles only."""
+    sees = {"province_officer", "other_province_officer", "central_board", "council_member", "auditor", "admin"}
+    name = objects.award.recipient_name
+    for persona in PERSONAS[1:]:
+        api = clients[persona].get("/api/v1/awards/", {"q": name}).json()
+        in_api = objects.award.pk in [a["id"] for a in api["results"]]
+        page = clients[persona].get("/khen-thuong/", {"q": name}).context["page"]
+        in_page = objects.award.pk in [a.pk for a in page.object_list]
+        assert in_api == in_page == (persona in sees), persona
+        years = [cy["id"] for cy in clients[persona].get("/api/v1/cluster-years/").json()["results"]]
+        assert (objects.cy.pk in years) == (ROUTES["cum/<int:pk>/"].expected[persona] == 200), persona
+
+
+# --- Admin --------------------------------------------------------------------------------------------------
+
+def admin_urls() -> list[str]:
+    """The admin index, each app index, and for every registered model its list, add, change, history and delete
+    pages (with the model's first row)."""
+    urls = [reverse("admin:index"), reverse("admin:password_change")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse("admin:app_list", args=[meta.app_label]))
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            for view in ("change", "history", "delete"):
+                urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk]))
+    return sorted(set(urls))
+
+
+def test_admin_routes_are_for_the_administrator_only(clients):
+    urls = admin_urls()
+    assert len(urls) > 30
+    for url in urls:
+        for persona in PERSONAS:
+            response = clients[persona].get(url)
+            if persona == "admin":
+                # Read-only models (audit trail, login attempts) and tokens refuse add/delete: 403.
+                assert response.status_code in (200, 403), f"admin GET {url}: {response.status_code}"
+                if url.endswith(("/change/", "/history/")) or url.rstrip("/").count("/") <= 3:
+                    assert response.status_code == 200, f"admin GET {url}: {response.status_code}"
+            else:
+                check(response, ADMIN_LOGIN, url, persona)
+    # The admin login form is public; the admin's logout is a POST.
+    assert clients["anonymous"].get("/admin/login/").status_code == 200
+
+
+# --- Writes: refusals change nothing -------------------------------------------------------------------------
+
+def counts() -> dict[str, int]:
+    models = [Award, Decision, ClusterYear, Organization, Person, UserRole, ApiToken, get_user_model()]
+    return {m._meta.label: m.objects.count() for m in models}
+
+
+def test_refused_writes_change_nothing(clients, objects):
+    before = counts()
+    audit_before = AuditEvent.objects.count()
+    anonymous = clients["anonymous"]
+    body = {"year": 2018, "subjects": []}
+    assert anonymous.post("/api/v1/eligibility", body, content_type="application/json").status_code in (401, 403)
+    for part in ("evaluations", "initiatives", "disciplines"):
+        response = anonymous.post(f"/api/v1/people/{objects.person.pk}/{part}", {"year": 2018},
+                                  content_type="application/json")
+        assert response.status_code in (401, 403), part
+    for method in ("put", "patch", "delete"):
+        for url in ("/api/v1/awards/", "/api/v1/cluster-years/", f"/api/v1/cluster-years/{objects.cy.pk}/summary"):
+            assert getattr(anonymous, method)(url).status_code in (401, 403), (method, url)
+            # Logged in, the read-only endpoints refuse other methods.
+            assert getattr(clients["province_officer"], method)(url).status_code == 405, (method, url)
+    for url in ("/api/v1/awards/", "/api/v1/cluster-years/"):
+        assert clients["central_board"].post(url, {}).status_code == 405, url
+    # Pages are GET only: a POST to a page is refused or ignored, never a write.
+    for url in ("/khen-thuong/", f"/cum/{objects.cy.pk}/", f"/don-vi/{objects.cao_bang.pk}/"):
+        response = anonymous.post(url, {"name": "x"})
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+    # Logout of an anonymous client, the language switch: redirects, no row changes.
+    response = anonymous.post("/accounts/logout/")
+    assert response.status_code == 302 and response.url == "/accounts/login/"
+    response = anonymous.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    # The admin refuses anonymous and non-staff writes.
+    for persona in ("anonymous", "central_board"):
+        response = clients[persona].post(reverse("admin:awards_awardtype_add"), {"code": "X", "name": "X"})
+        assert response.status_code == 302 and response.url.startswith("/admin/login/"), persona
+        response = clients[persona].post(reverse("admin:orgs_organization_delete", args=[objects.cao_bang.pk]),
+                                         {"post": "yes"})
+        assert response.status_code == 302 and response.url.startswith("/admin/login/"), persona
+    assert counts() == before
+    assert AuditEvent.objects.count() == audit_before  # nothing written, not even a denied-write row
+
+
+def test_matrix_size(clients, objects):
+    """Documents the size of the matrix (routes × personas) so a shrinking matrix is noticed."""
+    cells = sum(len(spec.urls(objects)) * len(PERSONAS) for spec in ROUTES.values())
+    assert len(ROUTES) == len([r for r, _ in all_routes() if not r.startswith("admin/")])
+    assert cells >= 180
