@@ -194,6 +194,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
+    "ENUM_NAME_OVERRIDES": {
+        "AwardCodeEnum": "thidua.api.eligibility.AWARD_CODES",
+        "RuleAwardEnum": "thidua.api.eligibility.RULE_AWARDS",
+    },
     "TITLE": "thidua API",
     "DESCRIPTION": "Thi đua, khen thưởng — emulation clusters, award registry and statistics.",
     "VERSION": "1.0.0",

@@ -33,3 +33,11 @@ def test_schema_and_offline_docs(province_officer):
     assert "/api/v1/cluster-years/{id}/summary" in body and "priority_share" in body
     docs = province_officer.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    """drf-spectacular must describe every endpoint exactly (the API fuzzer trusts it)."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/v1/eligibility" in (tmp_path / "schema.yml").read_text()

@@ -278,3 +278,24 @@ def test_subtree_includes_merged_predecessors(db):
     ha_giang = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="02")
     people, _ = subtree(tuyen_quang)
     assert people.filter(organization__province=ha_giang).exists()
+
+
+def test_api_get_pages_through_results(unit, province_officer):
+    for i in range(5):
+        Evaluation.objects.create(person=new_person(unit, f"Người {i}"), year=2024, rating="HTT")
+    first = province_officer.get("/api/v1/eligibility", {"year": 2024, "org": unit.pk, "award": "LDTT", "page_size": 2}).json()
+    assert len(first["results"]) == 2 and "page=2" in first["next"]
+    last = province_officer.get("/api/v1/eligibility", {"year": 2024, "org": unit.pk, "award": "LDTT", "page_size": 2,
+                                                        "page": 3}).json()
+    assert len(last["results"]) == 1 and last["next"] is None
+    assert province_officer.get("/api/v1/eligibility", {"year": 2024, "page_size": 5000}).status_code == 400
+
+
+def test_api_post_reports_keys_that_are_not_years(province_officer):
+    body = {"year": 2024, "subjects": [{"id": "A", "years": {"2024": {"rating": "HTT"}, "năm ngoái": {"rating": "HTXS"}}}],
+            "awards": ["LDTT"]}
+    out = province_officer.post("/api/v1/eligibility", body, content_type="application/json").json()
+    assert out["results"][0]["eligible"] is True
+    assert "năm ngoái" in out["warnings"][0]
+    bad = province_officer.post("/api/v1/eligibility", {"year": 2024, "subjects": [{"id": ""}]}, content_type="application/json")
+    assert bad.status_code == 400 and "id" in str(bad.json()["subjects"])

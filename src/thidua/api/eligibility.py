@@ -1,13 +1,19 @@
 """Eligibility API: GET over the database (within the user's scope), POST over the input format."""
 
+import csv
+from itertools import islice
+
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from thidua.awards.services import CATALOGUE_CSV
 from thidua.eligibility.engine import RuleBook, evaluate_input
 from thidua.eligibility.loader import evaluate_database, rulebook, subtree
 from thidua.orgs.models import Organization
@@ -36,46 +42,152 @@ class ResultSerializer(serializers.Serializer):
 
 class ResultsSerializer(serializers.Serializer):
     results = ResultSerializer(many=True)
+    next = serializers.URLField(allow_null=True, required=False, help_text="the next page (GET only)")
+    warnings = serializers.ListField(child=serializers.CharField(), required=False,
+                                     help_text="input that was ignored (POST only)")
+
+
+# Identifiers and codes: non-empty, no NUL character (said in the schema too, as minLength and pattern).
+NO_NUL = RegexValidator(r"^[^\x00]*$", "Không được chứa ký tự NUL.")
+
+
+def text(max_length: int, **kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, min_length=1, validators=[NO_NUL], **kwargs)
+
+
+def _catalogue_codes() -> list[str]:
+    with open(CATALOGUE_CSV, encoding="utf-8") as fh:
+        return [row["code"] for row in csv.DictReader(fh)]
+
+
+AWARD_CODES = _catalogue_codes()  # titles and forms a history may name: the catalogue's codes
+RULE_AWARDS = RuleBook.builtin().awards()  # awards the engine has a rule for
+
+
+class InitiativeInputSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=64, allow_blank=True, validators=[NO_NUL])
+    scope = serializers.ChoiceField(choices=["grassroots", "provincial", "national"], default="grassroots")
+    kind = serializers.ChoiceField(choices=["initiative", "research"], default="initiative")
+    used_for = serializers.CharField(max_length=64, required=False, allow_null=True, allow_blank=True,
+                                     validators=[NO_NUL], help_text='"AWARD:YEAR" of the award that used it; empty: unused')
+
+
+class MembersInputSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0)
+    ldtt = serializers.IntegerField(min_value=0, default=0)
+    complete = serializers.IntegerField(min_value=0, default=0)
+    cstdcs = serializers.IntegerField(min_value=0, default=0)
+    disciplined = serializers.IntegerField(min_value=0, default=0)
+    women = serializers.IntegerField(min_value=0, default=0)
+
+
+class YearInputSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=["HTXS", "HTT", "HT", "KHT"], required=False, allow_null=True)
+    awards = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
+    initiatives = InitiativeInputSerializer(many=True, required=False)
+    discipline = serializers.ChoiceField(choices=["reprimand", "warning", "demotion", "dismissal"], required=False,
+                                         allow_null=True)
+    under_review = serializers.BooleanField(required=False)
+    members = MembersInputSerializer(required=False, allow_null=True)
+
+
+class SubjectInputSerializer(serializers.Serializer):
+    id = text(64)
+    kind = serializers.ChoiceField(choices=["individual", "collective"], default="individual")
+    gender = serializers.ChoiceField(choices=["female", "male"], required=False, allow_null=True)
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True, validators=[NO_NUL])
+    years = serializers.DictField(child=YearInputSerializer(), required=False,
+                                  help_text='Keyed by year ("2023"); other keys are ignored and reported in "warnings".')
+    holds = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
+
 
 
 class InputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=1990, max_value=2100)
-    subjects = serializers.ListField(child=serializers.DictField(), max_length=10000)
-    awards = serializers.ListField(child=serializers.CharField(), required=False)
+    subjects = SubjectInputSerializer(many=True, max_length=10000)
+    awards = serializers.ListField(child=serializers.ChoiceField(choices=RULE_AWARDS), required=False)
+
+
+PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 200, 1000, 100_000
+
+
+def _positive(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= (MAX_PAGE if name == "page" else MAX_PAGE_SIZE):
+        raise ValidationError({name: "Cần một số nguyên dương trong giới hạn cho phép."})
+    return int(raw)
 
 
 class EligibilityView(APIView):
+    # The input format is nested JSON: form-encoded bodies cannot carry it (and must not be documented).
+    parser_classes = [JSONParser]
+
     @extend_schema(
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True),
-                    OpenApiParameter("org", OpenApiTypes.INT, required=False, description="organisation id"),
-                    OpenApiParameter("award", OpenApiTypes.STR, required=False, many=True, description="award code(s)"),
-                    OpenApiParameter("eligible", OpenApiTypes.BOOL, required=False, description="only eligible")],
+        parameters=[OpenApiParameter("year", {"type": "integer", "minimum": 1990, "maximum": 2100}, required=True),
+                    OpenApiParameter("org", {"type": "integer", "minimum": 1}, required=False,
+                                     description="organisation id"),
+                    OpenApiParameter("award", OpenApiTypes.STR, enum=RULE_AWARDS,
+                                     required=False, many=True, description="award code(s)"),
+                    OpenApiParameter("eligible", OpenApiTypes.BOOL, required=False, description="only eligible"),
+                    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, required=False),
+                    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                                     required=False, description=f"results per page (default {PAGE_SIZE})")],
         responses=ResultsSerializer, summary="Evaluate awards for the people and collectives of an organisation")
     def get(self, request):
         try:
             year = int(request.query_params["year"])
         except (KeyError, ValueError) as exc:
             raise ValidationError({"year": "Cần năm xét (số nguyên)."}) from exc
+        if not 1990 <= year <= 2100:
+            raise ValidationError({"year": "Năm xét phải từ 1990 đến 2100."})
+        eligible_only = request.query_params.get("eligible")
+        if eligible_only not in (None, "true", "false", "1", "0"):
+            raise ValidationError({"eligible": "Giá trị là true hoặc false."})
         awards = request.query_params.getlist("award") or None
         known = rulebook().awards()
         unknown = [a for a in awards or [] if a not in known]
         if unknown:
             raise ValidationError({"award": f"Không có quy định cho: {', '.join(unknown)}."})
         org = None
-        if request.query_params.get("org"):
-            org = get_object_or_404(Organization.objects.visible_to(request.user), pk=request.query_params["org"])
+        if "org" in request.query_params:
+            try:
+                org_id = int(request.query_params["org"])
+            except ValueError as exc:
+                raise ValidationError({"org": "Mã đơn vị là số nguyên."}) from exc
+            org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_id)
+        page, size = _positive(request, "page", 1), _positive(request, "page_size", PAGE_SIZE)
+        if size > MAX_PAGE_SIZE:
+            raise ValidationError({"page_size": f"Tối đa {MAX_PAGE_SIZE} kết quả một trang."})
         people, collectives = subtree(org, request.user)
         results = evaluate_database(year, people, collectives, awards)
-        if request.query_params.get("eligible") in ("1", "true"):
+        if eligible_only in ("1", "true"):
             results = (r for r in results if r.eligible)
-        return Response({"results": [r.as_dict() for r in results]})
+        # Evaluated as a stream: a page costs the results up to its end, never the whole province at once.
+        window = list(islice(results, (page - 1) * size, page * size + 1))
+        more = len(window) > size
+        next_url = None
+        if more:
+            query = request.query_params.copy()
+            query["page"] = page + 1
+            next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return Response({"results": [r.as_dict() for r in window[:size]], "next": next_url})
 
     @extend_schema(request=InputSerializer, responses=ResultsSerializer,
                    summary="Evaluate histories given in the input format (no database records are read)")
     def post(self, request):
         data = InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        payload, warnings = data.validated_data, []
+        for i, subject in enumerate(payload["subjects"]):
+            # OpenAPI 3.0 cannot restrict object keys, so keys that are not years are reported, not fatal.
+            bad = [k for k in subject.get("years", {}) if not (str(k).isdigit() and 1945 <= int(k) <= 2100)]
+            for k in bad:
+                subject["years"].pop(k)
+                warnings.append(f"subjects[{i}].years: khóa {k!r} không phải là năm (ví dụ \"2023\"), đã bỏ qua.")
         try:
-            return Response(evaluate_input(request.data, data.validated_data.get("awards"), RuleBook.builtin()))
+            out = evaluate_input(payload, payload.get("awards"), RuleBook.builtin())
+            return Response({**out, "warnings": warnings} if warnings else out)
         except (KeyError, TypeError, ValueError) as exc:
             raise ValidationError({"subjects": f"Dữ liệu không hợp lệ: {exc}"}) from exc

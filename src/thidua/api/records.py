@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from thidua.api.eligibility import NO_NUL
 from thidua.awards import services
 from thidua.awards.models import (
     Discipline,
@@ -32,6 +34,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class InitiativeSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(max_length=500, min_length=1, validators=[NO_NUL])
     scope = serializers.ChoiceField(choices=InitiativeScope.choices)
     kind = serializers.ChoiceField(choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE)
     used_for = serializers.IntegerField(source="used_for_id", read_only=True, allow_null=True)
@@ -104,6 +107,8 @@ class PersonRecordView(APIView):
 
 
 class PersonEvaluationView(APIView):
+    parser_classes = [JSONParser]  # JSON only: form bodies cannot say null
+
     @extend_schema(request=EvaluationSerializer, responses={201: EvaluationSerializer},
                    summary="Set or correct a person's yearly rating")
     def post(self, request, pk: int):
@@ -115,6 +120,8 @@ class PersonEvaluationView(APIView):
 
 
 class PersonInitiativeView(APIView):
+    parser_classes = [JSONParser]  # JSON only: form bodies cannot say null
+
     @extend_schema(request=InitiativeSerializer, responses={201: InitiativeSerializer},
                    summary="Record a recognised initiative or research project")
     def post(self, request, pk: int):
@@ -126,6 +133,8 @@ class PersonInitiativeView(APIView):
 
 
 class PersonDisciplineView(APIView):
+    parser_classes = [JSONParser]  # JSON only: form bodies cannot say null
+
     @extend_schema(request=DisciplineSerializer, responses={201: DisciplineSerializer}, summary="Record a discipline")
     def post(self, request, pk: int):
         p = _person(request, pk)

@@ -85,9 +85,9 @@ def from_input(data: dict) -> tuple[int, list[Subject]]:
             years[int(y)] = YearRecord(
                 rating=rec.get("rating"),
                 awards={code: f"{code} {y}" for code in rec.get("awards", [])},
-                initiatives=[InitiativeFact(id=str(i.get("id")), scope=i.get("scope", "grassroots"),
-                                            kind=i.get("kind", "initiative"), used_for=i.get("used_for"))
-                             for i in rec.get("initiatives", [])],
+                initiatives=[InitiativeFact(id=str(i.get("id") or f"#{n + 1}"), scope=i.get("scope", "grassroots"),
+                                            kind=i.get("kind", "initiative"), used_for=i.get("used_for") or None)
+                             for n, i in enumerate(rec.get("initiatives", []))],
                 discipline=rec.get("discipline"),
                 under_review=bool(rec.get("under_review", False)),
                 members=MemberStats(**members) if members else None,
