@@ -106,39 +106,28 @@ class PersonRecordView(APIView):
         })
 
 
-class PersonEvaluationView(APIView):
-    parser_classes = [JSONParser]  # JSON only: form bodies cannot say null
+class _RecordCreateView(APIView):
+    """POST one record for a person through its service; the serializer validates the body."""
 
-    @extend_schema(request=EvaluationSerializer, responses={201: EvaluationSerializer},
-                   summary="Set or correct a person's yearly rating")
+    parser_classes = [JSONParser]  # JSON only: form bodies cannot say null
+    serializer_class: type[serializers.Serializer]
+    service = None
+
     def post(self, request, pk: int):
         p = _person(request, pk)
-        data = EvaluationSerializer(data=request.data)
+        data = self.serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
-        ev = _save(lambda: services.record_evaluation(request.user, person=p, **data.validated_data))
-        return Response(EvaluationSerializer(ev).data, status=201)
+        obj = _save(lambda: type(self).service(request.user, person=p, **data.validated_data))
+        return Response(self.serializer_class(obj).data, status=201)
 
 
-class PersonInitiativeView(APIView):
-    parser_classes = [JSONParser]  # JSON only: form bodies cannot say null
-
-    @extend_schema(request=InitiativeSerializer, responses={201: InitiativeSerializer},
-                   summary="Record a recognised initiative or research project")
-    def post(self, request, pk: int):
-        p = _person(request, pk)
-        data = InitiativeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        i = _save(lambda: services.record_initiative(request.user, person=p, **data.validated_data))
-        return Response(InitiativeSerializer(i).data, status=201)
+def _create_view(serializer, service, summary):
+    return extend_schema(request=serializer, responses={201: serializer}, summary=summary)(
+        type(f"{serializer.__name__}CreateView", (_RecordCreateView,), {"serializer_class": serializer, "service": service}))
 
 
-class PersonDisciplineView(APIView):
-    parser_classes = [JSONParser]  # JSON only: form bodies cannot say null
-
-    @extend_schema(request=DisciplineSerializer, responses={201: DisciplineSerializer}, summary="Record a discipline")
-    def post(self, request, pk: int):
-        p = _person(request, pk)
-        data = DisciplineSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = _save(lambda: services.record_discipline(request.user, person=p, **data.validated_data))
-        return Response(DisciplineSerializer(d).data, status=201)
+PersonEvaluationView = _create_view(EvaluationSerializer, services.record_evaluation,
+                                    "Set or correct a person's yearly rating")
+PersonInitiativeView = _create_view(InitiativeSerializer, services.record_initiative,
+                                    "Record a recognised initiative or research project")
+PersonDisciplineView = _create_view(DisciplineSerializer, services.record_discipline, "Record a discipline")
