@@ -48,6 +48,10 @@ def fresh_database() -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{s["NAME"]}"')
             conn.execute(f'CREATE DATABASE "{s["NAME"]}"')
+    else:  # SQLite: a new file for each size, so the sizes do not add up
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{connection.settings_dict['NAME']}{suffix}").unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
 
 
