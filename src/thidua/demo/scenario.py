@@ -20,6 +20,7 @@ from django.db import transaction
 from thidua.awards.models import Award, AwardType, Basis, Decision, RecipientClass
 from thidua.awards.services import bulk_record_awards, load_catalogue
 from thidua.demo import names
+from thidua.demo.cluster_run import run_2018
 from thidua.emulation.models import (
     Aggregation,
     Cluster,
@@ -31,13 +32,9 @@ from thidua.emulation.models import (
     Exemplar,
     ExemplarHonour,
     ExemplarStage,
-    FlagHandover,
     Indicator,
     Movement,
     MovementKind,
-    Pact,
-    PactSignature,
-    Proposal,
     Target,
 )
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person, Role, UserRole
@@ -234,7 +231,7 @@ class _Builder:
     # ----- the cluster and its year -----
     def cluster(self):
         self.cl = Cluster.objects.create(name=CLUSTER_NAME, kind=ClusterKind.CLUSTER, organised_by=self.council)
-        cb, lc, sl, lcai = self.by_code["04"], self.by_code["12"], self.by_code["14"], self.by_code["10"]
+        cb = self.by_code["04"]
         cy = ClusterYear.objects.create(cluster=self.cl, year=YEAR, theme=THEME_2018, chair=cb, directions=DIRECTIONS,
                                         is_illustrative=True)
         cy.members.set(self.members)
@@ -260,17 +257,6 @@ class _Builder:
             ("", "Chủ tịch UBND tỉnh Cao Bằng"),
         ]):
             ConferenceGuest.objects.create(conference=conf, name=name, title=title, order=i)
-        for i, (org, code) in enumerate([(cb, "CO_CP"), (lc, "BK_TTG"), (lcai, "BK_TTG")]):
-            Proposal.objects.create(conference=conf, cluster_year=cy, organization=org, award_type=self.catalogue[code], order=i)
-        nxt = ClusterYear.objects.create(cluster=self.cl, year=YEAR + 1, chair=lc, deputy=sl)
-        nxt.members.set(self.members)
-        FlagHandover.objects.create(cluster=self.cl, from_org=cb, to_org=lc, handed_on=REVIEW_DAY, conference=conf,
-                                    handed_by="Chủ tịch UBND tỉnh Cao Bằng")
-        pact = Pact.objects.create(cluster_year=nxt, title="Giao ước thi đua năm 2019 của Cụm thi đua các tỉnh miền núi biên giới phía Bắc",
-                                   conference=conf, commitments=DIRECTIONS)
-        for m in self.members:
-            PactSignature.objects.create(pact=pact, member=m, signed_on=REVIEW_DAY, signatory=f"Đại diện UBND tỉnh {m.name}",
-                                         position="Phó Chủ tịch UBND tỉnh (minh họa)")
         self.review = conf
 
     def indicators(self, cy: ClusterYear):
@@ -393,6 +379,9 @@ class _Builder:
             ("trunguong", "Ban TĐKT Trung ương", self.board, Role.CENTRAL_BOARD),
             ("caobang", "Sở Nội vụ Cao Bằng (cụm trưởng 2018)", cb, Role.EMULATION_OFFICE),
             ("laichau", "Sở Nội vụ Lai Châu (cụm trưởng 2019)", lc, Role.EMULATION_OFFICE),
+            *[(username, f"Sở Nội vụ {self.by_code[code].name}", self.by_code[code], Role.EMULATION_OFFICE)
+              for code, username in (("02", "hagiang"), ("20", "langson"), ("10", "laocai"), ("11", "dienbien"),
+                                     ("14", "sonla"))],
             ("donvi", "Cán bộ đơn vị, Sở Nội vụ tỉnh Cao Bằng", dept, Role.UNIT_OFFICER),
             ("hoidong", "Thành viên Hội đồng TĐKT tỉnh Cao Bằng", cb, Role.COUNCIL_MEMBER),
             ("kiemtra", "Kiểm tra, giám sát (chỉ xem)", self.board, Role.AUDITOR),
@@ -424,4 +413,6 @@ def load_reference_scenario(seed: int = 2018) -> list[tuple[str, str, str]]:
         b.cluster()
         b.exemplars()
         b.personal_records()
+        b.accounts()
+        run_2018(b)  # scores, ballots and their outcomes, through the services
     return b.accounts()

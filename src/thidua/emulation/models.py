@@ -196,6 +196,8 @@ class Proposal(models.Model):
     award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="proposals")
     proposed_to = models.CharField("đề nghị lên", max_length=128, default="Thủ tướng Chính phủ")
     order = models.PositiveSmallIntegerField(default=0)
+    vote_session = models.ForeignKey("VoteSession", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="proposals", verbose_name="kết quả bỏ phiếu")
 
     class Meta:
         verbose_name = "đề nghị khen thưởng của cụm"
@@ -289,3 +291,256 @@ class ExemplarHonour(models.Model):
         verbose_name = "tôn vinh điển hình"
         verbose_name_plural = "tôn vinh điển hình"
         constraints = [models.UniqueConstraint(fields=["exemplar", "conference"], name="honour_once_per_conference")]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The year run in the system: calendar, scoring framework, scores, vote sessions (issue 4).
+# ---------------------------------------------------------------------------------------------------------
+
+
+class Step(models.TextChoices):
+    """The steps of a cluster year, in order (shared/domain/cluster-cycle.md)."""
+
+    OPEN = "open", _("Mở năm thi đua")
+    REGISTER = "register", _("Đăng ký chỉ tiêu, danh hiệu")
+    PACT = "pact", _("Ký giao ước thi đua")
+    MID_YEAR = "mid_year", _("Báo cáo sơ kết 6 tháng")
+    YEAR_END = "year_end", _("Báo cáo kết quả cả năm")
+    SELF_SCORE = "self_score", _("Tự chấm điểm")
+    CROSS_SCORE = "cross_score", _("Chấm chéo")
+    LOCK = "lock", _("Cụm trưởng tổng hợp, khóa điểm")
+    VOTE = "vote", _("Bỏ phiếu tại hội nghị tổng kết")
+    HANDOVER = "handover", _("Trao cờ luân lưu, mở năm sau")
+
+
+class Milestone(models.Model):
+    """The calendar of a cluster year: the date each step is due."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="milestones")
+    step = models.CharField("bước", max_length=16, choices=Step.choices)
+    due_on = models.DateField("hạn")
+
+    class Meta:
+        verbose_name = "mốc thời gian"
+        verbose_name_plural = "lịch năm thi đua"
+        constraints = [models.UniqueConstraint(fields=["cluster_year", "step"], name="milestone_unique")]
+
+
+class YearRun(models.Model):
+    """How the year is run: who opened it, scoring settings, the lock. One row per cluster year that is
+    run in the system (a year loaded only as figures has none)."""
+
+    cluster_year = models.OneToOneField(ClusterYear, on_delete=models.CASCADE, related_name="run")
+    opened_on = models.DateField("ngày mở năm thi đua")
+    opened_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    min_cross_scorers = models.PositiveSmallIntegerField(
+        "số đơn vị chấm chéo tối thiểu cho mỗi thành viên", default=2)
+    rotation_years = models.PositiveSmallIntegerField(
+        "không bầu lại cụm trưởng đã làm trong số năm gần nhất", default=3)
+    scores_locked_at = models.DateTimeField("khóa điểm lúc", null=True, blank=True)
+    scores_locked_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+
+    class Meta:
+        verbose_name = "tổ chức năm thi đua"
+        verbose_name_plural = "tổ chức năm thi đua"
+
+    @property
+    def locked(self) -> bool:
+        return self.scores_locked_at is not None
+
+
+class CriterionKind(models.TextChoices):
+    GROUP = "group", _("Nhóm tiêu chí")
+    MANUAL = "manual", _("Chấm theo đánh giá")
+    INDICATOR = "indicator", _("Chấm theo % kế hoạch chỉ tiêu")
+    BONUS = "bonus", _("Điểm thưởng")
+    PENALTY = "penalty", _("Điểm trừ")
+
+
+class Criterion(models.Model):
+    """One node of the scoring framework. A group's maximum is the sum of its children's.
+
+    Indicator criteria are scored by formula from the member's % of plan: full points at 100%,
+    proportional below, and above 100% `bonus_per_percent` points per percentage point up to `bonus_cap`.
+    """
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    code = models.CharField("mã", max_length=16)
+    name = models.CharField("tiêu chí", max_length=500)
+    kind = models.CharField("cách chấm", max_length=16, choices=CriterionKind.choices, default=CriterionKind.MANUAL)
+    max_points = models.DecimalField("điểm tối đa", max_digits=7, decimal_places=2, default=0)
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="criteria")
+    bonus_per_percent = models.DecimalField("điểm thưởng mỗi 1% vượt kế hoạch", max_digits=6, decimal_places=3,
+                                            null=True, blank=True)
+    bonus_cap = models.DecimalField("điểm thưởng vượt tối đa", max_digits=7, decimal_places=2, null=True, blank=True)
+    guidance = models.TextField("hướng dẫn chấm", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "tiêu chí chấm điểm"
+        verbose_name_plural = "khung tiêu chí chấm điểm"
+        ordering = ["cluster_year", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster_year", "code"], name="criterion_code_unique"),
+            models.CheckConstraint(condition=Q(max_points__gte=0), name="criterion_max_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+    @property
+    def is_hand_scored(self) -> bool:
+        return self.kind in (CriterionKind.MANUAL, CriterionKind.BONUS, CriterionKind.PENALTY)
+
+
+class TitleRegistration(models.Model):
+    """A member registers the titles it aims for in the year."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="title_registrations")
+    member = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="+")
+    registered_on = models.DateField("ngày đăng ký")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cluster_year", "member", "award_type"],
+                                               name="title_registration_unique")]
+
+
+class ResultReport(models.Model):
+    """A member's result for one indicator at a reporting period, with its evidence.
+    The year-end report's value is also written to Target.actual (what the statistics read)."""
+
+    class Period(models.TextChoices):
+        MID_YEAR = "mid_year", _("6 tháng đầu năm")
+        YEAR_END = "year_end", _("Cả năm")
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField("kỳ báo cáo", max_length=16, choices=Period.choices)
+    value = models.DecimalField("kết quả", max_digits=20, decimal_places=3)
+    evidence = models.FileField("minh chứng", upload_to="evidence/%Y/", blank=True)
+    reported_at = models.DateTimeField("báo cáo lúc", auto_now=True)
+    reported_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["target", "period"], name="result_report_unique")]
+
+
+class CrossAssignment(models.Model):
+    """The chair assigns `scorer` to cross-score `member` (never itself)."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="cross_assignments")
+    scorer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cluster_year", "scorer", "member"], name="cross_assignment_unique"),
+            models.CheckConstraint(condition=~Q(scorer=models.F("member")), name="cross_assignment_not_self"),
+        ]
+
+
+class ScoreRound(models.TextChoices):
+    SELF = "self", _("Tự chấm")
+    CROSS = "cross", _("Chấm chéo")
+    FINAL = "final", _("Cụm trưởng tổng hợp")
+
+
+class Score(models.Model):
+    """Points given to `member` for a hand-scored criterion by `scorer` in a round.
+    Indicator criteria are never stored: they are computed from the targets. Every change is an audit event."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    member = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    scorer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    round = models.CharField("vòng chấm", max_length=8, choices=ScoreRound.choices)
+    points = models.DecimalField("điểm", max_digits=7, decimal_places=2)
+    comment = models.TextField("nhận xét, lý do", blank=True)
+    evidence = models.FileField("minh chứng", upload_to="evidence/%Y/", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "điểm"
+        verbose_name_plural = "điểm"
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "member", "scorer", "round"], name="score_unique"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="score_points_positive"),
+        ]
+
+
+class VoteKind(models.TextChoices):
+    FLAG = "flag", _("Đơn vị dẫn đầu đề nghị tặng Cờ thi đua")
+    CERTIFICATE = "certificate", _("Đơn vị đề nghị tặng Bằng khen")
+    CHAIR = "chair", _("Cụm trưởng năm sau")
+    DEPUTY = "deputy", _("Cụm phó năm sau")
+
+
+class VoteSession(models.Model):
+    """One secret-ballot vote at the review conference.
+
+    Secrecy by construction: a ballot adds one to the counters of the candidates it names
+    (VoteCandidate.votes) and to `ballots_cast`; the member that voted is recorded in VoteParticipation,
+    which holds no choice. No row anywhere links a member to a choice.
+    Threshold and quorum are shares of ALL members of the cluster year (strict: "more than").
+    """
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.CASCADE, related_name="vote_sessions")
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="vote_sessions")
+    kind = models.CharField("nội dung bầu", max_length=16, choices=VoteKind.choices)
+    award_type = models.ForeignKey(AwardType, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="hình thức đề nghị")
+    seats = models.PositiveSmallIntegerField("số đơn vị được chọn", default=1)
+    round = models.PositiveSmallIntegerField("vòng", default=1)
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="next_round", verbose_name="vòng trước")
+    opens_at = models.DateTimeField("mở phiếu lúc")
+    closes_at = models.DateTimeField("đóng phiếu lúc")
+    closed_at = models.DateTimeField("đã kết thúc lúc", null=True, blank=True)
+    threshold_percent = models.DecimalField("ngưỡng trúng (% tổng số thành viên)", max_digits=5, decimal_places=2,
+                                            default=50)
+    threshold_strict = models.BooleanField("phải vượt ngưỡng (quá …%)", default=True)
+    quorum_percent = models.DecimalField("số phiếu tối thiểu (% tổng số thành viên)", max_digits=5,
+                                         decimal_places=2, default=50)
+    quorum_strict = models.BooleanField("phải vượt (quá …%)", default=True)
+    electorate = models.PositiveSmallIntegerField("tổng số thành viên có quyền bỏ phiếu")
+    ballots_cast = models.PositiveSmallIntegerField("số phiếu thu về", default=0)
+    blank_ballots = models.PositiveSmallIntegerField("số phiếu trống", default=0)
+    outcome_applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "phiên bỏ phiếu"
+        verbose_name_plural = "phiên bỏ phiếu"
+        ordering = ["cluster_year", "kind", "round"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="vote_window_positive"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="vote_seats_positive"),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" (vòng {self.round})" if self.round > 1 else ""
+        return f"{self.get_kind_display()}{suffix}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class VoteCandidate(models.Model):
+    session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="candidates")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    votes = models.PositiveSmallIntegerField("số phiếu", default=0)
+
+    class Meta:
+        ordering = ["session", "organization__name"]
+        constraints = [models.UniqueConstraint(fields=["session", "organization"], name="vote_candidate_unique")]
+
+
+class VoteParticipation(models.Model):
+    """That `member` has voted in `session`: no choice, no time (a time could be matched with the counters)."""
+
+    session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="participations")
+    member = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="vote_once_per_member")]
