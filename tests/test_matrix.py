@@ -109,6 +109,19 @@ ROUTES: dict[str, Route] = {
        for part in ("evaluations", "initiatives", "disciplines")},
     "api/v1/eligibility": Route(lambda o: [f"/api/v1/eligibility?year=2018&org={o.cao_bang.pk}"], API_CAO_BANG,
                                 post=True),
+    # The cluster year run (api/cluster_run.py): reads are the cluster's; writes are POST-only (GET 405) and
+    # their per-persona refusals are tested in tests/emulation/test_year_api.py.
+    **{f"api/v1/cluster-years/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/cluster-years/{o.cy.pk}/{part}"],
+                                                      API_CLUSTER, "read; POST where the endpoint writes", post=True)
+       for part in ("run", "criteria", "scores", "votes")},
+    **{f"api/v1/cluster-years/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/cluster-years/{o.cy.pk}/{part}"],
+                                                      statuses(API_REFUSED, rest=405), "POST only", post=True)
+       for part in ("open", "indicators", "registrations", "pact", "pact/signatures", "results",
+                    "cross-assignments", "lock", "review-conference", "handover")},
+    "api/v1/votes/<int:pk>": Route(lambda o: [f"/api/v1/votes/{o.cy.vote_sessions.first().pk}"], API_CLUSTER),
+    **{f"api/v1/votes/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/votes/{o.cy.vote_sessions.first().pk}/{part}"],
+                                              statuses(API_REFUSED, rest=405), "POST only", post=True)
+       for part in ("ballots", "close", "tie-round")},
 }
 
 

@@ -8,6 +8,7 @@ before and after; a ballot's audit event names the member that voted, never its 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -106,8 +107,27 @@ def year_roles(user, cy: ClusterYear) -> YearRoles:
 
 
 def _refuse(user, cy, message: str, *, exc=PermissionDenied):
-    audit.record("denied", cy, user=user, reason=message[:255])
-    raise exc(message)
+    """Refuse: the `service` wrapper records the denial once the transaction has rolled back."""
+    error = exc(message)
+    error.denied = (user, cy, message)
+    raise error
+
+
+def service(fn):
+    """One transaction per service; a refusal rolls everything back and is then recorded in the audit trail."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        except (PermissionDenied, ValidationError) as exc:
+            if hasattr(exc, "denied"):
+                user, cy, message = exc.denied
+                audit.record("denied", cy, user=user, reason=message[:255])
+            raise
+
+    return wrapper
 
 
 def _require_lead(user, cy: ClusterYear) -> YearRoles:
@@ -154,7 +174,7 @@ def _decimal(value, label: str) -> Decimal:
 # --------------------------------------------------------------------------- 1. opening the year
 
 
-@transaction.atomic
+@service
 def open_year(user, cy: ClusterYear, *, theme: str, opened_on: date, movements=(), milestones: dict | None = None,
               copy_framework: bool = False, min_cross_scorers: int = 2, rotation_years: int = 3) -> YearRun:
     """The chair (or the organising authority) opens the year: theme, movements, calendar, settings;
@@ -210,7 +230,7 @@ def _tree(cy):
     return framework(cy)
 
 
-@transaction.atomic
+@service
 def save_criterion(user, cy: ClusterYear, *, code: str, name: str, kind: str, max_points, parent_code: str = "",
                    indicator_code: str = "", bonus_per_percent=None, bonus_cap=None, guidance: str = "",
                    order: int = 0) -> Criterion:
@@ -254,7 +274,7 @@ def save_criterion(user, cy: ClusterYear, *, code: str, name: str, kind: str, ma
     return crit
 
 
-@transaction.atomic
+@service
 def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, aggregation: str = "sum",
                    percent_decimals: int = 1) -> Indicator:
     _require_lead(user, cy)
@@ -272,7 +292,7 @@ def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, ag
 # --------------------------------------------------------------------------- 2. registration and pact
 
 
-@transaction.atomic
+@service
 def register(user, cy: ClusterYear, member: Organization, *, plans: dict[str, object], titles=(),
              on: date | None = None) -> list[Target]:
     """A member registers its targets (plan per indicator code) and the titles it aims for."""
@@ -306,7 +326,7 @@ def register(user, cy: ClusterYear, member: Organization, *, plans: dict[str, ob
     return out
 
 
-@transaction.atomic
+@service
 def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference: Conference | None = None) -> Pact:
     _require_lead(user, cy)
     if not title.strip() or not commitments.strip():
@@ -326,7 +346,7 @@ def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference
     return pact
 
 
-@transaction.atomic
+@service
 def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, position: str,
               signed_on: date) -> PactSignature:
     _require_member(user, cy, member)
@@ -346,7 +366,7 @@ def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, po
 # --------------------------------------------------------------------------- 3. results
 
 
-@transaction.atomic
+@service
 def report_result(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, period: str, value,
                   evidence=None) -> ResultReport:
     """A member reports its result for an indicator (mid-year or year-end). The year-end value is the
@@ -395,7 +415,7 @@ def not_reported(cy: ClusterYear, period: str = ResultReport.Period.YEAR_END) ->
 # --------------------------------------------------------------------------- 4. scoring
 
 
-@transaction.atomic
+@service
 def assign_cross_scoring(user, cy: ClusterYear, pairs: list[tuple[Organization, Organization]] | None = None
                          ) -> list[CrossAssignment]:
     """The chair assigns who cross-scores whom (scorer, member). Without pairs: a rotation in which each
@@ -428,7 +448,7 @@ def assign_cross_scoring(user, cy: ClusterYear, pairs: list[tuple[Organization, 
     return out
 
 
-@transaction.atomic
+@service
 def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, round: str, points,
           comment: str = "", reason: str = "", evidence=None, scorer: Organization | None = None) -> Score:
     """Record (or change) one score. self: the member scores itself; cross: an assigned scorer; final: the
@@ -437,7 +457,7 @@ def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, 
         raise ValidationError(f"Tiêu chí {criterion.code} không thuộc năm {cy.year}.")
     if not criterion.is_hand_scored:
         raise ValidationError(f"Tiêu chí {criterion.code} được tính tự động từ kết quả chỉ tiêu, không chấm tay.")
-    value = _decimal(points, f"Điểm tiêu chí {criterion.code}")
+    value = _decimal(points, f"Điểm tiêu chí {criterion.code}").quantize(Decimal("0.01"))
     if value < 0 or value > criterion.max_points:
         raise ValidationError(f"Điểm tiêu chí {criterion.code} phải từ 0 đến {criterion.max_points.normalize():f}; "
                               f"đã nhập {value.normalize():f}.")
@@ -490,7 +510,7 @@ def _score_repr(s: Score) -> str:
     return f"{s.get_round_display()}: {s.scorer.name} → {s.member.name}, tiêu chí {s.criterion.code}"
 
 
-@transaction.atomic
+@service
 def lock_scores(user, cy: ClusterYear, *, at: datetime | None = None) -> YearRun:
     """The chair locks the scores once every member has a final score for every criterion and has been
     cross-scored by the required number of members."""
@@ -525,7 +545,7 @@ def review_conference(cy: ClusterYear) -> Conference | None:
     return cy.conferences.filter(kind=ConferenceKind.YEAR_END).order_by("-held_on").first()
 
 
-@transaction.atomic
+@service
 def schedule_review(user, cy: ClusterYear, *, title: str, held_on: date, place: str) -> Conference:
     """The year-end review conference, hosted by the chair."""
     _require_lead(user, cy)
@@ -554,7 +574,7 @@ def default_award_type(cy: ClusterYear, kind: str) -> AwardType | None:
     return AwardType.objects.filter(code=code).first() if code else None
 
 
-@transaction.atomic
+@service
 def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization], opens_at: datetime,
               closes_at: datetime, seats: int = 1, threshold_percent=50, threshold_strict: bool = True,
               quorum_percent=50, quorum_strict: bool = True, award_type: AwardType | None = None,
@@ -611,7 +631,7 @@ def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization
     return session
 
 
-@transaction.atomic
+@service
 def cast_ballot(user, session: VoteSession, member: Organization, choices: list[Organization], *,
                 at: datetime | None = None) -> None:
     """One ballot for `member`: add one to each chosen candidate's counter and record that the member voted.
@@ -647,7 +667,7 @@ def cast_ballot(user, session: VoteSession, member: Organization, choices: list[
     audit.record("create", participation, object_repr=f"{member.name} đã bỏ phiếu: {session} ({cy})", user=user)
 
 
-@transaction.atomic
+@service
 def close_vote(user, session: VoteSession, *, at: datetime | None = None):
     """The chair closes the session; the tally becomes visible and a clear outcome takes effect."""
     cy = session.cluster_year
@@ -664,8 +684,9 @@ def close_vote(user, session: VoteSession, *, at: datetime | None = None):
     return result
 
 
-@transaction.atomic
+@service
 def open_tie_round(user, session: VoteSession, *, opens_at: datetime, closes_at: datetime) -> VoteSession:
+    session = VoteSession.objects.select_related("cluster_year", "award_type").get(pk=session.pk)
     result = tally(session)
     if not session.is_closed or not result.needs_new_round:
         raise ValidationError(f"Phiên “{session}” không có các ứng viên bằng phiếu cần bầu lại.")
@@ -716,7 +737,7 @@ def apply_outcome(user, session: VoteSession, result) -> None:
 # --------------------------------------------------------------------------- 6. handover
 
 
-@transaction.atomic
+@service
 def hand_over_flag(user, cy: ClusterYear, *, handed_on: date, handed_by: str = "") -> FlagHandover:
     """The outgoing chair hands the rotating flag to next year's chair, at the review conference."""
     _require_lead(user, cy)
