@@ -21,6 +21,7 @@ from django.utils import timezone
 from thidua.awards.models import AwardType
 from thidua.core import audit
 from thidua.core.access import scope_for
+from thidua.core.uploads import check_upload
 from thidua.emulation.models import (
     ClusterYear,
     Conference,
@@ -387,6 +388,7 @@ def report_result(user, cy: ClusterYear, member: Organization, indicator: Indica
         report = ResultReport(target=target, period=period)
     report.value, report.reported_by = amount, user if user.pk else None
     if evidence is not None:
+        check_upload(evidence, label="Minh chứng")
         report.evidence = evidence
     report.save()
     if period == ResultReport.Period.YEAR_END:
@@ -487,6 +489,8 @@ def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, 
     else:
         raise ValidationError(f"Vòng chấm “{round}” không hợp lệ.")
     _require_unlocked(user, cy)
+    if evidence is not None:
+        check_upload(evidence, label="Minh chứng")
     existing = Score.objects.select_for_update().filter(criterion=criterion, member=member, scorer=scorer,
                                                         round=round).first()
     fields = ["points", "comment"]

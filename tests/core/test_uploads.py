@@ -1,0 +1,68 @@
+"""Upload checks: type by content, size limit, empty file, safe names (no path traversal)."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from thidua.core.uploads import check_upload, safe_name
+
+
+def docx_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../etc/passwd", "passwd"),
+    ("..\\..\\windows\\win.ini", "win.ini"),
+    ("/abs/path/Báo cáo thành tích.pdf", "Báo cáo thành tích.pdf"),
+    ("..", "tep"),
+    (".hidden.pdf", "hidden.pdf"),
+    ("a\x00b\x1f.pdf", "ab.pdf"),
+    ('x<y>:"z"|?*.pdf', "x_y_z_.pdf"),
+    ("Bie\u0302n ba\u0309n.pdf", "Biên bản.pdf"),  # decomposed Vietnamese becomes NFC
+])
+def test_safe_name(name, expected):
+    assert safe_name(name) == expected
+
+
+def test_long_names_keep_their_extension():
+    assert safe_name("a" * 300 + ".pdf") == "a" * 116 + ".pdf"
+
+
+def test_accepted_files_come_back_with_a_safe_name():
+    pdf = SimpleUploadedFile("../../minh chứng.pdf", b"%PDF-1.7\n...")
+    assert check_upload(pdf) == "minh chứng.pdf" and pdf.name == "minh chứng.pdf"
+    assert check_upload(SimpleUploadedFile("bao-cao.docx", docx_bytes())) == "bao-cao.docx"
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("virus.exe", b"MZ\x90\x00", "loại tệp “.exe” không được nhận"),
+    ("khong-duoi", b"%PDF-1.4", "không có đuôi"),
+    ("renamed.pdf", b"MZ\x90\x00\x03", "nội dung không phải tệp .pdf"),
+    ("fake.docx", b"PK\x03\x04garbage", "bị hỏng"),
+    ("empty.pdf", b"", "rỗng"),
+    ("sheet.docx", None, "nội dung không phải tệp .docx"),  # a zip without word/: an .xlsx renamed
+])
+def test_refused_uploads_name_the_file_and_the_reason(name, content, message):
+    if content is None:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("xl/workbook.xml", "<workbook/>")
+        content = buf.getvalue()
+    with pytest.raises(ValidationError, match=message) as exc:
+        check_upload(SimpleUploadedFile(name, content))
+    assert safe_name(name) in exc.value.messages[0]
+
+
+def test_size_limit(settings):
+    settings.THIDUA_MAX_UPLOAD_MB = 1
+    big = SimpleUploadedFile("lon.pdf", b"%PDF-" + b"0" * (1024 * 1024))
+    with pytest.raises(ValidationError, match="vượt giới hạn 1 MB"):
+        check_upload(big)
