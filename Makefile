@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test test-pg test-browser bench lint clean api-fuzz load
+.PHONY: run test test-pg test-browser bench lint clean api-fuzz load docx
 
 # Create or reuse the virtual environment; reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_statistics.py
 	$(BIN)/python bench/bench_generate.py
 	$(BIN)/python bench/bench_eligibility.py
+	$(BIN)/python bench/bench_import.py
 
 # Schemathesis against /api/v1/schema/ with a token (demo data on a throw-away SQLite, production settings).
 api-fuzz: $(STAMP)
@@ -45,6 +46,10 @@ api-fuzz: $(STAMP)
 # Locust, 50 users for 2 minutes, against `thidua serve` on PostgreSQL (database thidua_load, ~1M generated rows).
 load: $(STAMP)
 	bash bench/load/run.sh
+
+# Rebuild the Word templates (src/thidua/<app>/docx/*.docx) from their builders (thidua.<app>.docx_templates).
+docx: $(STAMP)
+	$(BIN)/thidua docx_templates
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -59,3 +59,19 @@ for _name, _username in PERSONAS.items():
 
 def user(username: str):
     return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def libreoffice():
+    """The LibreOffice program for PDF tests. Skipped on a developer machine without it; a failure when
+    THIDUA_REQUIRE_PDF=1 (set by .ci/run, which installs LibreOffice), so CI cannot silently skip them."""
+    import os
+
+    from thidua.core.documents import soffice_path
+
+    path = soffice_path()
+    if path is None:
+        if os.environ.get("THIDUA_REQUIRE_PDF") == "1":
+            pytest.fail("THIDUA_REQUIRE_PDF=1 but LibreOffice (soffice) is not installed")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui fonts-liberation2)")
+    return path

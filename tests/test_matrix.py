@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from thidua.awards.models import Award, Decision
 from thidua.core.models import ApiToken, AuditEvent
-from thidua.emulation.models import ClusterYear
+from thidua.emulation.models import ClusterYear, Score
 from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,21 @@ API_CLUSTER = {**CLUSTER, "anonymous": API_REFUSED}
 API_CAO_BANG = {**CAO_BANG_ORG, "anonymous": API_REFUSED}
 API_CAO_BANG_PERSON = {**CAO_BANG_PERSON, "anonymous": API_REFUSED}
 PUBLIC = statuses(200, rest=200)
+IMPORT = statuses(LOGIN, rest=200, central_board=403, council_member=403, auditor=403)
+UPLOADER = statuses(LOGIN, rest=404, province_officer=200)
+IMPORT_PREFIXES = {"khen-thuong/nhap-xep-loai/": "ratings", "don-vi/nhap-ca-nhan/": "people"}
+
+
+def import_token(kind: str) -> str:
+    """An upload of Cao Bằng's office (an empty sheet of the kind), for the token routes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.imports.helpers import PEOPLE_HEADER, RATINGS_HEADER, xlsx
+    from thidua.core.imports import UploadStore
+
+    header, sheet = (RATINGS_HEADER, "Xếp loại") if kind == "ratings" else (PEOPLE_HEADER, "Cá nhân")
+    upload = SimpleUploadedFile("matrix.xlsx", xlsx([], header, sheet))
+    return UploadStore.save(get_user_model().objects.get(username="caobang"), kind, upload).token
 
 
 @dataclass
@@ -86,9 +101,49 @@ ROUTES: dict[str, Route] = {
     "cum/<int:pk>/": Route(lambda o: [f"/cum/{o.cy.pk}/"], CLUSTER),
     "cum/<int:pk>/chi-tieu/<str:code>/": Route(lambda o: [f"/cum/{o.cy.pk}/chi-tieu/THU_NSNN/"], CLUSTER),
     "cum/<int:pk>/dien-hinh/": Route(lambda o: [f"/cum/{o.cy.pk}/dien-hinh/"], CLUSTER),
+    # Cluster-year documents: the Word file here; the PDF of the same route (converted by LibreOffice) is checked
+    # for access and content in tests/emulation/test_documents.py.
+    **{f"cum/<int:pk>/van-ban/{doc}.<docfmt:fmt>": Route(lambda o, doc=doc: [f"/cum/{o.cy.pk}/van-ban/{doc}.docx"],
+                                                         CLUSTER, "Word document of the cluster year")
+       for doc in ("giao-uoc", "bao-cao-tong-ket", "thong-cao-bao-chi", "to-trinh")},
+    "cum/<int:pk>/van-ban/kiem-phieu-<int:sid>.<docfmt:fmt>": Route(
+        lambda o: [f"/cum/{o.cy.pk}/van-ban/kiem-phieu-{o.cy.vote_sessions.first().pk}.docx"], CLUSTER,
+        "vote-count minutes of a closed session"),
+    **{f"cum/<int:pk>/van-ban/{name}.xlsx": Route(lambda o, name=name: [f"/cum/{o.cy.pk}/van-ban/{name}.xlsx"], CLUSTER,
+                                                  "Excel export")
+       for name in ("chi-tieu", "cham-diem")},
+    # Running the cluster year (emulation/year_views.py), on 2018 (locked, done) and 2019 (not opened): every page is
+    # the cluster's; the actions on it depend on the role and are tested per persona (refusals change nothing) in
+    # tests/emulation/test_year_pages.py.
+    **{f"cum/<int:pk>/nam/{part}": Route(lambda o, part=part: [f"/cum/{cy.pk}/nam/{part}" for cy in run_years(o)],
+                                         CLUSTER, "page; POST goes through the services", post=part != "")
+       for part in ("", "mo/", "khung/", "dang-ky/", "giao-uoc/", "ket-qua/", "cham-diem/", "cham-diem/tu-cham/",
+                    "cham-diem/cham-cheo/", "cham-diem/tong-hop/", "cham-diem/lich-su/", "bo-phieu/")},
+    "cum/<int:pk>/nam/bo-phieu/<int:sid>/": Route(
+        lambda o: [f"/cum/{o.cy.pk}/nam/bo-phieu/{s.pk}/" for s in o.cy.vote_sessions.order_by("pk")[:2]], CLUSTER,
+        "a vote session: ballot, close, tie round by POST", post=True),
+    "cum/<int:pk>/nam/minh-chung/<str:kind>/<int:obj>/": Route(
+        lambda o: [f"/cum/{o.cy.pk}/nam/minh-chung/diem/{Score.objects.filter(criterion__cluster_year=o.cy).first().pk}/"],
+        statuses(LOGIN, rest=404), "a score without a file: 404 (a file per persona in tests/emulation/test_year_pages.py)"),
     "khen-thuong/": Route(lambda o: ["/khen-thuong/", f"/khen-thuong/?cluster_year={o.cy.pk}"], EVERYONE_LOGGED_IN,
                           "scoped list (contents checked in test_registry_and_api_lists_are_scoped)"),
     "khen-thuong/export.xlsx": Route(lambda o: ["/khen-thuong/export.xlsx?year=2018"], EVERYONE_LOGGED_IN),
+    # Excel imports (core/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
+    # token belongs to the user who uploaded it (Cao Bằng's office here): anyone else gets 404. Commit is POST only.
+    "khen-thuong/nhap/": Route(lambda o: ["/khen-thuong/nhap/"], EVERYONE_LOGGED_IN, "kinds; read-only roles told why"),
+    **{f"{prefix}{part}": Route(lambda o, prefix=prefix, part=part: [f"/{prefix}{part}"], IMPORT)
+       for prefix in IMPORT_PREFIXES for part in ("", "mau.xlsx")},
+    **{f"{prefix}<str:token>/{part}": Route(lambda o, prefix=prefix, part=part: [
+        f"/{prefix}{import_token(IMPORT_PREFIXES[prefix])}/{part}"], UPLOADER) for prefix in IMPORT_PREFIXES
+       for part in ("", "tien-do")},
+    **{f"{prefix}<str:token>/ghi": Route(lambda o, prefix=prefix: [f"/{prefix}{'a' * 32}/ghi"],
+                                         statuses(LOGIN, rest=405), "POST only", post=True) for prefix in IMPORT_PREFIXES},
+    # Statistical report forms 0601–0605 (awards/reports.py): the page defaults to the user's organisation; an
+    # organisation outside the scope is 404 (tests/reports/test_views.py checks the page with ?org= too).
+    "khen-thuong/bieu-thong-ke/": Route(lambda o: ["/khen-thuong/bieu-thong-ke/", "/khen-thuong/bieu-thong-ke/?form=0603"],
+                                        EVERYONE_LOGGED_IN, "form; organisations are scoped"),
+    "khen-thuong/bieu-thong-ke/export.xlsx": Route(
+        lambda o: [f"/khen-thuong/bieu-thong-ke/export.xlsx?form=0602&org={o.cao_bang.pk}&year=2018"], CAO_BANG_ORG),
     "don-vi/": Route(lambda o: ["/don-vi/"], EVERYONE_LOGGED_IN),
     "don-vi/<int:pk>/": Route(lambda o: [f"/don-vi/{o.cao_bang.pk}/"], CAO_BANG_ORG),
     "nhat-ky/": Route(lambda o: ["/nhat-ky/"], GLOBAL_ONLY),
@@ -122,7 +177,86 @@ ROUTES: dict[str, Route] = {
     **{f"api/v1/votes/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/votes/{o.cy.vote_sessions.first().pk}/{part}"],
                                               statuses(API_REFUSED, rest=405), "POST only", post=True)
        for part in ("ballots", "close", "tie-round")},
+    # Nominations (issue 5), on the demo dossiers of nominations/demo.py: the department's submitted dossier (seen by
+    # the department, Cao Bằng's office and council, the central roles), the province's decided dossier and its
+    # council session (not the department's), a certificate of that decision (award visibility: cluster peers too)
+    # and its public verification. Writes are POST only (GET 405); they are tested per persona in
+    # tests/nominations/test_views_api.py.
+    "ho-so/": Route(lambda o: ["/ho-so/", "/ho-so/?state=submitted&q=bang+khen"], EVERYONE_LOGGED_IN, "scoped list"),
+    "ho-so/cho-xu-ly/": Route(lambda o: ["/ho-so/cho-xu-ly/"], EVERYONE_LOGGED_IN, "my inbox"),
+    "ho-so/tao/": Route(lambda o: ["/ho-so/tao/"], EVERYONE_LOGGED_IN, "form; organisations are scoped"),
+    "ho-so/<int:pk>/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/"], CAO_BANG_PERSON),
+    "ho-so/<int:pk>/muc/them/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/muc/them/"], CAO_BANG_PERSON,
+                                      "form (the service refuses who may not add)"),
+    "ho-so/<int:pk>/quyet-dinh/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/quyet-dinh/"],
+                                        CAO_BANG_PERSON, "form (the service refuses who may not decide)"),
+    "ho-so/<int:pk>/tai-lieu/<int:att_pk>/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/tai-lieu/999999/"],
+                                                   statuses(LOGIN, rest=404), "no such file: 404 (per persona in tests)"),
+    **{f"ho-so/<int:pk>/{part}": Route(lambda o, part=part: [f"/ho-so/{demo_dossier('submitted').pk}/{part}"],
+                                       statuses(LOGIN, rest=405), "POST only", post=True)
+       for part in ("chuyen/", "tai-lieu/", "hoi-dong/")},
+    **{f"ho-so/<int:pk>/muc/<int:item_pk>/{part}": Route(
+        lambda o, part=part: [f"/ho-so/{demo_dossier('submitted').pk}/muc/{demo_dossier('submitted').items.first().pk}/{part}"],
+        statuses(LOGIN, rest=405), "POST only", post=True) for part in ("xoa/", "ket-qua/")},
+    "hoi-dong/phien/<int:pk>/": Route(lambda o: [f"/hoi-dong/phien/{demo_session().pk}/"], CAO_BANG_ORG),
+    **{f"hoi-dong/phien/<int:pk>/{part}": Route(lambda o, part=part: [f"/hoi-dong/phien/{demo_session().pk}/{part}"],
+                                                statuses(LOGIN, rest=405), "POST only", post=True)
+       for part in ("bo-phieu/", "phieu-van-ban/", "ket-thuc/")},
+    "chung-nhan/<int:pk>/": Route(lambda o: [f"/chung-nhan/{demo_certificate().award_id}/"],
+                                  statuses(LOGIN, rest=200, outsider=404, unit_officer=404),
+                                  "printable certificate; visible like the award record (cluster peers included)"),
+    "chung-nhan/<int:pk>/thu-hoi/": Route(lambda o: [f"/chung-nhan/{demo_certificate().award_id}/thu-hoi/"],
+                                          statuses(LOGIN, rest=405), "POST only", post=True),
+    "xac-minh/<str:token>/": Route(lambda o: [f"/xac-minh/{demo_certificate().token}/"], PUBLIC,
+                                   "public verification (no login)"),
+    "ho-so/<int:pk>/to-trinh.<docfmt:fmt>": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/to-trinh.docx"],
+                                                  CAO_BANG_PERSON, "submission letter (Word; PDF in tests/nominations)"),
+    "ho-so/<int:pk>/quyet-dinh.<docfmt:fmt>": Route(lambda o: [f"/ho-so/{demo_dossier('decided').pk}/quyet-dinh.docx"],
+                                                    CAO_BANG_ORG, "the decision with its list"),
+    "hoi-dong/phien/<int:pk>/bien-ban-kiem-phieu.<docfmt:fmt>": Route(
+        lambda o: [f"/hoi-dong/phien/{demo_session().pk}/bien-ban-kiem-phieu.docx"], CAO_BANG_ORG, "vote-count minutes"),
+    "chung-nhan/<int:pk>/giay-chung-nhan.<docfmt:fmt>": Route(
+        lambda o: [f"/chung-nhan/{demo_certificate().award_id}/giay-chung-nhan.docx"],
+        statuses(LOGIN, rest=200, outsider=404, unit_officer=404), "certificate as Word (PDF in tests/nominations)"),
+    "api/v1/dossiers/": Route(lambda o: ["/api/v1/dossiers/"], API_ALL, "scoped list; POST creates", post=True),
+    "api/v1/dossiers/<int:pk>": Route(lambda o: [f"/api/v1/dossiers/{demo_dossier('submitted').pk}"],
+                                      API_CAO_BANG_PERSON),
+    **{f"api/v1/dossiers/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/dossiers/{demo_dossier('submitted').pk}/{part}"],
+                                                 statuses(API_REFUSED, rest=405), "POST only", post=True)
+       for part in ("items", "transitions", "decision")},
+    "api/v1/dossiers/<int:pk>/items/<int:item_pk>/outcome": Route(
+        lambda o: [f"/api/v1/dossiers/{demo_dossier('submitted').pk}/items/{demo_dossier('submitted').items.first().pk}/outcome"],
+        statuses(API_REFUSED, rest=405), "POST only", post=True),
+    "api/v1/council-sessions/<int:pk>/ballot": Route(lambda o: [f"/api/v1/council-sessions/{demo_session().pk}/ballot"],
+                                                     statuses(API_REFUSED, rest=405), "POST only", post=True),
+    "api/v1/verify/<str:token>": Route(lambda o: [f"/api/v1/verify/{demo_certificate().token}"], PUBLIC,
+                                       "public verification (no login)"),
 }
+
+
+def run_years(o) -> list[ClusterYear]:
+    """The scenario's 2018 year (run to the end) and 2019 year (elected, not yet opened)."""
+    return list(ClusterYear.objects.filter(cluster=o.cy.cluster, year__in=(2018, 2019)).order_by("year"))
+
+
+def demo_dossier(state: str):
+    from thidua.nominations.models import Dossier
+
+    return Dossier.objects.filter(state=state).order_by("pk").first()
+
+
+def demo_session():
+    from thidua.nominations.models import CouncilSession
+
+    return CouncilSession.objects.order_by("pk").first()
+
+
+def demo_certificate():
+    """A certificate of the demo decision whose award is outside the unit officer's department."""
+    from thidua.nominations.models import Certificate
+
+    department = Organization.objects.get(user_roles__user__username="donvi")
+    return (Certificate.objects.exclude(award__unit__path__startswith=department.path).order_by("pk").first())
 
 
 def all_routes() -> list[tuple[str, URLPattern]]:

@@ -22,6 +22,7 @@ from thidua.emulation.models import (
     Exemplar,
     FlagHandover,
     Indicator,
+    ResultReport,
     Target,
 )
 from thidua.orgs.models import Organization
@@ -39,6 +40,7 @@ class MemberResult:
     actual: Decimal | None
     prior: Decimal | None
     base: Decimal | None
+    mid_year: Decimal | None = None  # the member's mid-year report (ResultReport, period mid_year), if any
 
     @property
     def percent_of_plan(self) -> Decimal | None:
@@ -74,6 +76,10 @@ class IndicatorSummary:
     @property
     def actual(self) -> Decimal | None:
         return _sum(m.actual for m in self.members)
+
+    @property
+    def mid_year(self) -> Decimal | None:
+        return _sum(m.mid_year for m in self.members)
 
     @property
     def percent_of_plan(self) -> Decimal | None:
@@ -146,18 +152,22 @@ class IndicatorSummary:
 
 
 def indicator_summaries(cluster_year: ClusterYear) -> list[IndicatorSummary]:
-    """Every indicator of the year with each member's plan, actual and %; two queries."""
+    """Every indicator of the year with each member's plan, mid-year, actual and %; three queries."""
     members = sorted(cluster_year.members.all(), key=lambda o: fold(o.name))  # Vietnamese order: Đ after D
     targets = {
         (t.indicator_id, t.member_id): t
         for t in Target.objects.filter(indicator__cluster_year=cluster_year)
     }
+    mid_year = dict(ResultReport.objects.filter(target__indicator__cluster_year=cluster_year,
+                                                period=ResultReport.Period.MID_YEAR)
+                    .values_list("target_id", "value"))
     out = []
     for ind in cluster_year.indicators.all():
         rows = []
         for m in members:
             t = targets.get((ind.pk, m.pk))
-            rows.append(MemberResult(m, t and t.planned, t and t.actual, t and t.prior, t and t.base))
+            rows.append(MemberResult(m, t and t.planned, t and t.actual, t and t.prior, t and t.base,
+                                     mid_year.get(t.pk) if t else None))
         out.append(IndicatorSummary(ind, rows))
     return out
 
