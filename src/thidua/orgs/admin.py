@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from thidua.orgs.models import Household, Organization, Person, UserRole
+from thidua.orgs.models import EmulationBody, EmulationOfficer, Household, Organization, Person, UserRole
 
 
 @admin.register(Organization)
@@ -26,4 +26,9 @@ class UserRoleAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Household, search_fields=["name_folded"], raw_id_fields=["organization"])
+# The emulation sector's organisations and staff (statistical forms 0604, 0605).
+admin.site.register(EmulationBody, list_display=["organization", "note"], raw_id_fields=["organization"],
+                    search_fields=["organization__name_folded"])
+admin.site.register(EmulationOfficer, list_display=["person", "training", "since_year", "until_year"],
+                    list_filter=["training"], raw_id_fields=["person"], search_fields=["person__name_folded"])
 admin.site.site_header = "thidua — quản trị"

@@ -204,3 +204,55 @@ class UserRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organization}"
+
+
+# ---------------------------------------------------------------------------
+# The emulation sector's own organisations and staff (statistical forms 0604 and 0605 of
+# Thông tư 02/2023/TT-BNV). Separate tables, so the organisation and person rows stay as they are.
+# ---------------------------------------------------------------------------
+
+
+class EmulationBody(models.Model):
+    """An organisation whose function is emulation & commendation work (form 0604): the emulation department of a
+    ministry, the emulation board under a provincial Home Affairs department, and their divisions. Whether it is a
+    department/board or a division, of a ministry or of a province, follows from the organisation tree (a body
+    whose parent is also a body is a division), so it is not stored twice."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.PROTECT, related_name="emulation_body",
+                                        verbose_name=_("đơn vị"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("tổ chức làm công tác TĐKT")
+        verbose_name_plural = _("tổ chức làm công tác TĐKT")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class TrainingLevel(models.TextChoices):
+    """Highest training level (form 0605 rows by training)."""
+
+    ELEMENTARY = "elementary", _("Sơ cấp")
+    INTERMEDIATE = "intermediate", _("Trung cấp")
+    COLLEGE = "college", _("Cao đẳng")
+    UNIVERSITY = "university", _("Đại học")
+    POSTGRADUATE = "postgraduate", _("Trên đại học")
+
+
+class EmulationOfficer(models.Model):
+    """A civil servant doing emulation & commendation work (form 0605): age and gender come from the person;
+    seniority in emulation work from `since_year` to the end of the reporting period."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="emulation_officer",
+                                  verbose_name=_("cá nhân"))
+    training = models.CharField(_("trình độ đào tạo"), max_length=16, choices=TrainingLevel.choices)
+    since_year = models.PositiveSmallIntegerField(_("làm công tác TĐKT từ năm"))
+    until_year = models.PositiveSmallIntegerField(_("thôi làm công tác TĐKT năm"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("công chức làm công tác TĐKT")
+        verbose_name_plural = _("công chức làm công tác TĐKT")
+
+    def __str__(self) -> str:
+        return str(self.person)
