@@ -37,7 +37,7 @@ from thidua.emulation.models import (
     MovementKind,
     Target,
 )
-from thidua.orgs.models import Gender, Organization, OrganizationKind, Person, Role, UserRole
+from thidua.orgs.models import EmulationBody, Gender, Organization, OrganizationKind, Person, Role, UserRole
 from thidua.orgs.services import bulk_create_organizations, bulk_create_people, load_provinces
 from thidua.orgs.validators import century_sex_digit
 
@@ -120,6 +120,10 @@ class _Builder:
                 small.append(Organization(kind=OrganizationKind.UNIT, name=f"{sname}, {u.name}", parent=u,
                                           is_small_collective=True))
         small = bulk_create_organizations(small)
+        # The emulation boards of the members' Home Affairs departments, and the Central Board (forms 0604).
+        EmulationBody.objects.bulk_create(
+            [EmulationBody(organization=u) for u in units if u.name.startswith("Ban Thi đua - Khen thưởng")]
+            + [EmulationBody(organization=self.board)])
         for prov in self.members:
             self.pool[prov.pk] = {"collective": [], "enterprise": [], "small": []}
         for o in depts + units + small:
@@ -415,4 +419,5 @@ def load_reference_scenario(seed: int = 2018) -> list[tuple[str, str, str]]:
         b.personal_records()
         b.accounts()
         run_2018(b)  # scores, ballots and their outcomes, through the services
-    return b.accounts()
+    from thidua.nominations.demo import load_nominations_demo  # dossiers, council, certificates (issue 5)
+    return load_nominations_demo(b.accounts())
