@@ -37,3 +37,28 @@
     });
   });
 })();
+// Print buttons (the certificate page): no inline handlers under the Content-Security-Policy.
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});
+// Ballots: checkboxes marked data-max-checked="N" (same name, same form) allow at most N choices; the others are
+// disabled once N are checked (the service refuses a ballot with more choices anyway).
+(function () {
+  function limit(form, name) {
+    const boxes = Array.from(form.querySelectorAll("input[type=checkbox][data-max-checked]"))
+      .filter((b) => b.name === name);
+    if (!boxes.length) return;
+    const max = parseInt(boxes[0].dataset.maxChecked, 10);
+    const full = boxes.filter((b) => b.checked).length >= max;
+    boxes.forEach(function (b) { b.disabled = full && !b.checked; });
+    const note = form.querySelector(".max-checked-note");
+    if (note) note.hidden = !full;
+  }
+  document.addEventListener("change", function (event) {
+    const box = event.target;
+    if (box.matches && box.matches("input[type=checkbox][data-max-checked]") && box.form) limit(box.form, box.name);
+  });
+  document.querySelectorAll("input[type=checkbox][data-max-checked]").forEach(function (box) {
+    if (box.form) limit(box.form, box.name);
+  });
+})();
