@@ -333,6 +333,11 @@ def test_scoring_rules(cy2018):
     change = AuditEvent.objects.filter(object_type="emulation.score", object_id=str(s.pk)).order_by("-pk").first()
     assert (change.before["points"], change.after["points"], change.reason, change.username) == \
         ("18.00", "16.00", "Điều chỉnh theo biên bản", "laichau")
-    with pytest.raises(ValidationError, match="Chưa đủ điểm"):
+    with pytest.raises(ValidationError, match="chưa báo cáo kết quả cả năm"):  # results first
+        services.lock_scores(user("laichau"), nxt)
+    for m in nxt.members.all():
+        for ind in nxt.indicators.all():
+            services.report_result(user(VOTERS[m.name]), nxt, m, ind, period="year_end", value=10)
+    with pytest.raises(ValidationError, match="Chưa đủ điểm"):  # then every criterion scored
         services.lock_scores(user("laichau"), nxt)
     assert not nxt.run.locked

@@ -23,6 +23,7 @@ from thidua.core import audit
 from thidua.core.access import scope_for
 from thidua.core.uploads import check_upload
 from thidua.emulation.models import (
+    Aggregation,
     ClusterYear,
     Conference,
     ConferenceKind,
@@ -123,12 +124,18 @@ def service(fn):
             with transaction.atomic():
                 return fn(*args, **kwargs)
         except (PermissionDenied, ValidationError) as exc:
-            if hasattr(exc, "denied"):
-                user, cy, message = exc.denied
-                audit.record("denied", cy, user=user, reason=message[:255])
+            record_denial(exc)
             raise
 
     return wrapper
+
+
+def record_denial(exc: Exception) -> None:
+    """Write the audit row of a refusal (once the transaction that refused has rolled back). Callers that
+    wrap several services in their own transaction call it again after their rollback."""
+    if hasattr(exc, "denied"):
+        user, cy, message = exc.denied
+        audit.record("denied", cy, user=user, reason=message[:255])
 
 
 def _require_lead(user, cy: ClusterYear) -> YearRoles:
@@ -285,7 +292,10 @@ def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, ag
     ind, created = Indicator.objects.update_or_create(
         cluster_year=cy, code=code.strip(),
         defaults=dict(name=name.strip(), unit=unit.strip(), unit_short=unit.strip()[:32], aggregation=aggregation,
-                      percent_decimals=percent_decimals, order=cy.indicators.count()))
+                      percent_decimals=percent_decimals),
+        create_defaults=dict(name=name.strip(), unit=unit.strip(), unit_short=unit.strip()[:32],
+                             aggregation=aggregation, percent_decimals=percent_decimals,
+                             order=cy.indicators.count()))
     audit.record("create" if created else "change", ind, after=audit.snapshot(ind), user=user)
     return ind
 
@@ -522,6 +532,10 @@ def lock_scores(user, cy: ClusterYear, *, at: datetime | None = None) -> YearRun
 
     _require_lead(user, cy)
     run = _require_unlocked(user, cy)
+    late = not_reported(cy)
+    if late:
+        raise ValidationError(f"Chưa khóa được: {', '.join(m.name for m in late)} chưa báo cáo kết quả cả năm "
+                              "của mọi chỉ tiêu (điểm các chỉ tiêu tính từ kết quả này).")
     sheet = score_sheet(cy)
     if not sheet.leaves:
         raise ValidationError("Năm thi đua chưa có khung tiêu chí chấm điểm.")
@@ -786,7 +800,9 @@ def timeline(cy: ClusterYear) -> list[TimelineStep]:
     def members_with(qs) -> int:
         return qs.values("member").annotate(n=Count("indicator", distinct=True)).filter(n__gte=n_ind).count()
 
-    planned = members_with(targets.filter(planned__isnull=False)) if n_ind else 0
+    planned_ind = cy.indicators.exclude(aggregation=Aggregation.CUMULATIVE).count()  # cumulative counts have no plan
+    planned = (targets.filter(planned__isnull=False).values("member").annotate(n=Count("indicator", distinct=True))
+               .filter(n__gte=planned_ind).count()) if planned_ind else 0
     mid = members_with(targets.filter(reports__period=ResultReport.Period.MID_YEAR)) if n_ind else 0
     final = members_with(targets.filter(actual__isnull=False)) if n_ind else 0
     signed = PactSignature.objects.filter(pact__cluster_year=cy).count()
@@ -803,7 +819,7 @@ def timeline(cy: ClusterYear) -> list[TimelineStep]:
     due = dict(Milestone.objects.filter(cluster_year=cy).values_list("step", "due_on"))
     rows = [
         (Step.OPEN, run is not None, f"Mở ngày {run.opened_on:%d/%m/%Y}" if run else "Chưa mở"),
-        (Step.REGISTER, n_ind > 0 and planned == n_members, f"{planned}/{n_members} thành viên đã đăng ký đủ chỉ tiêu"),
+        (Step.REGISTER, planned_ind > 0 and planned == n_members, f"{planned}/{n_members} thành viên đã đăng ký đủ chỉ tiêu"),
         (Step.PACT, signed == n_members and n_members > 0, f"{signed}/{n_members} thành viên đã ký"),
         (Step.MID_YEAR, n_ind > 0 and mid == n_members, f"{mid}/{n_members} thành viên đã báo cáo"),
         (Step.YEAR_END, n_ind > 0 and final == n_members, f"{final}/{n_members} thành viên đã báo cáo"),

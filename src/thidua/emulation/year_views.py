@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.awards.models import AwardType
-from thidua.core import audit
 from thidua.core.models import AuditEvent
 from thidua.core.text import fold
 from thidua.core.uploads import serve_file
@@ -132,10 +131,7 @@ def _all_or_nothing(request, calls) -> bool:
             for call in calls:
                 call()
     except REFUSALS as exc:
-        denied = getattr(exc, "denied", None)  # set by services._refuse
-        if denied:
-            user, cy, message = denied
-            audit.record("denied", cy, user=user, reason=message[:255])
+        services.record_denial(exc)
         _error(request, _refusal(exc))
         return False
     return True
