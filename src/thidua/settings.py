@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "thidua.emulation",
     "thidua.api",
     "thidua.eligibility",
+    "thidua.nominations",
     "thidua.demo",
 ]
 
@@ -197,6 +198,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AwardCodeEnum": "thidua.api.eligibility.AWARD_CODES",
         "RuleAwardEnum": "thidua.api.eligibility.RULE_AWARDS",
+        "DossierKindEnum": "thidua.nominations.models.DossierKind",
     },
     "TITLE": "thidua API",
     "DESCRIPTION": "Thi đua, khen thưởng — emulation clusters, award registry and statistics.",

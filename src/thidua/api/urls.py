@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from thidua.api import cluster_run as run
-from thidua.api import eligibility, records, views
+from thidua.api import eligibility, nominations, records, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -35,4 +35,13 @@ urlpatterns = [
     path("people/<int:pk>/evaluations", records.PersonEvaluationView.as_view(), name="api-person-evaluations"),
     path("people/<int:pk>/initiatives", records.PersonInitiativeView.as_view(), name="api-person-initiatives"),
     path("people/<int:pk>/disciplines", records.PersonDisciplineView.as_view(), name="api-person-disciplines"),
+    # Nominations (issue 5): dossiers, items, transitions, decisions, council ballots, public verification.
+    path("dossiers/", nominations.DossierListView.as_view(), name="api-dossiers"),
+    path("dossiers/<int:pk>", nominations.DossierDetailView.as_view(), name="api-dossier"),
+    path("dossiers/<int:pk>/items", nominations.DossierItemsView.as_view(), name="api-dossier-items"),
+    path("dossiers/<int:pk>/items/<int:item_pk>/outcome", nominations.ItemOutcomeView.as_view(), name="api-item-outcome"),
+    path("dossiers/<int:pk>/transitions", nominations.DossierTransitionView.as_view(), name="api-dossier-transitions"),
+    path("dossiers/<int:pk>/decision", nominations.DossierDecisionView.as_view(), name="api-dossier-decision"),
+    path("council-sessions/<int:pk>/ballot", nominations.CouncilBallotView.as_view(), name="api-council-ballot"),
+    path("verify/<str:token>", nominations.VerifyView.as_view(), name="api-verify"),
 ]

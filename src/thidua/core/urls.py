@@ -12,5 +12,6 @@ urlpatterns = [
     path("khen-thuong/", include("thidua.awards.urls")),
     path("don-vi/", include("thidua.orgs.urls")),
     path("", include("thidua.eligibility.urls")),
+    path("", include("thidua.nominations.urls")),
     path("", include("thidua.emulation.urls")),
 ]

@@ -1,0 +1,74 @@
+"""Certificates: golden-register numbers, unguessable verification tokens, the public verification view
+of an award, and its QR code (segno, inline SVG)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import segno
+from django.db.models import Max
+
+from thidua.awards.models import Award
+from thidua.nominations.models import Certificate
+from thidua.orgs.models import Organization
+
+TOKEN_BYTES = 24  # 32 URL-safe characters, 192 bits: not guessable, not sequential
+
+
+def register_label(sequence: int, year: int) -> str:
+    return f"{sequence:04d}/{year}"
+
+
+def next_register_numbers(authority: Organization, year: int, count: int) -> list[tuple[int, str]]:
+    """The next `count` golden-register numbers of an authority for a year. Call inside the transaction that
+    issues them: the authority's row is locked so two decisions cannot take the same numbers."""
+    Organization.objects.select_for_update().filter(pk=authority.pk).first()
+    last = Certificate.objects.filter(authority=authority, year=year).aggregate(m=Max("sequence"))["m"] or 0
+    return [(last + i, register_label(last + i, year)) for i in range(1, count + 1)]
+
+
+def issue(awards: list[Award], authority: Organization, year: int, numbers: list[tuple[int, str]]) -> list[Certificate]:
+    return Certificate.objects.bulk_create([
+        Certificate(award_id=a.pk, authority=authority, year=year, sequence=seq, register_no=label,
+                    token=secrets.token_urlsafe(TOKEN_BYTES))
+        for a, (seq, label) in zip(awards, numbers, strict=True)])
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public verification page shows, and nothing more (no citizen ID, no birth date)."""
+
+    recipient_name: str
+    award_name: str
+    decision_number: str
+    decision_date: date
+    decision_authority: str
+    valid: bool
+
+
+def verify(token: str) -> Verification | None:
+    cert = (Certificate.objects.filter(token=token)
+            .select_related("award__award_type", "award__decision__authority", "award__revocation").first()
+            if token and len(token) <= 64 and "\x00" not in token else None)
+    if cert is None:
+        return None
+    a = cert.award
+    return Verification(recipient_name=a.recipient_name, award_name=a.award_type.name,
+                        decision_number=a.decision.number, decision_date=a.decision.signed_on,
+                        decision_authority=a.decision.authority.name, valid=not hasattr(a, "revocation"))
+
+
+def qr_svg(url: str, scale: int = 3) -> str:
+    """An inline SVG QR code (no style attribute: allowed by the Content-Security-Policy)."""
+    return segno.make(url, error="m").svg_inline(scale=scale, dark="#0b3d6e", border=2)
+
+
+def qr_png(url: str, scale: int = 8) -> bytes:
+    """The same QR code as PNG bytes, for the Word/PDF certificate."""
+    import io
+
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="png", scale=scale, border=2, dark="#0b3d6e")
+    return buf.getvalue()

@@ -1,0 +1,111 @@
+"""Demo nominations for the reference scenario (illustrative): Cao Bằng's council, a 2024 dossier taken from
+proposal through appraisal, a secret council vote and the decision to certificates; a department's dossier
+waiting in the province's inbox; and a draft. Built through the services, as a user would."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from thidua.awards.models import AwardType, Decision
+from thidua.eligibility.loader import evaluate_database, subtree
+from thidua.nominations import services
+from thidua.nominations.checks import check_dossier
+from thidua.nominations.models import Council, Dossier
+from thidua.orgs.models import Organization, OrganizationKind, Person
+
+DEMO_TITLE = "Đề nghị tặng danh hiệu Chiến sĩ thi đua và Bằng khen của Chủ tịch UBND tỉnh năm 2024 (minh họa)"
+COUNCIL_NAME = "Hội đồng Thi đua - Khen thưởng tỉnh Cao Bằng"
+COUNCIL_SIZE = 7
+
+
+def _eligible(people, award: str, year: int, limit: int, exclude=()) -> list[Person]:
+    ids = [int(r.subject) for r in evaluate_database(year, people, None, [award]) if r.eligible]
+    ids = [i for i in ids if i not in exclude][:limit]
+    return list(Person.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def _drop_blocked(user, dossier: Dossier) -> None:
+    """Leave out a candidate a check blocks (e.g. an open review in the generated records)."""
+    for item, _check in check_dossier(dossier).blocking:
+        services.remove_item(user, item)
+
+
+@transaction.atomic
+def load_nominations_demo(accounts: list | None = None) -> list | None:
+    """Idempotent; returns `accounts` unchanged so the scenario loader can end with
+    `return load_nominations_demo(b.accounts())`."""
+    services.load_reference_data()
+    if Dossier.objects.filter(title=DEMO_TITLE).exists():
+        return accounts
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(username__in=["caobang", "donvi", "hoidong"])}
+    if len(users) < 3:
+        return accounts
+    cao_bang = Organization.objects.filter(kind=OrganizationKind.PROVINCE, admin_code="04").order_by("pk").first()
+    dept = Organization.objects.filter(user_roles__user=users["donvi"]).first()
+
+    council = Council.objects.create(organization=cao_bang, name=COUNCIL_NAME)
+    members = [users["hoidong"]]
+    for n in range(2, COUNCIL_SIZE + 1):
+        m, _ = User.objects.get_or_create(username=f"hoidong{n}", defaults={
+            "first_name": f"Thành viên Hội đồng số {n} (minh họa)"})
+        m.set_unusable_password()
+        m.save()
+        members.append(m)
+    council.members.set(members)
+
+    # 1. The province's own dossier, from proposal to certificates.
+    people, _ = subtree(cao_bang)
+    caobang = users["caobang"]
+    cstd = _eligible(people, "CSTD_TINH", 2024, 1)
+    bk = _eligible(people, "BK_TINH", 2024, 3, exclude={p.pk for p in cstd})
+    d = services.create_dossier(caobang, from_org=cao_bang, granted_by="minister_chairman", year=2024, title=DEMO_TITLE,
+                                letter_number="15/TTr-SNV")
+    types = {t.code: t for t in AwardType.objects.filter(code__in=["CSTD_TINH", "BK_TINH"])}
+    for p in cstd:
+        services.add_item(caobang, d, award_type=types["CSTD_TINH"], person=p,
+                          achievement="Ba năm liền Chiến sĩ thi đua cơ sở; sáng kiến được công nhận cấp tỉnh.")
+    for p in bk:
+        services.add_item(caobang, d, award_type=types["BK_TINH"], person=p,
+                          achievement="Hai năm liên tục Chiến sĩ thi đua cơ sở.")
+    _drop_blocked(caobang, d)
+    for t in ("submit", "receive", "appraise"):
+        services.move(caobang, d, t)
+    if cstd:
+        services.move(caobang, d, "to_council")
+        session = services.open_session(caobang, d, timezone.localdate())
+        choices = {c.item_id: "yes" for c in session.counts.all()}
+        for m in members[:-1]:
+            services.cast_ballot(m, session, choices)
+        services.record_written_ballot(caobang, session, members[-1], choices)
+        services.close_session(caobang, session)
+    services.move(caobang, d, "propose")
+    decision = services.record_decision(caobang, d, number="245/QĐ-UBND", signed_on=timezone.localdate(),
+                                        signer_name="Hoàng Xuân Ánh", signer_title="Chủ tịch UBND tỉnh Cao Bằng",
+                                        summary="Về việc tặng danh hiệu Chiến sĩ thi đua cấp tỉnh và Bằng khen năm 2024")
+    Decision.objects.filter(pk=decision.pk).update(is_illustrative=True)
+
+    # 2. A department's dossier waiting for the province; 3. a draft.
+    if dept is not None:
+        dept_people, _ = subtree(dept)
+        taken = {p.pk for p in cstd + bk}
+        chosen = _eligible(dept_people, "BK_TINH", 2024, 3, exclude=taken)
+        if len(chosen) < 3:  # not enough eligible people: others, whose checks then show what is missing
+            chosen += list(dept_people.exclude(pk__in=taken | {p.pk for p in chosen}).order_by("pk")[:3 - len(chosen)])
+        if chosen:
+            donvi = users["donvi"]
+            waiting = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024,
+                                              title="Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh năm 2024 — "
+                                                    f"{dept.name} (minh họa)", letter_number="32/TTr-SNV")
+            for p in chosen[:2]:
+                services.add_item(donvi, waiting, award_type=types["BK_TINH"], person=p,
+                                  achievement="Hoàn thành xuất sắc nhiệm vụ (minh họa).")
+            _drop_blocked(donvi, waiting)
+            services.move(donvi, waiting, "submit")
+            draft = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2025,
+                                            title=f"Đề nghị khen thưởng năm 2025 — {dept.name} (nháp, minh họa)")
+            services.add_item(donvi, draft, award_type=types["BK_TINH"], person=chosen[-1], year=2024,
+                              achievement="(đang soạn)")
+    return accounts

@@ -1,0 +1,172 @@
+"""Forms of the nomination pages; choices are scoped to what the user may use. The services validate again."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
+from thidua.emulation.models import Movement
+from thidua.nominations.models import AttachmentKind, DossierKind, ItemOutcome
+from thidua.nominations.services import acting
+from thidua.nominations.workflow import workflow
+from thidua.orgs.models import Household, Organization, Person
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+        widget.attrs.setdefault("class", css)
+
+
+def proposer_orgs(user):
+    """Organisations the user may send dossiers from: those they act for with a proposing role, and their
+    departments, communes and units (a province office can propose for its own staff)."""
+    roles = set(workflow().items_editable["roles"])
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    for org, role in acting(user):
+        if role in roles:
+            q |= Q(pk=org.pk) | Q(path__startswith=org.path, kind__in=["department", "commune", "unit", "enterprise"],
+                                  is_small_collective=False)
+    return Organization.objects.filter(q).order_by("path")
+
+
+class DossierForm(forms.Form):
+    from_org = forms.ModelChoiceField(label=_("Đơn vị trình"), queryset=Organization.objects.none())
+    granted_by = forms.ChoiceField(label=_("Trình cấp có thẩm quyền"), choices=Authority.choices,
+                                   initial=Authority.MINISTER_CHAIRMAN)
+    kind = forms.ChoiceField(label=_("Loại khen thưởng"), choices=DossierKind.choices, initial=DossierKind.MERIT)
+    movement = forms.ModelChoiceField(label=_("Phong trào thi đua (khen theo chuyên đề)"),
+                                      queryset=Movement.objects.all(), required=False)
+    year = forms.IntegerField(label=_("Năm thành tích"), min_value=1945)
+    title = forms.CharField(label=_("Trích yếu"), max_length=500)
+    letter_number = forms.CharField(label=_("Số tờ trình"), max_length=64, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_org"].queryset = proposer_orgs(user)
+        self.fields["year"].initial = timezone.localdate().year - 1
+        self.fields["year"].max_value = timezone.localdate().year
+        _bootstrap(self)
+
+
+class ItemForm(forms.Form):
+    RECIPIENT = [("person", _("Cá nhân")), ("organization", _("Tập thể")), ("household", _("Hộ gia đình"))]
+    recipient_kind = forms.ChoiceField(label=_("Đối tượng"), choices=RECIPIENT, initial="person")
+    person = forms.ModelChoiceField(label=_("Cá nhân"), queryset=Person.objects.none(), required=False)
+    organization = forms.ModelChoiceField(label=_("Tập thể"), queryset=Organization.objects.none(), required=False)
+    household = forms.ModelChoiceField(label=_("Hộ gia đình"), queryset=Household.objects.none(), required=False)
+    award_type = forms.ModelChoiceField(label=_("Hình thức, danh hiệu đề nghị"), queryset=AwardType.objects.none())
+    year = forms.IntegerField(label=_("Năm thành tích"), min_value=1945)
+    recipient_class = forms.ChoiceField(label=_("Phân loại đối tượng (biểu thống kê)"), required=False,
+                                        choices=[("", _("Tự xác định"))] + list(RecipientClass.choices))
+    achievement = forms.CharField(label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    initiatives = forms.ModelMultipleChoiceField(label=_("Sáng kiến, đề tài làm căn cứ"), required=False,
+                                                 queryset=Initiative.objects.none())
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        base = dossier.from_org.path
+        self.fields["person"].queryset = (Person.objects.filter(organization__path__startswith=base)
+                                          .select_related("organization").order_by("full_name"))
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} — {p.organization.name}"
+        self.fields["organization"].queryset = Organization.objects.filter(path__startswith=base).order_by("path")
+        self.fields["household"].queryset = Household.objects.filter(organization__path__startswith=base)
+        self.fields["award_type"].queryset = AwardType.objects.filter(granted_by=dossier.granted_by).order_by("-rank")
+        self.fields["initiatives"].queryset = (Initiative.objects.filter(person__organization__path__startswith=base)
+                                               | Initiative.objects.filter(organization__path__startswith=base)
+                                               ).filter(used_for__isnull=True).order_by("-year")
+        self.fields["year"].initial = dossier.year
+        _bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("recipient_kind")
+        if kind and not data.get(kind):
+            self.add_error(kind, _("Cần chọn đối tượng."))
+        for other in ("person", "organization", "household"):
+            if other != kind:
+                data[other] = None
+        return data
+
+
+class TransitionForm(forms.Form):
+    transition = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Lý do, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Kết quả"), choices=ItemOutcome.choices)
+    lowered_to = forms.ModelChoiceField(label=_("Hạ xuống"), queryset=AwardType.objects.all(), required=False)
+    reason = forms.CharField(label=_("Lý do"), required=False)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại tài liệu"), choices=AttachmentKind.choices)
+    file = forms.FileField(label=_("Tệp"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Số quyết định"), max_length=64)
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}))
+    signer_name = forms.CharField(label=_("Người ký"), max_length=128)
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=128, required=False)
+    summary = forms.CharField(label=_("Trích yếu"), max_length=500, required=False)
+    file = forms.FileField(label=_("Tệp quyết định (PDF)"), required=False)
+    items = forms.ModelMultipleChoiceField(label=_("Người, tập thể được khen"), queryset=None,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from thidua.nominations.models import ACTIVE_OUTCOMES
+
+        qs = dossier.items.filter(outcome__in=ACTIVE_OUTCOMES).select_related("award_type", "lowered_to")
+        self.fields["items"].queryset = qs
+        self.fields["items"].initial = list(qs)
+        self.fields["items"].label_from_instance = lambda i: f"{i.recipient_name} — {i.final_award_type.name} ({i.year})"
+        _bootstrap(self)
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        _bootstrap(self)
+
+
+class RevokeForm(forms.Form):
+    number = forms.CharField(label=_("Số quyết định thu hồi"), max_length=64)
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}))
+    signer_name = forms.CharField(label=_("Người ký"), max_length=128, required=False)
+    reason = forms.CharField(label=_("Lý do thu hồi"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class DossierFilterForm(forms.Form):
+    SORTS = [("-created", _("Mới nhất")), ("created", _("Cũ nhất")), ("year", _("Năm")), ("-year", _("Năm (giảm)")),
+             ("state", _("Trạng thái")), ("from", _("Đơn vị trình"))]
+    q = forms.CharField(label=_("Tìm trong trích yếu"), required=False)
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + list(DossierKind.choices))
+    year = forms.IntegerField(label=_("Năm"), required=False)
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=SORTS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("Tất cả"))] + [(c, s["label_vi"]) for c, s in workflow().states.items()]
+        _bootstrap(self)

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from thidua.core.documents import register_doc_format_converter
+from thidua.nominations import views
+
+register_doc_format_converter()
+
+app_name = "nominations"
+urlpatterns = [
+    path("ho-so/", views.dossier_list, name="list"),
+    path("ho-so/cho-xu-ly/", views.inbox, name="inbox"),
+    path("ho-so/tao/", views.dossier_create, name="create"),
+    path("ho-so/<int:pk>/", views.dossier_detail, name="detail"),
+    path("ho-so/<int:pk>/chuyen/", views.dossier_move, name="move"),
+    path("ho-so/<int:pk>/muc/them/", views.item_add, name="item-add"),
+    path("ho-so/<int:pk>/muc/<int:item_pk>/xoa/", views.item_remove, name="item-remove"),
+    path("ho-so/<int:pk>/muc/<int:item_pk>/ket-qua/", views.item_outcome, name="item-outcome"),
+    path("ho-so/<int:pk>/tai-lieu/", views.attachment_add, name="attachment-add"),
+    path("ho-so/<int:pk>/tai-lieu/<int:att_pk>/", views.attachment_download, name="attachment"),
+    path("ho-so/<int:pk>/quyet-dinh/", views.decision_form, name="decision"),
+    path("ho-so/<int:pk>/hoi-dong/", views.session_open, name="session-open"),
+    path("hoi-dong/phien/<int:pk>/", views.session_detail, name="session"),
+    path("hoi-dong/phien/<int:pk>/bo-phieu/", views.session_vote, name="session-vote"),
+    path("hoi-dong/phien/<int:pk>/phieu-van-ban/", views.session_written, name="session-written"),
+    path("hoi-dong/phien/<int:pk>/ket-thuc/", views.session_close, name="session-close"),
+    path("chung-nhan/<int:pk>/", views.certificate, name="certificate"),
+    path("chung-nhan/<int:pk>/thu-hoi/", views.certificate_revoke, name="certificate-revoke"),
+    path("xac-minh/<str:token>/", views.verify, name="verify"),
+    # Documents: Word, or PDF (LibreOffice) — a page says so when PDF cannot be made.
+    path("ho-so/<int:pk>/to-trinh.<docfmt:fmt>", views.doc_submission_letter, name="doc-letter"),
+    path("ho-so/<int:pk>/quyet-dinh.<docfmt:fmt>", views.doc_decision, name="doc-decision"),
+    path("hoi-dong/phien/<int:pk>/bien-ban-kiem-phieu.<docfmt:fmt>", views.doc_vote_minutes, name="doc-minutes"),
+    path("chung-nhan/<int:pk>/giay-chung-nhan.<docfmt:fmt>", views.doc_certificate, name="doc-certificate"),
+]
