@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test test-pg test-browser bench lint clean api-fuzz load docx
+.PHONY: run test test-pg test-browser test-slow bench lint clean api-fuzz load docx
 
 # Create or reuse the virtual environment; reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -24,14 +24,18 @@ run: $(STAMP)
 
 # The test suite on SQLite (browser tests are run by .ci/run, see README).
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser" -n 2
+	$(BIN)/python -m pytest -m "not browser and not slow" -n 2
 
 # The same suite on PostgreSQL (DATABASE_URL must point at a server where we may create a test database).
 test-pg: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/thidua} $(BIN)/python -m pytest -m "not browser" -n 2
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/thidua} $(BIN)/python -m pytest -m "not browser and not slow" -n 2
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser
+
+# Slow tests (kill the server during dossier submissions, ~1 min); on PostgreSQL when DATABASE_URL is set.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_statistics.py

@@ -79,6 +79,21 @@ def import_token(kind: str) -> str:
     return UploadStore.save(get_user_model().objects.get(username="caobang"), kind, upload).token
 
 
+DOSSIER_IMPORT = statuses(LOGIN, rest=403, unit_officer=200, other_province_officer=404, outsider=404)
+
+
+def dossier_import_token() -> str:
+    """An upload of the unit officer into the demo draft dossier (an empty sheet), for the token routes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.imports.helpers import xlsx
+    from thidua.core.imports import UploadStore
+
+    upload = SimpleUploadedFile("matrix.xlsx", xlsx([], ["Số định danh cá nhân", "Hình thức đề nghị (*)"], "Danh sách"))
+    return UploadStore.save(get_user_model().objects.get(username="donvi"), "dossier-items", upload,
+                            {"dossier": demo_dossier("draft").pk}).token
+
+
 @dataclass
 class Route:
     urls: callable  # objects → list of paths to GET
@@ -138,6 +153,15 @@ ROUTES: dict[str, Route] = {
        for part in ("", "tien-do")},
     **{f"{prefix}<str:token>/ghi": Route(lambda o, prefix=prefix: [f"/{prefix}{'a' * 32}/ghi"],
                                          statuses(LOGIN, rest=405), "POST only", post=True) for prefix in IMPORT_PREFIXES},
+    # Excel import of a dossier's items (nominations/imports.py), on the demo draft of donvi's department: only its
+    # proposer with an editing role (donvi); other viewers are told why (403); other provinces: 404.
+    **{f"ho-so/<int:dossier>/nhap/{part}": Route(lambda o, part=part: [f"/ho-so/{demo_dossier('draft').pk}/nhap/{part}"],
+                                                 DOSSIER_IMPORT) for part in ("", "mau.xlsx")},
+    **{f"ho-so/<int:dossier>/nhap/<str:token>/{part}": Route(lambda o, part=part: [
+        f"/ho-so/{demo_dossier('draft').pk}/nhap/{dossier_import_token()}/{part}"],
+        statuses(LOGIN, rest=404, unit_officer=200), "the uploader's token only") for part in ("", "tien-do")},
+    "ho-so/<int:dossier>/nhap/<str:token>/ghi": Route(lambda o: [f"/ho-so/{demo_dossier('draft').pk}/nhap/{'a' * 32}/ghi"],
+                                                       statuses(LOGIN, rest=405), "POST only", post=True),
     # Statistical report forms 0601–0605 (awards/reports.py): the page defaults to the user's organisation; an
     # organisation outside the scope is 404 (tests/reports/test_views.py checks the page with ?org= too).
     "khen-thuong/bieu-thong-ke/": Route(lambda o: ["/khen-thuong/bieu-thong-ke/", "/khen-thuong/bieu-thong-ke/?form=0603"],

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from thidua.core.documents import register_doc_format_converter
+from thidua.core.import_views import import_urls
 from thidua.nominations import views
 
 register_doc_format_converter()
@@ -13,6 +14,8 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.dossier_detail, name="detail"),
     path("ho-so/<int:pk>/chuyen/", views.dossier_move, name="move"),
     path("ho-so/<int:pk>/muc/them/", views.item_add, name="item-add"),
+    # Excel import of the items (nominations/imports.py): upload, template, preview, commit, progress.
+    *import_urls("dossier-items", "ho-so/<int:dossier>/nhap/", "nominations"),
     path("ho-so/<int:pk>/muc/<int:item_pk>/xoa/", views.item_remove, name="item-remove"),
     path("ho-so/<int:pk>/muc/<int:item_pk>/ket-qua/", views.item_outcome, name="item-outcome"),
     path("ho-so/<int:pk>/tai-lieu/", views.attachment_add, name="attachment-add"),
