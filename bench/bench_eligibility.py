@@ -1,17 +1,24 @@
 """Benchmark: evaluate every award for every subject over 1M and 4M rating/award rows.
 
 Runnable alone (`make bench`, or `.venv/bin/python bench/bench_eligibility.py [--people 60000 240000]`).
-Builds a throw-away database (SQLite under a temp dir, or the PostgreSQL of DATABASE_URL with a
+Builds throw-away databases (SQLite under a temp dir, or the PostgreSQL of DATABASE_URL with a
 `_bench` suffix), generates people with 10 years of history with `thidua.demo.generator`, then:
 - the floor: the time to read the same rows once (ratings, awards, initiatives) with no evaluation;
 - the evaluation: every award with a rule, for every person, streamed in chunks, on one core
   and on all cores (`evaluate_people_parallel`, one id range per core);
 and prints rows, seconds, rows/s, peak memory, eval/floor, and time(4×)/time(1×).
+
+Each size has its own database (`<name>_<people>`, or `<file>-<people>.sqlite3`). The machine may be
+shared: the sizes are measured in `--repeat` rounds (floor, one core, all cores, size after size), so a
+change of load hits every size, and the medians are printed. `--reuse` uses a size's database again
+when it holds the requested number of people (the generator is deterministic; set THIDUA_VAR_DIR
+for SQLite) instead of generating it again.
 """
 
 import argparse
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -55,6 +62,26 @@ def fresh_database() -> None:
     call_command("migrate", verbosity=0)
 
 
+BASE_NAME = str(connection.settings_dict["NAME"])
+
+
+def use_database(people_count: int) -> None:
+    """Switch to the bench database of a size (`<name>_<people>`, or `<file>-<people>.sqlite3`)."""
+    base = Path(BASE_NAME)
+    name = f"{BASE_NAME}_{people_count}" if connection.vendor == "postgresql" else \
+        str(base.with_name(f"{base.stem}-{people_count}{base.suffix}"))
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def existing_people() -> int:
+    try:
+        return Person.objects.count()
+    except Exception:  # noqa: BLE001 — no database or no tables yet
+        connection.close()
+        return -1
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -73,48 +100,95 @@ def floor_seconds(people) -> float:
     return time.perf_counter() - t
 
 
-def run(people_count: int, seed: int) -> dict:
-    fresh_database()
-    t = time.perf_counter()
-    counts = generate(people=people_count, years=10, seed=seed, last_year=LAST_YEAR)
-    gen = time.perf_counter() - t
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
-    rows = Evaluation.objects.count() + Award.objects.count()
-    people = Person.objects.all()
-    floor = floor_seconds(people)
+def prepare(people_count: int, seed: int, reuse: bool) -> dict:
+    """The size's database, generated unless --reuse finds it complete; its row count."""
+    gen = 0.0
+    use_database(people_count)
+    if not (reuse and existing_people() == people_count):
+        fresh_database()
+        t = time.perf_counter()
+        generate(people=people_count, years=10, seed=seed, last_year=LAST_YEAR)
+        gen = time.perf_counter() - t
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+    return {"people": Person.objects.count(), "rows": Evaluation.objects.count() + Award.objects.count(),
+            "gen_s": gen, "runs": {"floor": [], "eval": [], "eval_par": []}}
+
+
+def evaluate_one_core(people) -> tuple[float, int, int]:
     t = time.perf_counter()
     n = eligible = 0
     for r in evaluate_database(LAST_YEAR, people, None):
         n += 1
         eligible += r.eligible
-    evaluation = time.perf_counter() - t
+    return time.perf_counter() - t, n, eligible
+
+
+def _peak_child(out) -> None:
+    evaluate_one_core(Person.objects.all())
+    connection.close()
+    out.put(peak_mb())
+
+
+def streaming_peak_mb(people_count: int) -> float:
+    """Peak memory of one streamed evaluation on one core, in a process of its own (so that what this
+    process holds from other sizes does not count)."""
+    import multiprocessing
+
+    use_database(people_count)
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    proc = ctx.Process(target=_peak_child, args=(q,))
+    proc.start()
+    peak = q.get()
+    proc.join()
+    return peak
+
+
+def measure(m: dict, people_count: int) -> None:
+    """One round for a size: the floor, one core, all cores."""
+    use_database(people_count)
+    people = Person.objects.all()
+    m["runs"]["floor"].append(floor_seconds(people))
+    seconds, m["results"], m["eligible"] = evaluate_one_core(people)
+    m["runs"]["eval"].append(seconds)
     t = time.perf_counter()
     parallel = evaluate_people_parallel(LAST_YEAR, people, workers=os.cpu_count() or 2)
-    evaluation_parallel = time.perf_counter() - t
-    assert len(parallel) == n and sum(1 for r in parallel if r[2]) == eligible
-    return {"eval_par_s": evaluation_parallel, "people": Person.objects.count(), "rows": rows, "generated": sum(counts.values()), "gen_s": gen,
-            "floor_s": floor, "eval_s": evaluation, "results": n, "eligible": eligible, "peak_mb": peak_mb()}
+    m["runs"]["eval_par"].append(time.perf_counter() - t)
+    assert len(parallel) == m["results"] and sum(1 for r in parallel if r[2]) == m["eligible"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, nargs="+", default=[60_000, 240_000])
+    parser.add_argument("--repeat", type=int, default=3, help="measurements per size (medians are printed)")
+    parser.add_argument("--reuse", action="store_true", help="use again a bench database that has the size's people")
     args = parser.parse_args()
-    print(f"database: {connection.vendor}")
+    cores = os.cpu_count()
+    print(f"database: {connection.vendor}; {args.repeat} rounds over the sizes, medians; peak MB: one streamed "
+          f"evaluation on one core, in its own process")
     print(f"{'people':>8} {'rating+award rows':>18} {'gen s':>7} {'floor s':>8} {'eval s':>7} {'rows/s':>10} "
-          f"{'eval/floor':>10} {f'eval {os.cpu_count()} cores':>13} {'results':>9} {'eligible':>9} {'peak MB':>8}")
+          f"{'eval/floor':>10} {f'eval {cores} cores':>13} {f'{cores} cores/floor':>15} {'results':>9} "
+          f"{'eligible':>9} {'peak MB':>8}")
+    sizes = {people: prepare(people, seed=7, reuse=args.reuse) for people in args.people}
+    for people, m in sizes.items():
+        m["peak_mb"] = streaming_peak_mb(people)
+    for _ in range(args.repeat):  # rounds over the sizes: a change of load on a shared machine hits them all
+        for people, m in sizes.items():
+            measure(m, people)
     out = []
-    for people in args.people:
-        m = run(people, seed=7)
+    for m in sizes.values():
+        m["floor_s"], m["eval_s"], m["eval_par_s"] = (statistics.median(m["runs"][k]) for k in ("floor", "eval", "eval_par"))
         out.append(m)
         print(f"{m['people']:>8,} {m['rows']:>18,} {m['gen_s']:>7.1f} {m['floor_s']:>8.2f} {m['eval_s']:>7.2f} "
-              f"{m['rows'] / m['eval_s']:>10,.0f} {m['eval_s'] / m['floor_s']:>10.2f} {m['eval_par_s']:>13.2f} {m['results']:>9,} "
-              f"{m['eligible']:>9,} {m['peak_mb']:>8.0f}")
+              f"{m['rows'] / m['eval_s']:>10,.0f} {m['eval_s'] / m['floor_s']:>10.2f} {m['eval_par_s']:>13.2f} "
+              f"{m['eval_par_s'] / m['floor_s']:>15.2f} {m['results']:>9,} {m['eligible']:>9,} {m['peak_mb']:>8.0f}")
+        print("    runs (s): " + "; ".join(f"{k} " + ", ".join(f"{v:.2f}" for v in vs) for k, vs in m["runs"].items()))
     if len(out) > 1:
         a, b = out[0], out[-1]
-        print(f"ratio eval time {b['rows']:,} rows / {a['rows']:,} rows = {b['eval_s'] / a['eval_s']:.2f} "
-              f"(size ratio {b['rows'] / a['rows']:.2f})")
+        print(f"ratio eval time {b['rows']:,} rows / {a['rows']:,} rows = {b['eval_s'] / a['eval_s']:.2f} on one core, "
+              f"{b['eval_par_s'] / a['eval_par_s']:.2f} on {cores} cores (size ratio {b['rows'] / a['rows']:.2f}; "
+              f"floor ratio {b['floor_s'] / a['floor_s']:.2f})")
 
 
 if __name__ == "__main__":

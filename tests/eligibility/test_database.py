@@ -77,6 +77,27 @@ def test_loader_reads_the_whole_record(unit):
     assert "QĐ T2023-CSTDCS" in evidence and "SK-9" in evidence
 
 
+def test_small_chunks_and_a_small_decision_cache_give_the_same_results(unit, monkeypatch):
+    """Chunks of one person and a decision cache emptied at every chunk: the same results, evidence included."""
+    from thidua.eligibility import loader
+
+    for i, rating in enumerate(["HTXS", "HTT", "HTXS"]):
+        p = new_person(unit, f"NV {i}")
+        for y in (2022, 2023, 2024):
+            Evaluation.objects.create(person=p, year=y, rating=rating)
+            award(p, "LDTT", y)
+            if rating == "HTXS":
+                award(p, "CSTDCS", y)
+    people = Person.objects.filter(organization=unit)
+    expected = [r.as_dict() for r in evaluate_database(2024, people, None)]
+    monkeypatch.setattr(loader._Lookups, "CACHE_LIMIT", 1)
+    assert [r.as_dict() for r in evaluate_database(2024, people, None, chunk_size=1)] == expected
+    eligible = {(Person.objects.get(pk=r["subject"]).full_name, r["award"]) for r in expected if r["eligible"]}
+    # HTXS with LĐTT and CSTĐCS three years: LĐTT, CSTĐCS, BK tỉnh (CSTĐCS twice); no initiative, so no CSTĐ tỉnh.
+    assert eligible == {(n, a) for n in ("NV 0", "NV 2") for a in ("LDTT", "CSTDCS", "BK_TINH")} | {("NV 1", "LDTT")}
+    assert any("QĐ T2024-CSTDCS" in e for r in expected for c in r["checks"] for e in c["evidence"])
+
+
 def test_revoked_award_does_not_count(unit):
     p = new_person(unit)
     awards = [award(p, "CSTDCS", y) for y in (2023, 2024)]

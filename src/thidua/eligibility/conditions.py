@@ -416,3 +416,253 @@ KINDS: dict[str, Callable[[Subject, Context, dict], Outcome]] = {
 
 def evaluate_spec(spec: dict, s: Subject, ctx: Context) -> Outcome:
     return KINDS[spec["kind"]](s, ctx, spec.get("params", {}))
+
+
+# ---------------------------------------------------------------------------
+# The fast path: each kind also compiles to a "met only" function (subject, year, award) → bool,
+# with its parameters read once per rule. It decides exactly what the kind above decides
+# (tests/eligibility/test_fast.py checks it on random histories) but builds no Outcome, evidence
+# or text: a national run evaluates millions of conditions and reads the explanations of a few,
+# which are built from the functions above when read (engine.Result.checks).
+# ---------------------------------------------------------------------------
+
+# (subject, year considered, award considered, the codes of every award in the subject's years)
+MetFn = Callable[[Subject, int, str, set], bool]
+
+
+def held_codes(s: Subject) -> set[str]:
+    """Every award code found in any year of the subject's record: computed once per subject, it
+    lets the conditions about rare awards (BK_TINH, CSTĐ tỉnh…) answer without walking the years."""
+    held = set()
+    for rec in s.years.values():
+        if rec.awards:
+            held.update(rec.awards)
+    return held
+
+
+def _met_no_open_review(p: dict) -> MetFn:
+    def met(s, year, award, held):
+        rec = s.years.get(year)
+        return rec is None or not rec.under_review
+    return met
+
+
+def _met_no_discipline(p: dict) -> MetFn:
+    minimum = DISCIPLINE_ORDER[p.get("min_level", "reprimand")]
+
+    def met(s, year, award, held):
+        rec = s.years.get(year)
+        level = None if rec is None else rec.discipline
+        return level is None or DISCIPLINE_ORDER[level] < minimum
+    return met
+
+
+def _met_rating_run(p: dict) -> MetFn:
+    n, minimum = int(p.get("years", 1)), RATING_ORDER[p.get("min", "HTT")]
+
+    def met(s, year, award, held):
+        get = s.years.get
+        for y in range(year - n + 1, year + 1):
+            rec = get(y)
+            if rec is None or rec.rating is None or RATING_ORDER[rec.rating] < minimum or rec.discipline is not None:
+                return False
+        return True
+    return met
+
+
+def _met_title_run(p: dict) -> MetFn:
+    code, n, offset = p["award"], int(p.get("years", 1)), int(p.get("offset", 0))
+
+    def met(s, year, award, held):
+        if code not in held:
+            return n <= 0
+        get = s.years.get
+        end = year - offset
+        for y in range(end - n + 1, end + 1):
+            rec = get(y)
+            if rec is None or code not in rec.awards or rec.discipline is not None:
+                return False
+        return True
+    return met
+
+
+def _met_initiatives(p: dict) -> MetFn:
+    count, n = int(p.get("count", 1)), int(p.get("window", 1))
+    scope = SCOPE_ORDER[p.get("min_scope", "grassroots")]
+    kinds = set(p.get("kinds", ["initiative", "research"]))
+
+    def met(s, year, award, held):
+        get, found, tag = s.years.get, 0, None
+        for y in range(year - n + 1, year + 1):
+            rec = get(y)
+            if rec is None or not rec.initiatives:
+                continue
+            for i in rec.initiatives:
+                if i.kind in kinds and SCOPE_ORDER[i.scope] >= scope:
+                    if i.used_for is not None:
+                        if tag is None:
+                            tag = f"{award}:{year}"
+                        if i.used_for != tag:
+                            continue
+                    found += 1
+        return found >= count
+    return met
+
+
+def _met_holds_then_run(p: dict) -> MetFn:
+    code, n, minimum = p["award"], int(p.get("years", 5)), RATING_ORDER[p.get("min_rating", "HTT")]
+    titles = [(title, int(need)) for title, need in (p.get("titles") or {}).items()]
+    min_htxs = int(p.get("min_htxs", 0))
+
+    def met(s, year, award, held):
+        years = s.years
+        since = None
+        if code in held:
+            for y, rec in years.items():
+                if y < year and code in rec.awards and (since is None or y > since):
+                    since = y
+        if since is None and code not in s.holds:
+            return False
+        run, y = [], year
+        while since is None or y > since:
+            rec = years.get(y)
+            if rec is None or rec.rating is None or RATING_ORDER[rec.rating] < minimum or rec.discipline is not None:
+                break
+            run.append(rec)
+            y -= 1
+        if len(run) < n:
+            return False
+        for title, need in titles:
+            if sum(1 for rec in run if title in rec.awards) < need:
+                return False
+        return min_htxs <= 0 or sum(1 for rec in run if rec.rating == "HTXS") >= min_htxs
+    return met
+
+
+def _met_title_repeat(p: dict) -> MetFn:
+    code, interval, latest_within = p["award"], int(p.get("interval", 3)), int(p.get("latest_within", 1))
+
+    def met(s, year, award, held):
+        if code not in held:
+            return False
+        years = [y for y, rec in s.years.items() if code in rec.awards]
+        for y2 in years:
+            if year - latest_within <= y2 <= year and any(y2 - interval <= y < y2 for y in years):
+                return True
+        return False
+    return met
+
+
+def _met_members_share(p: dict) -> MetFn:
+    metric = p["metric"]
+    if metric not in ("ldtt", "complete", "cstdcs", "disciplined"):
+        raise KeyError(metric)
+    min_share = float(p["min_share"]) if "min_share" in p else None
+    min_count = int(p["min_count"]) if "min_count" in p else None
+    max_count = int(p["max_count"]) if "max_count" in p else None
+
+    def met(s, year, award, held):
+        rec = s.years.get(year)
+        m = None if rec is None else rec.members
+        if m is None or m.count == 0:
+            return False
+        value = getattr(m, metric)
+        if min_share is not None and not value / m.count + 1e-09 >= min_share:
+            return False
+        if min_count is not None and not value >= min_count:
+            return False
+        return max_count is None or value <= max_count
+    return met
+
+
+def _met_not_awarded_within(p: dict) -> MetFn:
+    fixed, n = "award" in p, int(p.get("years", 1))
+    code = p.get("award")
+
+    def met(s, year, award, held):
+        c = code if fixed else award
+        if c not in held:
+            return True
+        get = s.years.get
+        for y in range(year - n + 1, year + 1):
+            rec = get(y)
+            if rec is not None and c in rec.awards:
+                return False
+        return True
+    return met
+
+
+def _met_any_of(p: dict) -> MetFn:
+    options = [compile_met(o)[0] for o in p["options"]]
+    if len(options) == 2:
+        first, second = options
+
+        def met2(s, year, award, held):
+            return first(s, year, award, held) or second(s, year, award, held)
+        return met2
+
+    def met(s, year, award, held):
+        for fn in options:
+            if fn(s, year, award, held):
+                return True
+        return False
+    return met
+
+
+def _met_all_of(p: dict) -> MetFn:
+    conditions = [compile_met(o)[0] for o in p["conditions"]]
+    if len(conditions) == 2:
+        first, second = conditions
+
+        def met2(s, year, award, held):
+            return first(s, year, award, held) and second(s, year, award, held)
+        return met2
+
+    def met(s, year, award, held):
+        for fn in conditions:
+            if not fn(s, year, award, held):
+                return False
+        return True
+    return met
+
+
+MET: dict[str, Callable[[dict], MetFn]] = {
+    "no_open_review": _met_no_open_review,
+    "no_discipline": _met_no_discipline,
+    "rating_run": _met_rating_run,
+    "title_run": _met_title_run,
+    "initiatives": _met_initiatives,
+    "holds_then_run": _met_holds_then_run,
+    "title_repeat": _met_title_repeat,
+    "members_share": _met_members_share,
+    "not_awarded_within": _met_not_awarded_within,
+    "any_of": _met_any_of,
+    "all_of": _met_all_of,
+}
+# Kinds whose answer never depends on the award being considered: computed once per subject
+# when they are general conditions (shared by every award).
+AWARD_FREE = {"no_open_review", "no_discipline", "rating_run", "title_run", "holds_then_run", "title_repeat",
+              "members_share"}
+
+
+def _award_free(spec: dict) -> bool:
+    kind, p = spec["kind"], spec.get("params", {})
+    if kind in AWARD_FREE:
+        return True
+    if kind == "not_awarded_within":
+        return "award" in p
+    if kind == "any_of":
+        return all(_award_free(o) for o in p["options"])
+    if kind == "all_of":
+        return all(_award_free(o) for o in p["conditions"])
+    return False
+
+
+def compile_met(spec: dict) -> tuple[MetFn, bool]:
+    """The spec's "met only" function and whether it is independent of the award considered.
+    A kind with no fast version (one added to KINDS elsewhere) runs its full function."""
+    kind, params = spec["kind"], spec.get("params", {})
+    if kind in MET and KINDS.get(kind) is globals().get(kind):
+        return MET[kind](params), _award_free(spec)
+    full = KINDS[kind]
+    return (lambda s, year, award, held: full(s, Context(award=award, year=year), params).met), False

@@ -7,12 +7,11 @@ Pure Python (no ORM import): rule sets come in as data (`RuleBook`), histories a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from thidua.eligibility.conditions import KINDS, Context, Outcome
+from thidua.eligibility.conditions import KINDS, Context, MetFn, Outcome, compile_met, held_codes
 from thidua.eligibility.history import Subject, from_input
 
 BUILTIN_RULES = Path(__file__).parent / "data" / "rules.json"
@@ -44,20 +43,57 @@ class Check:
         return self._outcome.en + (" [UNCONFIRMED legal basis]" if self.unconfirmed else "")
 
 
-@dataclass
 class Result:
-    subject: str
-    award: str
-    year: int
-    eligible: bool
-    rule: str | None
-    checks: list[Check]
-    subject_name: str = ""
-    gender: str | None = None
+    """An award evaluated for a subject and a year.
+
+    `eligible` and `missing_count` are decided when the result is made; the checks (each condition
+    with its evidence and explanation) are built on first read from the subject's history, so a
+    national run that counts or filters results never builds the millions of checks it does not show.
+    (The history must therefore not be changed between the evaluation and that first read.)
+    """
+
+    __slots__ = ("subject", "award", "year", "eligible", "rule", "subject_name", "gender", "_checks",
+                 "_missing_count", "_history", "_rule", "_book")
+
+    def __init__(self, subject: str, award: str, year: int, eligible: bool, rule: str | None,
+                 checks: list[Check] | None = None, subject_name: str = "", gender: str | None = None, *,
+                 missing_count: int | None = None, history: Subject | None = None, rule_spec: dict | None = None,
+                 book: RuleBook | None = None):
+        self.subject, self.award, self.year, self.eligible, self.rule = subject, award, year, eligible, rule
+        self.subject_name, self.gender = subject_name, gender
+        self._checks, self._missing_count = checks, missing_count
+        # Without `checks`: what builds them on first read (the subject's history and the rule applied).
+        self._history, self._rule, self._book = history, rule_spec, book
+
+    @property
+    def checks(self) -> list[Check]:
+        if self._checks is None:
+            if self._rule is None:
+                self._checks = [_no_rule(self._history, self.award, self.year)]
+            else:
+                self._checks = _checks(self._history, self.award, self.year, self._rule, self._book)
+            self._history = self._rule = self._book = None
+        return self._checks
+
+    @checks.setter
+    def checks(self, value: list[Check]) -> None:
+        self._checks, self._missing_count = value, None
+        self._history = self._rule = self._book = None
 
     @property
     def missing(self) -> list[Check]:
         return [c for c in self.checks if not c.met]
+
+    @property
+    def missing_count(self) -> int:
+        """How many conditions are not met (without building the checks)."""
+        if self._missing_count is None:
+            self._missing_count = len(self.missing)
+        return self._missing_count
+
+    def __repr__(self) -> str:
+        return (f"Result(subject={self.subject!r}, award={self.award!r}, year={self.year!r}, "
+                f"eligible={self.eligible!r}, rule={self.rule!r})")
 
     def as_dict(self) -> dict:
         return {
@@ -90,6 +126,7 @@ class RuleBook:
         self.overrides = list(overrides)
         self._cache: dict[tuple, dict | None] = {}  # rule lookups repeat for every subject
         self._compiled: dict[tuple, list[tuple]] = {}
+        self._met: dict[tuple, list[tuple[MetFn, bool]]] = {}
         self._general = {kind: [g for g in general if kind in g.get("subjects", ["individual", "collective"])]
                          for kind in ("individual", "collective")}
 
@@ -128,6 +165,22 @@ class RuleBook:
             ]
         return steps
 
+    def general_met(self, kind: str) -> list[tuple[MetFn, bool]]:
+        """The general conditions' "met only" functions, each with whether it ignores the award."""
+        key = ("general", kind)
+        fns = self._met.get(key)
+        if fns is None:
+            fns = self._met[key] = [compile_met(spec) for spec in self.general_for(kind)]
+        return fns
+
+    def rule_met(self, rule: dict) -> list[tuple[MetFn, bool]]:
+        """The rule's own conditions' "met only" functions (see conditions.compile_met)."""
+        key = ("rule", rule["id"], id(rule))
+        fns = self._met.get(key)
+        if fns is None:
+            fns = self._met[key] = [compile_met(spec) for spec in rule["conditions"]]
+        return fns
+
     def _find(self, award: str, kind: str, year: int, authority: str | None) -> dict | None:
         def matches(r):
             return r["award"] == award and r["subject"] == kind and _in_force(r, year)
@@ -141,31 +194,82 @@ class RuleBook:
         return next((r for r in self.rules if matches(r)), None)
 
 
+def _no_rule(subject: Subject, award: str, year: int) -> Check:
+    kind_vi = "tập thể" if subject.kind == "collective" else "cá nhân"
+    return Check("rule", "Quy định áp dụng", False, "—", Outcome(False, lambda: (
+        f"Không có quy định về {award} cho {kind_vi} có hiệu lực trong năm {year}.",
+        f"No rule for {award} ({subject.kind}) in force in {year}.")))
+
+
+def _checks(subject: Subject, award: str, year: int, rule: dict, book: RuleBook) -> list[Check]:
+    ctx = Context(award=award, year=year)
+    return [Check(cid, label, (outcome := fn(subject, ctx, params)).met, basis, outcome, confidence)
+            for fn, params, cid, label, basis, confidence in book.compiled(rule, subject.kind)]
+
+
 def evaluate(subject: Subject, award: str, year: int, book: RuleBook, authority: str | None = None) -> Result:
+    """One award for one subject, with every check built (see `evaluate_all` for many)."""
     rule = book.rule_for(award, subject.kind, year, authority)
     if rule is None:
-        kind_vi = "tập thể" if subject.kind == "collective" else "cá nhân"
-        check = Check("rule", "Quy định áp dụng", False, "—", Outcome(False, lambda: (
-            f"Không có quy định về {award} cho {kind_vi} có hiệu lực trong năm {year}.",
-            f"No rule for {award} ({subject.kind}) in force in {year}.")))
-        return Result(subject.id, award, year, False, None, [check], subject.name, subject.gender)
-    ctx = Context(award=award, year=year)
-    checks, eligible = [], True
-    for fn, params, cid, label, basis, confidence in book.compiled(rule, subject.kind):
-        outcome = fn(subject, ctx, params)
-        eligible = eligible and outcome.met
-        checks.append(Check(cid, label, outcome.met, basis, outcome, confidence))
-    return Result(subject.id, award, year, eligible, rule["id"], checks, subject.name, subject.gender)
+        return Result(subject.id, award, year, False, None, [_no_rule(subject, award, year)], subject.name,
+                      subject.gender)
+    checks = _checks(subject, award, year, rule, book)
+    return Result(subject.id, award, year, all(c.met for c in checks), rule["id"], checks, subject.name,
+                  subject.gender)
 
 
 def evaluate_all(subjects: Iterable[Subject], year: int, book: RuleBook, awards: list[str] | None = None,
-                 authority: str | None = None) -> Iterable[Result]:
-    """Every requested award (default: every award with a rule for the subject's kind) for every subject."""
-    per_kind = {kind: awards or [a for a in book.awards(kind) if book.rule_for(a, kind, year, authority)]
-                for kind in ("individual", "collective")}
+                 authority: str | None = None) -> Iterator[Result]:
+    """Every requested award (default: every award with a rule for the subject's kind) for every subject.
+
+    The fast path: each condition answers met or not through its compiled "met only" function, the
+    general conditions (no review, no discipline) once per subject for all its awards, and each
+    result builds its checks only when they are read. Same results as `evaluate`, one by one.
+    """
+    run = evaluator(year, book, awards, authority)
     for s in subjects:
-        for award in per_kind[s.kind]:
-            yield evaluate(s, award, year, book, authority)
+        yield from run((s,))
+
+
+def evaluator(year: int, book: RuleBook, awards: list[str] | None = None,
+              authority: str | None = None) -> Callable[[Iterable[Subject]], list[Result]]:
+    """`evaluate_all` as a function from subjects to the list of their results (for a chunk at a time)."""
+    plans = {}
+    for kind in ("individual", "collective"):
+        general = book.general_met(kind)
+        shared = all(free for _fn, free in general)
+        plan = []
+        for award in awards or [a for a in book.awards(kind) if book.rule_for(a, kind, year, authority)]:
+            rule = book.rule_for(award, kind, year, authority)
+            fns = [fn for fn, _free in (book.rule_met(rule) if shared else book.general_met(kind) + book.rule_met(rule))] \
+                if rule else []
+            plan.append((award, rule, rule["id"] if rule else None, fns))
+        plans[kind] = (plan, [fn for fn, _free in general] if shared else [])
+
+    def run(subjects: Iterable[Subject]) -> list[Result]:
+        out = []
+        add = out.append
+        for s in subjects:
+            plan, general = plans[s.kind]
+            held = held_codes(s)
+            base = 0
+            for fn in general:
+                if not fn(s, year, None, held):
+                    base += 1
+            sid, name, gender = s.id, s.name, s.gender
+            for award, rule, rule_id, fns in plan:
+                if rule is None:
+                    add(Result(sid, award, year, False, None, None, name, gender, missing_count=1, history=s))
+                    continue
+                missing = base
+                for fn in fns:
+                    if not fn(s, year, award, held):
+                        missing += 1
+                add(Result(sid, award, year, missing == 0, rule_id, None, name, gender, missing_count=missing,
+                           history=s, rule_spec=rule, book=book))
+        return out
+
+    return run
 
 
 def evaluate_input(data: dict, awards: list[str] | None = None, book: RuleBook | None = None) -> dict:
@@ -175,6 +279,21 @@ def evaluate_input(data: dict, awards: list[str] | None = None, book: RuleBook |
     return {"results": [r.as_dict() for r in evaluate_all(subjects, year, book, awards or data.get("awards"))]}
 
 
+def evidence_count(r: Result) -> int:
+    """The strength of a result's evidence for a quota ranking: its number of evidence items."""
+    return sum(len(c.evidence) for c in r.checks)
+
+
+def quota_key(evidence: int, gender: str | None, subject: str, tie_breaks: Iterable[str] = ("female_first",)) -> list:
+    """The order of candidates for a quota: stronger evidence first, then the tie-breaks, then id."""
+    parts = [-evidence]
+    for t in tie_breaks:
+        if t == "female_first":
+            parts.append(0 if gender == "female" else 1)
+    parts.append(subject)
+    return parts
+
+
 def rank_for_quota(results: list[Result], limit: int, tie_breaks: Iterable[str] = ("female_first",)) -> list[tuple[Result, bool]]:
     """Order eligible candidates for a quota and say who falls within it.
 
@@ -182,16 +301,5 @@ def rank_for_quota(results: list[Result], limit: int, tie_breaks: Iterable[str] 
     ordered by the strength of their evidence (number of items), then the tie-breaks, then id.
     """
     eligible = [r for r in results if r.eligible]
-
-    def key(r: Result):
-        parts = [-sum(len(c.evidence) for c in r.checks)]
-        for t in tie_breaks:
-            if t == "female_first":
-                parts.append(0 if r.gender == "female" else 1)
-        parts.append(r.subject)
-        return parts
-
-    ordered = sorted(eligible, key=key)
+    ordered = sorted(eligible, key=lambda r: quota_key(evidence_count(r), r.gender, r.subject, tie_breaks))
     return [(r, i < limit) for i, r in enumerate(ordered)]
-
-

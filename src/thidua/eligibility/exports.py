@@ -13,23 +13,34 @@ from thidua.eligibility.engine import Result
 HEADERS = ["Đối tượng", "Tên", "Hình thức", "Năm", "Đủ điều kiện", "Điều kiện chưa đạt", "Giải thích", "Căn cứ"]
 
 
+def row(r: Result) -> list:
+    """One result as a table row (picklable: the parallel path renders rows in its workers)."""
+    return [r.subject, r.subject_name, r.award, r.year, "Đủ" if r.eligible else "Chưa đủ", r.missing_count,
+            " | ".join(f"{'✔' if c.met else '✘'} {c.explanation}" for c in r.checks),
+            "; ".join(sorted({c.basis for c in r.checks}))]
+
+
 def rows(results: Iterable[Result]) -> Iterable[list]:
-    for r in results:
-        missing = r.missing
-        yield [r.subject, r.subject_name, r.award, r.year, "Đủ" if r.eligible else "Chưa đủ", len(missing),
-               " | ".join(f"{'✔' if c.met else '✘'} {c.explanation}" for c in r.checks),
-               "; ".join(sorted({c.basis for c in r.checks}))]
+    return map(row, results)
 
 
 def to_csv(results: Iterable[Result]) -> str:
+    return rows_to_csv(rows(results))
+
+
+def rows_to_csv(table: Iterable[list]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(HEADERS)
-    writer.writerows(rows(results))
+    writer.writerows(table)
     return buf.getvalue()
 
 
 def to_xlsx(results: Iterable[Result]) -> bytes:
+    return rows_to_xlsx(rows(results))
+
+
+def rows_to_xlsx(table: Iterable[list]) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
     ws = wb.add_worksheet("Xét điều kiện")
@@ -39,8 +50,8 @@ def to_xlsx(results: Iterable[Result]) -> bytes:
         ws.set_column(col, col, width)
         ws.write(0, col, title, head)
     n = 0
-    for n, row in enumerate(rows(results), start=1):
-        for col, value in enumerate(row):
+    for n, line in enumerate(table, start=1):
+        for col, value in enumerate(line):
             ws.write(n, col, value, wrap if col == 6 else None)
     ws.autofilter(0, 0, max(n, 1), len(HEADERS) - 1)
     ws.freeze_panes(1, 0)
@@ -48,11 +59,19 @@ def to_xlsx(results: Iterable[Result]) -> bytes:
     return buf.getvalue()
 
 
+def table_lines(r: Result) -> str:
+    """One result as the lines of the text table (no final newline)."""
+    lines = [f"{r.subject:<12} {r.subject_name[:28]:<28} {r.award:<10} {r.year} "
+             f"{'ĐỦ ĐIỀU KIỆN' if r.eligible else 'chưa đủ'}"]
+    for c in r.checks:
+        lines.append(f"    {'✔' if c.met else '✘'} {c.explanation} [{c.basis}]")
+    return "\n".join(lines)
+
+
 def to_table(results: Iterable[Result]) -> str:
-    lines = []
-    for r in results:
-        lines.append(f"{r.subject:<12} {r.subject_name[:28]:<28} {r.award:<10} {r.year} "
-                     f"{'ĐỦ ĐIỀU KIỆN' if r.eligible else 'chưa đủ'}")
-        for c in r.checks:
-            lines.append(f"    {'✔' if c.met else '✘'} {c.explanation} [{c.basis}]")
-    return "\n".join(lines) + ("\n" if lines else "")
+    return lines_to_table(map(table_lines, results))
+
+
+def lines_to_table(blocks: Iterable[str]) -> str:
+    text = "\n".join(blocks)
+    return text + "\n" if text else ""

@@ -3,13 +3,30 @@
 People are read in chunks (by id); each chunk costs a fixed number of set-based queries
 (ratings, awards, initiatives, discipline, reviews), whatever its size, and memory holds one
 chunk at a time. Collectives get their members' figures from grouped queries.
+
+Speed (issue 3's benchmark, bench/bench_eligibility.py): rows come as plain tuples in one fetch per
+query, each table goes into the year records in one pass with a few dict operations a row, decisions
+are read and their evidence text formatted once per run, and the garbage collector is paused while a
+chunk is built and evaluated (`gc_paused`). The evaluator answers with compiled "met only" functions
+and builds the checks of a result when they are read. `evaluate_rendered` shares the people of a
+big area out between the cores.
 """
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import traceback
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from thidua.awards.models import (
@@ -27,7 +44,7 @@ from thidua.awards.models import (
     Review,
     Revocation,
 )
-from thidua.eligibility.engine import Result, RuleBook, evaluate_all
+from thidua.eligibility.engine import Result, RuleBook, evaluate_all, evaluator
 from thidua.eligibility.history import InitiativeFact, MemberStats, Subject, YearRecord
 from thidua.eligibility.models import RuleOverride
 from thidua.orgs.models import Organization, Person
@@ -46,40 +63,93 @@ def _discipline_years(starts_on: date, ends_on: date | None, first: int, last: i
     return range(max(starts_on.year, first), min((ends_on or date(last, 12, 31)).year, last) + 1)
 
 
+# Loaded records share one empty initiatives tuple (most years have none); `_add_initiative` gives a
+# record its own list when it gets one.
+NONE: tuple = ()
+
+
 def _rec(subject: Subject, year: int) -> YearRecord:
     """The subject's record for a year, created on first use (not on every lookup)."""
     rec = subject.years.get(year)
     if rec is None:
-        rec = subject.years[year] = YearRecord()
+        rec = subject.years[year] = YearRecord(None, None, NONE)
     return rec
 
 
+def _add_initiative(rec: YearRecord, fact: InitiativeFact) -> None:
+    if rec.initiatives:
+        rec.initiatives.append(fact)
+    else:
+        rec.initiatives = [fact]
+
+
 class _Lookups:
-    """Small tables read once per run (award codes) or once per chunk (decisions), so the
+    """Small tables read once per run (award codes) or once per decision (its evidence text), so the
     big reads carry only ids and need no joins."""
+
+    CACHE_LIMIT = 50_000  # decisions kept (each chunk of people names a few thousand)
 
     def __init__(self):
         self.codes = dict(AwardType.objects.values_list("pk", "code"))
+        self._decisions: dict[int, str] = {}
+        self._evidence: dict[tuple[int, int], tuple[str, str]] = {}
 
     @staticmethod
     def decisions(ids) -> dict[int, str]:
         return {pk: f"QĐ {number} ngày {signed_on:%d/%m/%Y}"
-                for pk, number, signed_on in Decision.objects.filter(pk__in=ids).values_list("pk", "number", "signed_on")}
+                for pk, number, signed_on in Decision.objects.filter(pk__in=ids).order_by()
+                .values_list("pk", "number", "signed_on")}
+
+    def evidence(self, awards: list[tuple]) -> dict[tuple[int, int], tuple[str, str]]:
+        """(award type id, decision id) → (code, "CODE (QĐ … ngày …)"), for every award row given
+        (rows: pk, person, year, type, decision). A decision is read and its text formatted once per run,
+        however many people it names."""
+        cache = self._evidence
+        pairs = {(r[3], r[4]) for r in awards}.difference(cache)
+        if pairs and len(cache) + len(pairs) > self.CACHE_LIMIT:  # memory stays bounded over a national run
+            cache.clear()
+            self._decisions.clear()
+            pairs = {(r[3], r[4]) for r in awards}
+        if pairs:
+            decisions = self._decisions
+            unknown = {d for _t, d in pairs}.difference(decisions)
+            if unknown:
+                decisions.update(self.decisions(unknown))
+            codes = self.codes
+            for type_id, decision_id in pairs:
+                code = codes[type_id]
+                cache[type_id, decision_id] = (code, f"{code} ({decisions[decision_id]})")
+        return cache
+
+
+def _fetch(qs: QuerySet) -> list[tuple]:
+    """The rows of a `values_list` queryset in one fetch, where no value needs converting (ids, years,
+    codes): Django would fetch them 100 at a time. Otherwise, the queryset as usual."""
+    compiler = qs.query.get_compiler(qs.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    if compiler.get_converters([col for col, _sql, _alias in compiler.select]) or compiler.annotation_col_map:
+        return list(qs)
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def read_person_rows(lo: int, hi: int, first: int, last: int) -> dict[str, list]:
     """Every row the evaluation needs for people with lo ≤ id ≤ hi: index range scans, no joins."""
     return {
-        "awards": list(Award.objects.filter(recipient_person__gte=lo, recipient_person__lte=hi, year__lte=last)
-                       .exclude(basis__in=NOT_COUNTING).order_by()  # no sort: rows go into dicts
-                       .values_list("pk", "recipient_person_id", "year", "award_type_id", "decision_id")),
+        "awards": _fetch(Award.objects.filter(recipient_person__gte=lo, recipient_person__lte=hi, year__lte=last)
+                         .exclude(basis__in=NOT_COUNTING).order_by()  # no sort: rows go into dicts
+                         .values_list("pk", "recipient_person_id", "year", "award_type_id", "decision_id")),
         "revoked": set(Revocation.objects.filter(award__recipient_person__gte=lo, award__recipient_person__lte=hi)
                        .values_list("award_id", flat=True)),
-        "ratings": list(Evaluation.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
-                        .order_by().values_list("person_id", "year", "rating")),
-        "initiatives": list(Initiative.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
-                            .values_list("person_id", "year", "pk", "code", "scope", "kind",
-                                         "used_for__award_type__code", "used_for__year")),
+        "ratings": _fetch(Evaluation.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
+                          .order_by().values_list("person_id", "year", "rating")),
+        "initiatives": _fetch(Initiative.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
+                              .values_list("person_id", "year", "pk", "code", "scope", "kind",
+                                           "used_for__award_type__code", "used_for__year")),
         "disciplines": list(Discipline.objects.filter(person__gte=lo, person__lte=hi, starts_on__year__lte=last)
                             .filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=first))
                             .values_list("person_id", "level", "starts_on", "ends_on")),
@@ -88,31 +158,64 @@ def read_person_rows(lo: int, hi: int, first: int, last: int) -> dict[str, list]
     }
 
 
+_gc_lock = threading.Lock()
+_gc_state = {"depth": 0, "was_enabled": False}
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while a chunk is read, filled and evaluated.
+
+    A chunk makes hundreds of thousands of objects (rows, year records, results) that stay alive until
+    the chunk is done and hold no reference cycles; collections during that time only walk them again
+    and again (a quarter of the loader's time). The sections paused run no caller code (results are
+    yielded after), so nothing else is left without collection; paused sections may nest or run in
+    several threads: the collector comes back when the last one ends, if it was on."""
+    with _gc_lock:
+        if _gc_state["depth"] == 0:
+            _gc_state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_state["depth"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_state["depth"] -= 1
+            if _gc_state["depth"] == 0 and _gc_state["was_enabled"]:
+                gc.enable()
+
+
 def _fill_person_records(subjects: dict[int, Subject], rows: dict[str, list], lookups: _Lookups,
                          first: int, last: int) -> None:
-    revoked = rows["revoked"]
-    awards = [r for r in rows["awards"] if r[1] in subjects and r[0] not in revoked]
-    decisions = lookups.decisions({r[4] for r in awards})
-    codes = lookups.codes
-    for _pk, pid, year, type_id, decision_id in awards:
-        s = subjects[pid]
-        rec = s.years.get(year) or _rec(s, year)
-        code = codes[type_id]
-        rec.awards[code] = evidence = f"{code} ({decisions[decision_id]})"
-        s.holds.setdefault(code, evidence)
+    """The chunk's rows into its subjects' year records: one pass per table, a few dict operations a row."""
+    with gc_paused():
+        _fill(subjects, rows, lookups, first, last)
+
+
+def _fill(subjects: dict[int, Subject], rows: dict[str, list], lookups: _Lookups, first: int, last: int) -> None:
+    # Ratings first: one per person and year (a unique constraint), so each simply creates its year's record.
     for pid, year, rating in rows["ratings"]:
         s = subjects.get(pid)
         if s is not None:
-            rec = s.years.get(year)
-            if rec is None:
-                s.years[year] = YearRecord(rating)
-            else:
-                rec.rating = rating
+            s.years[year] = YearRecord(rating, None, NONE)
+    revoked, awards = rows["revoked"], rows["awards"]
+    evidence = lookups.evidence(awards)
+    for pk, pid, year, type_id, decision_id in awards:  # in the order read: `holds` keeps the first
+        s = subjects.get(pid)
+        if s is None or pk in revoked:
+            continue
+        rec = s.years.get(year)
+        if rec is None:
+            rec = s.years[year] = YearRecord(None, None, NONE)
+        code, text = evidence[type_id, decision_id]
+        rec.awards[code] = text
+        if code not in s.holds:
+            s.holds[code] = text
     for pid, year, pk, code, scope, kind, used_code, used_year in rows["initiatives"]:
         if pid in subjects:
             used = f"{used_code}:{used_year}" if used_code else None
-            _rec(subjects[pid], year).initiatives.append(
-                InitiativeFact(id=code or f"SK-{pk}", scope=scope, kind=kind, used_for=used))
+            _add_initiative(_rec(subjects[pid], year),
+                            InitiativeFact(id=code or f"SK-{pk}", scope=scope, kind=kind, used_for=used))
     for pid, level, starts_on, ends_on in rows["disciplines"]:
         if pid not in subjects:
             continue
@@ -133,15 +236,24 @@ def _open_reviews(reviews: QuerySet, year: int) -> QuerySet:
 
 def iter_people(people: QuerySet[Person], year: int, lookback: int = 12, chunk_size: int = 5000) -> Iterator[Subject]:
     """People in chunks of consecutive ids: each chunk is a fixed number of range queries."""
+    for chunk in iter_people_chunks(people, year, lookback, chunk_size):
+        yield from chunk
+
+
+def iter_people_chunks(people: QuerySet[Person], year: int, lookback: int = 12,
+                       chunk_size: int = 5000) -> Iterator[list[Subject]]:
+    """The people's histories, a chunk of consecutive ids at a time (see `iter_people`)."""
     first, last_id, lookups = year - lookback, 0, _Lookups()
     base = people.order_by("pk").values_list("pk", "full_name", "gender")
     while True:
-        chunk = list(base.filter(pk__gt=last_id)[:chunk_size])
-        if not chunk:
-            return
-        subjects = {pk: Subject(id=str(pk), kind="individual", gender=g, name=n) for pk, n, g in chunk}
-        _fill_person_records(subjects, read_person_rows(chunk[0][0], chunk[-1][0], first, year), lookups, first, year)
-        yield from subjects.values()
+        with gc_paused():
+            chunk = list(base.filter(pk__gt=last_id)[:chunk_size])
+            if not chunk:
+                return
+            subjects = {pk: Subject(id=str(pk), kind="individual", gender=g, name=n) for pk, n, g in chunk}
+            _fill_person_records(subjects, read_person_rows(chunk[0][0], chunk[-1][0], first, year), lookups,
+                                 first, year)
+        yield list(subjects.values())
         last_id = chunk[-1][0]
 
 
@@ -198,18 +310,30 @@ def member_stats(org_ids, first: int, last: int) -> list[dict]:
     )
 
 
+_EVALUATE_BATCH = 500  # people evaluated at a time (a caller that stops early has not paid for the chunk)
+
+
 def evaluate_database(year: int, people: QuerySet[Person] | None = None, collectives: QuerySet[Organization] | None = None,
                       awards: list[str] | None = None, authority: Organization | None = None,
                       chunk_size: int = 5000) -> Iterator[Result]:
     """Evaluate the requested awards (default all) for the given people and collectives."""
     book = rulebook(authority)
     auth = str(authority.pk) if authority else None
-    ind_awards = [a for a in (awards or book.awards("individual")) if a in book.awards("individual")]
+    ind_awards = _individual_awards(book, awards)
     col_awards = [a for a in (awards or book.awards("collective")) if a in book.awards("collective")]
     if people is not None and ind_awards:
-        yield from evaluate_all(iter_people(people, year, chunk_size=chunk_size), year, book, ind_awards, auth)
+        run = evaluator(year, book, ind_awards, auth)
+        for chunk in iter_people_chunks(people, year, chunk_size=chunk_size):
+            for i in range(0, len(chunk), _EVALUATE_BATCH):
+                with gc_paused():  # results made with no caller code running (see gc_paused)
+                    results = run(chunk[i:i + _EVALUATE_BATCH])
+                yield from results
     if collectives is not None and col_awards:
         yield from evaluate_all(iter_collectives(collectives, year), year, book, col_awards, auth)
+
+
+def _individual_awards(book: RuleBook, awards: list[str] | None) -> list[str]:
+    return [a for a in (awards or book.awards("individual")) if a in book.awards("individual")]
 
 
 def subtree(org: Organization | None, user=None) -> tuple[QuerySet[Person], QuerySet[Organization]]:
@@ -227,56 +351,157 @@ def subtree(org: Organization | None, user=None) -> tuple[QuerySet[Person], Quer
     return people, orgs
 
 
-
-
 # ---------------------------------------------------------------------------
-# Parallel evaluation: the machine's cores each take a contiguous id range.
+# Parallel evaluation: the machine's cores each take a contiguous id range of the people.
 # ---------------------------------------------------------------------------
 
-_PARALLEL_JOB: dict = {}
+PARALLEL_MIN_PEOPLE = 10_000  # below this, forking and connecting cost more than a second core saves
+_BATCH = 10_000  # rendered results per message from a worker
 
 
 def compact(r: Result) -> tuple:
     """A small picklable summary of a result: (subject, award, eligible, conditions missing)."""
-    return (r.subject, r.award, r.eligible, len(r.missing))
+    return (r.subject, r.award, r.eligible, r.missing_count)
 
 
 def as_dict(r: Result) -> dict:
     return r.as_dict()
 
 
-def _evaluate_range(lo: int, hi: int, out) -> None:
-    job = _PARALLEL_JOB
-    people = job["people"].filter(pk__gte=lo, pk__lte=hi)
-    rendered = [job["render"](r) for r in evaluate_database(job["year"], people, None, job["awards"],
-                                                            job["authority"])]
-    out.put(rendered)
+def default_workers() -> int:
+    """THIDUA_ELIGIBILITY_WORKERS if set (1: never fork), else the cores this process may use."""
+    if os.environ.get("THIDUA_ELIGIBILITY_WORKERS", "").isdigit():
+        return max(1, int(os.environ["THIDUA_ELIGIBILITY_WORKERS"]))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Worker processes are forked only where that is safe: a POSIX fork, a single-threaded process
+    (the CLI, a gunicorn sync worker; not the threaded development server), no open transaction
+    (workers have their own connections and would not see its rows) and no in-memory SQLite."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1 \
+            or multiprocessing.current_process().daemon:  # a daemonic process may not have children
+        return False
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return False
+    return not any(c.in_atomic_block for c in connections.all(initialized_only=True))
+
+
+def _id_ranges(people: QuerySet[Person], workers: int, min_people: int) -> list[tuple[int, int]] | None:
+    """`workers` contiguous id ranges with the same number of people each, or None when one process
+    should do it all."""
+    if workers <= 1 or not can_fork():
+        return None
+    ids = list(people.order_by("pk").values_list("pk", flat=True))
+    if len(ids) < max(min_people, 2 * workers):
+        return None
+    return split_ids(ids, workers)
+
+
+def split_ids(ids: list[int], parts: int) -> list[tuple[int, int]]:
+    """Sorted ids cut into at most `parts` contiguous (first, last) ranges of (nearly) equal counts."""
+    size = -(-len(ids) // parts)
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+def _rendered(results: Iterator[Result], render) -> Iterator:
+    for r in results:
+        out = render(r)
+        if out is not None:
+            yield out
+
+
+def _evaluate_range(year: int, people: QuerySet[Person], lo: int, hi: int, awards, authority) -> Iterator[Result]:
+    return evaluate_database(year, people.filter(pk__gte=lo, pk__lte=hi), None, awards, authority)
+
+
+def _worker(year: int, people: QuerySet[Person], lo: int, hi: int, awards, authority, render, out) -> None:
+    """In a forked process: evaluate the id range, send the rendered results in batches, then None
+    (done) or the traceback (failed)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the forking server's handler: `terminate` must end it
+    try:
+        batch = []
+        for item in _rendered(_evaluate_range(year, people, lo, hi, awards, authority), render):
+            batch.append(item)
+            if len(batch) >= _BATCH:
+                out.put(batch)
+                batch = []
+        if batch:
+            out.put(batch)
+        out.put(None)
+    except BaseException:  # noqa: BLE001 — reported to the parent, which raises it
+        out.put(traceback.format_exc())
+    finally:
+        connections.close_all()
+
+
+def _receive(proc, queue_) -> Iterator[list]:
+    """The batches a worker sends, until it says done; an error if it failed or died."""
+    while True:
+        try:
+            item = queue_.get(timeout=1)
+        except queue.Empty:
+            if proc.is_alive():
+                continue
+            try:  # it may have ended just after sending its last message
+                item = queue_.get(timeout=1)
+            except queue.Empty:
+                raise RuntimeError(f"eligibility worker ended without its results (exit code {proc.exitcode})") from None
+        if item is None:
+            return
+        if isinstance(item, str):
+            raise RuntimeError(f"eligibility worker failed:\n{item}")
+        yield item
+
+
+def evaluate_rendered(year: int, people: QuerySet[Person] | None = None,
+                      collectives: QuerySet[Organization] | None = None, awards: list[str] | None = None,
+                      authority: Organization | None = None, render=compact, workers: int | None = None,
+                      min_people: int = PARALLEL_MIN_PEOPLE) -> Iterator:
+    """`render(result)` for every result of `evaluate_database(...)`, in the same order (results
+    rendered as None are left out). From `min_people` people up, where forking is safe (`can_fork`),
+    the people are shared out in contiguous id ranges between `workers` processes (default: the
+    cores): this process evaluates the first range and streams it while forked workers evaluate the
+    others, each with its own connection, and send their rendered results back in batches. `render`
+    must return something picklable; the forked workers inherit it (no pickling of the function)."""
+    ranges = None
+    if people is not None and _individual_awards(rulebook(authority), awards):
+        ranges = _id_ranges(people, workers or default_workers(), min_people)
+    if ranges is None:
+        yield from _rendered(evaluate_database(year, people, collectives, awards, authority), render)
+        return
+    connections.close_all()  # the workers must not share this process's connection; it reopens when used
+    ctx = multiprocessing.get_context("fork")
+    procs = []
+    try:
+        for lo, hi in ranges[1:]:
+            q = ctx.Queue()
+            proc = ctx.Process(target=_worker, daemon=True, args=(year, people, lo, hi, awards, authority, render, q))
+            proc.start()
+            procs.append((proc, q))
+        lo, hi = ranges[0]
+        yield from _rendered(_evaluate_range(year, people, lo, hi, awards, authority), render)
+        for proc, q in procs:
+            for batch in _receive(proc, q):
+                yield from batch
+            proc.join()
+    finally:
+        for proc, _q in procs:
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(5)
+                if proc.is_alive():
+                    proc.kill()
+            proc.join()
+    if collectives is not None:
+        yield from _rendered(evaluate_database(year, None, collectives, awards, authority), render)
 
 
 def evaluate_people_parallel(year: int, people: QuerySet[Person], awards: list[str] | None = None,
                              authority: Organization | None = None, workers: int = 2, render=compact) -> list:
-    """Evaluate people on `workers` processes (fork), each over a contiguous id range with its own
-    database connection; returns `render(result)` for every result, in id order per range."""
-    import multiprocessing
-
-    from django.db import connections
-
-    ids = list(people.order_by("pk").values_list("pk", flat=True))
-    if workers <= 1 or len(ids) < 2 * workers:
-        return [render(r) for r in evaluate_database(year, people, None, awards, authority)]
-    size = -(-len(ids) // workers)
-    ranges = [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
-    _PARALLEL_JOB.update(year=year, people=people, awards=awards, authority=authority, render=render)
-    connections.close_all()  # children must open their own connections
-    ctx = multiprocessing.get_context("fork")
-    queues = [ctx.Queue() for _ in ranges]
-    procs = [ctx.Process(target=_evaluate_range, args=(lo, hi, q)) for (lo, hi), q in zip(ranges, queues, strict=True)]
-    for p in procs:
-        p.start()
-    results = []
-    for p, q in zip(procs, queues, strict=True):
-        results.extend(q.get())
-        p.join()
-        if p.exitcode:
-            raise RuntimeError(f"eligibility worker failed with exit code {p.exitcode}")
-    return results
+    """Evaluate people on `workers` processes (see `evaluate_rendered`), each over a contiguous id range
+    with its own database connection; returns `render(result)` for every result, in id order."""
+    return list(evaluate_rendered(year, people, None, awards, authority, render, workers, min_people=0))

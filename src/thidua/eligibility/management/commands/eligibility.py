@@ -1,11 +1,12 @@
 import json
 import sys
+from functools import partial
 
 from django.core.management import BaseCommand, CommandError
 
 from thidua.eligibility import exports
 from thidua.eligibility.engine import evaluate_input
-from thidua.eligibility.loader import evaluate_database, subtree
+from thidua.eligibility.loader import as_dict, evaluate_rendered, subtree
 from thidua.orgs.models import Organization
 
 
@@ -45,19 +46,21 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"Không tìm thấy đơn vị có mã {opts['org']}.")
         people, collectives = subtree(org)
-        results = evaluate_database(opts["year"], people, collectives, opts["award"])
+        # Rendered as they are evaluated, over the cores for a big area (loader.evaluate_rendered).
+        render = {"json": as_dict, "csv": exports.row, "xlsx": exports.row, "table": exports.table_lines}[fmt]
         if opts["eligible_only"]:
-            results = (r for r in results if r.eligible)
+            render = partial(_if_eligible, render)
+        out = evaluate_rendered(opts["year"], people, collectives, opts["award"], render=render)
         if fmt == "json":
-            return self._write(json.dumps({"results": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2) + "\n", opts)
+            return self._write(json.dumps({"results": list(out)}, ensure_ascii=False, indent=2) + "\n", opts)
         if fmt == "csv":
-            return self._write(exports.to_csv(results), opts)
+            return self._write(exports.rows_to_csv(out), opts)
         if fmt == "xlsx":
             with open(opts["output"], "wb") as fh:
-                fh.write(exports.to_xlsx(results))
+                fh.write(exports.rows_to_xlsx(out))
             self.stderr.write(f"Đã ghi {opts['output']}")
             return None
-        return self._write(exports.to_table(results), opts)
+        return self._write(exports.lines_to_table(out), opts)
 
     def _write(self, text: str, opts) -> None:
         if opts["output"]:
@@ -65,3 +68,7 @@ class Command(BaseCommand):
                 fh.write(text)
         else:
             sys.stdout.write(text)
+
+
+def _if_eligible(render, r):
+    return render(r) if r.eligible else None
