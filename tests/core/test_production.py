@@ -157,7 +157,7 @@ def test_serve_runs_gunicorn_with_whitenoise_behind_a_tls_proxy(tmp_path):
             return exc
 
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # migrate + collectstatic (compression) on a fresh var dir
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
