@@ -326,22 +326,12 @@ def _obj(model, pk, field: str, qs=None):
 # ---------------------------------------------------------------------------
 
 
-class DossierListSerializer(serializers.Serializer):
-    """A dossier in a list (the same fields as `dossier_dict`)."""
+class DossierListSerializer(DossierSerializer):
+    """A dossier in a list (the same fields as `dossier_dict`), read from the model with its deadline."""
 
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    kind = serializers.ChoiceField(choices=DossierKind.choices)
-    year = serializers.IntegerField()
-    state = serializers.CharField()
-    state_label = serializers.CharField()
-    granted_by = serializers.ChoiceField(choices=Authority.choices)
     from_org = serializers.CharField(source="from_org.name")
-    from_org_id = serializers.IntegerField()
     handler = serializers.CharField(source="handler.name")
     authority = serializers.CharField(source="authority.name")
-    letter_number = serializers.CharField()
-    created_at = serializers.DateTimeField()
     deadline = serializers.SerializerMethodField()
 
     @extend_schema_field(DossierDeadlineSerializer(allow_null=True))

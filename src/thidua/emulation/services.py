@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from thidua.awards.models import AwardType
@@ -48,6 +48,7 @@ from thidua.emulation.models import (
     VoteSession,
     YearRun,
 )
+from thidua.emulation.scoring import framework, mean, score_sheet
 from thidua.emulation.voting import tally
 from thidua.orgs.models import Organization, OrganizationKind
 
@@ -225,17 +226,11 @@ def copy_framework_from(source: ClusterYear, target: ClusterYear) -> None:
             defaults={f: getattr(ind, f) for f in ("name", "unit", "unit_short", "aggregation", "base_label",
                                                   "value_decimals", "percent_decimals", "order")})
     new_ids: dict[int, Criterion] = {}
-    for crit, _ in _tree(source):
+    for crit, _ in framework(source):
         new_ids[crit.pk] = Criterion.objects.create(
             cluster_year=target, parent=new_ids.get(crit.parent_id), code=crit.code, name=crit.name, kind=crit.kind,
             max_points=crit.max_points, indicator=indicators.get(crit.indicator_id), order=crit.order,
             bonus_per_percent=crit.bonus_per_percent, bonus_cap=crit.bonus_cap, guidance=crit.guidance)
-
-
-def _tree(cy):
-    from thidua.emulation.scoring import framework
-
-    return framework(cy)
 
 
 @service
@@ -417,8 +412,6 @@ def not_reported(cy: ClusterYear, period: str = ResultReport.Period.YEAR_END) ->
         done = Target.objects.filter(indicator__cluster_year=cy, actual__isnull=False)
     else:
         done = Target.objects.filter(indicator__cluster_year=cy, reports__period=period)
-    from django.db.models import Count
-
     complete = set(done.values("member").annotate(n=Count("indicator", distinct=True)).filter(n__gte=n)
                    .values_list("member", flat=True))
     return [m for m in cy.members.order_by("name") if m.pk not in complete]
@@ -490,8 +483,6 @@ def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, 
         scorer = cy.chair
         cross = list(Score.objects.filter(criterion=criterion, member=member, round=ScoreRound.CROSS)
                      .values_list("points", flat=True))
-        from thidua.emulation.scoring import mean
-
         cross_mean = mean(cross)
         if cross_mean is not None and value != cross_mean and not (reason or comment).strip():
             raise ValidationError(f"Điểm tổng hợp {value.normalize():f} khác điểm chấm chéo bình quân "
@@ -528,8 +519,6 @@ def _score_repr(s: Score) -> str:
 def lock_scores(user, cy: ClusterYear, *, at: datetime | None = None) -> YearRun:
     """The chair locks the scores once every member has a final score for every criterion and has been
     cross-scored by the required number of members."""
-    from thidua.emulation.scoring import score_sheet
-
     _require_lead(user, cy)
     run = _require_unlocked(user, cy)
     late = not_reported(cy)
@@ -790,8 +779,6 @@ class TimelineStep:
 
 def timeline(cy: ClusterYear) -> list[TimelineStep]:
     """Each step of the year, done or not, from the records (nothing is stored as a status)."""
-    from django.db.models import Count
-
     run = YearRun.objects.filter(cluster_year=cy).first()
     n_members = cy.members.count()
     n_ind = cy.indicators.count()
