@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/api_fuzz.py [--max-examples 50] [--max-time 120] [--seed 1] [-- extra schemathesis args]
 
-1. `thidua demo` (migrate + reference scenario + demo accounts) into a temporary THIDUA_VAR_DIR (SQLite);
+1. `thidua demo` (migrate + reference scenario + demo accounts) into a temporary THIDUA_VAR_DIR (SQLite),
+   then `collectstatic` (production settings serve hashed static names);
 2. `thidua token create trunguong api-fuzz` (the Central Board: national scope, so every id is in scope);
 3. `thidua runserver 127.0.0.1:<free port> --noreload` with production settings (DEBUG=0, plain HTTP);
 4. `schemathesis run http://127.0.0.1:<port>/api/v1/schema/ -H "Authorization: Token <key>" --checks all`,
@@ -82,6 +83,9 @@ def main() -> int:
     try:
         t0 = time.monotonic()
         subprocess.run([thidua, "demo"], env=env, cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL, timeout=600)
+        # Production settings use the manifest storage: pages (a redirect to the login) need collected files.
+        subprocess.run([thidua, "collectstatic", "--noinput"], env=env, cwd=REPO_ROOT, check=True,
+                       stdout=subprocess.DEVNULL, timeout=600)
         key = subprocess.run([thidua, "token", "create", "trunguong", "api-fuzz"], env=env, cwd=REPO_ROOT,
                              check=True, capture_output=True, text=True, timeout=120).stdout.strip()
         print(f"demo database and token ready in {time.monotonic() - t0:.0f} s ({var_dir})", flush=True)

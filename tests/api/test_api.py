@@ -41,3 +41,13 @@ def test_schema_generates_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/v1/eligibility" in (tmp_path / "schema.yml").read_text()
+
+
+def test_eligibility_input_strings_are_strings(province_officer):
+    """The schema says a subject id is a string: a number is refused, not turned into "0"."""
+    body = {"year": 1990, "subjects": [{"id": 0, "kind": "individual", "name": "0", "years": {}, "holds": []}],
+            "awards": []}
+    response = province_officer.post("/api/v1/eligibility", body, content_type="application/json")
+    assert response.status_code == 400 and "'id'" in str(response.json()["subjects"])
+    body["subjects"][0]["id"] = "0"
+    assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 200

@@ -55,7 +55,7 @@ def test_full_year_through_the_api():
             "copy_framework": True, "milestones": {"pact": "2019-03-31", "vote": "2020-03-20"}}
     refused(f"{base}/open", body)
     api.post("laichau", f"{base}/open", body)
-    api.post("laichau", f"{base}/open", body, status=400)  # opened once
+    api.post("laichau", f"{base}/open", body, status=409)  # opened once
     run = api.get("sonla", f"{base}/run")
     assert run["timeline"][0]["done"] and not run["timeline"][1]["done"] and run["roles"]["chair"] is False
     assert api.get("laichau", f"{base}/run")["roles"]["chair"] is True
@@ -73,7 +73,7 @@ def test_full_year_through_the_api():
                                                     "titles": ["CO_CP"]})
     # The pact of 2019 was signed at the 2018 conference (scenario); a second signature is refused.
     api.post("sonla", f"{base}/pact/signatures", {"member": members["Sơn La"], "signatory": "X", "position": "Y",
-                                                  "signed_on": "2019-03-26"}, status=400)
+                                                  "signed_on": "2019-03-26"}, status=409)
 
     # 3. Results: year-end values; % of plan from the statistics; who has not reported.
     for i, (name, username) in enumerate(USERS.items()):
@@ -87,7 +87,7 @@ def test_full_year_through_the_api():
         api.post("dienbien", f"{base}/results", {"member": members["Điện Biên"], "indicator": code,
                                                  "period": "year_end", "value": 90})
     api.post("dienbien", f"{base}/results", {"member": members["Điện Biên"], "indicator": "NOPE",
-                                             "period": "year_end", "value": 1}, status=400)
+                                             "period": "year_end", "value": 1}, status=409)
 
     # 4. Scoring: self, assignment (chair only), cross, lock.
     for name, username in USERS.items():
@@ -112,7 +112,7 @@ def test_full_year_through_the_api():
     assert locked["ranking"][0]["member"] == "Lai Châu" and locked["ranking"][0]["rank"] == 1
     n_scores = Score.objects.count()
     api.post("sonla", f"{base}/scores", {"member": members["Sơn La"], "criterion": "B1", "round": "self",
-                                         "points": 2}, status=400)
+                                         "points": 2}, status=409)
     assert Score.objects.count() == n_scores
 
     # 5. Votes at the review conference.
@@ -130,7 +130,7 @@ def test_full_year_through_the_api():
         seen = api.get("hoidong", url)
         assert "tally" not in seen and seen["ballots_cast"] == len(ballots)  # hidden until closed
         api.post(USERS[next(iter(ballots))], f"{url}/ballots", {"member": members[next(iter(ballots))],
-                                                                "choices": []}, status=400)  # second ballot
+                                                                "choices": []}, status=409)  # second ballot
         refused(f"{url}/close", {}, {"sonla": (403,), "anonymous": (401, 403)})
         closed = api.post("laichau", f"{url}/close", {})
         return closed["tally"]

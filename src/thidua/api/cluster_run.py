@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.eligibility import NO_NUL
+from thidua.api.eligibility import AWARD_CODES
+from thidua.api.fields import Number, RecordField, Records, Text
 from thidua.awards.models import AwardType
 from thidua.emulation import services
 from thidua.emulation.models import (
@@ -32,7 +33,6 @@ from thidua.emulation.models import (
 )
 from thidua.emulation.scoring import score_sheet
 from thidua.emulation.voting import tally
-from thidua.orgs.models import Organization
 
 
 def _cluster_year(request, pk) -> ClusterYear:
@@ -44,15 +44,18 @@ def _session(request, pk) -> VoteSession:
     return get_object_or_404(VoteSession.objects.filter(cluster_year__in=visible).select_related("cluster_year"), pk=pk)
 
 
+class Conflict(APIException):
+    """A well-formed request the year's state refuses (out of order, locked, outside the window, twice)."""
+
+    status_code = 409
+    default_detail = "Yêu cầu không phù hợp với trạng thái hiện tại của năm thi đua."
+
+
 def _call(fn):
     try:
         return fn()
     except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-
-
-Org = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-Text = serializers.CharField
+        raise Conflict(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
 def session_dict(session: VoteSession, user) -> dict:
@@ -105,23 +108,23 @@ class _Action(APIView):
 
 def action(body, summary):
     def wrap(fn):
-        return extend_schema(request=body, responses={201: OpenApiTypes.OBJECT}, summary=summary)(
+        return extend_schema(request=body, responses={201: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT}, summary=summary)(
             type(fn.__name__, (_Action,), {"body": body, "run": lambda self, r, obj, d: fn(r, obj, d)}))
     return wrap
 
 
 def session_action(body, summary):
     def wrap(fn):
-        return extend_schema(request=body, responses={201: OpenApiTypes.OBJECT}, summary=summary)(
+        return extend_schema(request=body, responses={201: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT}, summary=summary)(
             type(fn.__name__, (_Action,), {"body": body, "target": staticmethod(_session),
                                            "run": lambda self, r, obj, d: fn(r, obj, d)}))
     return wrap
 
 
 class OpenBody(serializers.Serializer):
-    theme = Text(max_length=500, validators=[NO_NUL])
+    theme = Text(max_length=500)
     opened_on = serializers.DateField()
-    movements = serializers.PrimaryKeyRelatedField(queryset=Movement.objects.all(), many=True, required=False)
+    movements = serializers.ListField(child=RecordField(Movement), required=False)
     milestones = serializers.DictField(child=serializers.DateField(), required=False)
     copy_framework = serializers.BooleanField(default=False)
     min_cross_scorers = serializers.IntegerField(min_value=1, max_value=50, default=2)
@@ -144,15 +147,15 @@ def OpenYearView(request, cy, d):
 
 
 class CriterionBody(serializers.Serializer):
-    code = Text(max_length=16, validators=[NO_NUL])
-    name = Text(max_length=500, validators=[NO_NUL])
+    code = Text(max_length=16)
+    name = Text(max_length=500)
     kind = serializers.ChoiceField(choices=CriterionKind.choices)
-    max_points = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
+    max_points = Number(max_digits=7, decimal_places=2, min_value=0)
     parent = Text(max_length=16, required=False, allow_blank=True, default="")
     indicator = Text(max_length=32, required=False, allow_blank=True, default="")
-    bonus_per_percent = serializers.DecimalField(max_digits=6, decimal_places=3, min_value=0, required=False,
+    bonus_per_percent = Number(max_digits=6, decimal_places=3, min_value=0, required=False,
                                                  allow_null=True)
-    bonus_cap = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, required=False, allow_null=True)
+    bonus_cap = Number(max_digits=7, decimal_places=2, min_value=0, required=False, allow_null=True)
     order = serializers.IntegerField(min_value=0, max_value=999, default=0)
 
 
@@ -163,7 +166,7 @@ class CriteriaView(_Action):
     def get(self, request, pk: int):
         return Response(score_sheet(_cluster_year(request, pk)).as_dict())
 
-    @extend_schema(request=CriterionBody, responses={201: OpenApiTypes.OBJECT}, summary="Add or change a criterion (by code)")
+    @extend_schema(request=CriterionBody, responses={201: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT}, summary="Add or change a criterion (by code)")
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -176,9 +179,9 @@ class CriteriaView(_Action):
 
 
 class IndicatorBody(serializers.Serializer):
-    code = Text(max_length=32, validators=[NO_NUL])
-    name = Text(max_length=255, validators=[NO_NUL])
-    unit = Text(max_length=64, validators=[NO_NUL])
+    code = Text(max_length=32)
+    name = Text(max_length=255)
+    unit = Text(max_length=64)
 
 
 @action(IndicatorBody, "Add or change an indicator of the year (by code)")
@@ -188,20 +191,20 @@ def IndicatorView(request, cy, d):
 
 
 class RegisterBody(serializers.Serializer):
-    member = Org
-    plans = serializers.DictField(child=serializers.DecimalField(max_digits=20, decimal_places=3, min_value=0))
-    titles = serializers.SlugRelatedField(slug_field="code", queryset=AwardType.objects.all(), many=True, required=False)
+    member = RecordField()
+    plans = serializers.DictField(child=Number(max_digits=20, decimal_places=3, min_value=0))
+    titles = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
 
 
 @action(RegisterBody, "A member registers its targets (plan per indicator code) and the titles it aims for")
 def RegisterView(request, cy, d):
-    targets = services.register(request.user, cy, d["member"], plans=d["plans"], titles=d.get("titles", []))
+    targets = services.register(request.user, cy, d["member"], plans=d["plans"], titles=list(AwardType.objects.filter(code__in=d.get("titles", []))))
     return {"targets": len(targets)}
 
 
 class PactBody(serializers.Serializer):
-    title = Text(max_length=255, validators=[NO_NUL])
-    commitments = Text(max_length=20000, validators=[NO_NUL])
+    title = Text(max_length=255)
+    commitments = Text(max_length=20000)
 
 
 @action(PactBody, "The chair writes the pact")
@@ -212,9 +215,9 @@ def PactView(request, cy, d):
 
 
 class SignBody(serializers.Serializer):
-    member = Org
-    signatory = Text(max_length=128, validators=[NO_NUL])
-    position = Text(max_length=128, validators=[NO_NUL])
+    member = RecordField()
+    signatory = Text(max_length=128)
+    position = Text(max_length=128)
     signed_on = serializers.DateField()
 
 
@@ -226,10 +229,10 @@ def SignView(request, cy, d):
 
 
 class ResultBody(serializers.Serializer):
-    member = Org
+    member = RecordField()
     indicator = Text(max_length=32)
     period = serializers.ChoiceField(choices=ResultReport.Period.choices)
-    value = serializers.DecimalField(max_digits=20, decimal_places=3, min_value=0)
+    value = Number(max_digits=20, decimal_places=3, min_value=0)
 
 
 @action(ResultBody, "A member reports a result (mid-year or year-end) for an indicator")
@@ -242,7 +245,7 @@ def ResultView(request, cy, d):
 
 
 class AssignBody(serializers.Serializer):
-    pairs = serializers.ListField(child=serializers.ListField(child=Org, min_length=2, max_length=2),
+    pairs = serializers.ListField(child=serializers.ListField(child=RecordField(), min_length=2, max_length=2),
                                   required=False, allow_null=True,
                                   help_text="[[scorer, member], …]; omitted: rotation, each member scored by the next ones")
 
@@ -255,13 +258,13 @@ def AssignView(request, cy, d):
 
 
 class ScoreBody(serializers.Serializer):
-    member = Org
+    member = RecordField()
     criterion = Text(max_length=16)
     round = serializers.ChoiceField(choices=ScoreRound.choices)
-    points = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
-    comment = Text(max_length=2000, required=False, allow_blank=True, default="", validators=[NO_NUL])
-    reason = Text(max_length=255, required=False, allow_blank=True, default="", validators=[NO_NUL])
-    scorer = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    points = Number(max_digits=7, decimal_places=2, min_value=0)
+    comment = Text(max_length=2000, required=False, allow_blank=True, default="")
+    reason = Text(max_length=255, required=False, allow_blank=True, default="")
+    scorer = RecordField(required=False, allow_null=True)
 
 
 class ScoresView(_Action):
@@ -271,7 +274,7 @@ class ScoresView(_Action):
     def get(self, request, pk: int):
         return Response(score_sheet(_cluster_year(request, pk)).as_dict())
 
-    @extend_schema(request=ScoreBody, responses={201: OpenApiTypes.OBJECT}, summary="Self, cross or final score of one criterion")
+    @extend_schema(request=ScoreBody, responses={201: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT}, summary="Self, cross or final score of one criterion")
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -295,9 +298,9 @@ def LockView(request, cy, d):
 
 
 class ReviewBody(serializers.Serializer):
-    title = Text(max_length=500, validators=[NO_NUL])
+    title = Text(max_length=500)
     held_on = serializers.DateField()
-    place = Text(max_length=255, validators=[NO_NUL])
+    place = Text(max_length=255)
 
 
 @action(ReviewBody, "The chair schedules the year-end review conference")
@@ -308,26 +311,27 @@ def ReviewView(request, cy, d):
 
 class VoteBody(serializers.Serializer):
     kind = serializers.ChoiceField(choices=VoteKind.choices)
-    candidates = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), many=True, allow_empty=False)
+    candidates = Records(min_length=1)
     seats = serializers.IntegerField(min_value=1, max_value=50, default=1)
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
-    threshold_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100,
+    threshold_percent = Number(max_digits=5, decimal_places=2, min_value=0, max_value=100,
                                                  default=50)
     threshold_strict = serializers.BooleanField(default=True)
-    quorum_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, default=50)
+    quorum_percent = Number(max_digits=5, decimal_places=2, min_value=0, max_value=100, default=50)
     quorum_strict = serializers.BooleanField(default=True)
 
 
 class VotesView(_Action):
     body = VoteBody
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="The year's vote sessions (tallies only of closed sessions)")
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}},
+                   summary="The year's vote sessions (tallies only of closed sessions)")
     def get(self, request, pk: int):
         cy = _cluster_year(request, pk)
         return Response([session_dict(s, request.user) for s in cy.vote_sessions.all()])
 
-    @extend_schema(request=VoteBody, responses={201: OpenApiTypes.OBJECT}, summary="The chair opens a secret-ballot session")
+    @extend_schema(request=VoteBody, responses={201: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT}, summary="The chair opens a secret-ballot session")
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -346,8 +350,8 @@ class VoteSessionView(APIView):
 
 
 class BallotBody(serializers.Serializer):
-    member = Org
-    choices = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), many=True)
+    member = RecordField()
+    choices = Records()
 
 
 @session_action(BallotBody, "Cast the member's one secret ballot (no link to the member is stored)")
@@ -376,7 +380,7 @@ def TieRoundView(request, session, d):
 
 class HandoverBody(serializers.Serializer):
     handed_on = serializers.DateField()
-    handed_by = Text(max_length=255, required=False, allow_blank=True, default="", validators=[NO_NUL])
+    handed_by = Text(max_length=255, required=False, allow_blank=True, default="")
 
 
 @action(HandoverBody, "The outgoing chair hands the rotating flag to next year's chair")

@@ -3,7 +3,6 @@
 import csv
 from itertools import islice
 
-from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,6 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from thidua.api.fields import StrictCharField
 from thidua.awards.services import CATALOGUE_CSV
 from thidua.eligibility.engine import RuleBook, evaluate_input
 from thidua.eligibility.loader import evaluate_database, rulebook, subtree
@@ -48,11 +48,8 @@ class ResultsSerializer(serializers.Serializer):
 
 
 # Identifiers and codes: non-empty, no NUL character (said in the schema too, as minLength and pattern).
-NO_NUL = RegexValidator(r"^[^\x00]*$", "Không được chứa ký tự NUL.")
-
-
-def text(max_length: int, **kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=max_length, min_length=1, validators=[NO_NUL], **kwargs)
+def text(max_length: int, **kwargs) -> StrictCharField:
+    return StrictCharField(max_length=max_length, min_length=1, **kwargs)
 
 
 def _catalogue_codes() -> list[str]:
@@ -65,11 +62,11 @@ RULE_AWARDS = RuleBook.builtin().awards()  # awards the engine has a rule for
 
 
 class InitiativeInputSerializer(serializers.Serializer):
-    id = serializers.CharField(max_length=64, allow_blank=True, validators=[NO_NUL])
+    id = StrictCharField(max_length=64, allow_blank=True)
     scope = serializers.ChoiceField(choices=["grassroots", "provincial", "national"], default="grassroots")
     kind = serializers.ChoiceField(choices=["initiative", "research"], default="initiative")
-    used_for = serializers.CharField(max_length=64, required=False, allow_null=True, allow_blank=True,
-                                     validators=[NO_NUL], help_text='"AWARD:YEAR" of the award that used it; empty: unused')
+    used_for = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True,
+                               help_text='"AWARD:YEAR" of the award that used it; empty: unused')
 
 
 class MembersInputSerializer(serializers.Serializer):
@@ -95,7 +92,7 @@ class SubjectInputSerializer(serializers.Serializer):
     id = text(64)
     kind = serializers.ChoiceField(choices=["individual", "collective"], default="individual")
     gender = serializers.ChoiceField(choices=["female", "male"], required=False, allow_null=True)
-    name = serializers.CharField(max_length=255, required=False, allow_blank=True, validators=[NO_NUL])
+    name = StrictCharField(max_length=255, required=False, allow_blank=True)
     years = serializers.DictField(child=YearInputSerializer(), required=False,
                                   help_text='Keyed by year ("2023"); other keys are ignored and reported in "warnings".')
     holds = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)

@@ -19,7 +19,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.eligibility import AWARD_CODES, NO_NUL
+from thidua.api.eligibility import AWARD_CODES
+from thidua.api.fields import StrictCharField
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
 from thidua.emulation.models import Movement
 from thidua.nominations import certificates, services
@@ -234,8 +235,8 @@ class DossierInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DossierKind.choices, default=DossierKind.MERIT)
     movement = id_field(required=False, allow_null=True, help_text="the movement (thematic dossiers)")
     year = serializers.IntegerField(min_value=1945, max_value=2100)
-    title = serializers.CharField(max_length=500, min_length=1, validators=[NOT_BLANK])
-    letter_number = serializers.CharField(max_length=64, required=False, allow_blank=True, validators=[NO_NUL])
+    title = StrictCharField(max_length=500, min_length=1, validators=[NOT_BLANK])
+    letter_number = StrictCharField(max_length=64, required=False, allow_blank=True)
 
 
 class ItemInputSerializer(serializers.Serializer):
@@ -244,28 +245,28 @@ class ItemInputSerializer(serializers.Serializer):
     household = id_field(required=False, allow_null=True)
     award_type = serializers.ChoiceField(choices=AWARD_CODES)
     year = serializers.IntegerField(min_value=1945, max_value=2100, required=False)
-    achievement = serializers.CharField(max_length=5000, required=False, allow_blank=True, validators=[NO_NUL])
+    achievement = StrictCharField(max_length=5000, required=False, allow_blank=True)
     recipient_class = serializers.ChoiceField(choices=RecipientClass.choices, required=False)
     initiatives = serializers.ListField(child=id_field(), required=False, max_length=20)
 
 
 class TransitionInputSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=[t for t in workflow().transitions if t != "decide"])
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, validators=[NO_NUL])
+    reason = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ItemOutcome.choices)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, validators=[NO_NUL])
+    reason = StrictCharField(max_length=2000, required=False, allow_blank=True)
     lowered_to = serializers.ChoiceField(choices=AWARD_CODES, required=False, allow_null=True)
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=64, min_length=1, validators=[NOT_BLANK])
+    number = StrictCharField(max_length=64, min_length=1, validators=[NOT_BLANK])
     signed_on = serializers.DateField()
-    signer_name = serializers.CharField(max_length=128, min_length=1, validators=[NOT_BLANK])
-    signer_title = serializers.CharField(max_length=128, required=False, allow_blank=True, validators=[NO_NUL])
-    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, validators=[NO_NUL])
+    signer_name = StrictCharField(max_length=128, min_length=1, validators=[NOT_BLANK])
+    signer_title = StrictCharField(max_length=128, required=False, allow_blank=True)
+    summary = StrictCharField(max_length=500, required=False, allow_blank=True)
     items = serializers.ListField(child=id_field(), required=False, max_length=5000,
                                   help_text="items awarded (default: every item still in the running)")
 

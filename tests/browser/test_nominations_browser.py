@@ -3,13 +3,12 @@ violation, the QR code drawn, a member's secret ballot through the form, the pub
 
 import pytest
 
-from tests.browser.conftest import chromium_browser, demo_server, page  # noqa: F401 (fixtures)
 from tests.browser.test_dashboard_browser import login, settle
 
 pytestmark = pytest.mark.browser
 
 
-def test_nomination_pages_in_the_browser(page, demo_server):  # noqa: F811
+def test_nomination_pages_in_the_browser(page, demo_server):
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     login(page, demo_server, "caobang", "thidua2018")

@@ -1,0 +1,99 @@
+"""Request fields whose checks the OpenAPI schema can state, so a client that follows the schema is never refused.
+
+DRF's stock fields accept more than the schema says (a number where a string is expected) or refuse what it
+allows (NUL characters, more decimals than `decimal_places`, a non-existent id as 400). These keep the two equal.
+"""
+
+from __future__ import annotations
+
+import decimal
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+
+from thidua.orgs.models import Organization
+
+# In the schema as `pattern`, so a generated string never carries the NUL that databases refuse.
+NO_NUL = RegexValidator(r"^[^\x00]*$", "Không được chứa ký tự NUL.")
+
+
+class StrictCharField(serializers.CharField):
+    """A string and only a string: DRF's CharField turns 0 or true into "0"/"True", which the schema forbids."""
+
+    def __init__(self, **kwargs):
+        kwargs["validators"] = [NO_NUL, *kwargs.get("validators", [])]
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def Text(**kwargs) -> StrictCharField:  # noqa: N802 (a field factory, read like a field class)
+    """Required text is never blank; the schema says so with minLength."""
+    if not kwargs.get("allow_blank"):
+        kwargs.setdefault("min_length", 1)
+    return StrictCharField(**kwargs)
+
+
+class NumberField(serializers.DecimalField):
+    """A JSON number rounded (half up) to `decimal_places`, within a stated maximum.
+
+    The schema cannot express "at most N digits"; it can express `maximum`, so the digit limit becomes one
+    (a whole number, at most 10^15) and extra decimals are rounded rather than refused.
+    """
+
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
+        # A whole number a JSON double holds exactly (99999.99 or 1e17 - 0.001 would be read back rounded up).
+        largest = decimal.Decimal(min(10 ** (max_digits - decimal_places) - 1, 10**15))
+        kwargs["max_value"] = min(decimal.Decimal(str(kwargs.get("max_value", largest))), largest)
+        kwargs["min_value"] = max(decimal.Decimal(str(kwargs.get("min_value", -largest))), -largest)
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, coerce_to_string=False,
+                         rounding=decimal.ROUND_HALF_UP, **kwargs)
+
+    def validate_precision(self, value):
+        # The range is checked on the value as sent, before rounding: what the schema refuses is refused
+        # (99999.001 > 99999), and a huge exponent never reaches the rounding context.
+        if value > self.max_value:
+            self.fail("max_value", max_value=self.max_value)
+        if value < self.min_value:  # -1e-9 would round to 0
+            self.fail("min_value", min_value=self.min_value)
+        return value
+
+    def quantize(self, value):
+        context = decimal.Context(prec=self.max_digits + 2)
+        return value.quantize(decimal.Decimal(1).scaleb(-self.decimal_places), rounding=self.rounding,
+                              context=context)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        return abs(value) if value.is_zero() else value  # -0.00 reads as 0
+
+
+def Number(**kwargs) -> NumberField:  # noqa: N802
+    return NumberField(**kwargs)
+
+
+class RecordField(serializers.IntegerField):
+    """A record by id (an organisation unless told); an id that does not exist answers 404, like one in the path."""
+
+    def __init__(self, model=Organization, **kwargs):
+        self.model = model
+        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        pk = super().run_validation(data)  # the id's own checks (type, range) come first
+        if pk is None:
+            return None
+        obj = self.model.objects.filter(pk=pk).first()
+        if obj is None:
+            raise NotFound(f"Không có {self.model._meta.verbose_name} #{pk}.")
+        return obj
+
+
+def Records(model=Organization, **kwargs) -> serializers.ListField:  # noqa: N802
+    return serializers.ListField(child=RecordField(model), **kwargs)
