@@ -354,6 +354,37 @@ def test_framework_editor(clients, cy2019):
     assert not member.context["editable"] and 'name="action"' not in member.content.decode()
 
 
+def test_deleting_criteria_and_indicators(clients, cy2019, cy2018):
+    open_2019(clients["laichau"], cy2019)
+    page = clients["laichau"].get(url(cy2019, "khung/")).content.decode()
+    assert 'value="delete-criterion"' in page and 'value="delete-indicator"' in page
+    # A group with children, an indicator a criterion scores by: refused, nothing changes.
+    group, used = "A", cy2019.criteria.filter(kind="indicator").first().indicator.code
+    for action, code, why in [("delete-criterion", group, "còn tiêu chí con"),
+                              ("delete-indicator", used, "đang được tiêu chí")]:
+        before = row_counts()
+        _, shown = follow(clients["laichau"], url(cy2019, "khung/"), {"action": action, "code": code})
+        assert any(why in m for m in shown), shown
+        assert row_counts() == before
+    # A member may not delete: refused with a denied audit row, the criterion stays.
+    _, shown = follow(clients["caobang"], url(cy2019, "khung/"), {"action": "delete-criterion", "code": "B4"})
+    assert cy2019.criteria.filter(code="B4").exists()
+    assert AuditEvent.objects.filter(action="denied", user__username="caobang").exists()
+    # The chair deletes an unscored criterion (audited with its values), then an unused indicator.
+    _, shown = follow(clients["laichau"], url(cy2019, "khung/"), {"action": "delete-criterion", "code": "B4"})
+    assert any("Đã xóa tiêu chí B4" in m for m in shown) and not cy2019.criteria.filter(code="B4").exists()
+    assert AuditEvent.objects.filter(action="delete", user__username="laichau", object_type__endswith="criterion").exists()
+    follow(clients["laichau"], url(cy2019, "khung/"), {
+        "action": "indicator", "code": "TAM", "name": "Tạm", "unit": "lượt", "aggregation": "sum",
+        "percent_decimals": "1"})
+    _, shown = follow(clients["laichau"], url(cy2019, "khung/"), {"action": "delete-indicator", "code": "TAM"})
+    assert any("Đã xóa chỉ tiêu TAM" in m for m in shown) and not cy2019.indicators.filter(code="TAM").exists()
+    # 2018 is locked and scored: the chair of 2018 cannot delete its criteria.
+    scored = cy2018.criteria.exclude(kind="group").first().code
+    _, shown = follow(clients["caobang"], url(cy2018, "khung/"), {"action": "delete-criterion", "code": scored})
+    assert cy2018.criteria.filter(code=scored).exists() and shown
+
+
 def test_registration_by_member_and_by_authority(clients, cy2019):
     open_2019(clients["laichau"], cy2019)
     cb, sl = org("04"), org("14")

@@ -452,20 +452,30 @@ class _Generator:
         weights = [DEPARTMENT_WEIGHTS.get(d, 1) for d, _ in names.DEPARTMENTS]
         per_dept = _apportion(n_units, weights)
         units = []  # (collective index, dept id, n small collectives)
+        # Departments and units the province already has (the reference scenario's) are reused by name,
+        # so a province never shows two "Sở Nội vụ" side by side.
+        existing = {(o.parent_id, o.name): o.pk for o in Organization.objects.filter(
+            path__startswith=prov.path, kind__in=[OrganizationKind.DEPARTMENT, OrganizationKind.UNIT],
+        ).only("pk", "parent_id", "name")}
+
+        def org_id(kind: OrganizationKind, name: str, parent: int, path: str, small: bool = False) -> int:
+            if (parent, name) in existing:
+                return existing[(parent, name)]
+            oid = T.new_id()
+            T.rows.append((oid, kind.value, "", name, "", _fold(name), "", parent, prov.pk, f"{path}{oid}/",
+                           None, None, None, small))
+            return oid
+
         for (dname, subs), k in zip(names.DEPARTMENTS, per_dept, strict=True):
             if not k:
                 continue
             full = f"{dname[:-5]} {place}" if dname.endswith(" tỉnh") else f"{dname} {place}"
-            dept = T.new_id()
-            T.rows.append((dept, OrganizationKind.DEPARTMENT.value, "", full, "", _fold(full), "", prov.pk, prov.pk,
-                           f"{prov.path}{dept}/", None, None, None, False))
+            dept = org_id(OrganizationKind.DEPARTMENT, full, prov.pk, prov.path)
             self.auth_info[dept] = (_symbol(dname), "Giám đốc" if dname.startswith("Sở") else "Thủ trưởng đơn vị", place)
             for j in range(k):
                 sub = subs[j % len(subs)]
                 uname = f"{sub}{f' - Cơ sở {j // len(subs) + 1}' if j >= len(subs) else ''} {prov.name}"
-                uid = T.new_id()
-                T.rows.append((uid, OrganizationKind.UNIT.value, "", uname, "", _fold(uname), "", dept, prov.pk,
-                               f"{prov.path}{dept}/{uid}/", None, None, None, False))
+                uid = org_id(OrganizationKind.UNIT, uname, dept, f"{prov.path}{dept}/")
                 self.auth_info[uid] = (_symbol(sub), "Thủ trưởng đơn vị", place)
                 units.append((self._collective(uid, uname, dept, dept, prov_index, False), uid, dept, dname))
         # Small collectives per unit, then people per small collective.
@@ -477,9 +487,7 @@ class _Generator:
             extra = [f"Tổ công tác số {m}" for m in range(1, k - len(pool) + 1)]
             for sname in rng.sample(pool, min(k, len(pool))) + extra:
                 full = f"{sname}, {self.c_name[ci]}"
-                sid = T.new_id()
-                T.rows.append((sid, OrganizationKind.UNIT.value, "", full, "", _fold(full), "", uid, prov.pk,
-                               f"{prov.path}{dept}/{uid}/{sid}/", None, None, None, True))
+                sid = org_id(OrganizationKind.UNIT, full, uid, f"{prov.path}{dept}/{uid}/", small=True)
                 smalls.append((self._collective(sid, full, uid, dept, prov_index, True), ci, dname))
         sizes = _apportion(n_people, [rng.uniform(0.5, 1.5) for _ in smalls])
         mountain = prov.admin_code in MOUNTAIN_CODES

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from thidua.awards.models import AwardType
@@ -293,6 +293,40 @@ def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, ag
                              order=cy.indicators.count()))
     audit.record("create" if created else "change", ind, after=audit.snapshot(ind), user=user)
     return ind
+
+
+@service
+def delete_criterion(user, cy: ClusterYear, *, code: str) -> None:
+    """Remove a criterion nobody has scored yet (a group only once it is empty); refused once locked."""
+    _require_lead(user, cy)
+    _require_unlocked(user, cy)
+    crit = cy.criteria.filter(code=code).first()
+    if crit is None:
+        raise ValidationError(f"Không có tiêu chí mã “{code}”.")
+    if crit.children.exists():
+        raise ValidationError(f"Nhóm {code} còn tiêu chí con; xóa hoặc chuyển các tiêu chí con trước.")
+    if crit.scores.exists():
+        raise ValidationError(f"Tiêu chí {code} đã có điểm chấm; không xóa được (điểm đã chấm phải được giữ).")
+    audit.record("delete", crit, before=audit.snapshot(crit), user=user)
+    crit.delete()
+
+
+@service
+def delete_indicator(user, cy: ClusterYear, *, code: str) -> None:
+    """Remove an indicator no criterion uses and no member has a plan or result for; refused once locked."""
+    _require_lead(user, cy)
+    _require_unlocked(user, cy)
+    ind = cy.indicators.filter(code=code).first()
+    if ind is None:
+        raise ValidationError(f"Không có chỉ tiêu mã “{code}”.")
+    used_by = list(cy.criteria.filter(indicator=ind).values_list("code", flat=True))
+    if used_by:
+        raise ValidationError(f"Chỉ tiêu {code} đang được tiêu chí {', '.join(used_by)} dùng để chấm điểm.")
+    if (Target.objects.filter(indicator=ind).filter(Q(planned__isnull=False) | Q(actual__isnull=False)).exists()
+            or ResultReport.objects.filter(target__indicator=ind).exists()):
+        raise ValidationError(f"Chỉ tiêu {code} đã có kế hoạch hoặc kết quả của thành viên; không xóa được.")
+    audit.record("delete", ind, before=audit.snapshot(ind), user=user)
+    ind.delete()
 
 
 # --------------------------------------------------------------------------- 2. registration and pact

@@ -389,6 +389,13 @@ def framework_page(request, pk: int):
                                 groups=groups, indicators=indicators, editing=bool(editing))
     ind_form = f.IndicatorForm(request.POST if action == "indicator" else None, initial=ind_initial,
                                editing=bool(editing_ind))
+    deletes = {"delete-criterion": (services.delete_criterion, _("Đã xóa tiêu chí %(code)s."), ""),
+               "delete-indicator": (services.delete_indicator, _("Đã xóa chỉ tiêu %(code)s."), "#chi-tieu")}
+    if request.method == "POST" and action in deletes:  # the service refuses (and audits) whoever may not
+        fn, message, anchor = deletes[action]
+        code = request.POST.get("code", "")
+        _attempt(request, fn, request.user, cy, code=code, success=message % {"code": code})
+        return redirect(year.url("year-framework") + anchor)
     if request.method == "POST" and not editable:  # not the chair, not open, locked: the service says which
         if action == "indicator":
             _attempt(request, services.save_indicator, request.user, cy, code=request.POST.get("code", "") or "-",
