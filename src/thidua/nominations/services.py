@@ -197,20 +197,28 @@ def default_recipient_class(person: Person | None, organization: Organization | 
     return RecipientClass.DIRECT_WORKER if person.is_direct_worker else RecipientClass.INDIVIDUAL_OTHER
 
 
-def add_item(user, dossier: Dossier, *, award_type: AwardType, person: Person | None = None,
-             organization: Organization | None = None, household: Household | None = None, year: int | None = None,
-             achievement: str = "", recipient_class: str | None = None,
-             initiatives: list[Initiative] | tuple = ()) -> DossierItem:
-    """Add a nominee to a draft (or returned) dossier."""
-    try:
-        _authorise_edit(user, dossier, "Thêm người/tập thể đề nghị")
-    except PermissionDenied as exc:
-        _denied(user, dossier, exc)
-        raise
+@dataclass
+class NewItem:
+    """One nominee to add (the arguments of `add_item`), for `add_items`."""
+
+    award_type: AwardType
+    person: Person | None = None
+    organization: Organization | None = None
+    household: Household | None = None
+    year: int | None = None
+    achievement: str = ""
+    recipient_class: str | None = None
+    initiatives: list[Initiative] | tuple = ()
+
+
+def _new_item(dossier: Dossier, entry: NewItem, this_year: int) -> DossierItem:
+    """The unsaved item for `entry`, or ValidationError: the rules of a nominee, no query (the person's
+    organisation must be loaded with it)."""
+    award_type, person, organization, household = entry.award_type, entry.person, entry.organization, entry.household
     if sum(x is not None for x in (person, organization, household)) != 1:
         raise ValidationError("Cần đúng một đối tượng: cá nhân, tập thể hoặc hộ gia đình.")
-    year = int(year or dossier.year)
-    if not 1945 <= year <= timezone.localdate().year:
+    year = int(entry.year or dossier.year)
+    if not 1945 <= year <= this_year:
         raise ValidationError({"year": f"Năm thành tích {year} không hợp lệ."})
     if award_type.granted_by != dossier.granted_by:
         raise ValidationError({"award_type": f"{award_type.name} do {award_type.get_granted_by_display()} quyết định; "
@@ -224,23 +232,61 @@ def add_item(user, dossier: Dossier, *, award_type: AwardType, person: Person | 
     if not unit.path.startswith(dossier.from_org.path):
         raise ValidationError(f"{unit.name} không thuộc {dossier.from_org.name}: đơn vị chỉ đề nghị khen thưởng "
                               f"cho người và tập thể của mình.")
-    for ini in initiatives:
+    for ini in entry.initiatives:
         if (person and ini.person_id != person.pk) or (organization and ini.organization_id != organization.pk) or household:
             raise ValidationError({"initiatives": f"Sáng kiến “{ini.title}” không phải của đối tượng được đề nghị."})
-    rclass = recipient_class or default_recipient_class(person, organization, household)
+    rclass = entry.recipient_class or default_recipient_class(person, organization, household)
     if rclass not in RecipientClass.values:
         raise ValidationError({"recipient_class": f"Đối tượng {rclass!r} không hợp lệ."})
     name = person.full_name if person else (organization.name if organization else str(household))
+    return DossierItem(dossier=dossier, person=person, organization=organization, household=household,
+                       recipient_name=name, recipient_class=rclass, award_type=award_type, year=year,
+                       achievement=(entry.achievement or "").strip())
+
+
+def add_items(user, dossier: Dossier, entries: list[NewItem], *,
+              action: str = "Thêm người/tập thể đề nghị") -> list[DossierItem]:
+    """Add nominees to a draft (or returned) dossier, all or none, in a fixed number of queries whatever their
+    number: one authorisation, the rules of a nominee for each entry (a refusal names the entry: the
+    ValidationError carries `index`, its place in `entries`), positions after the last item, one bulk insert,
+    the initiatives' links and one audit row per item, in bulk. Duplicates and the other checks of the items
+    (eligibility, discipline…) are those of checks.check_dossier, run on the whole dossier at submission."""
+    try:
+        _authorise_edit(user, dossier, action)
+    except PermissionDenied as exc:
+        _denied(user, dossier, exc)
+        raise
+    this_year = timezone.localdate().year
+    items = []
+    for n, entry in enumerate(entries):
+        try:
+            items.append(_new_item(dossier, entry, this_year))
+        except ValidationError as exc:
+            exc.index = n  # callers adding many (the Excel import) name the row
+            raise
+    if not items:
+        return []
     with transaction.atomic():
-        position = (dossier.items.aggregate(m=Max("position"))["m"] or 0) + 1
-        item = DossierItem.objects.create(
-            dossier=dossier, position=position, person=person, organization=organization, household=household,
-            recipient_name=name, recipient_class=rclass, award_type=award_type, year=year,
-            achievement=achievement.strip())
-        if initiatives:
-            item.initiatives.set(initiatives)
-        audit.record("create", item, after=audit.snapshot(item), user=user)
-    return item
+        last = dossier.items.aggregate(m=Max("position"))["m"] or 0
+        for n, item in enumerate(items, start=1):
+            item.position = last + n
+        # RETURNING gives the ids on SQLite ≥ 3.35 and PostgreSQL (needed for the links and the audit rows).
+        DossierItem.objects.bulk_create(items, batch_size=2000)
+        links = [DossierItem.initiatives.through(dossieritem_id=item.pk, initiative_id=ini.pk)
+                 for item, entry in zip(items, entries, strict=True) for ini in entry.initiatives]
+        if links:
+            DossierItem.initiatives.through.objects.bulk_create(links, batch_size=2000)
+        audit.record_many("create", items, user=user)
+    return items
+
+
+def add_item(user, dossier: Dossier, *, award_type: AwardType, person: Person | None = None,
+             organization: Organization | None = None, household: Household | None = None, year: int | None = None,
+             achievement: str = "", recipient_class: str | None = None,
+             initiatives: list[Initiative] | tuple = ()) -> DossierItem:
+    """Add a nominee to a draft (or returned) dossier (one entry of `add_items`)."""
+    return add_items(user, dossier, [NewItem(award_type, person, organization, household, year, achievement,
+                                             recipient_class, list(initiatives))])[0]
 
 
 def remove_item(user, item: DossierItem) -> None:
