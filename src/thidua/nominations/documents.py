@@ -146,3 +146,374 @@ def certificate_docx(cert: Certificate, verify_url: str) -> bytes:
         "signer_title": upper_vi(a.decision.signer_title or ""), "signer_name": a.decision.signer_name,
     }
     return render(template_path("nominations", "giay-chung-nhan.docx"), context)
+
+
+# ---------------------------------------------------------------------------
+# Achievement reports (báo cáo thành tích), prefilled from the stored records
+# ---------------------------------------------------------------------------
+
+# Case → (template, document type, subject). Hero and foreign cases use the individual/collective layout with
+# their own title.
+REPORT_CASES = {
+    "individual": ("bao-cao-thanh-tich-ca-nhan.docx", "Báo cáo thành tích", "Đề nghị tặng {award}"),
+    "collective": ("bao-cao-thanh-tich-tap-the.docx", "Báo cáo thành tích", "Đề nghị tặng {award}"),
+    "government_flag": ("bao-cao-thanh-tich-co-thi-dua-chinh-phu.docx", "Báo cáo thành tích", "Đề nghị tặng {award}"),
+    "national_fighter": ("bao-cao-thanh-tich-cstd-toan-quoc.docx", "Báo cáo thành tích",
+                         "Đề nghị xét tặng danh hiệu {award}"),
+    "adhoc": ("bao-cao-thanh-tich-dot-xuat.docx", "Báo cáo thành tích đột xuất", "Đề nghị tặng {award}"),
+    "career": ("bao-cao-thanh-tich-cong-hien.docx", "Báo cáo tóm tắt quá trình cống hiến", "Đề nghị tặng {award}"),
+    "thematic": ("bao-cao-thanh-tich-chuyen-de.docx", "Báo cáo thành tích",
+                 "Trong phong trào thi đua theo chuyên đề, đề nghị tặng {award}"),
+    "hero_individual": ("bao-cao-thanh-tich-ca-nhan.docx", "Báo cáo thành tích",
+                        "Đề nghị phong tặng danh hiệu {award}"),
+    "hero_collective": ("bao-cao-thanh-tich-tap-the.docx", "Báo cáo thành tích",
+                        "Đề nghị phong tặng danh hiệu {award}"),
+    "foreign_individual": ("bao-cao-thanh-tich-ca-nhan.docx", "Báo cáo thành tích",
+                           "Đề nghị tặng {award} (khen thưởng đối ngoại)"),
+    "foreign_collective": ("bao-cao-thanh-tich-tap-the.docx", "Báo cáo thành tích",
+                           "Đề nghị tặng {award} (khen thưởng đối ngoại)"),
+}
+FOREIGN_CODES = {"HC_HUU_NGHI", "HUY_CHUONG_HUU_NGHI"}
+RATING_WINDOW = {"national_fighter": 6}  # CSTĐTQ: two provincial titles of three years each
+DEFAULT_RATING_WINDOW = 5
+TODO_SHADE = "FFF2A8"  # light yellow behind placeholders (RichText writes it as w:shd fill: hex only)
+
+
+def report_case(item) -> str:
+    """Which achievement report an item needs (forms.md §2): by the dossier's kind first, then the award."""
+    d, code = item.dossier, item.final_award_type.code
+    individual = item.person_id is not None
+    if d.kind == "career":
+        return "career" if individual else "collective"
+    if d.kind in ("adhoc", "thematic"):
+        return d.kind
+    if code.startswith("AH_") or code == "ME_VNAH":
+        return "hero_individual" if individual else "hero_collective"
+    if code in FOREIGN_CODES or d.kind == "foreign":
+        return "foreign_individual" if individual else "foreign_collective"
+    if code == "CO_CP":
+        return "government_flag"
+    if code == "CSTDTQ" and individual:
+        return "national_fighter"
+    return "individual" if individual else "collective"
+
+
+def todo(text: str):
+    """A placeholder the office must write: bracketed, italic and highlighted so it cannot be missed."""
+    from docxtpl import RichText
+
+    return RichText(f"[{text}]", italic=True, highlight=TODO_SHADE)
+
+
+def fact(label: str, value, missing: str | None = None, prefix: str = "- "):
+    """"- Label: value" from a stored record; a highlighted placeholder when the record has no value."""
+    from docxtpl import RichText
+
+    rt = RichText(f"{prefix}{label}: ")
+    if value not in (None, ""):
+        rt.add(str(value))
+    else:
+        rt.add(f"[{missing or 'Bổ sung'}]", italic=True, highlight=TODO_SHADE)
+    return rt
+
+
+def plain(text: str):
+    from docxtpl import RichText
+
+    return RichText(text)
+
+
+def _with(rt, more):
+    """`rt` with `more` (text or another RichText) appended; RichText.add returns None."""
+    rt.add(more)
+    return rt
+
+
+def _decision_text(decision) -> str:
+    return f"{decision.number} ngày {format_date(decision.signed_on)}"
+
+
+def awards_received(item) -> tuple[list[dict], list[dict]]:
+    """The recipient's awards in force from the registry (revoked ones left out), as the report's table rows
+    (year, title/form, decision number and date, issuing body): emulation titles, then forms of commendation.
+    A collective's awards include those of the units merged into it."""
+    from thidua.awards.models import Award, AwardCategory
+
+    qs = Award.objects.in_force().select_related("award_type", "decision__authority")
+    if item.person_id:
+        qs = qs.filter(recipient_person_id=item.person_id)
+    elif item.organization_id:
+        qs = qs.filter(recipient_org_id__in=item.organization.lineage_ids())
+    else:
+        qs = qs.filter(recipient_household_id=item.household_id)
+    if item.award_id:
+        qs = qs.exclude(pk=item.award_id)  # the award this very nomination produced
+    titles, forms = [], []
+    for a in qs.order_by("year", "decision__signed_on", "pk"):
+        row = {"year": a.year, "name": a.award_type.name, "code": a.award_type.code,
+               "decision": _decision_text(a.decision), "issuer": _authority_body(a.decision.authority)}
+        (titles if a.award_type.category == AwardCategory.TITLE else forms).append(row)
+    return titles, forms
+
+
+def yearly_ratings(item, window: int, titles: list[dict]) -> list[dict]:
+    """One row per year of the window ending in the item's year: the stored rating and the titles of that year."""
+    from thidua.awards.models import Evaluation
+
+    first = item.year - window + 1
+    qs = Evaluation.objects.filter(year__gte=first, year__lte=item.year)
+    qs = qs.filter(person_id=item.person_id) if item.person_id else qs.filter(organization_id=item.organization_id)
+    ratings = {e.year: e.get_rating_display() for e in qs} if (item.person_id or item.organization_id) else {}
+    by_year: dict[int, list[str]] = {}
+    for t in titles:
+        by_year.setdefault(t["year"], []).append(t["name"])
+    return [{"year": y, "rating": ratings.get(y, "(chưa có dữ liệu)"), "titles": "; ".join(by_year.get(y, [])) or "—"}
+            for y in range(first, item.year + 1)]
+
+
+def initiatives_of(item, window: int) -> list[dict]:
+    """The recipient's recognised initiatives and research in the window, and every one cited by the item."""
+    from django.db.models import Q
+
+    from thidua.awards.models import Initiative
+
+    cited = {i.pk for i in item.initiatives.all()}
+    if item.person_id:
+        subject = Q(person_id=item.person_id)
+    elif item.organization_id:
+        subject = Q(organization_id=item.organization_id)
+    else:
+        subject = Q(pk__in=[])
+    qs = Initiative.objects.filter((subject & Q(year__gte=item.year - window + 1, year__lte=item.year))
+                                   | Q(pk__in=cited)).order_by("year", "pk")
+    return [{"year": i.year, "title": f"{i.get_kind_display()}: {i.title}", "scope": i.get_scope_display(),
+             "recognised_by": i.recognised_by or "—", "basis": "Có" if i.pk in cited else "—"} for i in qs]
+
+
+def _cv_lines(item, case: str) -> list:
+    p = item.person
+    lines = [fact("Họ và tên", p.full_name), fact("Giới tính", p.get_gender_display()),
+             fact("Năm sinh", p.birth_year, "Bổ sung: ngày, tháng, năm sinh")]
+    if case.startswith("foreign"):
+        lines.append(fact("Quốc tịch", None, "Bổ sung: quốc tịch"))
+    lines += [fact("Dân tộc", p.ethnicity), fact("Quê quán", None, "Bổ sung: quê quán"),
+              fact("Nơi thường trú", None, "Bổ sung: nơi thường trú"),
+              fact("Đơn vị công tác", p.organization.name),
+              fact("Chức vụ (Đảng, chính quyền, đoàn thể)", p.position, "Bổ sung: chức vụ"),
+              fact("Trình độ chuyên môn, nghiệp vụ; lý luận chính trị", None, "Bổ sung: trình độ"),
+              fact("Học hàm, học vị, danh hiệu", None, "Bổ sung nếu có")]
+    if case == "career":
+        lines += [fact("Ngày tham gia công tác", None, "Bổ sung: ngày, tháng, năm"),
+                  fact("Ngày vào Đảng (nếu có)", None, "Bổ sung"),
+                  fact("Ngày nghỉ hưu / dự kiến nghỉ hưu", None, "Bổ sung")]
+    return lines
+
+
+def _overview_lines(item) -> list:
+    from thidua.awards.models import Membership
+
+    if item.household_id:
+        h = item.household
+        return [fact("Hộ gia đình", f"Hộ {h.head_name}"), fact("Xã, phường", h.organization.name),
+                fact("Địa chỉ", h.address, "Bổ sung: địa chỉ"),
+                todo("Bổ sung: số nhân khẩu, hoàn cảnh, ngành nghề của hộ")]
+    org = item.organization
+    members = Membership.objects.filter(organization=org, year=item.year).count()
+    lines = [fact("Tên tập thể", org.name), fact("Cơ quan, đơn vị cấp trên", org.parent.name if org.parent_id else None),
+             fact("Loại hình", org.get_kind_display()),
+             fact("Địa chỉ trụ sở, điện thoại, thư điện tử", None, "Bổ sung"),
+             fact(f"Số thành viên năm {item.year}", format_number(members) if members else None,
+                  "Bổ sung: tổng số cán bộ, công chức, viên chức, người lao động")]
+    if org.is_small_collective:
+        lines.append(plain("- Là tập thể nhỏ (đối tượng ưu tiên theo Điều 5 Luật Thi đua, khen thưởng)."))
+    lines.append(todo("Bổ sung: quá trình thành lập và phát triển; cơ cấu tổ chức; cơ sở vật chất; những thuận lợi, "
+                      "khó khăn trong thực hiện nhiệm vụ"))
+    return lines
+
+
+def achievement_report_context(item) -> dict:
+    """Everything the achievement report templates show, from the stored records: the recipient (person CV
+    fields or organisation), the dossier's summary of the achievement, yearly ratings and titles, initiatives,
+    awards already received (registry, in force), discipline for career reports. What the records cannot hold
+    is a highlighted placeholder."""
+    from thidua.awards.models import Discipline
+
+    d = item.dossier
+    case = report_case(item)
+    award = item.final_award_type
+    individual = item.person_id is not None
+    unit = item.recipient_unit
+    window = RATING_WINDOW.get(case, DEFAULT_RATING_WINDOW)
+    titles, forms = awards_received(item)
+    _template, doc_type, subject = REPORT_CASES[case]
+    subject = subject.format(award=award.name[:1].lower() + award.name[1:]) + f" năm {item.year}"
+    if d.kind == "thematic" and d.movement_id:
+        subject += f" ({d.movement.name})"
+    issuer = item.organization if item.organization_id else unit
+    head = DocumentHead(issuing_body=issuer.name, parent_body=issuer.parent.name if issuer.parent_id else "",
+                        symbol="BC", place=_place(unit), on=None, doc_type=doc_type, subject=subject, year=d.year + 1)
+    doc = head.as_context()
+    if individual:
+        doc["number_line"] = ""  # an individual's report carries no registered number
+    achievement = []
+    if item.achievement:
+        achievement.append(plain(f"Tóm tắt thành tích năm {item.year} (theo hồ sơ đề nghị): {item.achievement}"))
+    achievement.append(todo("Bổ sung: kết quả cụ thể đạt được, có số liệu, so sánh với các năm trước và với chỉ "
+                            "tiêu được giao" if case != "adhoc" else
+                            "Bổ sung: thời gian, địa điểm, diễn biến của hành động, thành tích đột xuất"))
+    movement = []
+    if d.movement_id:
+        m = d.movement
+        period = " – ".join(format_date(x) for x in (m.launched_on, m.ends_on) if x)
+        movement = [fact("Phong trào thi đua", m.name), fact("Phát động", period or None, "Bổ sung: thời gian phát động")]
+        if m.directive:
+            movement.append(fact("Văn bản phát động", m.directive))
+    elif case == "thematic":
+        movement = [fact("Phong trào thi đua", None, "Bổ sung: tên phong trào, văn bản phát động, thời gian")]
+    posts = []
+    if case == "career":
+        p = item.person
+        posts = [{"period": todo("từ … đến …"), "post": plain(p.position) if p.position else todo("Bổ sung"),
+                  "unit": plain(p.organization.name), "months": todo("…"), "allowance": todo("…")}]
+    disciplines = []
+    if individual:
+        disciplines = [{"level": x.get_level_display(), "starts_on": format_date(x.starts_on),
+                        "ends_on": format_date(x.ends_on) if x.ends_on else "—", "decision": x.decision or "—"}
+                       for x in Discipline.objects.filter(person_id=item.person_id).order_by("starts_on")]
+    head_title = "Người báo cáo thành tích" if individual else "Thủ trưởng đơn vị"
+    kind = "cá nhân" if individual else ("hộ gia đình" if item.household_id else "tập thể")
+    return {
+        "case": case,
+        "doc": doc,
+        "individual": individual,
+        "recipient_line": f"{item.recipient_name} — {unit.name}" if individual else
+                          f"{kind[:1].upper() + kind[1:]}: {item.recipient_name}",
+        "h": {"cv": "I. SƠ LƯỢC LÝ LỊCH",
+              "overview": "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH",
+              "achievements": "II. THÀNH TÍCH ĐẠT ĐƯỢC" if case not in ("adhoc", "thematic") else
+              ("II. THÀNH TÍCH ĐỘT XUẤT" if case == "adhoc" else "II. THÀNH TÍCH TRONG PHONG TRÀO THI ĐUA"),
+              "awards": "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG"},
+        "cv": _cv_lines(item, case) if individual else [],
+        "overview": [] if individual else _overview_lines(item),
+        "achievement": achievement,
+        "ratings_intro": f"Kết quả đánh giá, xếp loại và danh hiệu thi đua từ năm {item.year - window + 1} đến năm "
+                         f"{item.year} (theo cơ sở dữ liệu):",
+        "ratings": yearly_ratings(item, window, titles),
+        "initiatives": initiatives_of(item, window),
+        "titles": titles, "forms": forms,
+        "movement": movement, "posts": posts, "disciplines": disciplines,
+        "todo": {
+            "functions": todo("Bổ sung: chức năng, nhiệm vụ được giao"),
+            "duties": todo("Bổ sung: quyền hạn, nhiệm vụ được giao hoặc đảm nhận"),
+            "figures": todo("Bổ sung: bảng số liệu các chỉ tiêu chủ yếu qua các năm (năm trước / năm nay / tỷ lệ)"),
+            "measures": todo("Bổ sung: các giải pháp, biện pháp đổi mới; phong trào thi đua đã tổ chức và kết quả"),
+            "policy": todo("Bổ sung: thực hiện chủ trương của Đảng, chính sách, pháp luật của Nhà nước; hoạt động của "
+                           "tổ chức Đảng, đoàn thể"),
+            "cluster": todo("Bổ sung: Cụm, Khối thi đua tham gia; kết quả chấm điểm, xếp hạng; là đơn vị dẫn đầu "
+                            "Cụm, Khối thi đua năm …"),
+            "initiatives": todo("Bổ sung: nội dung, hiệu quả áp dụng của sáng kiến, đề tài (nếu có)"),
+            "national_effect": todo("Bổ sung: phạm vi ảnh hưởng toàn quốc và hiệu quả của sáng kiến, đề tài; cơ "
+                                    "quan xác nhận"),
+            "deed": todo("Bổ sung: hành động, thành tích đột xuất cụ thể"),
+            "effect": todo("Bổ sung: ý nghĩa, tác dụng, sức lan tỏa của thành tích"),
+            "posts": todo("Bổ sung: các chức vụ đã đảm nhận trước đây (từ tháng, năm đến tháng, năm), số tháng giữ "
+                          "chức vụ và hệ số phụ cấp"),
+            "movement_results": todo("Bổ sung: nội dung đã thực hiện trong phong trào và kết quả cụ thể"),
+            "closing": todo("Bổ sung nếu cần: tự đánh giá, kiến nghị"),
+        },
+        "sign_left": {"title": "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG", "note": "(Ký, đóng dấu)", "name": ""},
+        "sign_right": {"title": upper_vi(head_title),
+                       "note": "(Ký, ghi rõ họ và tên)" if individual else "(Ký, đóng dấu)",
+                       "name": item.recipient_name if individual else "……………………………"},
+    }
+
+
+def achievement_report_docx(item) -> bytes:
+    context = achievement_report_context(item)
+    return render(template_path("nominations", REPORT_CASES[context["case"]][0]), context)
+
+
+def report_filename(item) -> str:
+    return filename("bao-cao-thanh-tich", f"{item.dossier_id}-{item.pk}")
+
+
+# ---------------------------------------------------------------------------
+# Minutes of the council meeting (biên bản họp Hội đồng)
+# ---------------------------------------------------------------------------
+
+
+def _member_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def council_minutes_docx(s: CouncilSession) -> bytes:
+    """The general minutes of a closed council session: attendance from the participations (who voted, how),
+    the results from `services.session_results` (the figures of the session page), placeholders for what only
+    the meeting knows (place, start and end time, opinions, chair and secretary)."""
+    results = services.session_results(s)  # refuses while the session is open
+    participations = list(s.participations.select_related("member").order_by("member__last_name",
+                                                                            "member__first_name", "member__username"))
+    in_person = [p for p in participations if p.mode == "in_person"]
+    written = [p for p in participations if p.mode != "in_person"]
+    voted_ids = {p.member_id for p in participations}
+    no_vote = list(s.council.members.exclude(pk__in=voted_ids).order_by("last_name", "first_name", "username"))
+    org = s.council.organization
+    d = s.dossier
+    head = DocumentHead(issuing_body=s.council.name, parent_body=_authority_body(org), symbol="BB-HĐTĐKT",
+                        place=_place(org), on=s.held_on, doc_type="Biên bản",
+                        subject=f"Họp Hội đồng Thi đua - Khen thưởng xét đề nghị khen thưởng: {d.title}")
+    absent_count = max(s.member_count - len(in_person), 0)
+    rows = [{"stt": n, "name": r.item.recipient_name, "award": r.item.final_award_type.name,
+             "yes": format_number(r.yes), "no": format_number(r.no), "share": format_percent(r.share),
+             "result": f"{'Đạt' if r.passed else 'Không đạt'} (cần ≥ {r.needed})"} for n, r in enumerate(results, 1)]
+    passed = [r for r in results if r.passed]
+    failed = [r for r in results if not r.passed]
+    n_items = d.items.filter(outcome__in=ACTIVE_OUTCOMES).count() + len(failed)
+    conclusion = [plain(f"Hội đồng thống nhất đề nghị cấp có thẩm quyền xem xét, khen thưởng {len(passed)}/{len(results)} "
+                        f"trường hợp đạt tỷ lệ phiếu đồng ý theo quy định{':' if passed else '.'}")]
+    conclusion += [plain(f"- {r.item.recipient_name}: {r.item.final_award_type.name} ({r.yes}/{r.member_count} phiếu "
+                         f"đồng ý, {format_percent(r.share)}).") for r in passed]
+    if failed:
+        conclusion.append(plain(f"Không đạt tỷ lệ phiếu đồng ý, không đề nghị khen thưởng: {len(failed)} trường hợp:"))
+        conclusion += [plain(f"- {r.item.recipient_name}: {r.item.final_award_type.name} ({r.yes}/{r.member_count} "
+                             f"phiếu đồng ý, cần ≥ {r.needed}).") for r in failed]
+    conclusion.append(todo("Bổ sung: các kết luận khác của Chủ tịch Hội đồng (nếu có)"))
+    context = {
+        "doc": head.as_context(),
+        "opening": [_with(_with(plain("Thời gian: "), todo("… giờ … phút")), f", ngày {format_date(s.held_on)}."),
+                    fact("Địa điểm", None, "Bổ sung: địa điểm họp", prefix=""),
+                    fact("Chủ trì", None, "Bổ sung: họ tên, chức vụ Chủ tịch Hội đồng", prefix=""),
+                    fact("Thư ký", None, "Bổ sung: họ tên, chức vụ Thư ký Hội đồng", prefix="")],
+        "attendance": (f"Tổng số thành viên Hội đồng theo quyết định thành lập, kiện toàn: {s.member_count}; có mặt: "
+                       f"{len(in_person)}; vắng mặt: {absent_count}, trong đó {len(written)} thành viên gửi phiếu "
+                       f"bằng văn bản. Số có mặt tối thiểu: {s.quorum}."),
+        "present": [{"stt": n, "name": _member_name(p.member), "note": "Có mặt, bỏ phiếu tại phiên họp"}
+                    for n, p in enumerate(in_person, 1)],
+        "absent": [{"stt": n, "name": _member_name(p.member),
+                    "reason": _with(todo("Bổ sung: lý do"), "; có phiếu bằng văn bản")}
+                   for n, p in enumerate(written, 1)],
+        "guests": fact("Khách mời", None, "Bổ sung nếu có", prefix=""),
+        "content": [
+            plain(f"1. Cơ quan thường trực Hội đồng báo cáo tóm tắt hồ sơ “{d.title}”"
+                  f"{' (Tờ trình số ' + d.letter_number + ')' if d.letter_number else ''} của {d.from_org.name}: "
+                  f"{n_items} trường hợp đề nghị, trong đó {len(results)} trường hợp thuộc diện Hội đồng bỏ phiếu."),
+            fact("Ý kiến thảo luận của các thành viên Hội đồng", None, "Bổ sung", prefix="2. "),
+            plain("3. Hội đồng bỏ phiếu kín. Hệ thống chỉ ghi nhận thành viên đã bỏ phiếu (tại phiên họp hay bằng văn "
+                  "bản) và tổng số phiếu của từng trường hợp; không lưu thành viên chọn gì."),
+        ],
+        "ballot_intro": (f"Số phiếu thu về: {len(participations)} ({len(in_person)} tại phiên họp, {len(written)} bằng "
+                         f"văn bản). Tỷ lệ phiếu đồng ý tính trên tổng số thành viên Hội đồng ({s.member_count})."),
+        "rows": rows,
+        "conclusion": conclusion,
+        "closing": _with(_with(plain("Cuộc họp kết thúc lúc "), todo("… giờ … phút")),
+                         " cùng ngày. Biên bản đã được thông qua trước Hội đồng và các thành viên dự họp nhất trí./."),
+        # A blank authority line on the left keeps both names on one level with "TM. HỘI ĐỒNG" on the right.
+        "sign_left": {"authority": " ", "title": "THƯ KÝ HỘI ĐỒNG", "note": "(Ký, ghi rõ họ và tên)",
+                      "name": "……………………………"},
+        "sign_right": {"authority": "TM. HỘI ĐỒNG", "title": "CHỦ TỊCH", "note": "(Ký, ghi rõ họ và tên)",
+                       "name": "……………………………"},
+    }
+    for m in no_vote:
+        context["absent"].append({"stt": len(context["absent"]) + 1, "name": _member_name(m),
+                                  "reason": _with(todo("Bổ sung: lý do"), "; không gửi phiếu")})
+    return render(template_path("nominations", "bien-ban-hop-hoi-dong.docx"), context)

@@ -170,3 +170,22 @@ class DossierFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("Tất cả"))] + [(c, s["label_vi"]) for c, s in workflow().states.items()]
         _bootstrap(self)
+
+
+class CouncilMemberForm(forms.Form):
+    """A member to add: accounts with a role in the council's organisation or below (councils.candidates)."""
+
+    member = forms.ModelChoiceField(label=_("Thành viên"), queryset=None, empty_label=_("— chọn tài khoản —"),
+                                    error_messages={"invalid_choice": _(
+                                        "Thêm thành viên: tài khoản đã chọn không có vai trò tại cơ quan của Hội đồng "
+                                        "hoặc đơn vị trực thuộc, hoặc đã là thành viên."),
+                                        "required": _("Thêm thành viên: cần chọn một tài khoản.")})
+
+    def __init__(self, *args, council, **kwargs):
+        from thidua.nominations.councils import candidates
+
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = candidates(council)
+        self.fields["member"].label_from_instance = lambda u: (f"{u.get_full_name()} ({u.username})"
+                                                               if u.get_full_name() else u.username)
+        _bootstrap(self)

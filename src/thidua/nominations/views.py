@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from thidua.awards.models import Award
 from thidua.core.text import fold
-from thidua.nominations import certificates, services
+from thidua.nominations import certificates, councils, services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.forms import (
     AttachmentForm,
+    CouncilMemberForm,
     DecisionForm,
     DossierFilterForm,
     DossierForm,
@@ -30,6 +31,7 @@ from thidua.nominations.forms import (
 from thidua.nominations.models import (
     Attachment,
     Certificate,
+    Council,
     CouncilSession,
     Dossier,
     ItemOutcome,
@@ -56,7 +58,8 @@ def _dossier(request, pk) -> Dossier:
 @login_required
 def inbox(request):
     return render(request, "nominations/inbox.html", {
-        "rows": services.inbox(request.user), "sessions": services.open_sessions_for(request.user)})
+        "rows": services.inbox(request.user), "sessions": services.open_sessions_for(request.user),
+        "manages_councils": councils.is_manager(request.user)})
 
 
 SORT_FIELDS = {"created": "created_at", "-created": "-created_at", "year": "year", "-year": "-year", "state": "state",
@@ -309,6 +312,7 @@ def session_detail(request, pk: int):
         "participants": participants, "absent": absent,
         "results": services.session_results(s) if s.status == SessionStatus.CLOSED else None,
         "n_in_person": sum(1 for p in participants if p.mode == "in_person"),
+        "can_manage_council": councils.can_manage(request.user, s.council),
     })
 
 
@@ -469,3 +473,95 @@ def doc_certificate(request, pk: int, fmt: str):
     url = verification_url(request, cert)
     return document_response(request, lambda: documents.certificate_docx(cert, url),
                              documents.filename("giay-chung-nhan", cert.register_no.replace("/", "-")), fmt)
+
+
+@login_required
+def doc_achievement_report(request, pk: int, item_pk: int, fmt: str):
+    """The achievement report of one item, prefilled from the records: access as for the dossier."""
+    from thidua.core.documents import document_response
+    from thidua.nominations import documents
+
+    d = _dossier(request, pk)
+    item = get_object_or_404(d.items.select_related(
+        "dossier__movement", "award_type", "lowered_to", "person__organization__parent", "organization__parent",
+        "household__organization", "award"), pk=item_pk)
+    return document_response(request, lambda: documents.achievement_report_docx(item),
+                             documents.report_filename(item), fmt)
+
+
+@login_required
+def doc_council_minutes(request, pk: int, fmt: str):
+    from thidua.core.documents import document_response
+    from thidua.nominations import documents
+
+    s = _session(request, pk)
+    if s.status != SessionStatus.CLOSED:
+        raise Http404("Biên bản họp Hội đồng có khi phiên họp kết thúc.")
+    return document_response(request, lambda: documents.council_minutes_docx(s),
+                             documents.filename("bien-ban-hop-hoi-dong", s.pk), fmt)
+
+
+# ---------------------------------------------------------------------------
+# Council management (the emulation office of the council's organisation; others 404)
+# ---------------------------------------------------------------------------
+
+
+def _council(request, pk) -> Council:
+    return get_object_or_404(councils.councils_for(request.user).select_related("organization"), pk=pk)
+
+
+@login_required
+def council_list(request):
+    if not councils.is_manager(request.user):
+        raise Http404("Trang dành cho cơ quan thi đua, khen thưởng.")
+    return render(request, "nominations/councils.html", {"rows": councils.overview(request.user)})
+
+
+@login_required
+def council_detail(request, pk: int):
+    council = _council(request, pk)
+    members = council.members.order_by("last_name", "first_name", "username")
+    return render(request, "nominations/council.html", {
+        "council": council, "members": members, "sessions": councils.sessions_of(council),
+        "form": CouncilMemberForm(council=council),
+        "has_open": council.sessions.filter(status=SessionStatus.OPEN).exists(),
+        "history": _council_history(council),
+    })
+
+
+def _council_history(council: Council):
+    from thidua.core.audit import history
+
+    return history(council).filter(action__in=["change", "create"]).order_by("-at", "-pk")[:20]
+
+
+@login_required
+@require_POST
+def council_member_add(request, pk: int):
+    council = _council(request, pk)
+    form = CouncilMemberForm(request.POST, council=council)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("nominations:council", council.pk)
+    member = form.cleaned_data["member"]
+    try:
+        councils.add_member(request.user, council, member)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"Đã thêm {member.get_full_name() or member.username} vào {council.name}.")
+    return redirect("nominations:council", council.pk)
+
+
+@login_required
+@require_POST
+def council_member_remove(request, pk: int, user_pk: int):
+    council = _council(request, pk)
+    member = get_object_or_404(council.members.all(), pk=user_pk)
+    try:
+        councils.remove_member(request.user, council, member)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"Đã bớt {member.get_full_name() or member.username} khỏi {council.name}.")
+    return redirect("nominations:council", council.pk)

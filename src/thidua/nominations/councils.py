@@ -1,0 +1,137 @@
+"""Managing the Emulation & Commendation Councils (Law art. 90) from the application, not only the Django admin:
+the emulation office of the council's organisation (or an administrator) lists its councils, adds and removes
+members and follows the sessions. Every change is one transaction with its audit row; a refusal raises
+PermissionDenied or ValidationError with a Vietnamese message and changes nothing (refusals of access are
+audited as "denied", like nominations.services).
+
+Membership is a plain set of users (`Council.members`): the model has no role per member (chair, deputy,
+secretary), so the pages and the minutes leave those names to be written. The thresholds of a session are
+shares of the members counted when it opened (`CouncilSession.member_count`), so membership cannot change
+while a session is open.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from thidua.core import audit
+from thidua.nominations.models import Council, CouncilSession, SessionStatus
+from thidua.nominations.services import acting
+from thidua.orgs.models import Role, UserRole
+
+MANAGER_ROLES = frozenset({Role.EMULATION_OFFICE})
+
+
+def managed_organization_ids(user) -> set[int]:
+    """Organisations whose councils the user manages: those they act for as the emulation office (with what
+    merged into them)."""
+    return {org.pk for org, role in acting(user) if role in MANAGER_ROLES}
+
+
+def is_manager(user) -> bool:
+    """Whether the council pages exist for this user at all (others get 404)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or managed_organization_ids(user))
+
+
+def councils_for(user) -> QuerySet[Council]:
+    """The councils the user manages: every council for an administrator, else those of the organisations the
+    user acts for as emulation office."""
+    if not getattr(user, "is_authenticated", False):
+        return Council.objects.none()
+    if user.is_superuser:
+        return Council.objects.all()
+    return Council.objects.filter(organization_id__in=managed_organization_ids(user))
+
+
+def can_manage(user, council: Council) -> bool:
+    return councils_for(user).filter(pk=council.pk).exists()
+
+
+def _member_label(member) -> str:
+    return member.get_full_name() or member.username
+
+
+def _members_snapshot(council: Council) -> dict:
+    return {"members": sorted(council.members.values_list("username", flat=True))}
+
+
+def _authorise(user, council: Council, action: str) -> None:
+    if not can_manage(user, council):
+        exc = PermissionDenied(f"{action}: chỉ cơ quan thi đua, khen thưởng của {council.organization.name} mới "
+                               f"quản lý được {council.name}.")
+        audit.record("denied", council, user=user if getattr(user, "pk", None) else None, reason=str(exc.args[0]))
+        raise exc
+
+
+def _no_open_session(council: Council, action: str) -> None:
+    open_session = council.sessions.filter(status=SessionStatus.OPEN).select_related("dossier").first()
+    if open_session is not None:
+        raise ValidationError(
+            f"{action}: {council.name} đang có phiên họp ngày {open_session.held_on:%d/%m/%Y} (hồ sơ "
+            f"“{open_session.dossier.title}”) chưa kết thúc; tỷ lệ phiếu tính trên số thành viên lúc mở phiên, nên "
+            f"chỉ thay đổi thành viên sau khi kết thúc phiên họp.")
+
+
+def candidates(council: Council) -> QuerySet:
+    """Users who may join: active accounts with a role in the council's organisation or below it, not yet
+    members."""
+    org = council.organization
+    users = UserRole.objects.filter(Q(organization__path__startswith=org.path)
+                                    | Q(organization_id__in=org.lineage_ids())).values("user_id")
+    return (get_user_model().objects.filter(pk__in=users, is_active=True).exclude(pk__in=council.members.values("pk"))
+            .order_by("last_name", "first_name", "username"))
+
+
+def add_member(user, council: Council, member) -> Council:
+    """Add `member` to the council (audited)."""
+    action = f"Thêm thành viên vào {council.name}"
+    _authorise(user, council, action)
+    with transaction.atomic():
+        locked = Council.objects.select_for_update().get(pk=council.pk)
+        if locked.members.filter(pk=member.pk).exists():
+            raise ValidationError({"member": f"{action}: {_member_label(member)} đã là thành viên."})
+        if not candidates(locked).filter(pk=member.pk).exists():
+            raise ValidationError({"member": f"{action}: tài khoản {_member_label(member)} không có vai trò tại "
+                                             f"{locked.organization.name} hoặc đơn vị trực thuộc, hoặc đã bị khóa."})
+        _no_open_session(locked, action)
+        before = _members_snapshot(locked)
+        locked.members.add(member)
+        audit.record("change", locked, before=before, after=_members_snapshot(locked), user=user,
+                     reason=f"Thêm thành viên: {_member_label(member)}")
+    return locked
+
+
+def remove_member(user, council: Council, member) -> Council:
+    """Remove `member` from the council (audited). Past sessions keep their participations and counts."""
+    action = f"Bớt thành viên khỏi {council.name}"
+    _authorise(user, council, action)
+    with transaction.atomic():
+        locked = Council.objects.select_for_update().get(pk=council.pk)
+        if not locked.members.filter(pk=member.pk).exists():
+            raise ValidationError({"member": f"{action}: {_member_label(member)} không phải thành viên."})
+        _no_open_session(locked, action)
+        before = _members_snapshot(locked)
+        locked.members.remove(member)
+        audit.record("change", locked, before=before, after=_members_snapshot(locked), user=user,
+                     reason=f"Bớt thành viên: {_member_label(member)}")
+    return locked
+
+
+def sessions_of(council: Council) -> QuerySet[CouncilSession]:
+    """The council's sessions, newest first, with how many members took part (in person or in writing)."""
+    return (council.sessions.select_related("dossier").annotate(n_participants=Count("participations"))
+            .order_by("-held_on", "-pk"))
+
+
+def overview(user) -> list[tuple[Council, int, int]]:
+    """(council, members, open sessions) for the council list page: a few queries whatever the number."""
+    qs = (councils_for(user).select_related("organization")
+          .annotate(n_members=Count("members", distinct=True),
+                    n_open=Count("sessions", filter=Q(sessions__status=SessionStatus.OPEN), distinct=True))
+          .order_by("organization__path", "name"))
+    return [(c, c.n_members, c.n_open) for c in qs]
