@@ -32,3 +32,69 @@ def test_nomination_pages_in_the_browser(page, demo_server):
     settle(page)
     assert "Còn hiệu lực" in page.locator("#status").inner_text()
     assert violations == [], "\n".join(violations)
+
+
+def choose(page, name: str, text: str) -> None:
+    """Pick the first option of <select name=…> whose label contains `text`."""
+    select = page.locator(f"select[name={name}]")
+    select.select_option(select.locator("option", has_text=text).first.get_attribute("value"))
+
+
+def save(page) -> None:
+    page.locator("form.card-section button", has_text="Lưu").click()
+    settle(page)
+
+
+def move(page, transition: str) -> None:
+    page.locator(f"button[data-transition={transition}]").click()
+    settle(page)
+
+
+def test_a_dossier_from_a_unit_to_a_verified_certificate(page, demo_server):
+    """The whole path in the browser: a department's officer proposes, the province receives, appraises, proposes
+    for decision and records the decision; the certificate's public page says it is valid."""
+    login(page, demo_server, "donvi", "thidua2018")
+    page.goto(demo_server + "/ho-so/tao/")
+    settle(page)
+    page.fill("input[name=year]", "2024")
+    page.fill("input[name=title]", "Đề nghị tặng Bằng khen năm 2024 (kiểm thử trình duyệt)")
+    save(page)
+    dossier_url = page.url
+    assert "/ho-so/" in dossier_url and "Bằng khen năm 2024 (kiểm thử" in page.locator("h1").inner_text()
+    page.locator("a", has_text="Thêm người, tập thể").click()
+    settle(page)
+    person = page.locator("select[name=person] option").nth(1)
+    name = person.inner_text().split(" — ")[0]
+    page.locator("select[name=person]").select_option(person.get_attribute("value"))
+    choose(page, "award_type", "Bằng khen")
+    page.fill("textarea[name=achievement]", "Hoàn thành xuất sắc nhiệm vụ hai năm liên tục.")
+    save(page)
+    assert name in page.locator("#items").inner_text()
+    move(page, "submit")
+    assert "Đã gửi" in page.locator("#timeline").inner_text() or page.locator("#timeline li").count() >= 2
+
+    page.context.clear_cookies()
+    login(page, demo_server, "caobang", "thidua2018")
+    page.goto(demo_server + "/ho-so/cho-xu-ly/")
+    settle(page)
+    assert "kiểm thử trình duyệt" in page.locator("#inbox").inner_text()
+    page.goto(dossier_url)
+    settle(page)
+    for transition in ("receive", "appraise", "propose"):
+        move(page, transition)
+    page.locator("a", has_text="Ghi quyết định khen thưởng").click()
+    settle(page)
+    page.fill("input[name=number]", "999/QĐ-UBND")
+    page.fill("input[name=signed_on]", "2025-01-20")
+    page.fill("input[name=signer_name]", "Người ký kiểm thử")
+    save(page)
+    assert "999/QĐ-UBND" in page.locator("body").inner_text()
+    page.locator("#items a", has_text="sổ vàng").first.click()
+    settle(page)
+    assert name in page.locator("body").inner_text()
+    verify = page.locator("a", has_text="Trang xác minh công khai").get_attribute("href")
+    page.context.clear_cookies()
+    page.goto(verify)
+    settle(page)
+    assert "Còn hiệu lực" in page.locator("#status").inner_text() and name in page.locator("body").inner_text()
+    assert "999/QĐ-UBND" in page.locator("body").inner_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +28,6 @@ def proposer_orgs(user):
     """Organisations the user may send dossiers from: those they act for with a proposing role, and their
     departments, communes and units (a province office can propose for its own staff)."""
     roles = set(workflow().items_editable["roles"])
-    from django.db.models import Q
-
     q = Q(pk__in=[])
     for org, role in acting(user):
         if role in roles:
@@ -51,6 +50,9 @@ class DossierForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from_org"].queryset = proposer_orgs(user)
+        # Ordered by path, the first is the organisation the user acts for: most dossiers are sent from there.
+        own = self.fields["from_org"].queryset.first()
+        self.fields["from_org"].initial = own.pk if own else None
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["year"].max_value = timezone.localdate().year
         _bootstrap(self)
