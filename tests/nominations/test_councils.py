@@ -128,3 +128,31 @@ def test_membership_is_frozen_while_a_session_is_open(council, dept, unit):
                                    follow=True)
     assert "chưa kết thúc" in r.content.decode()
     assert members(council) == before and len(audit_rows(council)) == rows
+
+
+def test_office_names_the_chair_and_the_secretary_among_the_members(council):
+    c = client_for("caobang")
+    chair, secretary = council.members.order_by("pk")[2], council.members.order_by("pk")[3]
+    rows = len(audit_rows(council))
+    r = c.post(f"/hoi-dong/{council.pk}/chuc-danh/", {"chair": chair.pk, "secretary": secretary.pk})
+    assert r.status_code == 302
+    council.refresh_from_db()
+    assert (council.chair, council.secretary) == (chair, secretary)
+    row = audit_rows(council)[-1]
+    assert len(audit_rows(council)) == rows + 1 and row.action == "change" and row.after["chair"] == chair.username
+    page = c.get(f"/hoi-dong/{council.pk}/").content.decode()
+    assert 'id="officers"' in page and "Chủ tịch</span>" in page
+    # Not a member, or one person in both offices: refused with the reason, nothing changes.
+    with pytest.raises(ValidationError, match="phải là thành viên"):
+        councils.set_officers(user("caobang"), council, chair=user("donvi"))
+    with pytest.raises(ValidationError, match="hai người khác nhau"):
+        councils.set_officers(user("caobang"), council, chair=chair, secretary=chair)
+    council.refresh_from_db()
+    assert (council.chair, council.secretary) == (chair, secretary)
+    # Another province's office: 404, nothing changes; removing the chair from the council clears the office.
+    assert client_for("laichau").post(f"/hoi-dong/{council.pk}/chuc-danh/", {"chair": ""}).status_code == 404
+    council.refresh_from_db()
+    assert council.chair == chair
+    councils.remove_member(user("caobang"), council, chair)
+    council.refresh_from_db()
+    assert council.chair is None and council.secretary == secretary

@@ -189,3 +189,7 @@ def test_minutes_of_the_demo_session():
     assert "có phiếu bằng văn bản" in text
     passed = sum(r.passed for r in services.session_results(s))
     assert f"khen thưởng {passed}/{s.counts.count()} trường hợp" in text
+    # The demo council names its chair and secretary: the minutes carry both names where they sign.
+    chair, secretary = s.council.chair, s.council.secretary
+    assert f"Chủ trì: {chair.get_full_name() or chair.username}, Chủ tịch Hội đồng" in text
+    assert f"Thư ký: {secretary.get_full_name() or secretary.username}, Thư ký Hội đồng" in text

@@ -4,10 +4,9 @@ members and follows the sessions. Every change is one transaction with its audit
 PermissionDenied or ValidationError with a Vietnamese message and changes nothing (refusals of access are
 audited as "denied", like nominations.services).
 
-Membership is a plain set of users (`Council.members`): the model has no role per member (chair, deputy,
-secretary), so the pages and the minutes leave those names to be written. The thresholds of a session are
-shares of the members counted when it opened (`CouncilSession.member_count`), so membership cannot change
-while a session is open.
+Membership is a set of users (`Council.members`); the chair and the secretary, named in the minutes, are two
+of them (`set_officers`). The thresholds of a session are shares of the members counted when it opened
+(`CouncilSession.member_count`), so membership cannot change while a session is open.
 """
 
 from __future__ import annotations
@@ -57,7 +56,9 @@ def _member_label(member) -> str:
 
 
 def _members_snapshot(council: Council) -> dict:
-    return {"members": sorted(council.members.values_list("username", flat=True))}
+    return {"members": sorted(council.members.values_list("username", flat=True)),
+            "chair": council.chair.username if council.chair_id else None,
+            "secretary": council.secretary.username if council.secretary_id else None}
 
 
 def _authorise(user, council: Council, action: str) -> None:
@@ -117,8 +118,34 @@ def remove_member(user, council: Council, member) -> Council:
         _no_open_session(locked, action)
         before = _members_snapshot(locked)
         locked.members.remove(member)
+        for officer in ("chair", "secretary"):  # a former member holds no office in the council
+            if getattr(locked, f"{officer}_id") == member.pk:
+                setattr(locked, officer, None)
+        locked.save(update_fields=["chair", "secretary"])
         audit.record("change", locked, before=before, after=_members_snapshot(locked), user=user,
                      reason=f"Bớt thành viên: {_member_label(member)}")
+    return locked
+
+
+def set_officers(user, council: Council, *, chair=None, secretary=None) -> Council:
+    """Name the chair and the secretary among the members (either may be left unnamed); audited."""
+    action = f"Phân công chức danh trong {council.name}"
+    _authorise(user, council, action)
+    with transaction.atomic():
+        locked = Council.objects.select_for_update().get(pk=council.pk)
+        for field, person in (("chair", chair), ("secretary", secretary)):
+            if person is not None and not locked.members.filter(pk=person.pk).exists():
+                label = "Chủ tịch Hội đồng" if field == "chair" else "Thư ký Hội đồng"
+                raise ValidationError({field: f"{action}: {label} phải là thành viên; {_member_label(person)} "
+                                              f"không phải thành viên."})
+        if chair is not None and secretary is not None and chair.pk == secretary.pk:
+            raise ValidationError({"secretary": f"{action}: Chủ tịch và Thư ký phải là hai người khác nhau."})
+        before = _members_snapshot(locked)
+        locked.chair, locked.secretary = chair, secretary
+        locked.save(update_fields=["chair", "secretary"])
+        audit.record("change", locked, before=before, after=_members_snapshot(locked), user=user,
+                     reason=f"Chủ tịch: {_member_label(chair) if chair else '—'}; "
+                            f"Thư ký: {_member_label(secretary) if secretary else '—'}")
     return locked
 
 

@@ -55,6 +55,8 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
         m.save()
         members.append(m)
     council.members.set(members)
+    council.chair, council.secretary = members[1], members[0]  # illustrative: member no. 2 chairs, `hoidong` records
+    council.save(update_fields=["chair", "secretary"])
 
     # 1. The province's own dossier, from proposal to certificates.
     people, _ = subtree(cao_bang)

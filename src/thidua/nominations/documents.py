@@ -449,7 +449,7 @@ def _member_name(user) -> str:
 def council_minutes_docx(s: CouncilSession) -> bytes:
     """The general minutes of a closed council session: attendance from the participations (who voted, how),
     the results from `services.session_results` (the figures of the session page), placeholders for what only
-    the meeting knows (place, start and end time, opinions, chair and secretary)."""
+    the meeting knows (place, start and end time, opinions); the chair and secretary as named on the council."""
     results = services.session_results(s)  # refuses while the session is open
     participations = list(s.participations.select_related("member").order_by("member__last_name",
                                                                             "member__first_name", "member__username"))
@@ -459,6 +459,8 @@ def council_minutes_docx(s: CouncilSession) -> bytes:
     no_vote = list(s.council.members.exclude(pk__in=voted_ids).order_by("last_name", "first_name", "username"))
     org = s.council.organization
     d = s.dossier
+    chair = _member_name(s.council.chair) if s.council.chair_id else None
+    secretary = _member_name(s.council.secretary) if s.council.secretary_id else None
     head = DocumentHead(issuing_body=s.council.name, parent_body=_authority_body(org), symbol="BB-HĐTĐKT",
                         place=_place(org), on=s.held_on, doc_type="Biên bản",
                         subject=f"Họp Hội đồng Thi đua - Khen thưởng xét đề nghị khen thưởng: {d.title}")
@@ -482,8 +484,10 @@ def council_minutes_docx(s: CouncilSession) -> bytes:
         "doc": head.as_context(),
         "opening": [_with(_with(plain("Thời gian: "), todo("… giờ … phút")), f", ngày {format_date(s.held_on)}."),
                     fact("Địa điểm", None, "Bổ sung: địa điểm họp", prefix=""),
-                    fact("Chủ trì", None, "Bổ sung: họ tên, chức vụ Chủ tịch Hội đồng", prefix=""),
-                    fact("Thư ký", None, "Bổ sung: họ tên, chức vụ Thư ký Hội đồng", prefix="")],
+                    fact("Chủ trì", chair and f"{chair}, Chủ tịch Hội đồng", "Bổ sung: họ tên, chức vụ Chủ tịch Hội đồng",
+                         prefix=""),
+                    fact("Thư ký", secretary and f"{secretary}, Thư ký Hội đồng", "Bổ sung: họ tên, chức vụ Thư ký Hội đồng",
+                         prefix="")],
         "attendance": (f"Tổng số thành viên Hội đồng theo quyết định thành lập, kiện toàn: {s.member_count}; có mặt: "
                        f"{len(in_person)}; vắng mặt: {absent_count}, trong đó {len(written)} thành viên gửi phiếu "
                        f"bằng văn bản. Số có mặt tối thiểu: {s.quorum}."),
@@ -509,9 +513,9 @@ def council_minutes_docx(s: CouncilSession) -> bytes:
                          " cùng ngày. Biên bản đã được thông qua trước Hội đồng và các thành viên dự họp nhất trí./."),
         # A blank authority line on the left keeps both names on one level with "TM. HỘI ĐỒNG" on the right.
         "sign_left": {"authority": " ", "title": "THƯ KÝ HỘI ĐỒNG", "note": "(Ký, ghi rõ họ và tên)",
-                      "name": "……………………………"},
+                      "name": secretary or "……………………………"},
         "sign_right": {"authority": "TM. HỘI ĐỒNG", "title": "CHỦ TỊCH", "note": "(Ký, ghi rõ họ và tên)",
-                       "name": "……………………………"},
+                       "name": chair or "……………………………"},
     }
     for m in no_vote:
         context["absent"].append({"stt": len(context["absent"]) + 1, "name": _member_name(m),

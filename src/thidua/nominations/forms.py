@@ -191,3 +191,21 @@ class CouncilMemberForm(forms.Form):
         self.fields["member"].label_from_instance = lambda u: (f"{u.get_full_name()} ({u.username})"
                                                                if u.get_full_name() else u.username)
         _bootstrap(self)
+
+
+class CouncilOfficersForm(forms.Form):
+    """The chair and the secretary, chosen among the members (named in the minutes)."""
+
+    chair = forms.ModelChoiceField(label=_("Chủ tịch Hội đồng"), queryset=None, required=False,
+                                   empty_label=_("— chưa phân công —"))
+    secretary = forms.ModelChoiceField(label=_("Thư ký Hội đồng"), queryset=None, required=False,
+                                       empty_label=_("— chưa phân công —"))
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, initial={"chair": council.chair_id, "secretary": council.secretary_id}, **kwargs)
+        members = council.members.order_by("last_name", "first_name", "username")
+        for name in ("chair", "secretary"):
+            self.fields[name].queryset = members
+            self.fields[name].label_from_instance = lambda u: (f"{u.get_full_name()} ({u.username})"
+                                                               if u.get_full_name() else u.username)
+        _bootstrap(self)

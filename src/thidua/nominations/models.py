@@ -372,6 +372,11 @@ class Council(models.Model):
                                      verbose_name=_("cơ quan"))
     name = models.CharField(_("tên"), max_length=255)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="councils", verbose_name=_("thành viên"))
+    # Named in the minutes (who chairs, who records); both are members (nominations.councils.set_officers).
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("Chủ tịch Hội đồng"))
+    secretary = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("Thư ký Hội đồng"))
     active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("hoi-dong/", views.council_list, name="councils"),
     path("hoi-dong/<int:pk>/", views.council_detail, name="council"),
     path("hoi-dong/<int:pk>/thanh-vien/them/", views.council_member_add, name="council-member-add"),
+    path("hoi-dong/<int:pk>/chuc-danh/", views.council_officers, name="council-officers"),
     path("hoi-dong/<int:pk>/thanh-vien/<int:user_pk>/bot/", views.council_member_remove, name="council-member-remove"),
     path("hoi-dong/phien/<int:pk>/", views.session_detail, name="session"),
     path("hoi-dong/phien/<int:pk>/bo-phieu/", views.session_vote, name="session-vote"),

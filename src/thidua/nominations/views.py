@@ -21,6 +21,7 @@ from thidua.nominations.checks import check_dossier
 from thidua.nominations.forms import (
     AttachmentForm,
     CouncilMemberForm,
+    CouncilOfficersForm,
     DecisionForm,
     DossierFilterForm,
     DossierForm,
@@ -523,7 +524,7 @@ def council_detail(request, pk: int):
     members = council.members.order_by("last_name", "first_name", "username")
     return render(request, "nominations/council.html", {
         "council": council, "members": members, "sessions": councils.sessions_of(council),
-        "form": CouncilMemberForm(council=council),
+        "form": CouncilMemberForm(council=council), "officers_form": CouncilOfficersForm(council=council),
         "has_open": council.sessions.filter(status=SessionStatus.OPEN).exists(),
         "history": _council_history(council),
     })
@@ -564,4 +565,22 @@ def council_member_remove(request, pk: int, user_pk: int):
         messages.error(request, _message(exc))
     else:
         messages.success(request, f"Đã bớt {member.get_full_name() or member.username} khỏi {council.name}.")
+    return redirect("nominations:council", council.pk)
+
+
+@login_required
+@require_POST
+def council_officers(request, pk: int):
+    council = _council(request, pk)
+    form = CouncilOfficersForm(request.POST, council=council)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("nominations:council", council.pk)
+    try:
+        councils.set_officers(request.user, council, chair=form.cleaned_data["chair"],
+                              secretary=form.cleaned_data["secretary"])
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"Đã lưu Chủ tịch, Thư ký của {council.name}.")
     return redirect("nominations:council", council.pk)
