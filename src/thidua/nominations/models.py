@@ -274,8 +274,8 @@ class DossierEvent(models.Model):
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("đơn vị xử lý"))
     transition = models.CharField(_("thao tác"), max_length=32)
-    from_state = models.CharField(_("từ"), max_length=16, blank=True)
-    to_state = models.CharField(_("sang"), max_length=16, blank=True)
+    from_state = models.CharField(_("từ trạng thái"), max_length=16, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=16, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
 
     objects = DossierEventQuerySet.as_manager()
@@ -330,7 +330,7 @@ class DayKind(models.TextChoices):
 class Holiday(models.Model):
     """A public holiday (or a weekend day worked in exchange) in the working-day calendar."""
 
-    date = models.DateField(_("ngày"), unique=True)
+    date = models.DateField(_("ngày nghỉ, ngày làm bù"), unique=True)
     kind = models.CharField(_("loại"), max_length=8, choices=DayKind.choices, default=DayKind.HOLIDAY)
     name = models.CharField(_("tên"), max_length=128)
     note = models.CharField(_("căn cứ, ghi chú"), max_length=255, blank=True)
