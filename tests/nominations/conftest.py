@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from thidua.awards.models import Award, AwardType, Decision, Evaluation, RecipientClass
 from thidua.nominations import services
@@ -15,6 +16,13 @@ from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 
 def user(username: str):
     return get_user_model().objects.get(username=username)
+
+
+def client_for(username: str) -> Client:
+    """A test client logged in as a demo account."""
+    c = Client()
+    c.force_login(user(username))
+    return c
 
 
 @pytest.fixture

@@ -9,19 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from tests.nominations.conftest import build, user
+from tests.nominations.conftest import build, client_for, user
 from thidua.core.models import AuditEvent
 from thidua.nominations import councils, services
 from thidua.nominations.demo import COUNCIL_NAME
 from thidua.nominations.models import Council
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username: str) -> Client:
-    c = Client()
-    c.force_login(user(username))
-    return c
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from tests.nominations.conftest import atype, build, council_members, give_award, new_person, user
+from tests.nominations.conftest import atype, build, client_for, council_members, give_award, new_person, user
 from thidua.awards.models import Award, Decision, Evaluation, Initiative, Revocation
 from thidua.core.documents import docx_text
 from thidua.core.numbers import format_date, format_percent
@@ -20,12 +20,6 @@ from thidua.nominations.models import CouncilSession, DossierItem
 from thidua.orgs.models import Gender
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username: str) -> Client:
-    c = Client()
-    c.force_login(user(username))
-    return c
 
 
 @pytest.fixture

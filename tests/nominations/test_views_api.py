@@ -10,17 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.nominations.conftest import atype, bk_tinh_candidate, build, snapshot, user
+from tests.nominations.conftest import atype, bk_tinh_candidate, build, client_for, snapshot, user
 from thidua.awards.models import Award
 from thidua.nominations.models import Attachment, Certificate, Dossier
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username):
-    c = Client()
-    c.force_login(user(username))
-    return c
 
 
 def messages_of(response) -> str:
