@@ -215,3 +215,22 @@ def test_postgresql_load_without_row_triggers_still_checks_foreign_keys(db, monk
     with connection.cursor() as c:  # the normal role is back once the generation is rolled back
         c.execute("SHOW session_replication_role")
         assert c.fetchone()[0] == "origin"
+
+
+def test_the_scenario_province_keeps_one_department_of_each_name_and_takes_a_second_run(db):
+    """Cao Bằng (04) holds the scenario's departments and units and a generated population: the generator reused
+    the scenario's organisations by name (one "Sở Nội vụ tỉnh Cao Bằng"), and a second run into the same province
+    gives its people new collectives without repeating a decision number or a collective's yearly rating."""
+    cao_bang = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="04", valid_from__isnull=True)
+
+    def repeated_names():
+        return (Organization.objects.filter(path__startswith=cao_bang.path).exclude(parent=None)
+                .values("parent_id", "name").annotate(n=Count("id")).filter(n__gt=1).count())
+
+    assert Organization.objects.filter(parent=cao_bang, name="Sở Nội vụ tỉnh Cao Bằng").count() == 1
+    assert repeated_names() == 0
+    with transaction.atomic():
+        counts = generate(PEOPLE, 3, seed=5, province_code="04")
+        assert counts["awards_award"] > 0
+        assert Organization.objects.filter(parent=cao_bang, name="Sở Nội vụ tỉnh Cao Bằng").count() == 1
+        transaction.set_rollback(True)

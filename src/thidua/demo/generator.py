@@ -457,6 +457,14 @@ class _Generator:
         existing = {(o.parent_id, o.name): o.pk for o in Organization.objects.filter(
             path__startswith=prov.path, kind__in=[OrganizationKind.DEPARTMENT, OrganizationKind.UNIT],
         ).only("pk", "parent_id", "name")}
+        # A collective an earlier run already populated (ratings) is not reused: a second population gets its own.
+        populated = set(Evaluation.objects.filter(organization_id__in=list(existing.values()))
+                        .values_list("organization_id", flat=True).distinct())
+        existing = {key: pk for key, pk in existing.items() if pk not in populated}
+        # Their decisions already hold numbers: new ones must not repeat them (unique per authority).
+        for auth, number in Decision.objects.filter(authority_id__in=list(existing.values())).values_list(
+                "authority_id", "number"):
+            self.dec_used.setdefault(auth, set()).add(number)
 
         def org_id(kind: OrganizationKind, name: str, parent: int, path: str, small: bool = False) -> int:
             if (parent, name) in existing:
