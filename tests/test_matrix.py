@@ -179,6 +179,22 @@ ROUTES: dict[str, Route] = {
     "api/v1/cluster-years/<int:pk>/summary": Route(lambda o: [f"/api/v1/cluster-years/{o.cy.pk}/summary"],
                                                    API_CLUSTER),
     "api/v1/awards/": Route(lambda o: ["/api/v1/awards/"], API_ALL, "scoped list"),
+    # Record endpoints (api/registry.py, api/award_records.py): lists are scoped; a detail outside the scope is 404;
+    # writes (POST/PATCH) are tested per persona in tests/api/test_record_endpoints.py.
+    **{f"api/v1/{part}/": Route(lambda o, part=part: [f"/api/v1/{part}/"], API_ALL, "scoped list; POST creates",
+                                post=part != "initiatives")
+       for part in ("organisations", "people", "decisions", "evaluations", "initiatives")},
+    "api/v1/organisations/<int:pk>": Route(lambda o: [f"/api/v1/organisations/{o.cao_bang.pk}"], API_CAO_BANG,
+                                           "the province: not inside the unit officer's department", post=True),
+    "api/v1/people/<int:pk>": Route(lambda o: [f"/api/v1/people/{o.person.pk}"], API_CAO_BANG_PERSON, post=True),
+    "api/v1/awards/<int:pk>": Route(lambda o: [f"/api/v1/awards/{o.award.pk}"],
+                                    statuses(API_REFUSED, rest=200, outsider=404, unit_officer=404),
+                                    "visible like the registry (cluster peers included)"),
+    "api/v1/awards/<int:pk>/revocation": Route(lambda o: [f"/api/v1/awards/{o.award.pk}/revocation"],
+                                               statuses(API_REFUSED, rest=405), "POST only", post=True),
+    "api/v1/decisions/<int:pk>": Route(lambda o: [f"/api/v1/decisions/{o.award.decision_id}"],
+                                       statuses(API_REFUSED, rest=200, outsider=404, unit_officer=404),
+                                       "visible through its awards or its issuing organisation"),
     "api/v1/people/<int:pk>/record": Route(lambda o: [f"/api/v1/people/{o.person.pk}/record"], API_CAO_BANG_PERSON,
                                            "a person's record, like /ca-nhan/<id>/"),
     # Write-only endpoints (POST): GET is 405 once authenticated; anonymous POST refused in
@@ -223,6 +239,22 @@ ROUTES: dict[str, Route] = {
         lambda o, part=part: [f"/ho-so/{demo_dossier('submitted').pk}/muc/{demo_dossier('submitted').items.first().pk}/{part}"],
         statuses(LOGIN, rest=405), "POST only", post=True) for part in ("xoa/", "ket-qua/")},
     "hoi-dong/phien/<int:pk>/": Route(lambda o: [f"/hoi-dong/phien/{demo_session().pk}/"], CAO_BANG_ORG),
+    # Council management (nominations/councils.py): the emulation offices have the list (their own councils); the
+    # demo council is Cao Bằng's, managed by its office (and the administrator); everyone else 404.
+    "hoi-dong/": Route(lambda o: ["/hoi-dong/"], statuses(LOGIN, rest=404, province_officer=200,
+                                                          other_province_officer=200, outsider=200, admin=200),
+                       "councils of the user's emulation office"),
+    "hoi-dong/<int:pk>/": Route(lambda o: [f"/hoi-dong/{demo_session().council_id}/"],
+                                statuses(LOGIN, rest=404, province_officer=200, admin=200), "members and sessions"),
+    "hoi-dong/<int:pk>/thanh-vien/them/": Route(lambda o: [f"/hoi-dong/{demo_session().council_id}/thanh-vien/them/"],
+                                                statuses(LOGIN, rest=405), "POST only (tests/nominations/test_councils.py)",
+                                                post=True),
+    "hoi-dong/<int:pk>/chuc-danh/": Route(lambda o: [f"/hoi-dong/{demo_session().council_id}/chuc-danh/"],
+                                          statuses(LOGIN, rest=405), "POST only (tests/nominations/test_councils.py)",
+                                          post=True),
+    "hoi-dong/<int:pk>/thanh-vien/<int:user_pk>/bot/": Route(
+        lambda o: [f"/hoi-dong/{demo_session().council_id}/thanh-vien/{demo_session().council.members.first().pk}/bot/"],
+        statuses(LOGIN, rest=405), "POST only (tests/nominations/test_councils.py)", post=True),
     **{f"hoi-dong/phien/<int:pk>/{part}": Route(lambda o, part=part: [f"/hoi-dong/phien/{demo_session().pk}/{part}"],
                                                 statuses(LOGIN, rest=405), "POST only", post=True)
        for part in ("bo-phieu/", "phieu-van-ban/", "ket-thuc/")},
@@ -239,6 +271,11 @@ ROUTES: dict[str, Route] = {
                                                     CAO_BANG_ORG, "the decision with its list"),
     "hoi-dong/phien/<int:pk>/bien-ban-kiem-phieu.<docfmt:fmt>": Route(
         lambda o: [f"/hoi-dong/phien/{demo_session().pk}/bien-ban-kiem-phieu.docx"], CAO_BANG_ORG, "vote-count minutes"),
+    "ho-so/<int:pk>/muc/<int:item_pk>/bao-cao-thanh-tich.<docfmt:fmt>": Route(
+        lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/muc/{demo_dossier('submitted').items.first().pk}/"
+                   "bao-cao-thanh-tich.docx"], CAO_BANG_PERSON, "achievement report of an item (as the dossier)"),
+    "hoi-dong/phien/<int:pk>/bien-ban-hop.<docfmt:fmt>": Route(
+        lambda o: [f"/hoi-dong/phien/{demo_session().pk}/bien-ban-hop.docx"], CAO_BANG_ORG, "council meeting minutes"),
     "chung-nhan/<int:pk>/giay-chung-nhan.<docfmt:fmt>": Route(
         lambda o: [f"/chung-nhan/{demo_certificate().award_id}/giay-chung-nhan.docx"],
         statuses(LOGIN, rest=200, outsider=404, unit_officer=404), "certificate as Word (PDF in tests/nominations)"),

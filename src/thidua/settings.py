@@ -202,6 +202,11 @@ SPECTACULAR_SETTINGS = {
         "AwardCodeEnum": "thidua.api.eligibility.AWARD_CODES",
         "RuleAwardEnum": "thidua.api.eligibility.RULE_AWARDS",
         "DossierKindEnum": "thidua.nominations.models.DossierKind",
+        # Record endpoints (api/registry.py, api/award_records.py) name these choice sets like other endpoints do.
+        "RatingEnum": "thidua.awards.models.Rating",
+        "InitiativeKindEnum": "thidua.awards.models.InitiativeKind",
+        "InitiativeScopeEnum": "thidua.awards.models.InitiativeScope",
+        "GenderEnum": "thidua.orgs.models.Gender",
     },
     "TITLE": "thidua API",
     "DESCRIPTION": "Thi đua, khen thưởng — emulation clusters, award registry and statistics.",

@@ -31,6 +31,24 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+# Required text has a character that is neither NUL nor white space. The white space is spelled out (what
+# Python's str.strip() removes, which DRF trims) instead of `\s`, whose meaning differs between Python and the
+# ECMA regexes a schema client uses: a value the schema allows is never trimmed to blank here.
+NOT_BLANK = RegexValidator(
+    r"^[^\x00]*[^\x00\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$",
+    "Không được để trống, chỉ có khoảng trắng hay chứa ký tự NUL.")
+
+
+class Required(StrictCharField):
+    """Required, not blank text, stated in the schema as a pattern. The schema shows the first regex validator,
+    so NOT_BLANK (which also refuses NUL) goes first; set in __init__ because DRF rebuilds fields from it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_length", 1)
+        super().__init__(**kwargs)
+        self.validators = [NOT_BLANK, *self.validators]
+
+
 def Text(**kwargs) -> StrictCharField:  # noqa: N802 (a field factory, read like a field class)
     """Required text is never blank; the schema says so with minLength."""
     if not kwargs.get("allow_blank"):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from thidua.api.eligibility import AWARD_CODES
-from thidua.api.fields import StrictCharField
+from thidua.api.fields import Required, StrictCharField
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
 from thidua.emulation.models import Movement
 from thidua.nominations import certificates, services
@@ -36,11 +35,6 @@ from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Household, Organization, Person
 
 MAX_ID = 2_147_483_647
-# Required text: at least one character that is not white space (said in the schema as a pattern, so a value
-# that is only spaces is a schema violation, not a valid request refused).
-NOT_BLANK = RegexValidator(r"^[^\x00]*[^\s\x00][^\x00]*$",
-                           "Không được để trống, chỉ có khoảng trắng hay chứa ký tự NUL.")
-
 
 def id_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
@@ -235,7 +229,7 @@ class DossierInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DossierKind.choices, default=DossierKind.MERIT)
     movement = id_field(required=False, allow_null=True, help_text="the movement (thematic dossiers)")
     year = serializers.IntegerField(min_value=1945, max_value=2100)
-    title = StrictCharField(max_length=500, min_length=1, validators=[NOT_BLANK])
+    title = Required(max_length=500)
     letter_number = StrictCharField(max_length=64, required=False, allow_blank=True)
 
 
@@ -262,9 +256,9 @@ class OutcomeInputSerializer(serializers.Serializer):
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    number = StrictCharField(max_length=64, min_length=1, validators=[NOT_BLANK])
+    number = Required(max_length=64)
     signed_on = serializers.DateField()
-    signer_name = StrictCharField(max_length=128, min_length=1, validators=[NOT_BLANK])
+    signer_name = Required(max_length=128)
     signer_title = StrictCharField(max_length=128, required=False, allow_blank=True)
     summary = StrictCharField(max_length=500, required=False, allow_blank=True)
     items = serializers.ListField(child=id_field(), required=False, max_length=5000,

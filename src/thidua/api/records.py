@@ -10,7 +10,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.fields import StrictCharField
+from thidua.api.fields import Required
 from thidua.awards import services
 from thidua.awards.models import (
     Discipline,
@@ -34,7 +34,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class InitiativeSerializer(serializers.ModelSerializer):
-    title = StrictCharField(max_length=500, min_length=1)
+    title = Required(max_length=500)
     scope = serializers.ChoiceField(choices=InitiativeScope.choices)
     kind = serializers.ChoiceField(choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE)
     used_for = serializers.IntegerField(source="used_for_id", read_only=True, allow_null=True)

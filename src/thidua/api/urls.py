@@ -1,8 +1,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from thidua.api import award_records, eligibility, nominations, records, registry, views
 from thidua.api import cluster_run as run
-from thidua.api import eligibility, nominations, records, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -30,6 +30,16 @@ urlpatterns = [
     path("votes/<int:pk>/close", run.CloseVoteView.as_view(), name="api-vote-close"),
     path("votes/<int:pk>/tie-round", run.TieRoundView.as_view(), name="api-vote-tie"),
     path("awards/", views.AwardList.as_view(), name="api-awards"),
+    path("awards/<int:pk>", award_records.AwardDetailView.as_view(), name="api-award"),
+    path("awards/<int:pk>/revocation", award_records.AwardRevocationView.as_view(), name="api-award-revocation"),
+    path("decisions/", award_records.DecisionListView.as_view(), name="api-decisions"),
+    path("decisions/<int:pk>", award_records.DecisionDetailView.as_view(), name="api-decision"),
+    path("evaluations/", award_records.EvaluationListView.as_view(), name="api-evaluations"),
+    path("initiatives/", award_records.InitiativeListView.as_view(), name="api-initiatives"),
+    path("organisations/", registry.OrganizationListView.as_view(), name="api-organisations"),
+    path("organisations/<int:pk>", registry.OrganizationDetailView.as_view(), name="api-organisation"),
+    path("people/", registry.PersonListView.as_view(), name="api-people"),
+    path("people/<int:pk>", registry.PersonDetailView.as_view(), name="api-person"),
     path("eligibility", eligibility.EligibilityView.as_view(), name="api-eligibility"),
     path("people/<int:pk>/record", records.PersonRecordView.as_view(), name="api-person-record"),
     path("people/<int:pk>/evaluations", records.PersonEvaluationView.as_view(), name="api-person-evaluations"),

@@ -35,7 +35,7 @@ REGISTRY_PARAMS = [
         ("kind", "individual|collective|household"), ("recipient_class", "recipient category"),
         ("priority", "'on': small collectives and direct workers only"), ("basis", "merit|thematic|adhoc|…"),
         ("award_type", "award code, e.g. BK_TTG"), ("cluster_year", "records behind a cluster-year figure"),
-        ("sort", "year|-year|name|-name|type|-type|date|-date"),
+        ("sort", "year|-year|name|-name|type|-type|date|-date; without it, the newest records first (by id)"),
     ]
 ]
 
@@ -49,4 +49,9 @@ class AwardList(generics.ListAPIView):
 
     def get_queryset(self):
         form = RegistryFilterForm(self.request.query_params, user=self.request.user)
-        return filter_awards(form).select_related("award_type", "decision__authority", "province")
+        qs = filter_awards(form).select_related("award_type", "decision__authority", "province")
+        if not self.request.query_params.get("sort"):
+            # The default walks the primary key backwards: any page is an index range, whereas the decision
+            # date lives in another table and a deep page sorted by it sorts every row first.
+            qs = qs.order_by("-pk")
+        return qs

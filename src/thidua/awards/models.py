@@ -94,6 +94,8 @@ class Decision(models.Model):
         verbose_name_plural = "quyết định khen thưởng"
         ordering = ["-signed_on", "number"]
         constraints = [models.UniqueConstraint(fields=["authority", "number"], name="decision_number_unique")]
+        # The decision list's order (newest first, id as tie-break) read straight from an index.
+        indexes = [models.Index(fields=["signed_on", "id"], name="decision_signed_on_id")]
 
     def __str__(self) -> str:
         return f"QĐ {self.number} ngày {self.signed_on:%d/%m/%Y}"
@@ -275,7 +277,10 @@ class RecordQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.is_global:
             return self
-        return scope.filter_by_unit(self, "person__organization") | scope.filter_by_unit(self, "organization")
+        if scope.user_id is None:
+            return self.none()
+        # Unit ids first (organisation path index), then the rows by their own unit columns.
+        return self.filter(scope.units_q("person__organization") | scope.units_q("organization"))
 
 
 class Evaluation(models.Model):
@@ -293,6 +298,8 @@ class Evaluation(models.Model):
     class Meta:
         verbose_name = _("đánh giá, xếp loại")
         verbose_name_plural = _("đánh giá, xếp loại")
+        # Lists and statistics filter ratings by year (and rating) across a scope.
+        indexes = [models.Index(fields=["year", "rating"], name="evaluation_year_rating")]
         constraints = [
             models.CheckConstraint(condition=_one_subject(), name="evaluation_one_subject"),
             models.UniqueConstraint(fields=["person", "year"], condition=Q(person__isnull=False),
@@ -337,7 +344,8 @@ class Initiative(models.Model):
         verbose_name = _("sáng kiến, đề tài")
         verbose_name_plural = _("sáng kiến, đề tài")
         constraints = [models.CheckConstraint(condition=_one_subject(), name="initiative_one_subject")]
-        indexes = [models.Index(fields=["person", "year"], name="initiative_person_year")]
+        indexes = [models.Index(fields=["person", "year"], name="initiative_person_year"),
+                   models.Index(fields=["year", "scope"], name="initiative_year_scope")]
 
 
 class DisciplineLevel(models.TextChoices):

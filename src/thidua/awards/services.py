@@ -13,6 +13,7 @@ from django.db import transaction
 from thidua.awards.models import (
     Award,
     AwardType,
+    Basis,
     Decision,
     Discipline,
     DisciplineLevel,
@@ -20,10 +21,14 @@ from thidua.awards.models import (
     Initiative,
     InitiativeScope,
     Rating,
+    RecipientClass,
+    RecipientKind,
     Revocation,
+    recipient_kind_of,
 )
 from thidua.core.text import fold
 from thidua.orgs.models import Organization, Person
+from thidua.orgs.services import Conflict, require_edit
 
 CATALOGUE_CSV = Path(__file__).parent / "data" / "catalogue.csv"
 
@@ -166,9 +171,83 @@ def revoke_award(user, award: Award, *, decision: Decision, reason: str) -> Revo
     from thidua.core import audit
 
     with transaction.atomic():
-        if Revocation.objects.filter(award=award).exists():
-            raise ValidationError(f"Khen thưởng này đã bị thu hồi (bản ghi #{award.pk}).")
+        if Revocation.objects.select_for_update().filter(award=award).exists():
+            raise Conflict(f"Khen thưởng này đã bị thu hồi (bản ghi #{award.pk}).")
         revocation = Revocation.objects.create(award=award, decision=decision, reason=reason,
                                                created_by=user if getattr(user, "pk", None) else None)
         audit.record("create", revocation, after=audit.snapshot(revocation), user=user)
         return revocation
+
+
+# ---------------------------------------------------------------------------
+# Decisions recorded outside the dossier flow (historical records, decisions of other authorities).
+# ---------------------------------------------------------------------------
+
+
+def _award_row(user, n: int, row: dict, decision_year: int) -> Award:
+    """Validate one award of a decision and build it (not saved). `n` numbers the row in messages."""
+    where = f"Dòng {n}"
+    person, org, household = row.get("person"), row.get("organization"), row.get("household")
+    if sum(x is not None for x in (person, org, household)) != 1:
+        raise ValidationError({"awards": f"{where}: cần đúng một người nhận (person, organization hoặc household)."})
+    award_type: AwardType = row["award_type"]
+    year = int(row["year"])
+    if not 1945 <= year <= decision_year:
+        raise ValidationError({"awards": f"{where}: năm thành tích {year} phải trong khoảng 1945–{decision_year} "
+                                         f"(năm ký quyết định)."})
+    if person is not None:
+        unit, name, kind = person.organization, person.full_name, RecipientKind.INDIVIDUAL
+        default_class = RecipientClass.DIRECT_WORKER if person.is_direct_worker else RecipientClass.INDIVIDUAL_OTHER
+    elif org is not None:
+        unit, name, kind = org, org.name, RecipientKind.COLLECTIVE
+        default_class = RecipientClass.SMALL_COLLECTIVE if org.is_small_collective else RecipientClass.COLLECTIVE
+    else:
+        unit, name, kind = household.organization, f"Hộ {household.head_name}", RecipientKind.HOUSEHOLD
+        default_class = RecipientClass.HOUSEHOLD
+    recipient_class = row.get("recipient_class") or default_class
+    if recipient_kind_of(recipient_class) != kind:
+        raise ValidationError({"awards": f"{where}: đối tượng “{RecipientClass(recipient_class).label}” không hợp với "
+                                         f"người nhận ({RecipientKind(kind).label.lower()})."})
+    allowed = {RecipientKind.INDIVIDUAL: award_type.for_individual, RecipientKind.COLLECTIVE: award_type.for_collective,
+               RecipientKind.HOUSEHOLD: award_type.for_household}[kind]
+    if not allowed:
+        raise ValidationError({"awards": f"{where}: {award_type.name} không dành cho "
+                                         f"{RecipientKind(kind).label.lower()}."})
+    if row.get("basis", Basis.MERIT) not in Basis.values:
+        raise ValidationError({"awards": f"{where}: loại khen thưởng {row['basis']!r} không hợp lệ."})
+    require_edit(user, unit, "awards.award")
+    return Award(award_type=award_type, year=year, basis=row.get("basis") or Basis.MERIT,
+                 recipient_class=recipient_class, recipient_person=person, recipient_org=org,
+                 recipient_household=household, recipient_name=row.get("recipient_name") or name, unit=unit,
+                 register_no=row.get("register_no", ""))
+
+
+def record_decision(user, *, authority: Organization, number: str, signed_on: date, awards: list[dict],
+                    signer_name: str = "", signer_title: str = "", summary: str = "") -> Decision:
+    """Record a signed decision and its award records, decided outside the dossier flow (historical records,
+    a decision received from another authority). Every recipient's unit must be in the user's editing scope;
+    a decision without awards (e.g. a revocation decision) needs the issuing organisation in it."""
+    from thidua.core import audit
+
+    number = number.strip()
+    if not number:
+        raise ValidationError({"number": "Cần số quyết định."})
+    if signed_on > date.today() or signed_on.year < 1945:
+        raise ValidationError({"signed_on": f"Ngày ký {signed_on:%d/%m/%Y} không hợp lệ (từ 1945 đến hôm nay)."})
+    if not awards:
+        require_edit(user, authority, "awards.decision")
+    rows = [_award_row(user, n, row, signed_on.year) for n, row in enumerate(awards, start=1)]
+    with transaction.atomic():
+        if Decision.objects.select_for_update().filter(authority=authority, number=number).exists():
+            raise Conflict(f"{authority.name} đã có quyết định số {number}.")
+        decision = Decision.objects.create(authority=authority, number=number, signed_on=signed_on,
+                                           signer_name=signer_name, signer_title=signer_title, summary=summary)
+        for a in rows:
+            a.decision = decision
+        created = bulk_record_awards(rows)
+        audit.record("create", decision, after={**audit.snapshot(decision), "awards": [a.pk for a in created]},
+                     user=user)
+        for a in created:
+            audit.record("create", a, object_repr=f"{a.award_type.code} {a.year} — {a.recipient_name}",
+                         after=audit.snapshot(a), user=user)
+    return decision

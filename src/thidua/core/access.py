@@ -19,6 +19,8 @@ from django.db.models import Q, QuerySet
 GLOBAL_ROLES = {"central_board", "auditor", "admin"}
 OFFICE_ROLES = {"emulation_office", "council_member"}
 EDIT_ROLES = {"emulation_office", "unit_officer"}
+# Above this many unit ids a subquery is used instead of a literal IN list (SQLite's variable limit, plan size).
+UNIT_IDS_MAX = 2000
 
 
 @dataclass
@@ -91,15 +93,53 @@ class Scope:
             return qs.none()
         return qs.filter(self._path_q(f"{field_name}__"))
 
+    @cached_property
+    def units_outside_peers(self) -> list[int]:
+        """Organisations of the user's subtrees whose province is not among `peer_ids` (an office of a department
+        or commune: its province is not a cluster member). Usually empty for a province or ministry office."""
+        from thidua.orgs.models import Organization
+
+        return list(Organization.objects.filter(self._path_q("")).exclude(province_id__in=self.peer_ids)
+                    .values_list("pk", flat=True)[:UNIT_IDS_MAX + 1])
+
+    @cached_property
+    def unit_ids(self) -> list[int]:
+        """The organisations of the user's subtrees (at most UNIT_IDS_MAX + 1 of them)."""
+        from thidua.orgs.models import Organization
+
+        return list(Organization.objects.filter(self._path_q("")).values_list("pk", flat=True)[:UNIT_IDS_MAX + 1])
+
+    def units_q(self, field_name: str = "unit") -> Q:
+        """Rows whose unit is in the user's subtrees: the organisation index finds the units first, then the row
+        table's unit index finds the rows (no join of every row to its unit). A literal id list while it is
+        small (the planner estimates it exactly), a subquery beyond that."""
+        from thidua.orgs.models import Organization
+
+        if len(self.unit_ids) <= UNIT_IDS_MAX:
+            return Q(**{f"{field_name}_id__in": self.unit_ids})
+        return Q(**{f"{field_name}_id__in": Organization.objects.filter(self._path_q("")).values("pk")})
+
     def filter_by_province(self, qs: QuerySet, field_name: str = "province") -> QuerySet:
-        """Cheaper variant for rows carrying a denormalised province FK (award records)."""
+        """Cheaper variant for rows carrying a denormalised province FK (award records).
+
+        An office sees its cluster peers' provinces and its own subtrees. A row's province is the top-level
+        ancestor of its unit at the time (bulk_record_awards), so for units whose province is already a peer the
+        subtree condition adds nothing: the filter is `province_id IN (peer ids)` (one index range per province,
+        combined with the other filters) plus, only when there are any, the few units outside those provinces.
+        """
         if self.is_global:
             return qs
         if self.user_id is None:
             return qs.none()
         if self.roles & OFFICE_ROLES:
-            return qs.filter(Q(**{f"{field_name}_id__in": self.peer_ids}) | self._path_q("unit__"))
-        return qs.filter(self._path_q("unit__"))
+            q = Q(**{f"{field_name}_id__in": sorted(self.peer_ids)})
+            extra = self.units_outside_peers
+            if len(extra) > UNIT_IDS_MAX:
+                q |= self.units_q()
+            elif extra:
+                q |= Q(**{"unit_id__in": extra})
+            return qs.filter(q)
+        return qs.filter(self.units_q())
 
 
 def scope_for(user) -> Scope:

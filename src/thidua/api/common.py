@@ -1,0 +1,63 @@
+"""Shared pieces of the record endpoints (organisations, people, awards, decisions, ratings, initiatives).
+
+Reads go through `visible_to(user)`; an id outside the scope (in the path or the body) answers 404, and for a
+write also leaves a 'denied' audit row. Writes call one service each: its refusals answer 403 (scope or role,
+the service has written the 'denied' row) or 409 (the data refuses a well-formed body: a duplicate, already
+revoked, dates out of order); 400 is only for a body or query that does not match the schema.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from thidua.api.cluster_run import Conflict
+
+CONFLICT = OpenApiResponse(OpenApiTypes.OBJECT, description="A well-formed request the data refuses (a duplicate, "
+                           "already revoked, dates out of order, an award not for this recipient): field or `detail` "
+                           "→ messages; nothing changed.")
+
+
+def call(fn):
+    """Run a service and turn its refusals into API answers."""
+    try:
+        return fn()
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc.args[0]) if exc.args else "Không được phép.") from exc
+    except DjangoValidationError as exc:
+        # The body already matched the schema (the serializer checked it: 400 otherwise); what the service
+        # refuses now (a duplicate, already revoked, dates out of order, an award type not for this recipient)
+        # is a refusal by the data, like cluster_run's: 409 with the message, nothing changed.
+        raise Conflict(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+
+
+def visible(qs, pk, request, *, write: bool = False, label: str = ""):
+    """The object `pk` among `qs` (already scoped), or 404. A write naming an object outside the scope is
+    recorded as denied (who tried what), without saying whether the object exists."""
+    obj = qs.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        model = qs.model
+        if write:
+            from thidua.core import audit
+
+            audit.record("denied", object_type=model._meta.label_lower, object_id=pk, user=request.user,
+                         reason=f"{model._meta.verbose_name} #{pk} ngoài phạm vi")
+        raise NotFound(f"{label + ': ' if label else ''}không có {model._meta.verbose_name} #{pk} "
+                       f"trong phạm vi của bạn.")
+    return obj
+
+
+def check_filters(serializer_class, request) -> dict:
+    """Validate the query string with a serializer (the same one documents the parameters)."""
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return {k: v for k, v in params.validated_data.items() if v not in (None, "")}
+
+
+class YearFilter(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1900, max_value=2100, required=False, **kwargs)
