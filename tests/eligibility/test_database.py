@@ -2,6 +2,7 @@
 
 import io
 import json
+import pickle
 import subprocess
 import sys
 from datetime import date
@@ -96,6 +97,38 @@ def test_small_chunks_and_a_small_decision_cache_give_the_same_results(unit, mon
     # HTXS with LĐTT and CSTĐCS three years: LĐTT, CSTĐCS, BK tỉnh (CSTĐCS twice); no initiative, so no CSTĐ tỉnh.
     assert eligible == {(n, a) for n in ("NV 0", "NV 2") for a in ("LDTT", "CSTDCS", "BK_TINH")} | {("NV 1", "LDTT")}
     assert any("QĐ T2024-CSTDCS" in e for r in expected for c in r["checks"] for e in c["evidence"])
+
+
+def test_rows_read_in_one_fetch_are_the_querysets_rows(unit):
+    """The loader's one-fetch read (`_fetch`, used where no value needs converting) gives exactly the rows,
+    columns in the same order, that Django's own `values_list` iteration gives; the loaded subjects' award
+    codes are those found in their years (what the evaluator would collect)."""
+    from thidua.eligibility import loader
+    from thidua.eligibility.conditions import held_codes
+
+    people = []
+    for i, rating in enumerate(["HTXS", "HTT"]):
+        p = new_person(unit, f"NV {i}")
+        people.append(p)
+        for y in (2023, 2024):
+            Evaluation.objects.create(person=p, year=y, rating=rating)
+            award(p, "LDTT", y)
+        Initiative.objects.create(person=p, title="Sáng kiến", code=f"SK-{i}", scope="grassroots", year=2024,
+                                  used_for=award(p, "CSTDCS", 2024) if i else None)
+    Revocation.objects.create(award=Award.objects.filter(recipient_person=people[0], year=2023).first(),
+                              decision=Decision.objects.first(), reason="sai hồ sơ")
+    queries = loader.person_queries(people[0].pk, people[-1].pk, 2012, 2024)
+    for name in ("awards", "ratings", "initiatives"):
+        rows = loader._fetch(queries[name])
+        assert rows and sorted(rows) == sorted(queries[name]), name
+        assert all(isinstance(r, tuple) for r in rows)
+    (chunk,) = loader.iter_people_chunks(Person.objects.filter(pk__in=[p.pk for p in people]), 2024)
+    for s in chunk:
+        assert s.award_codes is not None and set(s.award_codes) == set(held_codes(
+            loader.Subject(s.id, years=s.years))) != set()
+    assert [sorted(s.year(2023).awards) for s in chunk] == [[], ["LDTT"]]  # the revoked award is left out
+    copy = pickle.loads(pickle.dumps(chunk))  # loaded histories stay plain, picklable data
+    assert set(copy[1].award_codes) == {"LDTT", "CSTDCS"} and copy[0].year(2023).awards == {}
 
 
 def test_revoked_award_does_not_count(unit):

@@ -4,7 +4,7 @@ parameters; adding a rule needs no code, adding a new *kind* of condition does."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from thidua.eligibility.history import (
@@ -427,12 +427,15 @@ def evaluate_spec(spec: dict, s: Subject, ctx: Context) -> Outcome:
 # ---------------------------------------------------------------------------
 
 # (subject, year considered, award considered, the codes of every award in the subject's years)
-MetFn = Callable[[Subject, int, str, set], bool]
+MetFn = Callable[[Subject, int, str, Collection[str]], bool]
 
 
-def held_codes(s: Subject) -> set[str]:
-    """Every award code found in any year of the subject's record: computed once per subject, it
-    lets the conditions about rare awards (BK_TINH, CSTĐ tỉnh…) answer without walking the years."""
+def held_codes(s: Subject) -> Collection[str]:
+    """Every award code found in any year of the subject's record: computed once per subject (or
+    given by the loader, `Subject.award_codes`), it lets the conditions about rare awards (BK_TINH,
+    CSTĐ tỉnh…) answer without walking the years."""
+    if s.award_codes is not None:
+        return s.award_codes
     held = set()
     for rec in s.years.values():
         if rec.awards:
@@ -459,6 +462,12 @@ def _met_no_discipline(p: dict) -> MetFn:
 
 def _met_rating_run(p: dict) -> MetFn:
     n, minimum = int(p.get("years", 1)), RATING_ORDER[p.get("min", "HTT")]
+    if n == 1:  # the common case (LĐTT, CSTĐCS): one record, no loop
+        def met1(s, year, award, held):
+            rec = s.years.get(year)
+            return rec is not None and rec.rating is not None and RATING_ORDER[rec.rating] >= minimum \
+                and rec.discipline is None
+        return met1
 
     def met(s, year, award, held):
         get = s.years.get
@@ -472,6 +481,13 @@ def _met_rating_run(p: dict) -> MetFn:
 
 def _met_title_run(p: dict) -> MetFn:
     code, n, offset = p["award"], int(p.get("years", 1)), int(p.get("offset", 0))
+    if n == 1:
+        def met1(s, year, award, held):
+            if code not in held:
+                return False
+            rec = s.years.get(year - offset)
+            return rec is not None and code in rec.awards and rec.discipline is None
+        return met1
 
     def met(s, year, award, held):
         if code not in held:
@@ -493,6 +509,10 @@ def _met_initiatives(p: dict) -> MetFn:
 
     def met(s, year, award, held):
         get, found, tag = s.years.get, 0, None
+        if n == 1:  # the common case: most records have no initiative
+            rec = get(year)
+            if rec is None or not rec.initiatives:
+                return count <= 0
         for y in range(year - n + 1, year + 1):
             rec = get(y)
             if rec is None or not rec.initiatives:

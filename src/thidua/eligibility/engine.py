@@ -105,6 +105,20 @@ class Result:
         }
 
 
+class _LazyResult(Result):
+    """A result made by `evaluator`: the same attributes, set straight from the subject (no keyword
+    handling: a national run makes millions), the checks built on first read."""
+
+    __slots__ = ()
+
+    def __init__(self, s: Subject, award: str, year: int, missing: int, rule_id: str | None, rule: dict | None,
+                 book: RuleBook | None):
+        self.subject, self.award, self.year, self.eligible, self.rule = s.id, award, year, missing == 0, rule_id
+        self.subject_name, self.gender = s.name, s.gender
+        self._checks, self._missing_count = None, missing
+        self._history, self._rule, self._book = s, rule, book
+
+
 def _in_force(rule: dict, year: int) -> bool:
     """A rule applies to year Y when it is in force on 31/12/Y (when Y's titles are considered)."""
     day = date(year, 12, 31)
@@ -256,17 +270,15 @@ def evaluator(year: int, book: RuleBook, awards: list[str] | None = None,
             for fn in general:
                 if not fn(s, year, None, held):
                     base += 1
-            sid, name, gender = s.id, s.name, s.gender
             for award, rule, rule_id, fns in plan:
                 if rule is None:
-                    add(Result(sid, award, year, False, None, None, name, gender, missing_count=1, history=s))
+                    add(_LazyResult(s, award, year, 1, None, None, None))
                     continue
                 missing = base
                 for fn in fns:
                     if not fn(s, year, award, held):
                         missing += 1
-                add(Result(sid, award, year, missing == 0, rule_id, None, name, gender, missing_count=missing,
-                           history=s, rule_spec=rule, book=book))
+                add(_LazyResult(s, award, year, missing, rule_id, rule, book))
         return out
 
     return run

@@ -5,6 +5,7 @@ Built from the database by `loader.py`, or from the JSON input format by `from_i
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 RATING_ORDER = {"HTXS": 3, "HTT": 2, "HT": 1, "KHT": 0}
@@ -57,7 +58,7 @@ class YearRecord:
 EMPTY = YearRecord()
 
 
-@dataclass
+@dataclass(slots=True)
 class Subject:
     id: str
     kind: str = "individual"  # or "collective"
@@ -66,6 +67,10 @@ class Subject:
     years: dict[int, YearRecord] = field(default_factory=dict)
     holds: dict[str, str] = field(default_factory=dict)  # forms held, without a year: code → evidence
     women_share: float | None = None  # collectives: share of women (tie-break)
+    # Every award code found in `years`, when whoever built the subject already knows it (the loader
+    # puts each award it reads in its year and in `holds`, and passes `holds`); None: the
+    # evaluator collects it from the years (conditions.held_codes).
+    award_codes: Collection[str] | None = None
 
     def year(self, y: int) -> YearRecord:
         return self.years.get(y, EMPTY)

@@ -5,9 +5,9 @@ People are read in chunks (by id); each chunk costs a fixed number of set-based 
 chunk at a time. Collectives get their members' figures from grouped queries.
 
 Speed (issue 3's benchmark, bench/bench_eligibility.py): rows come as plain tuples in one fetch per
-query, each table goes into the year records in one pass with a few dict operations a row, decisions
-are read and their evidence text formatted once per run, and the garbage collector is paused while a
-chunk is built and evaluated (`gc_paused`). The evaluator answers with compiled "met only" functions
+query (`_fetch`), each table goes into the year records in one pass with a few dict operations a row,
+one chunk is alive at a time, decisions are read and their evidence text formatted once per chunk, and
+the garbage collector is paused while a chunk is built and evaluated (`gc_paused`). The evaluator answers with compiled "met only" functions
 and builds the checks of a result when they are read. `evaluate_rendered` shares the people of a
 big area out between the cores.
 """
@@ -51,6 +51,8 @@ from thidua.orgs.models import Organization, Person
 
 # Ad hoc and thematic awards do not count toward merit titles (ND 152 art. 4).
 NOT_COUNTING = (Basis.ADHOC, Basis.THEMATIC)
+# Years of history read before the year considered (the longest run a rule looks at is 6 to 10 years).
+LOOKBACK = 12
 WARNING_AND_ABOVE = DISCIPLINE_ORDER[DISCIPLINE_ORDER.index(DisciplineLevel.WARNING):]
 
 
@@ -76,6 +78,14 @@ def _rec(subject: Subject, year: int) -> YearRecord:
     return rec
 
 
+def _loaded_subject(sid: str, kind: str, gender: str | None, name: str) -> Subject:
+    """A subject to fill from the database: every award read goes into its year and into `holds`, so
+    the codes in `holds` are its award codes (`Subject.award_codes`, which the evaluator needs; the
+    dict itself, which stays picklable, unlike a keys view)."""
+    holds = {}
+    return Subject(sid, kind, gender, name, {}, holds, None, holds)
+
+
 def _add_initiative(rec: YearRecord, fact: InitiativeFact) -> None:
     if rec.initiatives:
         rec.initiatives.append(fact)
@@ -84,15 +94,24 @@ def _add_initiative(rec: YearRecord, fact: InitiativeFact) -> None:
 
 
 class _Lookups:
-    """Small tables read once per run (award codes) or once per decision (its evidence text), so the
-    big reads carry only ids and need no joins."""
+    """Small tables read once per run (award codes) or once per chunk and decision (its evidence text),
+    so the big reads carry only ids and need no joins.
 
-    CACHE_LIMIT = 50_000  # decisions kept (each chunk of people names a few thousand)
+    `iter_people_chunks` starts each chunk with `forget()`: keeping the decisions from chunk to chunk
+    (a national run names over 100,000) made the later chunks slower (their objects scattered among the
+    long-lived texts; one-core CPU +10% at 4M rows) by more than reading a chunk's few thousand again
+    costs."""
+
+    CACHE_LIMIT = 50_000  # decisions kept within a chunk (a chunk of people names a few thousand)
 
     def __init__(self):
         self.codes = dict(AwardType.objects.values_list("pk", "code"))
         self._decisions: dict[int, str] = {}
         self._evidence: dict[tuple[int, int], tuple[str, str]] = {}
+
+    def forget(self) -> None:
+        self._evidence.clear()
+        self._decisions.clear()
 
     @staticmethod
     def decisions(ids) -> dict[int, str]:
@@ -124,37 +143,56 @@ class _Lookups:
 
 def _fetch(qs: QuerySet) -> list[tuple]:
     """The rows of a `values_list` queryset in one fetch, where no value needs converting (ids, years,
-    codes): Django would fetch them 100 at a time. Otherwise, the queryset as usual."""
+    codes): Django would fetch them 100 at a time and pass each row through its iterators. Otherwise
+    (converters, or columns added for the ordering), the queryset as usual.
+
+    (Django 5.2 selects a `values_list`'s columns in the order asked, as `ValuesListIterable` does; it
+    also fills `annotation_col_map` for plain fields, so that map says nothing about the order.)"""
     compiler = qs.query.get_compiler(qs.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return []
-    if compiler.get_converters([col for col, _sql, _alias in compiler.select]) or compiler.annotation_col_map:
+    if compiler.has_extra_select or compiler.get_converters([col for col, _sql, _alias in compiler.select]):
         return list(qs)
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def read_person_rows(lo: int, hi: int, first: int, last: int) -> dict[str, list]:
-    """Every row the evaluation needs for people with lo ≤ id ≤ hi: index range scans, no joins."""
+def person_queries(lo: int, hi: int, first: int, last: int) -> dict[str, QuerySet]:
+    """The queries of every row the evaluation needs for people with lo ≤ id ≤ hi (index range scans;
+    award rows carry ids, their codes and decisions come from `_Lookups`). The benchmark's floor reads
+    these same rows and columns."""
     return {
-        "awards": _fetch(Award.objects.filter(recipient_person__gte=lo, recipient_person__lte=hi, year__lte=last)
-                         .exclude(basis__in=NOT_COUNTING).order_by()  # no sort: rows go into dicts
-                         .values_list("pk", "recipient_person_id", "year", "award_type_id", "decision_id")),
-        "revoked": set(Revocation.objects.filter(award__recipient_person__gte=lo, award__recipient_person__lte=hi)
-                       .values_list("award_id", flat=True)),
-        "ratings": _fetch(Evaluation.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
-                          .order_by().values_list("person_id", "year", "rating")),
-        "initiatives": _fetch(Initiative.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
-                              .values_list("person_id", "year", "pk", "code", "scope", "kind",
-                                           "used_for__award_type__code", "used_for__year")),
-        "disciplines": list(Discipline.objects.filter(person__gte=lo, person__lte=hi, starts_on__year__lte=last)
-                            .filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=first))
-                            .values_list("person_id", "level", "starts_on", "ends_on")),
-        "reviews": list(_open_reviews(Review.objects.filter(person__gte=lo, person__lte=hi), last)
-                        .values_list("person_id", flat=True)),
+        "awards": Award.objects.filter(recipient_person__gte=lo, recipient_person__lte=hi, year__lte=last)
+        .exclude(basis__in=NOT_COUNTING).order_by()  # no sort: rows go into dicts
+        .values_list("pk", "recipient_person_id", "year", "award_type_id", "decision_id"),
+        "revoked": Revocation.objects.filter(award__recipient_person__gte=lo, award__recipient_person__lte=hi)
+        .order_by().values_list("award_id", flat=True),
+        "ratings": Evaluation.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
+        .order_by().values_list("person_id", "year", "rating"),
+        "initiatives": Initiative.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
+        .order_by().values_list("person_id", "year", "pk", "code", "scope", "kind", "used_for__award_type__code",
+                                "used_for__year"),
+        "disciplines": Discipline.objects.filter(person__gte=lo, person__lte=hi, starts_on__year__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=first)).order_by()
+        .values_list("person_id", "level", "starts_on", "ends_on"),
+        "reviews": _open_reviews(Review.objects.filter(person__gte=lo, person__lte=hi), last).order_by()
+        .values_list("person_id", flat=True),
+    }
+
+
+def read_person_rows(lo: int, hi: int, first: int, last: int) -> dict[str, list]:
+    """Every row the evaluation needs for people with lo ≤ id ≤ hi (see `person_queries`)."""
+    q = person_queries(lo, hi, first, last)
+    return {
+        "awards": _fetch(q["awards"]),
+        "revoked": set(q["revoked"]),
+        "ratings": _fetch(q["ratings"]),
+        "initiatives": _fetch(q["initiatives"]),
+        "disciplines": list(q["disciplines"]),
+        "reviews": list(q["reviews"]),
     }
 
 
@@ -234,13 +272,13 @@ def _open_reviews(reviews: QuerySet, year: int) -> QuerySet:
     return reviews.filter(opened_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
 
 
-def iter_people(people: QuerySet[Person], year: int, lookback: int = 12, chunk_size: int = 5000) -> Iterator[Subject]:
+def iter_people(people: QuerySet[Person], year: int, lookback: int = LOOKBACK, chunk_size: int = 5000) -> Iterator[Subject]:
     """People in chunks of consecutive ids: each chunk is a fixed number of range queries."""
     for chunk in iter_people_chunks(people, year, lookback, chunk_size):
         yield from chunk
 
 
-def iter_people_chunks(people: QuerySet[Person], year: int, lookback: int = 12,
+def iter_people_chunks(people: QuerySet[Person], year: int, lookback: int = LOOKBACK,
                        chunk_size: int = 5000) -> Iterator[list[Subject]]:
     """The people's histories, a chunk of consecutive ids at a time (see `iter_people`)."""
     first, last_id, lookups = year - lookback, 0, _Lookups()
@@ -250,14 +288,17 @@ def iter_people_chunks(people: QuerySet[Person], year: int, lookback: int = 12,
             chunk = list(base.filter(pk__gt=last_id)[:chunk_size])
             if not chunk:
                 return
-            subjects = {pk: Subject(id=str(pk), kind="individual", gender=g, name=n) for pk, n, g in chunk}
+            subjects = {pk: _loaded_subject(str(pk), "individual", g, n) for pk, n, g in chunk}
+            lookups.forget()
             _fill_person_records(subjects, read_person_rows(chunk[0][0], chunk[-1][0], first, year), lookups,
                                  first, year)
-        yield list(subjects.values())
         last_id = chunk[-1][0]
+        out, subjects, chunk = list(subjects.values()), None, None
+        yield out
+        out = None  # the caller's chunk is freed before the next one is built (see evaluate_database)
 
 
-def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: int = 12) -> Iterator[Subject]:
+def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: int = LOOKBACK) -> Iterator[Subject]:
     """Organisations with members or a rating in the window, with their members' figures per year."""
     first = year - lookback
     ids = set(Membership.objects.filter(organization__in=collectives, year__range=(first, year))
@@ -266,7 +307,7 @@ def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: i
                .values_list("organization_id", flat=True).distinct())
     if not ids:
         return
-    subjects = {o.pk: Subject(id=f"org-{o.pk}", kind="collective", name=o.name)
+    subjects = {o.pk: _loaded_subject(f"org-{o.pk}", "collective", None, o.name)
                 for o in Organization.objects.filter(pk__in=ids).only("pk", "name")}
     for oid, y, rating in Evaluation.objects.filter(organization_id__in=ids, year__range=(first, year)).values_list(
             "organization_id", "year", "rating"):
@@ -323,11 +364,16 @@ def evaluate_database(year: int, people: QuerySet[Person] | None = None, collect
     col_awards = [a for a in (awards or book.awards("collective")) if a in book.awards("collective")]
     if people is not None and ind_awards:
         run = evaluator(year, book, ind_awards, auth)
-        for chunk in iter_people_chunks(people, year, chunk_size=chunk_size):
+        chunks = iter_people_chunks(people, year, chunk_size=chunk_size)
+        while (chunk := next(chunks, None)) is not None:
             for i in range(0, len(chunk), _EVALUATE_BATCH):
                 with gc_paused():  # results made with no caller code running (see gc_paused)
                     results = run(chunk[i:i + _EVALUATE_BATCH])
                 yield from results
+            # Drop this chunk (unless the caller keeps its results) before the next is built: one chunk
+            # in memory, not two, and the next one's objects go where this one's were (the time per
+            # chunk grew along a national run while two chunks were alive at a time).
+            chunk = results = None
     if collectives is not None and col_awards:
         yield from evaluate_all(iter_collectives(collectives, year), year, book, col_awards, auth)
 
