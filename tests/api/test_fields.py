@@ -47,7 +47,7 @@ def test_text_takes_strings_only_without_nul_and_not_blank_unless_allowed():
     assert name.run_validation("Cao Bằng") == "Cao Bằng"
     assert refused(name, 0) and refused(name, True)
     assert "NUL" in refused(name, "a\x00b")
-    assert refused(name, "")
+    assert refused(name, "") and refused(name, " \u00a0\t")  # only white space is blank too
     assert bound(Text(max_length=10, allow_blank=True)).run_validation("") == ""
 
 

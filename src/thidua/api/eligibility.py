@@ -12,7 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.fields import StrictCharField
+from thidua.api.fields import Required, StrictCharField
 from thidua.awards.services import CATALOGUE_CSV
 from thidua.eligibility.engine import RuleBook, evaluate_input
 from thidua.eligibility.loader import evaluate_database, rulebook, subtree
@@ -48,8 +48,8 @@ class ResultsSerializer(serializers.Serializer):
 
 
 # Identifiers and codes: non-empty, no NUL character (said in the schema too, as minLength and pattern).
-def text(max_length: int, **kwargs) -> StrictCharField:
-    return StrictCharField(max_length=max_length, min_length=1, **kwargs)
+def text(max_length: int, **kwargs) -> Required:
+    return Required(max_length=max_length, **kwargs)
 
 
 def _catalogue_codes() -> list[str]:

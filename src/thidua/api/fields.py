@@ -50,10 +50,8 @@ class Required(StrictCharField):
 
 
 def Text(**kwargs) -> StrictCharField:  # noqa: N802 (a field factory, read like a field class)
-    """Required text is never blank; the schema says so with minLength."""
-    if not kwargs.get("allow_blank"):
-        kwargs.setdefault("min_length", 1)
-    return StrictCharField(**kwargs)
+    """Text that may be blank when `allow_blank`; otherwise `Required` (not blank, not only white space)."""
+    return StrictCharField(**kwargs) if kwargs.get("allow_blank") else Required(**kwargs)
 
 
 class NumberField(serializers.DecimalField):
