@@ -363,3 +363,13 @@ def test_initiative_list_filters(province_officer, staff):
     prov = province_officer.get("/api/v1/initiatives/", {"scope": "provincial", "person": staff.pk}).json()
     assert [i["id"] for i in prov["results"]] == [free.pk]
     assert prov["count"] == Initiative.objects.filter(person=staff, scope="provincial").count()
+
+
+def test_an_empty_filter_value_is_refused_not_ignored(client):
+    """`?kind=` is not a kind nor `?current=` a boolean: 400 naming them (the schema forbids both)."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="trunguong"))
+    response = client.get("/api/v1/organisations/?current=&kind=&q=")
+    assert response.status_code == 400 and set(response.json()) == {"current", "kind"}
+    assert client.get("/api/v1/organisations/?q=").status_code == 200  # free text may be empty

@@ -54,6 +54,12 @@ def visible(qs, pk, request, *, write: bool = False, label: str = ""):
 def check_filters(serializer_class, request) -> dict:
     """Validate the query string with a serializer (the same one documents the parameters)."""
     params = serializer_class(data=request.query_params)
+    # DRF reads an empty query value as "absent" (HTML form semantics); the schema says `kind=` is not a kind.
+    empty = {name: ["Giá trị rỗng không hợp lệ; bỏ tham số này nếu không lọc theo nó."]
+             for name, field in params.fields.items()
+             if request.query_params.get(name, None) == "" and not getattr(field, "allow_blank", False)}
+    if empty:
+        raise serializers.ValidationError(empty)
     params.is_valid(raise_exception=True)
     return {k: v for k, v in params.validated_data.items() if v not in (None, "")}
 
