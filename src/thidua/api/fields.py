@@ -9,13 +9,16 @@ from __future__ import annotations
 import decimal
 
 from django.core.validators import RegexValidator
+from django.db import models
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
 from thidua.orgs.models import Organization
 
-# In the schema as `pattern`, so a generated string never carries the NUL that databases refuse.
-NO_NUL = RegexValidator(r"^[^\x00]*$", "Không được chứa ký tự NUL.")
+# In the schema as `pattern`, so a generated string never carries the NUL that databases refuse. `+`, not `*`:
+# for a field that may be blank the schema says oneOf(pattern, maxLength 0), and "" must match one branch only
+# (DRF never runs validators on a blank value).
+NO_NUL = RegexValidator(r"^[^\x00]+$", "Không được chứa ký tự NUL.")
 
 
 class StrictCharField(serializers.CharField):
@@ -113,3 +116,10 @@ class RecordField(serializers.IntegerField):
 
 def Records(model=Organization, **kwargs) -> serializers.ListField:  # noqa: N802
     return serializers.ListField(child=RecordField(model), **kwargs)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose text columns take strings only, without NUL, as the schema states."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.CharField: StrictCharField, models.TextField: StrictCharField}

@@ -10,7 +10,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.fields import Required
+from thidua.api.fields import Required, StrictModelSerializer
 from thidua.awards import services
 from thidua.awards.models import (
     Discipline,
@@ -25,7 +25,7 @@ from thidua.awards.models import (
 from thidua.orgs.models import Person
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(StrictModelSerializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
 
     class Meta:
@@ -33,7 +33,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "rating"]
 
 
-class InitiativeSerializer(serializers.ModelSerializer):
+class InitiativeSerializer(StrictModelSerializer):
     title = Required(max_length=500)
     scope = serializers.ChoiceField(choices=InitiativeScope.choices)
     kind = serializers.ChoiceField(choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE)
@@ -44,7 +44,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "code", "title", "scope", "year", "recognised_by", "used_for"]
 
 
-class DisciplineSerializer(serializers.ModelSerializer):
+class DisciplineSerializer(StrictModelSerializer):
     level = serializers.ChoiceField(choices=DisciplineLevel.choices)
 
     class Meta:
@@ -52,7 +52,7 @@ class DisciplineSerializer(serializers.ModelSerializer):
         fields = ["id", "level", "starts_on", "ends_on", "decision"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(StrictModelSerializer):
     class Meta:
         model = Review
         fields = ["id", "kind", "opened_on", "closed_on", "note"]
