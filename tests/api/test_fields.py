@@ -60,3 +60,12 @@ def test_record_field_answers_404_for_an_unknown_id_and_400_for_a_bad_one():
         field.run_validation(org.pk + 10_000)
     assert refused(field, 0)  # below the schema's minimum: a bad request, not a missing record
     assert refused(field, "abc")
+
+
+def test_booleans_are_true_or_false_only():
+    from thidua.api.fields import StrictBooleanField
+
+    flag = bound(StrictBooleanField())
+    assert flag.run_validation(True) is True and flag.run_validation(False) is False
+    for value in (0, 1, "true", "yes", None):
+        assert refused(flag, value)

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from thidua.api.eligibility import AWARD_CODES
-from thidua.api.fields import Number, RecordField, Records, Text
+from thidua.api.fields import Number, RecordField, Records, StrictBooleanField, Text
 from thidua.awards.models import AwardType
 from thidua.emulation import services
 from thidua.emulation.models import (
@@ -121,26 +121,26 @@ def session_action(body, summary):
     return wrap
 
 
+# One optional date per step: the schema names the steps (a free-form object could not say which keys exist).
+MilestonesBody = type("MilestonesBody", (serializers.Serializer,),
+                      {step.value: serializers.DateField(required=False, help_text=str(step.label)) for step in Step})
+
+
 class OpenBody(serializers.Serializer):
     theme = Text(max_length=500)
     opened_on = serializers.DateField()
     movements = serializers.ListField(child=RecordField(Movement), required=False)
-    milestones = serializers.DictField(child=serializers.DateField(), required=False)
-    copy_framework = serializers.BooleanField(default=False)
+    milestones = MilestonesBody(required=False, help_text="due date per step of the year")
+    copy_framework = StrictBooleanField(default=False)
     min_cross_scorers = serializers.IntegerField(min_value=1, max_value=50, default=2)
     rotation_years = serializers.IntegerField(min_value=0, max_value=50, default=3)
 
-    def validate_milestones(self, value):
-        unknown = set(value) - set(Step.values)
-        if unknown:
-            raise serializers.ValidationError(f"Bước không có trong lịch: {', '.join(sorted(unknown))}.")
-        return value
 
 
 @action(OpenBody, "Open the year: theme, movements, calendar, settings, optionally last year's framework")
 def OpenYearView(request, cy, d):
     run = services.open_year(request.user, cy, theme=d["theme"], opened_on=d["opened_on"],
-                             movements=d.get("movements", []), milestones=d.get("milestones"),
+                             movements=d.get("movements", []), milestones=dict(d.get("milestones") or {}),
                              copy_framework=d["copy_framework"], min_cross_scorers=d["min_cross_scorers"],
                              rotation_years=d["rotation_years"])
     return {"cluster_year": cy.pk, "opened_on": run.opened_on}
@@ -317,9 +317,9 @@ class VoteBody(serializers.Serializer):
     closes_at = serializers.DateTimeField()
     threshold_percent = Number(max_digits=5, decimal_places=2, min_value=0, max_value=100,
                                                  default=50)
-    threshold_strict = serializers.BooleanField(default=True)
+    threshold_strict = StrictBooleanField(default=True)
     quorum_percent = Number(max_digits=5, decimal_places=2, min_value=0, max_value=100, default=50)
-    quorum_strict = serializers.BooleanField(default=True)
+    quorum_strict = StrictBooleanField(default=True)
 
 
 class VotesView(_Action):

@@ -12,7 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.fields import Required, StrictCharField
+from thidua.api.fields import Required, StrictBooleanField, StrictCharField
 from thidua.awards.services import CATALOGUE_CSV
 from thidua.eligibility.engine import RuleBook, evaluate_input
 from thidua.eligibility.loader import evaluate_database, rulebook, subtree
@@ -84,7 +84,7 @@ class YearInputSerializer(serializers.Serializer):
     initiatives = InitiativeInputSerializer(many=True, required=False)
     discipline = serializers.ChoiceField(choices=["reprimand", "warning", "demotion", "dismissal"], required=False,
                                          allow_null=True)
-    under_review = serializers.BooleanField(required=False)
+    under_review = StrictBooleanField(required=False)
     members = MembersInputSerializer(required=False, allow_null=True)
 
 

@@ -52,6 +52,15 @@ class Required(StrictCharField):
         self.validators = [NOT_BLANK, *self.validators]
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, as the schema says; DRF's BooleanField also takes 0, 1, "yes"…"""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 def Text(**kwargs) -> StrictCharField:  # noqa: N802 (a field factory, read like a field class)
     """Text that may be blank when `allow_blank`; otherwise `Required` (not blank, not only white space)."""
     return StrictCharField(**kwargs) if kwargs.get("allow_blank") else Required(**kwargs)

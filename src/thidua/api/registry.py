@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from thidua.api.common import CONFLICT, call, check_filters, visible
-from thidua.api.fields import RecordField, Required, StrictCharField
+from thidua.api.fields import RecordField, Required, StrictBooleanField, StrictCharField
 from thidua.core.text import fold
 from thidua.orgs import services
 from thidua.orgs.models import TOP_LEVEL_KINDS, Gender, Organization, OrganizationKind, Person
@@ -41,7 +41,7 @@ class OrganizationChangeSerializer(serializers.Serializer):
     admin_code = StrictCharField(max_length=16, allow_blank=True, required=False)
     valid_from = serializers.DateField(allow_null=True, required=False)
     valid_to = serializers.DateField(allow_null=True, required=False)
-    is_small_collective = serializers.BooleanField(required=False)
+    is_small_collective = StrictBooleanField(required=False)
 
 
 class OrganizationCreateSerializer(OrganizationChangeSerializer):
@@ -142,7 +142,7 @@ class PersonChangeSerializer(serializers.Serializer):
     ethnicity = Required(max_length=32, required=False)
     organization = RecordField(required=False, help_text="the unit (inside your scope); moving needs both units")
     position = StrictCharField(max_length=128, allow_blank=True, required=False)
-    is_direct_worker = serializers.BooleanField(required=False)
+    is_direct_worker = StrictBooleanField(required=False)
 
 
 class PersonCreateSerializer(PersonChangeSerializer):
