@@ -16,8 +16,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.cluster_run import Conflict
-from thidua.api.common import CONFLICT, YearFilter, call, check_filters, visible
+from thidua.api.common import CONFLICT, Conflict, YearFilter, call, check_filters, visible
 from thidua.api.eligibility import AWARD_CODES
 from thidua.api.fields import RecordField, Required, StrictCharField
 from thidua.api.serializers import AwardSerializer

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from thidua.api.common import call
 from thidua.api.eligibility import AWARD_CODES
 from thidua.api.fields import Number, RecordField, Records, StrictBooleanField, Text
 from thidua.awards.models import AwardType
@@ -42,20 +42,6 @@ def _cluster_year(request, pk) -> ClusterYear:
 def _session(request, pk) -> VoteSession:
     visible = ClusterYear.objects.visible_to(request.user)
     return get_object_or_404(VoteSession.objects.filter(cluster_year__in=visible).select_related("cluster_year"), pk=pk)
-
-
-class Conflict(APIException):
-    """A well-formed request the year's state refuses (out of order, locked, outside the window, twice)."""
-
-    status_code = 409
-    default_detail = "Yêu cầu không phù hợp với trạng thái hiện tại của năm thi đua."
-
-
-def _call(fn):
-    try:
-        return fn()
-    except DjangoValidationError as exc:
-        raise Conflict(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
 def session_dict(session: VoteSession, user) -> dict:
@@ -102,7 +88,7 @@ class _Action(APIView):
         obj = type(self).target(request, pk)
         data = self.body(data=request.data)
         data.is_valid(raise_exception=True)
-        result = _call(lambda: self.run(request, obj, data.validated_data))
+        result = call(lambda: self.run(request, obj, data.validated_data))
         return Response(result, status=201)
 
 

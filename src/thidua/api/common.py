@@ -13,9 +13,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 
-from thidua.api.cluster_run import Conflict
+
+class Conflict(APIException):
+    """A well-formed request the year's state refuses (out of order, locked, outside the window, twice)."""
+
+    status_code = 409
+    default_detail = "Yêu cầu không phù hợp với trạng thái hiện tại của năm thi đua."
+
 
 CONFLICT = OpenApiResponse(OpenApiTypes.OBJECT, description="A well-formed request the data refuses (a duplicate, "
                            "already revoked, dates out of order, an award not for this recipient): field or `detail` "
@@ -31,7 +37,7 @@ def call(fn):
     except DjangoValidationError as exc:
         # The body already matched the schema (the serializer checked it: 400 otherwise); what the service
         # refuses now (a duplicate, already revoked, dates out of order, an award type not for this recipient)
-        # is a refusal by the data, like cluster_run's: 409 with the message, nothing changed.
+        # is a refusal by the data (or by the year's state in cluster_run): 409 with the message, nothing changed.
         raise Conflict(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
