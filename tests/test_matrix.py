@@ -134,6 +134,11 @@ ROUTES: dict[str, Route] = {
                                          CLUSTER, "page; POST goes through the services", post=part != "")
        for part in ("", "mo/", "khung/", "dang-ky/", "giao-uoc/", "ket-qua/", "cham-diem/", "cham-diem/tu-cham/",
                     "cham-diem/cham-cheo/", "cham-diem/tong-hop/", "cham-diem/lich-su/", "bo-phieu/")},
+    "cum/<int:pk>/nam/luy-ke-dau-nam/": Route(
+        lambda o: [f"/cum/{cy.pk}/nam/luy-ke-dau-nam/" for cy in run_years(o)], CLUSTER,
+        "opening balances of cumulative indicators (per persona in tests/emulation/test_running_totals.py)"),
+    "cum/<int:pk>/nam/luy-ke-dau-nam/luu/": Route(
+        lambda o: [f"/cum/{o.cy.pk}/nam/luy-ke-dau-nam/luu/"], statuses(LOGIN, rest=405), "POST only", post=True),
     "cum/<int:pk>/nam/bo-phieu/<int:sid>/": Route(
         lambda o: [f"/cum/{o.cy.pk}/nam/bo-phieu/{s.pk}/" for s in o.cy.vote_sessions.order_by("pk")[:2]], CLUSTER,
         "a vote session: ballot, close, tie round by POST", post=True),

@@ -104,9 +104,12 @@ def indicator_sentence(s: IndicatorSummary) -> str:
         return (f"{s.members_met}/{n} tỉnh hoàn thành và hoàn thành vượt mức chỉ tiêu "
                 f"“{ind.name}” ({s.members_reported}/{n} tỉnh đã báo cáo).")
     if ind.aggregation == Aggregation.CUMULATIVE:
-        return (f"Trong năm có thêm {_num(s.actual, ind.value_decimals)} {unit} đạt chuẩn, nâng tổng số lên "
-                f"{_num(s.cumulative)} {unit}, chiếm {_pct(s.share_of_base, ind.percent_decimals)} "
-                f"{ind.base_label or 'tổng số'} của Cụm ({_num(s.base)}).")
+        text = f"Trong năm có thêm {_num(s.actual, ind.value_decimals)} {unit} đạt chuẩn"
+        if s.share_of_base is None:  # opening balances missing: state only what the records support
+            return text + "."
+        return (text + f", nâng tổng số lên {_num(s.cumulative)} {unit}, chiếm "
+                f"{_pct(s.share_of_base, ind.percent_decimals)} {ind.base_label or 'tổng số'} của Cụm "
+                f"({_num(s.base)}).")
     text = f"Toàn Cụm thực hiện {_num(s.actual, ind.value_decimals)} {unit}"
     if s.percent_of_plan is not None:
         text += f", bằng {_pct(s.percent_of_plan, ind.percent_decimals)} kế hoạch ({_num(s.planned, ind.value_decimals)} {unit})"
@@ -154,9 +157,13 @@ def commendation_sentences(summary: ClusterYearSummary) -> list[str]:
     out = []
     for attr, _level, by in COMMENDATION_LEVELS:
         c = getattr(summary, attr)
+        if not (c.collectives or c.individuals or c.households):
+            out.append(f"{by} chưa có quyết định khen thưởng nào")
+            continue
         out.append(f"{by} khen thưởng cho {format_number(c.collectives)} tập thể và {format_number(c.individuals)} cá nhân"
                    + (f", {format_number(c.households)} hộ gia đình" if c.households else "")
-                   + f"; tỷ lệ khen thưởng tập thể nhỏ, người lao động trực tiếp chiếm {_pct(c.priority_share, 2)}")
+                   + (f"; tỷ lệ khen thưởng tập thể nhỏ, người lao động trực tiếp chiếm {_pct(c.priority_share, 2)}"
+                      if c.priority_share is not None else ""))
     return out
 
 
@@ -405,9 +412,13 @@ def press_release_paragraphs(cy: ClusterYear, summary: ClusterYearSummary | None
         for i in others:
             unit = i.indicator.unit_short or i.indicator.unit
             if i.indicator.aggregation == Aggregation.CUMULATIVE:
-                third += (f" Chỉ tiêu “{i.indicator.name}”: thêm {_num(i.actual, i.indicator.value_decimals)} {unit}, "
-                          f"nâng tổng số lên {_num(i.cumulative)} {unit}, chiếm {_pct(i.share_of_base, i.indicator.percent_decimals)} "
-                          f"{i.indicator.base_label or 'tổng số'} trong Cụm.")
+                third += f" Chỉ tiêu “{i.indicator.name}”: thêm {_num(i.actual, i.indicator.value_decimals)} {unit}"
+                if i.share_of_base is None:
+                    third += "."
+                else:
+                    third += (f", nâng tổng số lên {_num(i.cumulative)} {unit}, chiếm "
+                              f"{_pct(i.share_of_base, i.indicator.percent_decimals)} "
+                              f"{i.indicator.base_label or 'tổng số'} trong Cụm.")
             elif i.indicator.aggregation == Aggregation.MEMBERS_MET:
                 third += f" {i.members_met}/{len(i.members)} tỉnh hoàn thành và hoàn thành vượt mức chỉ tiêu “{i.indicator.name}”."
         paras.append(third)

@@ -403,6 +403,37 @@ def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, po
     return sig
 
 
+@service
+def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, prior, base) -> Target:
+    """Enter a member's opening balance (the running total before the year) and base of a cumulative indicator,
+    for a first year or to correct what was carried from the previous year's records
+    (statistics.carried_balances). The member's office, the chair or the organising authority enters it."""
+    if not year_roles(user, cy).can_lead:
+        _require_member(user, cy, member)
+    elif not cy.members.filter(pk=member.pk).exists():
+        _refuse(user, cy, f"{member.name} không phải thành viên của {cy}.", exc=ValidationError)
+    _require_unlocked(user, cy)
+    if indicator.cluster_year_id != cy.pk:
+        raise ValidationError(f"Chỉ tiêu {indicator.code} không thuộc năm {cy.year}.")
+    if indicator.aggregation != Aggregation.CUMULATIVE:
+        raise ValidationError(f"Chỉ tiêu “{indicator.name}” không phải chỉ tiêu lũy kế.")
+    opening = _decimal(prior, f"Lũy kế trước năm {cy.year} của {member.name}")
+    total = _decimal(base, f"{indicator.base_label or 'Tổng số'} của {member.name}")
+    if opening < 0 or total <= 0:
+        raise ValidationError(f"{member.name}: lũy kế không được âm và {indicator.base_label or 'tổng số'} phải lớn hơn 0.")
+    if opening > total:
+        raise ValidationError(f"{member.name}: lũy kế trước năm ({opening}) lớn hơn "
+                              f"{indicator.base_label or 'tổng số'} ({total}).")
+    target, _ = Target.objects.get_or_create(indicator=indicator, member=member)
+    before = audit.snapshot(target, ["prior", "base"])
+    target.prior, target.base = opening, total
+    target.save(update_fields=["prior", "base"])
+    audit.record("change", target, object_repr=f"{member.name} — {indicator.name}", before=before,
+                 after=audit.snapshot(target, ["prior", "base"]), only_changes=True, user=user,
+                 reason="Số lũy kế đầu năm")
+    return target
+
+
 # --------------------------------------------------------------------------- 3. results
 
 
