@@ -109,6 +109,7 @@ ROUTES: dict[str, Route] = {
                            "language switch: redirects (sets the cookie on POST)", post=True),
     "api/v1/schema/": Route(lambda o: ["/api/v1/schema/"], PUBLIC, "OpenAPI schema: public, no data"),
     "api/v1/docs/": Route(lambda o: ["/api/v1/docs/"], PUBLIC, "Swagger UI page: public, no data"),
+    "favicon.ico": Route(lambda o: ["/favicon.ico"], statuses(301, rest=301), "redirect to the static icon"),
     "accounts/logout/": Route(lambda o: ["/accounts/logout/"], statuses(405, rest=405),
                               "GET refused: logout is a POST", post=True),
     # Pages
