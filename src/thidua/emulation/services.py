@@ -883,4 +883,6 @@ def timeline(cy: ClusterYear) -> list[TimelineStep]:
          f"{len(decided)} nội dung đã có kết quả, {sum(1 for s in sessions if not s.is_closed)} phiên đang mở"),
         (Step.HANDOVER, handed, "Đã trao cờ" if handed else "Chưa trao cờ"),
     ]
-    return [TimelineStep(step, Step(step).label, done, detail, due.get(step)) for step, done, detail in rows]
+    # Before the year is opened no later step is done, whatever rows exist (e.g. a framework copied in advance).
+    return [TimelineStep(step, Step(step).label, done and (run is not None or step == Step.OPEN), detail, due.get(step))
+            for step, done, detail in rows]

@@ -312,11 +312,21 @@ def overview(request, pk: int):
 # --------------------------------------------------------------------------- 1. opening the year, framework
 
 
+def _default_opening(cy: ClusterYear, prev: ClusterYear | None) -> date:
+    """The day a year is usually opened: the review conference of the year before (where the new pact is signed),
+    else, for a past year being entered now, mid-January of that year; today only for the current year."""
+    conference = services.review_conference(prev) if prev else None
+    if conference is not None and conference.held_on.year in (cy.year - 1, cy.year):
+        return conference.held_on
+    today = date.today()
+    return today if cy.year >= today.year else date(cy.year, 1, 15)
+
+
 def _open_initial(year: Year) -> dict:
     """Defaults: last year's theme and movements, its calendar moved on by one year, the usual settings."""
     cy = year.cy
     prev = ClusterYear.objects.filter(cluster=cy.cluster, year=cy.year - 1).first()
-    initial = {"theme": cy.theme or (prev.theme if prev else ""), "opened_on": date.today(),
+    initial = {"theme": cy.theme or (prev.theme if prev else ""), "opened_on": _default_opening(cy, prev),
                "min_cross_scorers": 2, "rotation_years": 3, "copy_framework": bool(prev and prev.criteria.exists())}
     if prev:
         initial["movements"] = list(prev.movements.values_list("pk", flat=True))
@@ -338,7 +348,7 @@ def open_year(request, pk: int):
     prev = ClusterYear.objects.filter(cluster=cy.cluster, year=cy.year - 1).first()
     form = None
     if year.roles.can_lead and not year.opened:
-        form = f.OpenYearForm(request.POST or None, initial=_open_initial(year))
+        form = f.OpenYearForm(request.POST or None, initial=_open_initial(year), year=cy.year)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             run = _attempt(request, services.open_year, request.user, cy, theme=d["theme"], opened_on=d["opened_on"],
