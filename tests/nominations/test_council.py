@@ -23,8 +23,8 @@ from tests.nominations.conftest import (
     snapshot,
     user,
 )
-from thidua.nominations import services
 from thidua.core.models import AuditEvent
+from thidua.nominations import services
 from thidua.nominations.models import BallotCount, Participation, SealedCouncilBallot
 from thidua.nominations.workflow import council_rules
 
