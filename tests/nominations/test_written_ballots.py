@@ -12,7 +12,15 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 
-from tests.nominations.conftest import PAPER_PDF, build, client_for, council_members, paper_scan, secretary, user
+from tests.nominations.conftest import (
+    PAPER_PDF,
+    build,
+    client_for,
+    council_members,
+    paper_scan,
+    secretary,
+    user,
+)
 from thidua.core.models import AuditEvent
 from thidua.nominations import services
 from thidua.nominations.models import BallotCount, Participation, SealedCouncilBallot
