@@ -263,7 +263,12 @@ ROUTES: dict[str, Route] = {
         statuses(LOGIN, rest=405), "POST only (tests/nominations/test_councils.py)", post=True),
     **{f"hoi-dong/phien/<int:pk>/{part}": Route(lambda o, part=part: [f"/hoi-dong/phien/{demo_session().pk}/{part}"],
                                                 statuses(LOGIN, rest=405), "POST only", post=True)
-       for part in ("bo-phieu/", "phieu-van-ban/", "ket-thuc/")},
+       for part in ("bo-phieu/", "phieu-van-ban/", "ket-thuc/", "kiem-phieu-lai/")},
+    "hoi-dong/phien/<int:pk>/phieu-van-ban/<int:ppk>/ban-quet/": Route(
+        lambda o: [f"/hoi-dong/phien/{demo_session().pk}/phieu-van-ban/"
+                   f"{demo_session().participations.get(mode='written').pk}/ban-quet/"],
+        statuses(LOGIN, rest=404, council_member=200),
+        "the sealed scan of a written ballot: the council's chair or secretary (hoidong), after the close"),
     "chung-nhan/<int:pk>/": Route(lambda o: [f"/chung-nhan/{demo_certificate().award_id}/"],
                                   statuses(LOGIN, rest=200, outsider=404, unit_officer=404),
                                   "printable certificate; visible like the award record (cluster peers included)"),
