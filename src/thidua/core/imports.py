@@ -526,11 +526,12 @@ def _load_importers() -> None:
 
 def template_xlsx(importer: Importer, ctx: ImportContext, sample_rows: int = 1000) -> bytes:
     """The template: the data sheet (header, notes, dropdowns), a hidden list sheet, an instructions sheet."""
-    import xlsxwriter
     from xlsxwriter.utility import xl_col_to_name
 
+    from thidua.core.exports import workbook
+
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf, {"in_memory": True})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter"})
     req = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "vcenter"})
     text = wb.add_format({"num_format": "@"})
