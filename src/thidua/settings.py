@@ -56,9 +56,13 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 )
-# Login throttling (thidua.core.security): this many failures for one username, or from one IP address, within
-# the window lock further attempts for LOGIN_LOCKOUT_SECONDS, whatever the password.
+# Login throttling (thidua.core.security, docs/SECURITY.md): this many failures within the window lock further
+# attempts for LOGIN_LOCKOUT_SECONDS, whatever the password — per username and address (LOGIN_FAILURE_LIMIT), per
+# username from anywhere, and per address for all usernames (much higher: an office behind NAT shares one address;
+# a successful login does not reset it).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("LOGIN_USERNAME_FAILURE_LIMIT", 10))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 50))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
 # The client address: REMOTE_ADDR, or behind a proxy the last address the proxy appended to this header.
