@@ -22,10 +22,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", True)
 _DEV_KEY = "dev-only-insecure-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_KEY)
-if not DEBUG and SECRET_KEY == _DEV_KEY:
+# Production refuses to start with the development key, an empty or a short key (Django's own deploy check
+# asks for 50 characters, 5 of them different): sessions, tokens and sealed data all rest on it.
+SECRET_KEY_MIN_LENGTH = 50
+if not DEBUG and (SECRET_KEY == _DEV_KEY or len(SECRET_KEY.strip()) < SECRET_KEY_MIN_LENGTH
+                  or len(set(SECRET_KEY)) < 5):
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set in the environment when DEBUG is off, at least {SECRET_KEY_MIN_LENGTH} random "
+        "characters (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))').")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -94,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "thidua.core.middleware.RequestIdMiddleware",
+    # API: a JSON body too large or nested too deep answers 400 JSON (core/middleware.py).
+    "thidua.core.middleware.ApiJsonGuardMiddleware",
     "thidua.core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.core.middleware.LanguageMiddleware",
