@@ -71,6 +71,10 @@ LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("LOGIN_USERNAME_FAILURE_LIMIT"
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 50))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
+# Public endpoints without login (thidua.core.throttle): requests per client address per period (seconds);
+# a limit of 0 turns the throttle off. The certificate verification page and API: 30 per minute by default.
+PUBLIC_THROTTLE_RATES = {"verify": (int(os.environ.get("VERIFY_RATE_LIMIT", 30)),
+                                    int(os.environ.get("VERIFY_RATE_PERIOD_SECONDS", 60)))}
 # The client address: REMOTE_ADDR, or behind a proxy the last address the proxy appended to this header.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")  # e.g. X-Forwarded-For
 
