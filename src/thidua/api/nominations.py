@@ -500,10 +500,11 @@ class VerifyView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    public_throttle = "verify"
 
     @extend_schema(responses=CertificateVerificationSerializer, summary="Verify a certificate by its token (public)")
     def get(self, request, token: str):
-        if refused := refuse_if_throttled(request, "verify"):  # per client address, like the page
+        if refused := refuse_if_throttled(request, self.public_throttle):  # per client address, like the page
             return refused
         v = certificates.verify(token)
         if v is None:
