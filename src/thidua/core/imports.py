@@ -18,9 +18,11 @@ An importer is a declarative class (columns + a few hooks) registered under a `k
 The framework gives every kind the same path:
 1. `template_xlsx(importer, ctx)`: the downloadable template (xlsxwriter): header row, a note on each header,
    dropdowns (data validation) fed from a hidden list sheet, an instructions sheet.
-2. `UploadStore.save(...)`: the upload is checked (size, extension, content signature) and kept in a temp store
-   under an unguessable token tied to the user (another user's token → not found).
-3. `run(importer, path, ctx)`: python-calamine reads .xlsx/.xls/.ods; every row is checked with the same rules
+2. `UploadStore.save(...)`: the upload goes through core.uploads.check_upload (size, extension, content signature,
+   zip members/uncompressed size/ratio before anything opens it) and is kept in a temp store under an unguessable
+   token tied to the user (another user's token → not found).
+3. `run(importer, path, ctx)`: python-calamine reads .xlsx/.xls/.ods, converting rows one at a time and stopping
+   past IMPORT_MAX_ROWS; every row is checked with the same rules
    as the forms and services (column parsers with bulk lookups, cross-field checks, duplicates inside the file
    and against the database). The result lists each problem by row number and column header.
 4. `commit(importer, stored, ctx, expected_rows=…)`: re-reads and re-validates inside ONE transaction and writes
