@@ -97,3 +97,23 @@ def test_a_commit_in_progress_still_answers_409_and_writes_nothing(dept):  # noq
         assert Person.objects.count() == before and AuditEvent.objects.count() == audit_before
     assert commit(client, purl, response).status_code == 302  # the holder finished (here: went away)
     assert Person.objects.count() == before + 3
+
+
+def test_the_lock_of_a_killed_worker_is_released_by_the_system(tmp_path):
+    """kill -9 of the process holding the commit lock frees it: no stale lock survives its holder."""
+    import subprocess
+    import sys
+
+    stored = imports.StoredUpload("t" * 32, tmp_path, {})
+    holder = ("import fcntl, sys, time\nf = open(sys.argv[1], 'a+')\nfcntl.flock(f.fileno(), fcntl.LOCK_EX)\n"
+              "print('held', flush=True)\ntime.sleep(120)\n")
+    worker = subprocess.Popen([sys.executable, "-c", holder, str(tmp_path / "commit.lock")], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert worker.stdout.readline().strip() == "held"
+        assert stored.lock() is False
+    finally:
+        worker.kill()
+        worker.wait(timeout=30)
+    assert stored.lock() is True
+    stored.unlock()
