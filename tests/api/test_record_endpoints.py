@@ -197,9 +197,9 @@ def test_person_list_filters_and_scope(province_officer, other_province_officer,
 
 @pytest.fixture
 def cb_award(cao_bang, dept) -> Award:
-    """A Cao Bằng award outside the unit officer's department, not revoked."""
-    return (Award.objects.filter(province=cao_bang, revocation__isnull=True).exclude(unit__path__startswith=dept.path)
-            .order_by("pk").first())
+    """A Cao Bằng award granted by the province, outside the unit officer's department, not revoked."""
+    return (Award.objects.filter(province=cao_bang, decision__authority=cao_bang, revocation__isnull=True)
+            .exclude(unit__path__startswith=dept.path).order_by("pk").first())
 
 
 def revocation_decision(client, cao_bang, number="01/QĐ-TH") -> int:
