@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from thidua.awards import authority as authority_rules
 from thidua.awards.models import (
     Award,
     AwardType,
@@ -27,7 +28,6 @@ from thidua.awards.models import (
     RecipientClass,
     Revocation,
 )
-from thidua.awards import authority as authority_rules
 from thidua.awards.services import bulk_record_awards, revoke_award
 from thidua.core import audit
 from thidua.core.numbers import format_percent
