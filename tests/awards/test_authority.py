@@ -265,10 +265,13 @@ def test_decision_step_of_a_dossier_obeys_the_authority_rules(dept):
     for t in ("submit", "receive", "appraise", "propose"):
         nominations.move(donvi, d, t)
     certs = Certificate.objects.count()
+    office = office_user("vp-sonv", dept)
+    assert "decide" not in [t.code for t in nominations.allowed_transitions(donvi, d)]  # no button either
+    assert "decide" in [t.code for t in nominations.allowed_transitions(office, d)]
     refused(lambda: nominations.record_decision(donvi, d, number="1/QĐ-SNV", signed_on=date(2025, 1, 15),
                                                 signer_name="A"), "donvi", "Chỉ cơ quan thi đua, khen thưởng")
     assert Dossier.objects.get(pk=d.pk).state == "proposed" and Certificate.objects.count() == certs
-    decision = nominations.record_decision(office_user("vp-sonv", dept), d, number="1/QĐ-SNV",
+    decision = nominations.record_decision(office, d, number="1/QĐ-SNV",
                                            signed_on=date(2025, 1, 15), signer_name="A")
     assert decision.authority == dept and not decision.is_transcribed
 

@@ -2,7 +2,10 @@
 
 Reads: scoped by `visible_to(user)`, paginated, filtered on indexed columns, one query per page (select_related).
 Writes: a revocation (an event with its decision; the award row is never edited), a decision with its awards
-(recorded outside the dossier flow, e.g. historical records), a rating; each through awards.services.
+(recorded outside the dossier flow, e.g. historical records), a rating; each through awards.services. Who may
+issue, transcribe and revoke is decided by awards.authority: only the granting authority's emulation office (or
+an administrator) records its decisions and revokes what it granted; a province's office may transcribe another
+authority's decision for its staff (`transcribed: true`, with the scan as `source_document`).
 """
 
 from __future__ import annotations
@@ -223,7 +226,8 @@ class DecisionListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=DecisionCreateSerializer, responses={201: DecisionDetailSerializer, 409: CONFLICT},
-                   summary="Record a signed decision with its awards (outside the dossier flow, e.g. history)")
+                   summary="Record a signed decision with its awards (outside the dossier flow, e.g. history), "
+                           "or transcribe another authority's decision for your staff")
     def post(self, request):
         data = DecisionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

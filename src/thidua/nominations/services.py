@@ -361,6 +361,8 @@ def allowed_transitions(user, dossier: Dossier) -> list[Transition]:
             _guard(user, dossier, t, "x")
         except (PermissionDenied, ValidationError):
             continue
+        if t.via == "decision" and not authority_rules.acts_for(user, dossier.authority):
+            continue  # only the deciding authority's office records its decision (_authorise_decision)
         out.append(t)
     return out
 
