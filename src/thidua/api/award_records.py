@@ -164,18 +164,20 @@ class DecisionAwardInput(serializers.Serializer):
     register_no = StrictCharField(max_length=32, allow_blank=True, required=False)
 
 
+# Standard base64, not empty, padded: every string the pattern admits decodes.
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
+
+
 class SourceDocumentInput(serializers.Serializer):
     name = Required(max_length=255, help_text="file name with its extension (.pdf, .png, .jpg…)")
-    content = serializers.CharField(help_text="the file, base64-encoded; its content is checked like any upload")
+    content = serializers.RegexField(BASE64, help_text="the file, base64-encoded; its content is checked like any "
+                                                       "upload (type by signature, size limit)",
+                                     error_messages={"invalid": "Không phải dữ liệu base64 hợp lệ."})
 
     def validate_content(self, value: str) -> bytes:
         import base64
-        import binascii
 
-        try:
-            return base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise serializers.ValidationError("Không phải dữ liệu base64 hợp lệ.") from None
+        return base64.b64decode(value, validate=True)
 
 
 class DecisionCreateSerializer(serializers.Serializer):
