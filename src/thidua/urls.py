@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    # Browsers and feed readers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", RedirectView.as_view(url=static("thidua/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
     path("", include("thidua.core.urls")),

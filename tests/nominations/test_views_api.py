@@ -276,7 +276,9 @@ def test_api_council_ballot(dept, unit):
                                       content_type="application/json").status_code == 403
     assert client_for("laichau").post(url, {"choices": {str(item_id): "yes"}},
                                       content_type="application/json").status_code == 404
-    assert (session.counts.get().yes, session.counts.get().no) == (1, 0)
+    # One sealed ballot, nothing counted while open; the close would count it: yes 1, no 0.
+    assert (session.counts.get().yes, session.counts.get().no) == (0, 0) and session.sealed_ballots.count() == 1
+    assert services._count_sealed(session) == (1, {item_id: (1, 0)})
 
 
 def test_pages_have_no_inline_style_or_script():

@@ -120,8 +120,10 @@ class Decision(models.Model):
             models.CheckConstraint(condition=Q(transcribed_by__isnull=True) | ~Q(source_document=""),
                                    name="decision_transcription_has_source"),
         ]
-        # The decision list's order (newest first, id as tie-break) read straight from an index.
-        indexes = [models.Index(fields=["signed_on", "id"], name="decision_signed_on_id")]
+        # The decision list's order (newest first, id as tie-break) read straight from an index; the registry's
+        # search by decision number (a prefix: pattern_ops on PostgreSQL, ignored elsewhere).
+        indexes = [models.Index(fields=["signed_on", "id"], name="decision_signed_on_id"),
+                   models.Index(fields=["number"], name="decision_number", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return f"QĐ {self.number} ngày {self.signed_on:%d/%m/%Y}"
@@ -247,6 +249,7 @@ class Award(models.Model):
             models.Index(fields=["province", "decision"], name="award_province_decision"),
             models.Index(fields=["award_type", "year"], name="award_type_year"),
             models.Index(fields=["year", "recipient_class"], name="award_year_class"),
+            models.Index(fields=["register_no"], name="award_register_no"),  # search by golden-register number
         ]
         constraints = [
             models.CheckConstraint(

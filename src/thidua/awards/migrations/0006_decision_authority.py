@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0004_list_indexes'),
+        ('awards', '0005_registry_search_indexes'),
         ('orgs', '0002_emulation_bodies_and_officers'),
     ]
 
