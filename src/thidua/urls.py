@@ -12,5 +12,6 @@ urlpatterns = [
 ]
 
 # Error pages rendered without the database (thidua.core.errors); API paths answer JSON.
+handler400 = "thidua.core.errors.bad_request"
 handler404 = "thidua.core.errors.page_not_found"
 handler500 = "thidua.core.errors.server_error"

@@ -2,9 +2,8 @@
 
 import io
 
-import xlsxwriter
-
 from thidua.awards.models import Basis, RecipientClass
+from thidua.core.exports import workbook
 
 COLUMNS = [("STT", 6), ("Năm", 7), ("Tên người/tập thể được khen", 40), ("Năm sinh", 9), ("Chức vụ", 24),
            ("Đơn vị công tác", 36), ("Đối tượng", 24), ("Hình thức", 40), ("Loại khen thưởng", 20),
@@ -13,7 +12,7 @@ COLUMNS = [("STT", 6), ("Năm", 7), ("Tên người/tập thể được khen", 
 
 def registry_xlsx(awards) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
+    wb = workbook(buf, {"constant_memory": True, "in_memory": True})
     ws = wb.add_worksheet("Sổ khen thưởng")
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter"})
     datef = wb.add_format({"num_format": "dd/mm/yyyy"})

@@ -12,11 +12,11 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-import xlsxwriter
 from django.utils import timezone
 
 from thidua.core import charts
 from thidua.core.documents import DocImage, DocumentHead, Signature, render, template_path
+from thidua.core.exports import workbook
 from thidua.core.numbers import format_date, format_number, format_percent
 from thidua.core.text import fold
 from thidua.emulation.models import (
@@ -468,7 +468,7 @@ def targets_xlsx(cy: ClusterYear, summary: ClusterYearSummary | None = None) -> 
     has_mid = any(m.mid_year is not None for i in s.indicators for m in i.members)
     columns = [c for c in TARGET_COLUMNS if has_mid or c[0] != "Giữa năm"]
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("Chỉ tiêu")
     title = wb.add_format({"bold": True, "font_size": 13})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter",
@@ -687,7 +687,7 @@ def scores_xlsx(cy: ClusterYear) -> bytes:
     """Sheet 1: the ranking; sheet 2: every member × criterion (self, cross mean, final); from score_sheet."""
     sheet = score_sheet(cy)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf, {"in_memory": True})
     title = wb.add_format({"bold": True, "font_size": 13})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "align": "center",
                           "valign": "vcenter"})

@@ -52,7 +52,6 @@ from thidua.nominations.models import (
     SealedCouncilBallot,
     SessionStatus,
     VoteMode,
-    validate_attachment,
 )
 from thidua.nominations.workdays import Calendar, DeadlineStatus, deadline_status
 from thidua.nominations.workflow import Transition, council_rules, resolve_target, route_rule, workflow
@@ -324,7 +323,7 @@ def add_attachment(user, dossier: Dossier, *, kind: str, uploaded_file, item: Do
         raise
     if item is not None and item.dossier_id != dossier.pk:
         raise ValidationError({"item": "Mục không thuộc hồ sơ này."})
-    validate_attachment(uploaded_file.name, uploaded_file.size)
+    check_upload(uploaded_file, allowed=DOCUMENT_TYPES)  # type by content, size, zip limits
     with transaction.atomic():
         att = Attachment.objects.create(dossier=dossier, item=item, kind=kind, file=uploaded_file,
                                         original_name=uploaded_file.name[:255], size=uploaded_file.size,
@@ -577,7 +576,7 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
                     item.save(update_fields=["outcome", "reason"])
                     _event(d, user, org, "item_outcome", from_outcome, item.outcome, text, item=item)
             if file is not None:
-                validate_attachment(file.name, file.size)
+                check_upload(file, allowed=DOCUMENT_TYPES)
                 Attachment.objects.create(dossier=d, kind=AttachmentKind.DECISION, file=file, original_name=file.name[:255],
                                           size=file.size, uploaded_by=user if getattr(user, "pk", None) else None)
             before = audit.snapshot(d)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from thidua.awards.models import Award
 from thidua.core.text import fold
+from thidua.core.throttle import refuse_if_throttled
 from thidua.nominations import certificates, councils, services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.forms import (
@@ -466,6 +467,8 @@ def certificate_revoke(request, pk: int):
 
 def verify(request, token: str):
     """Public (no login): the recipient's name, the award, the decision and valid/revoked — nothing more."""
+    if refused := refuse_if_throttled(request, "verify"):  # per client address (settings.PUBLIC_THROTTLE_RATES)
+        return refused
     result = certificates.verify(token)
     if result is None:
         return render(request, "nominations/verify_unknown.html", status=404)
