@@ -157,7 +157,7 @@ def acts_for(user, authority: Organization) -> bool:
 def issuing_authorities(user) -> QuerySet:
     """The organisations the user may issue decisions for (form choices)."""
     if _is_admin(user):
-        return Organization.objects.filter(Q(kind=OrganizationKind.STATE) | Q(kind__in=KIND_POWERS))
+        return Organization.objects.filter(Q(kind=OrganizationKind.STATE) | Q(kind__in=list(KIND_POWERS)))
     ids: set[int] = set()
     for org, role in _roles(user):
         if role == Role.EMULATION_OFFICE:

@@ -277,10 +277,11 @@ def record_decision(user, *, authority: Organization, number: str, signed_on: da
         if source_document is None:
             raise ValidationError({"source_document": "Bản ghi lại quyết định của cơ quan khác phải kèm bản chụp "
                                                       "văn bản gốc (PDF hoặc ảnh)."})
-        from thidua.core.uploads import check_upload
+        from thidua.core.uploads import JPEG, PDF, PNG, check_upload
 
-        try:
-            check_upload(source_document, label="Văn bản gốc")
+        try:  # the scan of a signed decision: PDF or a picture
+            check_upload(source_document, allowed={".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG},
+                         label="Văn bản gốc")
         except ValidationError as exc:
             raise ValidationError({"source_document": exc.messages}) from exc
     rows = [_award_row(n, row, signed_on.year) for n, row in enumerate(awards, start=1)]
