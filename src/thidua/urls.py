@@ -1,11 +1,17 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to. The static URL is resolved per request: with the
+    hashed static storage of production it exists only after collectstatic, not when the URLs are imported."""
+    return HttpResponsePermanentRedirect(static("thidua/favicon.svg"))
+
 
 urlpatterns = [
-    # Browsers and feed readers ask for /favicon.ico whatever the page links to.
-    path("favicon.ico", RedirectView.as_view(url=static("thidua/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
     path("", include("thidua.core.urls")),

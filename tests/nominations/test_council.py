@@ -135,7 +135,7 @@ def test_ballot_refusals_change_nothing(session):
                                                 paper=paper_scan("phieu.pdf", exe)), ValidationError,
          "nội dung không phải tệp .pdf"),
         (lambda: services.record_written_ballot(sec, session, members[2], {item_id: "yes"},
-                                                paper=paper_scan("phieu.docx")), ValidationError, "không được nhận"),
+                                                paper=paper_scan("phieu.docx")), ValidationError, "không được chấp nhận"),
         (lambda: services.record_written_ballot(sec, session, members[0], {item_id: "yes"}, paper=paper_scan()),
          ValidationError, "chỉ bỏ một phiếu"),
         (lambda: services.record_written_ballot(sec, session, user("laichau"), {item_id: "yes"}, paper=paper_scan()),
