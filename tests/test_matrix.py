@@ -502,3 +502,87 @@ def test_matrix_size(clients, objects):
     cells = sum(len(spec.urls(objects)) * len(PERSONAS) for spec in ROUTES.values())
     assert len(ROUTES) == len([r for r, _ in all_routes() if not r.startswith("admin/")])
     assert cells >= 180
+
+
+# --- Issuing, transcribing and revoking: who acts for the granting authority (awards/authority.py) ------------
+# An award of the provincial chairman to a person of the unit officer's department (with its certificate), and a
+# revocation decision of the province. issue: Cao Bằng's own decision (API); transcribe: a copy of the
+# President's decision for that person (API, with the scan); revoke: through the API and the certificate page.
+# Refusals: 403 from the authority rule, 404 outside the scope; each writes a 'denied' row (except anonymous, and
+# the page's 404, which names nothing) and no Decision, Award or Revocation row.
+
+DONE, REFUSED = "done", "refused"
+AUTHORITY_MATRIX = {
+    "issue": statuses(API_REFUSED, rest=403, province_officer=201, admin=201, other_province_officer=404,
+                      outsider=404),
+    "transcribe": statuses(API_REFUSED, rest=403, province_officer=201, admin=201, other_province_officer=404,
+                           outsider=404),
+    "revoke": statuses(API_REFUSED, rest=403, province_officer=201, admin=201, other_province_officer=404,
+                       outsider=404, unit_officer=404),
+    "revoke-page": statuses(LOGIN, rest=REFUSED, province_officer=DONE, admin=DONE, outsider=404),
+}
+
+
+def authority_counts() -> dict[str, int]:
+    from thidua.awards.models import Revocation
+
+    return {m.__name__: m.objects.count() for m in (Decision, Award, Revocation)}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", sorted(AUTHORITY_MATRIX))
+def test_issuing_transcribing_revoking_matrix(action, persona, clients, objects, settings, tmp_path):
+    import base64
+    from datetime import date
+
+    from thidua.awards import services
+    from thidua.awards.models import AwardType, Revocation
+    from thidua.nominations import certificates
+
+    settings.MEDIA_ROOT = tmp_path
+    staff, cao_bang = objects.person, objects.cao_bang
+    president = Organization.objects.get(kind=OrganizationKind.STATE, name="Chủ tịch nước")
+    caobang = get_user_model().objects.get(username="caobang")
+    granted = services.record_decision(caobang, authority=cao_bang, number="M-1/QĐ-UBND", signed_on=date(2024, 4, 1),
+                                       awards=[{"award_type": AwardType.objects.get(code="BK_TINH"), "year": 2023,
+                                                "person": staff}])
+    award = granted.awards.get()
+    certificates.issue([award], cao_bang, 2024, certificates.next_register_numbers(cao_bang, 2024, 1))
+    revocation = Decision.objects.create(authority=cao_bang, number="M-2/QĐ-UBND", signed_on=date(2024, 6, 1))
+    client, expected = clients[persona], AUTHORITY_MATRIX[action][persona]
+    username = USERNAMES.get(persona, "")
+    before = authority_counts()
+    denied = AuditEvent.objects.filter(action="denied", username=username).count() if username else 0
+    row = {"award_type": "BK_TINH", "year": 2023, "person": staff.pk}
+    if action == "issue":
+        r = client.post("/api/v1/decisions/", {"authority": cao_bang.pk, "number": "M-3/QĐ-UBND",
+                                               "signed_on": "2024-05-01", "awards": [row]},
+                        content_type="application/json")
+    elif action == "transcribe":
+        r = client.post("/api/v1/decisions/", {
+            "authority": president.pk, "number": "M-4/QĐ-CTN", "signed_on": "2024-05-01", "transcribed": True,
+            "source_document": {"name": "qd.pdf", "content": base64.b64encode(b"%PDF-1.4 scan").decode()},
+            "awards": [{**row, "award_type": "HCLD3"}]}, content_type="application/json")
+    elif action == "revoke":
+        r = client.post(f"/api/v1/awards/{award.pk}/revocation", {"decision": revocation.pk, "reason": "Khai man"},
+                        content_type="application/json")
+    else:
+        r = client.post(f"/chung-nhan/{award.pk}/thu-hoi/", {"number": "M-5/QĐ-UBND", "signed_on": "2024-06-02",
+                                                             "reason": "Khai man"})
+    where = f"{persona} {action}: {r.status_code} {r.content[:300]!r}"
+    if expected in (201, DONE):
+        assert r.status_code in (201, 302), where
+        after = authority_counts()
+        assert after != before, where
+        if action.startswith("revoke"):
+            assert Revocation.objects.filter(award=award).exists(), where
+        if action == "transcribe":
+            assert Decision.objects.get(number="M-4/QĐ-CTN").transcribed_by == cao_bang, where
+        return
+    if expected == REFUSED:
+        assert r.status_code == 302 and r.url == f"/chung-nhan/{award.pk}/", where
+    else:
+        check(r, expected, action, persona)
+    assert authority_counts() == before, where
+    if persona != "anonymous" and expected != 404 or action != "revoke-page" and expected == 404:
+        assert AuditEvent.objects.filter(action="denied", username=username).count() == denied + 1, where

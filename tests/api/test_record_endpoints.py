@@ -197,9 +197,9 @@ def test_person_list_filters_and_scope(province_officer, other_province_officer,
 
 @pytest.fixture
 def cb_award(cao_bang, dept) -> Award:
-    """A Cao Bằng award outside the unit officer's department, not revoked."""
-    return (Award.objects.filter(province=cao_bang, revocation__isnull=True).exclude(unit__path__startswith=dept.path)
-            .order_by("pk").first())
+    """A Cao Bằng award granted by the province, outside the unit officer's department, not revoked."""
+    return (Award.objects.filter(province=cao_bang, decision__authority=cao_bang, revocation__isnull=True)
+            .exclude(unit__path__startswith=dept.path).order_by("pk").first())
 
 
 def revocation_decision(client, cao_bang, number="01/QĐ-TH") -> int:
@@ -229,9 +229,11 @@ def test_award_detail_and_revocation(province_officer, unit_officer, cb_award, c
     assert cb_award.pk not in [a["id"] for a in listed["results"]]
 
 
-@pytest.mark.parametrize("client_name, username", [("other_province_officer", "laichau"), ("auditor", "kiemtra")])
+@pytest.mark.parametrize("client_name, username", [("other_province_officer", "laichau"), ("auditor", "kiemtra"),
+                                                   ("central_board", "trunguong"), ("council_member", "hoidong")])
 def test_revocation_refused(request, province_officer, client_name, username, cb_award, cao_bang):
-    """Lai Châu's office sees the award (cluster peer) but may not revoke it; the auditor reads only."""
+    """Lai Châu's office sees the award (cluster peer) but may not revoke it; the auditor, the Central Board and
+    a council member do not act for the province's emulation office."""
     client, before = request.getfixturevalue(client_name), counts()
     # A decision both may see (the award's own), so the service itself refuses: 403.
     r = post(client, f"/api/v1/awards/{cb_award.pk}/revocation", {"decision": cb_award.decision_id, "reason": "Không được"})
@@ -240,7 +242,7 @@ def test_revocation_refused(request, province_officer, client_name, username, cb
     decision = revocation_decision(province_officer, cao_bang)
     before, denied = counts(), denied_rows(username)
     r = post(client, f"/api/v1/awards/{cb_award.pk}/revocation", {"decision": decision, "reason": "Không được"})
-    assert r.status_code == (404 if username == "laichau" else 403) and counts() == before
+    assert r.status_code == (404 if username == "laichau" else 403) and counts() == before, r.content
     assert denied_rows(username) == denied + 1
 
 
@@ -295,8 +297,13 @@ def test_decision_input_is_checked(province_officer, cao_bang, staff):
 
 
 @pytest.mark.parametrize("client_name, username, status", [("other_province_officer", "laichau", 404),
-                                                           ("auditor", "kiemtra", 403)])
+                                                           ("auditor", "kiemtra", 403),
+                                                           ("unit_officer", "donvi", 403),
+                                                           ("central_board", "trunguong", 403),
+                                                           ("council_member", "hoidong", 403)])
 def test_decision_refused(request, client_name, username, status, cao_bang, staff):
+    """Only the province's emulation office records the province's decisions: a unit officer (even for its own
+    department's staff), the Central Board, a council member and the auditor are refused."""
     client, before = request.getfixturevalue(client_name), counts()
     body = {"authority": cao_bang.pk, "number": "77/QĐ", "signed_on": "2016-01-05",
             "awards": [{"award_type": "BK_TINH", "year": 2015, "person": staff.pk}]}

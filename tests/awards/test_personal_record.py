@@ -72,7 +72,8 @@ def test_one_initiative_serves_one_award(staff):
 
 def test_revocation_is_an_event_and_only_once(staff):
     officer = user("caobang")
-    award = Award.objects.filter(province__admin_code="04", unit__path__startswith=staff.organization.province.path).first()
+    award = Award.objects.filter(province__admin_code="04", decision__authority__admin_code="04",
+                                 unit__path__startswith=staff.organization.province.path).first()
     decision = Decision.objects.create(authority=award.province, number="99/QĐ-UBND", signed_on=date(2025, 1, 2))
     services.revoke_award(officer, award, decision=decision, reason="Hồ sơ không trung thực")
     assert Award.objects.in_force().filter(pk=award.pk).count() == 0

@@ -178,7 +178,19 @@ def _decide(dossier, number, signed_on, items_people_types):
     if any(code in ("CSTDCS", "CSTD_TINH") for _, code in items_people_types):
         return None
     services.move(handler, dossier, "propose")
-    return services.record_decision(handler, dossier, number=number, signed_on=signed_on, signer_name="A")
+    decider = caobang if dossier.handler.kind == "province" else office_of(dossier.handler)
+    return services.record_decision(decider, dossier, number=number, signed_on=signed_on, signer_name="A")
+
+
+def office_of(org):
+    """A user of the organisation's own emulation office: a unit officer prepares the dossier, never decides."""
+    from django.contrib.auth import get_user_model
+
+    from thidua.orgs.models import Role, UserRole
+
+    office, _ = get_user_model().objects.get_or_create(username=f"vanphong-{org.pk}")
+    UserRole.objects.get_or_create(user=office, organization=org, role=Role.EMULATION_OFFICE)
+    return office
 
 
 def test_prize_statement_of_a_decision(dept, unit, cao_bang):
@@ -221,7 +233,10 @@ def test_only_the_highest_title_of_the_same_year_is_paid(dept, unit):
         services.cast_ballot(m, session, choices)
     services.close_session(donvi, session)
     services.move(donvi, d, "propose")
-    decision = services.record_decision(donvi, d, number="TN-21/QĐ-SNV", signed_on=date(2025, 1, 15), signer_name="A")
+    with pytest.raises(PermissionDenied, match="Chỉ cơ quan thi đua, khen thưởng"):
+        services.record_decision(donvi, d, number="TN-21/QĐ-SNV", signed_on=date(2025, 1, 15), signer_name="A")
+    decision = services.record_decision(office_of(dept), d, number="TN-21/QĐ-SNV", signed_on=date(2025, 1, 15),
+                                        signer_name="A")
     lines = {line.award_code: line for line in decision_prizes(decision)}
     assert (lines["CSTDCS"].amount, lines["CSTDCS"].paid) == (by_hand("1", 2_340_000), 2_340_000)
     assert (lines["LDTT"].amount, lines["LDTT"].paid) == (by_hand("0.3", 2_340_000), 0)

@@ -177,7 +177,8 @@ def test_verification_shows_only_name_award_decision_and_validity():
     api = Client().get(f"/api/v1/verify/{cert.token}")
     assert api.status_code == 200
     assert set(api.json()) == {"recipient_name", "award", "decision_number", "decision_date", "decision_authority",
-                               "valid"}
+                               "valid", "decision_transcribed_by", "revocation"}
+    assert api.json()["decision_transcribed_by"] is None and api.json()["revocation"] is None
     assert person.citizen_id not in api.content.decode()
 
 

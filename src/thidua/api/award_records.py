@@ -2,7 +2,10 @@
 
 Reads: scoped by `visible_to(user)`, paginated, filtered on indexed columns, one query per page (select_related).
 Writes: a revocation (an event with its decision; the award row is never edited), a decision with its awards
-(recorded outside the dossier flow, e.g. historical records), a rating; each through awards.services.
+(recorded outside the dossier flow, e.g. historical records), a rating; each through awards.services. Who may
+issue, transcribe and revoke is decided by awards.authority: only the granting authority's emulation office (or
+an administrator) records its decisions and revokes what it granted; a province's office may transcribe another
+authority's decision for its staff (`transcribed: true`, with the scan as `source_document`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from rest_framework.views import APIView
 
 from thidua.api.common import CONFLICT, Conflict, YearFilter, call, check_filters, visible
 from thidua.api.eligibility import AWARD_CODES
-from thidua.api.fields import RecordField, Required, StrictCharField
+from thidua.api.fields import RecordField, Required, StrictBooleanField, StrictCharField
 from thidua.api.serializers import AwardSerializer
 from thidua.awards import services
 from thidua.awards.models import (
@@ -44,6 +47,9 @@ class RevocationSerializer(serializers.Serializer):
     decision = serializers.IntegerField(source="decision_id")
     decision_number = serializers.CharField(source="decision.number")
     decision_signed_on = serializers.DateField(source="decision.signed_on")
+    decision_authority_name = serializers.CharField(source="decision.authority.name")
+    decision_transcribed_by = serializers.IntegerField(source="decision.transcribed_by_id", allow_null=True,
+                                                       help_text="set when the revocation decision is a transcription")
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
 
@@ -69,7 +75,7 @@ class AwardDetailSerializer(AwardSerializer):
 
 def _awards(request):
     return Award.objects.visible_to(request.user).select_related(
-        "award_type", "decision__authority", "province", "unit", "revocation__decision")
+        "award_type", "decision__authority", "province", "unit", "revocation__decision__authority")
 
 
 class AwardDetailView(APIView):
@@ -107,11 +113,21 @@ class AwardRevocationView(APIView):
 class DecisionSerializer(serializers.ModelSerializer):
     authority = serializers.IntegerField(source="authority_id")
     authority_name = serializers.CharField(source="authority.name")
+    transcribed = serializers.BooleanField(source="is_transcribed",
+                                           help_text="a copy of the authority's decision, recorded by another office")
+    transcribed_by = serializers.IntegerField(source="transcribed_by_id", allow_null=True,
+                                              help_text="the office that recorded the copy")
+    transcribed_by_name = serializers.CharField(source="transcribed_by.name", allow_null=True, default=None)
+    has_source_document = serializers.SerializerMethodField()
 
     class Meta:
         model = Decision
         fields = ["id", "number", "signed_on", "authority", "authority_name", "signer_name", "signer_title",
-                  "summary", "is_illustrative"]
+                  "summary", "is_illustrative", "transcribed", "transcribed_by", "transcribed_by_name",
+                  "has_source_document"]
+
+    def get_has_source_document(self, obj) -> bool:
+        return bool(obj.source_document)
 
 
 class DecisionAwardRowSerializer(serializers.ModelSerializer):
@@ -148,8 +164,31 @@ class DecisionAwardInput(serializers.Serializer):
     register_no = StrictCharField(max_length=32, allow_blank=True, required=False)
 
 
+# Standard base64, not empty, padded: every string the pattern admits decodes.
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
+
+
+class SourceDocumentInput(serializers.Serializer):
+    name = Required(max_length=255, help_text="file name with its extension (.pdf, .png, .jpg…)")
+    content = serializers.RegexField(BASE64, help_text="the file, base64-encoded; its content is checked like any "
+                                                       "upload (type by signature, size limit)",
+                                     error_messages={"invalid": "Không phải dữ liệu base64 hợp lệ."})
+
+    def validate_content(self, value: str) -> bytes:
+        import base64
+
+        return base64.b64decode(value, validate=True)
+
+
 class DecisionCreateSerializer(serializers.Serializer):
-    authority = RecordField(help_text="the issuing organisation")
+    authority = RecordField(help_text="the issuing organisation (for a transcription: the authority that issued "
+                                      "the decision being copied)")
+    transcribed = StrictBooleanField(default=False, help_text="true: record a copy of another authority's decision "
+                                     "for your own staff (needs source_document); it stays out of that authority's "
+                                     "numbering")
+    office = RecordField(required=False, help_text="for a transcription: the province or ministry office recording "
+                                                   "it (default: yours)")
+    source_document = SourceDocumentInput(required=False, help_text="for a transcription: the scan of the decision")
     number = Required(max_length=64)
     signed_on = serializers.DateField()
     signer_name = StrictCharField(max_length=128, allow_blank=True, required=False)
@@ -166,7 +205,7 @@ class DecisionFilter(serializers.Serializer):
 
 
 def _decisions(request):
-    return Decision.objects.visible_to(request.user).select_related("authority")
+    return Decision.objects.visible_to(request.user).select_related("authority", "transcribed_by")
 
 
 class DecisionListView(generics.ListAPIView):
@@ -189,7 +228,8 @@ class DecisionListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=DecisionCreateSerializer, responses={201: DecisionDetailSerializer, 409: CONFLICT},
-                   summary="Record a signed decision with its awards (outside the dossier flow, e.g. history)")
+                   summary="Record a signed decision with its awards (outside the dossier flow, e.g. history), "
+                           "or transcribe another authority's decision for your staff")
     def post(self, request):
         data = DecisionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -208,6 +248,13 @@ class DecisionListView(generics.ListAPIView):
                     row[key] = visible(qs, row[key].pk, request, write=True, label=f"awards[{n}].{key}")
             rows.append(row)
         f["awards"] = rows
+        doc = f.pop("source_document", None)
+        if doc is not None:
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            f["source_document"] = SimpleUploadedFile(doc["name"], doc["content"])
+        if f.get("office") is not None:
+            f["office"] = visible(orgs, f["office"].pk, request, write=True, label="office")
         decision = call(lambda: services.record_decision(request.user, **f))
         return Response(decision_detail(request, decision.pk), status=201)
 

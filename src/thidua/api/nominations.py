@@ -297,6 +297,14 @@ class CouncilBallotOutSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class VerifiedRevocationSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    date = serializers.DateField()
+    authority = serializers.CharField()
+    transcribed_by = serializers.CharField(allow_null=True, help_text="set when the revocation decision is a copy "
+                                           "recorded by another office")
+
+
 class CertificateVerificationSerializer(serializers.Serializer):
     recipient_name = serializers.CharField()
     award = serializers.CharField()
@@ -304,6 +312,9 @@ class CertificateVerificationSerializer(serializers.Serializer):
     decision_date = serializers.DateField()
     decision_authority = serializers.CharField()
     valid = serializers.BooleanField(help_text="false once the award is revoked")
+    decision_transcribed_by = serializers.CharField(allow_null=True, help_text="set when the decision is a copy "
+                                                    "recorded by another office, not the authority's own record")
+    revocation = VerifiedRevocationSerializer(allow_null=True, help_text="the revocation decision, once revoked")
 
 
 def _obj(model, pk, field: str, qs=None):
@@ -510,5 +521,9 @@ class VerifyView(APIView):
         if v is None:
             raise NotFound("Mã xác minh không khớp với giấy chứng nhận nào.")
         return Response({"recipient_name": v.recipient_name, "award": v.award_name, "decision_number": v.decision_number,
-                         "decision_date": v.decision_date, "decision_authority": v.decision_authority, "valid": v.valid})
+                         "decision_date": v.decision_date, "decision_authority": v.decision_authority, "valid": v.valid,
+                         "decision_transcribed_by": v.decision_transcribed_by,
+                         "revocation": None if v.revocation_number is None else {
+                             "number": v.revocation_number, "date": v.revocation_date,
+                             "authority": v.revocation_authority, "transcribed_by": v.revocation_transcribed_by}})
 

@@ -71,7 +71,14 @@ class DecisionQuerySet(models.QuerySet):
         if scope.is_global:
             return self
         visible_awards = Award.objects.visible_to(user)
-        return self.filter(Q(pk__in=visible_awards.values("decision_id")) | Q(authority_id__in=scope.lineage_ids))
+        # An authority's list holds its own decisions; a transcription belongs to the office that made it.
+        return self.filter(Q(pk__in=visible_awards.values("decision_id"))
+                           | Q(authority_id__in=scope.lineage_ids, transcribed_by__isnull=True)
+                           | Q(transcribed_by_id__in=scope.lineage_ids))
+
+    def own(self) -> DecisionQuerySet:
+        """Decisions issued by their authority and recorded by its office (not transcriptions)."""
+        return self.filter(transcribed_by__isnull=True)
 
 
 class Decision(models.Model):
@@ -86,6 +93,16 @@ class Decision(models.Model):
     is_illustrative = models.BooleanField(
         "dữ liệu minh họa", default=False, help_text="Quyết định do dữ liệu mẫu tạo ra, không phải văn bản thật."
     )
+    # A transcription: another authority's decision (e.g. an order of the President for a province's staff)
+    # recorded by this office from the document it received. It is a copy, not the authority's own record,
+    # so it stays out of the authority's numbering and carries the scan of the source document.
+    transcribed_by = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="transcribed_decisions",
+        verbose_name="cơ quan ghi lại",
+        help_text="Trống: quyết định do chính cơ quan ban hành ghi. Có giá trị: bản ghi lại quyết định của cơ quan "
+                  "khác, do cơ quan này nhập từ văn bản nhận được.",
+    )
+    source_document = models.FileField("văn bản gốc (bản chụp)", upload_to="decisions/%Y/", blank=True)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -93,7 +110,16 @@ class Decision(models.Model):
         verbose_name = "quyết định khen thưởng"
         verbose_name_plural = "quyết định khen thưởng"
         ordering = ["-signed_on", "number"]
-        constraints = [models.UniqueConstraint(fields=["authority", "number"], name="decision_number_unique")]
+        constraints = [
+            # Numbers are unique per authority among its own decisions; a transcription never takes its number.
+            models.UniqueConstraint(fields=["authority", "number"], condition=Q(transcribed_by__isnull=True),
+                                    name="decision_number_unique"),
+            models.UniqueConstraint(fields=["transcribed_by", "authority", "number"],
+                                    condition=Q(transcribed_by__isnull=False),
+                                    name="decision_transcription_unique"),
+            models.CheckConstraint(condition=Q(transcribed_by__isnull=True) | ~Q(source_document=""),
+                                   name="decision_transcription_has_source"),
+        ]
         # The decision list's order (newest first, id as tie-break) read straight from an index; the registry's
         # search by decision number (a prefix: pattern_ops on PostgreSQL, ignored elsewhere).
         indexes = [models.Index(fields=["signed_on", "id"], name="decision_signed_on_id"),
@@ -101,6 +127,10 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"QĐ {self.number} ngày {self.signed_on:%d/%m/%Y}"
+
+    @property
+    def is_transcribed(self) -> bool:
+        return self.transcribed_by_id is not None
 
 
 class Basis(models.TextChoices):

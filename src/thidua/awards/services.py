@@ -28,7 +28,7 @@ from thidua.awards.models import (
 )
 from thidua.core.text import fold
 from thidua.orgs.models import Organization, Person
-from thidua.orgs.services import Conflict, require_edit
+from thidua.orgs.services import Conflict
 
 CATALOGUE_CSV = Path(__file__).parent / "data" / "catalogue.csv"
 
@@ -164,8 +164,13 @@ def record_discipline(user, *, person: Person, level: str, starts_on: date, ends
 
 
 def revoke_award(user, award: Award, *, decision: Decision, reason: str) -> Revocation:
-    """Revoke an award: a new event with its decision; the award row is never edited."""
-    _require_edit(user, award.unit, "awards.revocation", award)
+    """Revoke an award: a new event with its decision; the award row is never edited. Only the authority that
+    granted the award (or its successor after a merger) revokes it, through its own emulation office, or by a
+    transcription of its decision recorded by the office of the recipient's province (awards.authority)."""
+    from thidua.awards import authority as auth
+
+    auth.require(auth.can_revoke(user, award, authority=decision.authority, transcribed_by=decision.transcribed_by,
+                                 signed_on=decision.signed_on), user, award)
     if not reason.strip():
         raise ValidationError({"reason": "Cần nêu lý do thu hồi."})
     from thidua.core import audit
@@ -184,7 +189,15 @@ def revoke_award(user, award: Award, *, decision: Decision, reason: str) -> Revo
 # ---------------------------------------------------------------------------
 
 
-def _award_row(user, n: int, row: dict, decision_year: int) -> Award:
+def _recipient_unit(row: dict) -> Organization | None:
+    """The unit of a row's recipient (None unless exactly one recipient is named)."""
+    person, org, household = row.get("person"), row.get("organization"), row.get("household")
+    if sum(x is not None for x in (person, org, household)) != 1:
+        return None
+    return person.organization if person is not None else org if org is not None else household.organization
+
+
+def _award_row(n: int, row: dict, decision_year: int) -> Award:
     """Validate one award of a decision and build it (not saved). `n` numbers the row in messages."""
     where = f"Dòng {n}"
     person, org, household = row.get("person"), row.get("organization"), row.get("household")
@@ -215,18 +228,35 @@ def _award_row(user, n: int, row: dict, decision_year: int) -> Award:
                                          f"{RecipientKind(kind).label.lower()}."})
     if row.get("basis", Basis.MERIT) not in Basis.values:
         raise ValidationError({"awards": f"{where}: loại khen thưởng {row['basis']!r} không hợp lệ."})
-    require_edit(user, unit, "awards.award")
     return Award(award_type=award_type, year=year, basis=row.get("basis") or Basis.MERIT,
                  recipient_class=recipient_class, recipient_person=person, recipient_org=org,
                  recipient_household=household, recipient_name=row.get("recipient_name") or name, unit=unit,
                  register_no=row.get("register_no", ""))
 
 
+def _transcribing_office(user, units: list[Organization]) -> Organization | None:
+    """The user's province or ministry office whose staff the recipients are (the first one covering them all)."""
+    from thidua.awards import authority as auth
+
+    offices = auth.transcribing_offices(user)
+    for office in offices:
+        if all(auth.covers(office, u) for u in units) and (units or not auth._is_admin(user)):
+            return office
+    return None if auth._is_admin(user) else (offices[0] if offices else None)
+
+
 def record_decision(user, *, authority: Organization, number: str, signed_on: date, awards: list[dict],
-                    signer_name: str = "", signer_title: str = "", summary: str = "") -> Decision:
-    """Record a signed decision and its award records, decided outside the dossier flow (historical records,
-    a decision received from another authority). Every recipient's unit must be in the user's editing scope;
-    a decision without awards (e.g. a revocation decision) needs the issuing organisation in it."""
+                    signer_name: str = "", signer_title: str = "", summary: str = "", transcribed: bool = False,
+                    source_document=None, office: Organization | None = None) -> Decision:
+    """Record a signed decision and its award records, decided outside the dossier flow (historical records),
+    or a decision without awards (a revocation decision).
+
+    Own decision (`transcribed=False`): only the authority's emulation office (or an administrator) records it;
+    the award types must be within the authority's power and the recipients within its jurisdiction; its number
+    is unique for the authority. Transcription (`transcribed=True`): a province's or ministry's office (`office`,
+    by default the user's) records a copy of another authority's decision for its own staff, with the scanned
+    source document; it is marked as such and never takes the authority's number. See awards.authority."""
+    from thidua.awards import authority as auth
     from thidua.core import audit
 
     number = number.strip()
@@ -234,19 +264,44 @@ def record_decision(user, *, authority: Organization, number: str, signed_on: da
         raise ValidationError({"number": "Cần số quyết định."})
     if signed_on > date.today() or signed_on.year < 1945:
         raise ValidationError({"signed_on": f"Ngày ký {signed_on:%d/%m/%Y} không hợp lệ (từ 1945 đến hôm nay)."})
-    if not awards:
-        require_edit(user, authority, "awards.decision")
-    rows = [_award_row(user, n, row, signed_on.year) for n, row in enumerate(awards, start=1)]
+    units = [u for u in (_recipient_unit(row) for row in awards) if u is not None]
+    types = [row["award_type"] for row in awards]
+    if transcribed:
+        office = office or _transcribing_office(user, units)
+        verdict = auth.can_transcribe(user, authority, office, types, units, signed_on)
+    else:
+        office = None
+        verdict = auth.can_issue(user, authority, types, units, signed_on)
+    auth.require(verdict, user, what="awards.decision")
+    if transcribed:
+        if source_document is None:
+            raise ValidationError({"source_document": "Bản ghi lại quyết định của cơ quan khác phải kèm bản chụp "
+                                                      "văn bản gốc (PDF hoặc ảnh)."})
+        from thidua.core.uploads import JPEG, PDF, PNG, check_upload
+
+        try:  # the scan of a signed decision: PDF or a picture
+            check_upload(source_document, allowed={".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG},
+                         label="Văn bản gốc")
+        except ValidationError as exc:
+            raise ValidationError({"source_document": exc.messages}) from exc
+    rows = [_award_row(n, row, signed_on.year) for n, row in enumerate(awards, start=1)]
     with transaction.atomic():
-        if Decision.objects.select_for_update().filter(authority=authority, number=number).exists():
-            raise Conflict(f"{authority.name} đã có quyết định số {number}.")
-        decision = Decision.objects.create(authority=authority, number=number, signed_on=signed_on,
-                                           signer_name=signer_name, signer_title=signer_title, summary=summary)
+        if office is None:
+            Organization.objects.select_for_update().filter(pk=authority.pk).first()  # one number at a time
+            if Decision.objects.own().filter(authority=authority, number=number).exists():
+                raise Conflict(f"{authority.name} đã có quyết định số {number}.")
+        elif Decision.objects.filter(transcribed_by=office, authority=authority, number=number).exists():
+            raise Conflict(f"{office.name} đã ghi lại quyết định số {number} của {authority.name}.")
+        decision = Decision(authority=authority, number=number, signed_on=signed_on, signer_name=signer_name,
+                            signer_title=signer_title, summary=summary, transcribed_by=office)
+        if office is not None:
+            decision.source_document.save(source_document.name, source_document, save=False)
+        decision.save()
         for a in rows:
             a.decision = decision
         created = bulk_record_awards(rows)
         audit.record("create", decision, after={**audit.snapshot(decision), "awards": [a.pk for a in created]},
-                     user=user)
+                     user=user, reason=f"Bản ghi lại, do {office.name} nhập" if office is not None else "")
         for a in created:
             audit.record("create", a, object_repr=f"{a.award_type.code} {a.year} — {a.recipient_name}",
                          after=audit.snapshot(a), user=user)

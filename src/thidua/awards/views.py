@@ -12,8 +12,8 @@ from thidua.awards.filters import RegistryFilterForm, filter_awards
 @login_required
 def registry(request):
     form = RegistryFilterForm(request.GET, user=request.user)
-    qs = filter_awards(form).select_related("award_type", "decision", "decision__authority", "province", "unit",
-                                            "recipient_person")
+    qs = filter_awards(form).select_related("award_type", "decision", "decision__authority",
+                                            "decision__transcribed_by", "province", "unit", "recipient_person")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "awards/registry.html", {"form": form, "page": page, "sort": request.GET.get("sort", "-date")})
 

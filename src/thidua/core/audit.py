@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from thidua.core.models import AuditAction, AuditEvent
 
@@ -54,7 +55,7 @@ def _json_value(value: Any) -> Any:
         return [_json_value(v) for v in value]
     if isinstance(value, bytes | memoryview):
         return f"<{len(value)} bytes>"
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):  # (hasattr(value, "url") raises on an empty file)
         return value.name or None
     return str(value)
 

@@ -46,18 +46,32 @@ class Verification:
     decision_date: date
     decision_authority: str
     valid: bool
+    # A transcription is a copy recorded by another office, not the authority's own record: say so.
+    decision_transcribed_by: str | None = None
+    revocation_number: str | None = None
+    revocation_date: date | None = None
+    revocation_authority: str | None = None
+    revocation_transcribed_by: str | None = None
 
 
 def verify(token: str) -> Verification | None:
     cert = (Certificate.objects.filter(token=token)
-            .select_related("award__award_type", "award__decision__authority", "award__revocation").first()
+            .select_related("award__award_type", "award__decision__authority", "award__decision__transcribed_by",
+                            "award__revocation__decision__authority", "award__revocation__decision__transcribed_by")
+            .first()
             if token and len(token) <= 64 and "\x00" not in token else None)
     if cert is None:
         return None
     a = cert.award
+    rev = getattr(a, "revocation", None)
+    rd = rev.decision if rev is not None else None
     return Verification(recipient_name=a.recipient_name, award_name=a.award_type.name,
                         decision_number=a.decision.number, decision_date=a.decision.signed_on,
-                        decision_authority=a.decision.authority.name, valid=not hasattr(a, "revocation"))
+                        decision_authority=a.decision.authority.name, valid=rev is None,
+                        decision_transcribed_by=a.decision.transcribed_by.name if a.decision.transcribed_by else None,
+                        revocation_number=rd.number if rd else None, revocation_date=rd.signed_on if rd else None,
+                        revocation_authority=rd.authority.name if rd else None,
+                        revocation_transcribed_by=rd.transcribed_by.name if rd and rd.transcribed_by else None)
 
 
 def qr_svg(url: str, scale: int = 3) -> str:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from thidua.awards import authority as authority_rules
 from thidua.awards.models import (
     Award,
     AwardType,
@@ -362,6 +363,8 @@ def allowed_transitions(user, dossier: Dossier) -> list[Transition]:
             _guard(user, dossier, t, "x")
         except (PermissionDenied, ValidationError):
             continue
+        if t.via == "decision" and not authority_rules.acts_for(user, dossier.authority):
+            continue  # only the deciding authority's office records its decision (_authorise_decision)
         out.append(t)
     return out
 
@@ -504,18 +507,19 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
         with transaction.atomic():
             d = Dossier.objects.select_for_update().select_related("handler", "from_org", "authority").get(pk=dossier.pk)
             org, _role = _guard(user, d, t, "")
+            all_items = list(d.items.select_related("award_type", "lowered_to", "person__organization", "organization",
+                                                    "household__organization"))
+            active = [i for i in all_items if i.outcome in ACTIVE_OUTCOMES]
+            chosen = active if items is None else [i for i in active if i.pk in {x.pk for x in items}]
+            _authorise_decision(user, d, chosen, signed_on)
             if not number:
                 raise ValidationError({"number": "Cần số quyết định."})
             if not signer_name.strip():
                 raise ValidationError({"signer_name": "Cần tên người ký."})
             if signed_on > timezone.localdate():
                 raise ValidationError({"signed_on": "Ngày ký không được sau hôm nay."})
-            if Decision.objects.filter(authority=d.authority, number=number).exists():
+            if Decision.objects.own().filter(authority=d.authority, number=number).exists():
                 raise ValidationError({"number": f"{d.authority.name} đã có quyết định số {number}."})
-            all_items = list(d.items.select_related("award_type", "lowered_to", "person__organization", "organization",
-                                                    "household__organization"))
-            active = [i for i in all_items if i.outcome in ACTIVE_OUTCOMES]
-            chosen = active if items is None else [i for i in active if i.pk in {x.pk for x in items}]
             if items is not None and len(chosen) != len({x.pk for x in items}):
                 raise ValidationError({"items": "Chỉ quyết định các mục đang xét của hồ sơ này."})
             if not chosen:
@@ -589,6 +593,16 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
     return decision
 
 
+def _authorise_decision(user, dossier: Dossier, items: list[DossierItem], signed_on: date) -> None:
+    """The decision step obeys the same authority rules as any decision (awards.authority): only the deciding
+    authority's emulation office (or an administrator) records it, for award types within its power and
+    recipients within its jurisdiction. Raises PermissionDenied (the caller writes the 'denied' row)."""
+    verdict = authority_rules.can_issue(user, dossier.authority, [i.final_award_type for i in items],
+                                        [i.recipient_unit for i in items], signed_on)
+    if not verdict:
+        raise PermissionDenied(f"Ghi quyết định khen thưởng: {verdict.reason}")
+
+
 def _require_votes(dossier: Dossier, items: list[DossierItem]) -> None:
     """Items whose award needs a council vote must have passed it in a closed session of this dossier."""
     _, _, thresholds = council_rules()
@@ -625,10 +639,14 @@ def revoke(user, award: Award, *, number: str, signed_on: date, reason: str, sig
         raise ValidationError({"number": "Cần số quyết định thu hồi."})
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": "Ngày ký không được sau hôm nay."})
-    authority = award.decision.authority
+    # After a merger the successor revokes what its predecessor granted, in its own name.
+    authority = authority_rules.current_authority(award.decision.authority, signed_on)
     try:
+        verdict = authority_rules.can_revoke(user, award, authority=authority, signed_on=signed_on)
+        if not verdict:
+            raise PermissionDenied(verdict.reason)
         with transaction.atomic():
-            if Decision.objects.filter(authority=authority, number=number).exists():
+            if Decision.objects.own().filter(authority=authority, number=number).exists():
                 raise ValidationError({"number": f"{authority.name} đã có quyết định số {number}."})
             decision = Decision.objects.create(number=number, signed_on=signed_on, authority=authority,
                                                signer_name=signer_name, summary=f"Thu hồi khen thưởng: {reason}"[:500])

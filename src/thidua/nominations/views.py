@@ -436,9 +436,14 @@ def certificate(request, pk: int):
 
 
 def _can_revoke(user, award) -> bool:
-    from thidua.core.access import scope_for
+    """The revoke form is shown to the office of the authority that granted the award (or of its successor)."""
+    from django.utils import timezone
 
-    return scope_for(user).can_edit(award.unit)
+    from thidua.awards import authority as authority_rules
+
+    today = timezone.localdate()
+    return bool(authority_rules.can_revoke(
+        user, award, authority=authority_rules.current_authority(award.decision.authority, today)))
 
 
 @login_required
