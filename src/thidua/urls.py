@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
+    path("cong-viec/", include("thidua.jobs.urls")),
     path("", include("thidua.core.urls")),
 ]
 

@@ -204,27 +204,34 @@ def _finish(job_id: int, status: str, *, message: str, error_detail: str = "",
 
 def cancel(job: Job, user) -> Job:
     """Cancel a queued job at once; ask a running one to stop at its next progress report."""
+    refusal = None
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
-        if locked.status in FINISHED or locked.cancel_requested:
-            message = _("Công việc “%(title)s” đã kết thúc (%(status)s), không hủy được.") % {
+        if locked.status in FINISHED:
+            refusal = _("Công việc “%(title)s” đã kết thúc (%(status)s), không hủy được.") % {
                 "title": locked.title, "status": locked.get_status_display()}
-            if locked.cancel_requested and locked.status == JobStatus.RUNNING:
-                message = _("Công việc “%(title)s” đang được hủy.") % {"title": locked.title}
-            audit.record("denied", locked, reason="cancel: " + message, user=user)
-            raise JobRefused(message)
-        before = audit.snapshot(locked, ["status", "cancel_requested"])
-        if locked.status == JobStatus.QUEUED:
-            locked.status = JobStatus.CANCELLED
-            locked.finished_at = timezone.now()
-            locked.message = _("Đã hủy trước khi bắt đầu.")
+        elif locked.cancel_requested:
+            refusal = _("Công việc “%(title)s” đang được hủy.") % {"title": locked.title}
         else:
-            locked.cancel_requested = True
-            locked.message = _("Đang hủy…")
-        locked.save(update_fields=["status", "finished_at", "message", "cancel_requested"])
-        audit.record("change", locked, before=before, after=audit.snapshot(locked, ["status", "cancel_requested"]),
-                     user=user, reason="cancel")
+            _cancel(locked, user)
+    if refusal:
+        audit.record("denied", locked, reason="cancel: " + refusal, user=user)
+        raise JobRefused(refusal)
     return locked
+
+
+def _cancel(locked: Job, user) -> None:
+    before = audit.snapshot(locked, ["status", "cancel_requested"])
+    if locked.status == JobStatus.QUEUED:
+        locked.status = JobStatus.CANCELLED
+        locked.finished_at = timezone.now()
+        locked.message = _("Đã hủy trước khi bắt đầu.")
+    else:
+        locked.cancel_requested = True
+        locked.message = _("Đang hủy…")
+    locked.save(update_fields=["status", "finished_at", "message", "cancel_requested"])
+    audit.record("change", locked, before=before, after=audit.snapshot(locked, ["status", "cancel_requested"]),
+                 user=user, reason="cancel")
 
 
 def retry(job: Job, user) -> Job:
