@@ -292,7 +292,30 @@ ROUTES: dict[str, Route] = {
                                                      statuses(API_REFUSED, rest=405), "POST only", post=True),
     "api/v1/verify/<str:token>": Route(lambda o: [f"/api/v1/verify/{demo_certificate().token}"], PUBLIC,
                                        "public verification (no login)"),
+    # Background jobs (thidua.jobs): a job is its owner's (Cao Bằng's office here) and the administrator's; everyone
+    # else 404. Cancel and retry are POST only (per persona in tests/jobs/test_views.py).
+    "cong-viec/": Route(lambda o: ["/cong-viec/"], EVERYONE_LOGGED_IN, "my jobs (administrators: all)"),
+    **{f"cong-viec/<int:pk>/{part}": Route(lambda o, part=part: [f"/cong-viec/{matrix_job().pk}/{part}"],
+                                           statuses(LOGIN, rest=404, province_officer=200, admin=200),
+                                           "the owner's and the administrator's")
+       for part in ("", "tien-do/", "ket-qua/")},
+    **{f"cong-viec/<int:pk>/{part}": Route(lambda o, part=part: [f"/cong-viec/{matrix_job().pk}/{part}"],
+                                           statuses(LOGIN, rest=405), "POST only", post=True)
+       for part in ("huy/", "chay-lai/")},
 }
+
+
+def matrix_job():
+    """A finished self-test job of Cao Bằng's office, with a result file."""
+    from thidua.jobs import services
+    from thidua.jobs.models import Job
+
+    job = Job.objects.filter(kind="jobs.selftest", owner__username="caobang", status="succeeded").first()
+    if job is None:
+        job = services.enqueue("jobs.selftest", owner=get_user_model().objects.get(username="caobang"),
+                               title="Kiểm tra", params={"steps": 1, "step_seconds": 0})
+        services.execute(job.pk)
+    return job
 
 
 def run_years(o) -> list[ClusterYear]:

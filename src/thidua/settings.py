@@ -242,7 +242,9 @@ if THIDUA_TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[THIDUA_TASKS_BACKEND], "QUEUES": [THIDUA_TASKS_QUEUE]}}
 if THIDUA_TASKS_BACKEND == "redis":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {THIDUA_TASKS_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("THIDUA_JOB_TIMEOUT", 6 * 3600))}}
+    _RQ_QUEUE = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("THIDUA_JOB_TIMEOUT", 6 * 3600))}
+    # django-tasks-rq reads results back through django-rq's "default" connection: it must exist.
+    RQ_QUEUES = {"default": _RQ_QUEUE, THIDUA_TASKS_QUEUE: _RQ_QUEUE}
 # A running job's process writes a heartbeat every THIDUA_JOB_HEARTBEAT_SECONDS; a running job whose heartbeat is
 # older than THIDUA_JOB_STALE_SECONDS is marked failed by the sweep (its worker was killed or its machine stopped).
 THIDUA_JOB_HEARTBEAT_SECONDS = float(os.environ.get("THIDUA_JOB_HEARTBEAT_SECONDS", 10))
