@@ -110,3 +110,20 @@ def test_sweep_marks_failed_a_running_job_without_heartbeat_and_spares_a_live_on
     assert DBTaskResult.objects.get(id=dead.task_result_id).status == "FAILED"
     assert alive.status == JobStatus.RUNNING
     assert services.sweep_stale(stale_after=60) == 0
+
+
+def test_the_companion_beats_only_for_jobs_whose_process_is_alive():
+    import os
+    import subprocess
+
+    from thidua.jobs.companion import beat
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    live, dead, other = _enqueue(), _enqueue(), _enqueue()
+    old = timezone.now() - timezone.timedelta(minutes=10)
+    for job, worker_id in ((live, f"w1:{os.getpid()}"), (dead, f"w1:{gone.pid}"), (other, f"w2:{os.getpid()}")):
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=old, worker_id=worker_id)
+    assert beat("w1") == 1
+    beats = dict(Job.objects.filter(pk__in=[live.pk, dead.pk, other.pk]).values_list("pk", "heartbeat_at"))
+    assert beats[live.pk] > old and beats[dead.pk] == old and beats[other.pk] == old

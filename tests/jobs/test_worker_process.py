@@ -95,6 +95,29 @@ def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(env, tmp_path):
     assert again["status"] == "succeeded" and again["done"] == again["total"] == 12
 
 
+def test_a_live_job_that_reports_nothing_for_a_while_is_not_swept(env, tmp_path):
+    """The worker's companion process beats for the job while the process running it lives."""
+    pk = _enqueue(env, steps=2, step_seconds=0, quiet_seconds=6)
+    log = open(tmp_path / "worker.log", "w")
+    worker = subprocess.Popen([THIDUA, "worker", "--interval", "0.2"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _job(env, pk)["status"] == "queued":
+            assert time.monotonic() < deadline and worker.poll() is None, (tmp_path / "worker.log").read_text()
+            time.sleep(0.2)
+        time.sleep(4)  # longer than THIDUA_JOB_STALE_SECONDS without a progress report
+        swept = _django(env, "from thidua.jobs.services import sweep_stale; print(sweep_stale())").split()[-1]
+        assert swept == "0" and _job(env, pk)["status"] == "running"
+        while (state := _job(env, pk))["status"] == "running":
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.3)
+        assert state["status"] == "succeeded", state
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=20)
+
+
 def _redis_url() -> str | None:
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
     try:

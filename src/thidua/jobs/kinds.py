@@ -14,6 +14,7 @@ def selftest(ctx) -> JobOutput:
     pause = float(ctx.params.get("step_seconds", 0.2))
     if ctx.params.get("fail"):
         raise JobFailed(str(ctx.params["fail"]))
+    time.sleep(float(ctx.params.get("quiet_seconds", 0)))  # work that reports nothing for a while (one big query)
     for step in range(steps):
         ctx.progress(step, steps, _("Bước %(n)s") % {"n": step + 1})
         time.sleep(pause)

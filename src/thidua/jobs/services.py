@@ -5,7 +5,8 @@ Contract:
   backend (database, Redis, or immediate in development). Call it outside a transaction: a worker on another
   machine must see the row.
 - `execute` (run by the worker) claims a queued job, runs its kind with a `JobContext`, and always ends the job
-  as succeeded, failed (with a message for the user) or cancelled. While it runs, the process writes a heartbeat.
+  as succeeded, failed (with a message for the user) or cancelled. While it runs, the worker's companion process
+  writes its heartbeat (companion.py), and every progress report writes one too.
 - `sweep_stale` marks failed every running job whose heartbeat is older than THIDUA_JOB_STALE_SECONDS: a worker
   killed mid-job leaves no job "running" for ever. `thidua worker` runs it at start and periodically.
 - `cancel` and `retry` are the user's actions: only on a job the user may see (the caller looked it up through
@@ -18,14 +19,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import traceback
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,9 +37,9 @@ from thidua.jobs.registry import JobCancelled, JobFailed, JobOutput
 
 log = logging.getLogger(__name__)
 
-# Set by `thidua worker` (and inherited by the processes RQ forks): the process that runs jobs beats for them.
-worker_name = f"inline-{socket.gethostname()}-{os.getpid()}"
-beat_in_thread = False
+# Set by `thidua worker` (and inherited by the processes RQ forks). A running job records "<worker name>:<pid of
+# the process running it>"; the worker's companion process (companion.py) beats for it while that process lives.
+worker_name = f"inline-{socket.gethostname()}"
 
 
 class JobRefused(Exception):
@@ -108,42 +108,11 @@ def report_progress(job: Job, done: int, total: int | None = None, message: str 
         job.total = fields["total"]
 
 
-class _Heartbeat:
-    """A thread writing the job's heartbeat while the work runs (the work may go a long time between progress
-    reports, e.g. inside one big query). It dies with the process: that is what the sweep detects."""
-
-    def __init__(self, job_id: int):
-        self.job_id = job_id
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name=f"job-{job_id}-heartbeat", daemon=True)
-
-    def _run(self) -> None:
-        interval = float(settings.THIDUA_JOB_HEARTBEAT_SECONDS)
-        try:
-            while not self.stop.wait(interval):
-                try:
-                    Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
-                except Exception:  # a busy database: the next beat will do
-                    log.warning("heartbeat of job %s not written", self.job_id, exc_info=True)
-        finally:
-            connection.close()
-
-    def __enter__(self):
-        if beat_in_thread:
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout=5)
-
-
 def execute(job_id: int) -> str:
     """Run one job to its end (called by the task). Returns the final status."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker_id=worker_name[:128])
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker_id=f"{worker_name}:{os.getpid()}"[-128:])
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         log.warning("job %s does not exist (any more); nothing to run", job_id)
@@ -155,24 +124,21 @@ def execute(job_id: int) -> str:
         _finish(job.pk, JobStatus.FAILED, message=_("Máy chủ xử lý không biết loại công việc “%(kind)s” "
                                                     "(phiên bản phần mềm khác?).") % {"kind": job.kind})
         return JobStatus.FAILED
-    with _Heartbeat(job.pk):
-        try:
-            output = kind.run(JobContext(job)) or JobOutput()
-        except JobCancelled:
-            _finish(job.pk, JobStatus.CANCELLED, message=_("Đã hủy theo yêu cầu."))
-            return JobStatus.CANCELLED
-        except JobFailed as exc:
-            _finish(job.pk, JobStatus.FAILED, message=exc.message)
-            return JobStatus.FAILED
-        except Exception as exc:
-            log.exception("job %s (%s) failed", job.pk, job.kind)
-            _finish(job.pk, JobStatus.FAILED,
-                    message=_("Công việc gặp lỗi không lường trước (%(error)s) và đã dừng. Quản trị viên xem được "
-                              "chi tiết; bạn có thể chạy lại.") % {"error": type(exc).__name__},
-                    error_detail="".join(traceback.format_exception(exc))[-20000:])
-            return JobStatus.FAILED
-        finally:
-            close_old_connections()
+    try:
+        output = kind.run(JobContext(job)) or JobOutput()
+    except JobCancelled:
+        _finish(job.pk, JobStatus.CANCELLED, message=_("Đã hủy theo yêu cầu."))
+        return JobStatus.CANCELLED
+    except JobFailed as exc:
+        _finish(job.pk, JobStatus.FAILED, message=exc.message)
+        return JobStatus.FAILED
+    except Exception as exc:
+        log.exception("job %s (%s) failed", job.pk, job.kind)
+        _finish(job.pk, JobStatus.FAILED,
+                message=_("Công việc gặp lỗi không lường trước (%(error)s) và đã dừng. Quản trị viên xem được "
+                          "chi tiết; bạn có thể chạy lại.") % {"error": type(exc).__name__},
+                error_detail="".join(traceback.format_exception(exc))[-20000:])
+        return JobStatus.FAILED
     _succeed(job, output)
     return JobStatus.SUCCEEDED
 

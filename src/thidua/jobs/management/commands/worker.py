@@ -1,5 +1,6 @@
 """`thidua worker`: run background jobs with the configured backend (THIDUA_TASKS_BACKEND), plus the sweep that
-marks failed the jobs of a worker that died (at start, then every THIDUA_JOB_SWEEP_SECONDS).
+marks failed the jobs of a worker that died (at start, then every THIDUA_JOB_SWEEP_SECONDS from the companion
+process that also writes the heartbeat of this worker's jobs: jobs/companion.py).
 
     thidua worker              run until stopped (SIGTERM/Ctrl+C: finishes the job in hand, then exits)
     thidua worker --burst      run what is queued, then exit (CI, cron)
@@ -11,15 +12,13 @@ django-tasks-rq's job class.
 
 import os
 import socket
-import threading
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.utils.crypto import get_random_string
 
-from thidua.jobs import services
+from thidua.jobs import companion, services
 
 
 class Command(BaseCommand):
@@ -36,14 +35,15 @@ class Command(BaseCommand):
         backend = settings.THIDUA_TASKS_BACKEND
         queue = queue or settings.THIDUA_TASKS_QUEUE
         name = f"{socket.gethostname()}-{os.getpid()}-{get_random_string(6)}"[:64]
+        if backend not in ("database", "redis"):
+            raise CommandError(f"THIDUA_TASKS_BACKEND={backend}: jobs run inside the request, there is no queue "
+                               "for a worker (set THIDUA_TASKS_BACKEND=database or redis).")
         services.worker_name = name
-        services.beat_in_thread = True
         swept = services.sweep_stale()
         if verbosity:
             self.stdout.write(f"thidua worker {name}: backend {backend}, queue {queue!r}; "
                               f"{swept} stale job(s) marked failed")
-        if not burst:
-            self._start_sweeper()
+        companion.start(name)
         if backend == "database":
             call_command("db_worker", queue_name=queue, batch=burst, reload=False, interval=interval,
                          startup_delay=False, worker_id=name, max_tasks=max_tasks, verbosity=verbosity,
@@ -51,21 +51,3 @@ class Command(BaseCommand):
         elif backend == "redis":
             call_command("rqworker", queue, job_class="django_tasks_rq.Job", burst=burst, name=name,
                          max_jobs=max_tasks, verbosity=verbosity)
-        else:
-            raise CommandError(f"THIDUA_TASKS_BACKEND={backend}: jobs run inside the request, there is no queue "
-                               "for a worker (set THIDUA_TASKS_BACKEND=database or redis).")
-
-    def _start_sweeper(self) -> None:
-        every = float(settings.THIDUA_JOB_SWEEP_SECONDS)
-        stop = threading.Event()
-
-        def sweep_forever():
-            while not stop.wait(every):
-                try:
-                    services.sweep_stale()
-                except Exception as exc:  # the database may be briefly away; try again next round
-                    self.stderr.write(f"stale-job sweep failed: {exc}")
-                finally:
-                    connection.close()
-
-        threading.Thread(target=sweep_forever, name="job-sweeper", daemon=True).start()
