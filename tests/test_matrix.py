@@ -173,6 +173,9 @@ ROUTES: dict[str, Route] = {
     "nhat-ky/": Route(lambda o: ["/nhat-ky/"], GLOBAL_ONLY),
     "nhat-ky/export.xlsx": Route(lambda o: ["/nhat-ky/export.xlsx"], GLOBAL_ONLY),
     "xet-dieu-kien/": Route(lambda o: ["/xet-dieu-kien/"], EVERYONE_LOGGED_IN, "form; choices are scoped"),
+    "xet-dieu-kien/chay-nen/": Route(lambda o: ["/xet-dieu-kien/chay-nen/"], statuses(LOGIN, rest=405),
+                                     "POST only: starts the job of a big area (tests/jobs/test_eligibility_job.py)",
+                                     post=True),
     "ca-nhan/<int:pk>/": Route(lambda o: [f"/ca-nhan/{o.person.pk}/"], CAO_BANG_PERSON),
     # API
     "api/v1/cluster-years/": Route(lambda o: ["/api/v1/cluster-years/"], API_ALL, "scoped list"),

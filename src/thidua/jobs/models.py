@@ -54,6 +54,8 @@ class Job(models.Model):
     error_detail = models.TextField(_("chi tiết lỗi (cho quản trị)"), blank=True)
     result = models.FileField(_("kết quả"), upload_to="cong-viec/%Y/%m/", blank=True)
     result_name = models.CharField(_("tên tệp kết quả"), max_length=255, blank=True)
+    # What a page needs to show the result (counts, the first rows' ids; "url": the page that shows it).
+    data = models.JSONField(_("dữ liệu kết quả"), default=dict, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
@@ -81,6 +83,12 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINISHED
+
+    @property
+    def result_url(self) -> str:
+        """The page showing the result, when the kind gave one (a path inside this site only)."""
+        url = (self.data or {}).get("url", "")
+        return url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") else ""
 
     @property
     def percent(self) -> int | None:

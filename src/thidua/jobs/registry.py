@@ -38,6 +38,7 @@ class JobOutput:
     content: bytes | None = None
     filename: str = ""
     message: str = ""
+    data: dict | None = None  # JSON for the page that shows the result; "url": that page (a path)
 
 
 @dataclass(frozen=True)

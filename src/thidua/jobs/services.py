@@ -152,12 +152,13 @@ def _succeed(job: Job, output: JobOutput) -> None:
         name = safe_name(output.filename or "ket-qua")
         job.result.save(name, ContentFile(output.content), save=False)
         job.result_name = name
+    job.data = output.data or {}
     job.status = JobStatus.SUCCEEDED
     job.finished_at = timezone.now()
     job.message = (output.message or _("Đã xong."))[:500]
     if job.total is not None:
         job.done = job.total
-    job.save(update_fields=["result", "result_name", "status", "finished_at", "message", "done"])
+    job.save(update_fields=["result", "result_name", "data", "status", "finished_at", "message", "done"])
 
 
 def _finish(job_id: int, status: str, *, message: str, error_detail: str = "",
