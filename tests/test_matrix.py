@@ -143,6 +143,9 @@ ROUTES: dict[str, Route] = {
     "khen-thuong/": Route(lambda o: ["/khen-thuong/", f"/khen-thuong/?cluster_year={o.cy.pk}"], EVERYONE_LOGGED_IN,
                           "scoped list (contents checked in test_registry_and_api_lists_are_scoped)"),
     "khen-thuong/export.xlsx": Route(lambda o: ["/khen-thuong/export.xlsx?year=2018"], EVERYONE_LOGGED_IN),
+    "khen-thuong/xuat-chay-nen/": Route(lambda o: ["/khen-thuong/xuat-chay-nen/"], statuses(LOGIN, rest=405),
+                                        "POST only: the export as a job (tests/jobs/test_registry_export_job.py)",
+                                        post=True),
     # Excel imports (core/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
     # token belongs to the user who uploaded it (Cao Bằng's office here): anyone else gets 404. Commit is POST only.
     "khen-thuong/nhap/": Route(lambda o: ["/khen-thuong/nhap/"], EVERYONE_LOGGED_IN, "kinds; read-only roles told why"),
