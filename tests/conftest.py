@@ -20,6 +20,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_scenario()
 
 
+@pytest.fixture(autouse=True)
+def _pdf_in_the_request(settings):
+    """Documents are converted to PDF inside the request here (the document tests read the PDF from the response);
+    the background-job path of PDF conversion is tested in tests/jobs/test_pdf_job.py."""
+    settings.THIDUA_PDF_AS_JOB = False
+
+
 def _client_for(username: str) -> Client:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))

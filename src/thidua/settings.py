@@ -250,6 +250,8 @@ if THIDUA_TASKS_BACKEND == "redis":
 THIDUA_JOB_HEARTBEAT_SECONDS = float(os.environ.get("THIDUA_JOB_HEARTBEAT_SECONDS", 10))
 THIDUA_JOB_STALE_SECONDS = float(os.environ.get("THIDUA_JOB_STALE_SECONDS", 90))
 THIDUA_JOB_SWEEP_SECONDS = float(os.environ.get("THIDUA_JOB_SWEEP_SECONDS", 60))
+# Word → PDF conversion (LibreOffice, seconds) runs as a job; 0 converts inside the request as before.
+THIDUA_PDF_AS_JOB = env_bool("THIDUA_PDF_AS_JOB", True)
 
 LOGGING = {
     "version": 1,
