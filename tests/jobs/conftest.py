@@ -1,5 +1,4 @@
 import pytest
-from django.test import override_settings
 
 from thidua.jobs.registry import JobFailed, JobOutput, register
 
@@ -7,10 +6,12 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.fixture
-def immediate():
-    """Jobs run inside enqueue (the Django Tasks immediate backend), as in development without a worker."""
-    with override_settings(TASKS=IMMEDIATE, THIDUA_TASKS_QUEUE="default"):
-        yield
+def immediate(settings):
+    """Jobs run inside enqueue (the Django Tasks immediate backend), as in development without a worker. Through
+    pytest-django's `settings` (not override_settings): overrides from both, interleaved, would not unwind in order
+    and the backend would outlive the test."""
+    settings.TASKS = IMMEDIATE
+    settings.THIDUA_TASKS_QUEUE = "default"
 
 
 @pytest.fixture

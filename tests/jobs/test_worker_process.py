@@ -97,7 +97,7 @@ def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(env, tmp_path):
 
 def test_a_live_job_that_reports_nothing_for_a_while_is_not_swept(env, tmp_path):
     """The worker's companion process beats for the job while the process running it lives."""
-    pk = _enqueue(env, steps=2, step_seconds=0, quiet_seconds=6)
+    pk = _enqueue(env, steps=2, step_seconds=0, quiet_seconds=15)
     log = open(tmp_path / "worker.log", "w")
     worker = subprocess.Popen([THIDUA, "worker", "--interval", "0.2"], env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
