@@ -65,20 +65,21 @@ def env(migrated, tmp_path):
 
 
 def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(env, tmp_path):
-    pk = _enqueue(env, steps=12, step_seconds=0.25)
+    go = tmp_path / "go"  # the job waits for this file before its steps: the kill always lands mid-job
+    pk = _enqueue(env, steps=12, step_seconds=0.05, quiet_until_file=str(go))
     log = open(tmp_path / "worker.log", "w")
     worker = subprocess.Popen([THIDUA, "worker", "--interval", "0.2"], env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while (state := _job(env, pk))["done"] < 2:
+        deadline = time.monotonic() + 120
+        while (state := _job(env, pk))["total"] != 12:
             assert time.monotonic() < deadline and worker.poll() is None, (tmp_path / "worker.log").read_text()
             time.sleep(0.2)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     state = _job(env, pk)
-    assert state["status"] == "running" and 2 <= state["done"] < 12  # killed mid-job: nothing else will end it
+    assert state["status"] == "running" and state["done"] == 0  # killed mid-job: nothing else will end it
     time.sleep(3.5)  # longer than THIDUA_JOB_STALE_SECONDS
     run = subprocess.run([THIDUA, "worker", "--burst"], env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and "1 stale job(s) marked failed" in run.stdout, run.stdout + run.stderr
@@ -86,18 +87,20 @@ def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(env, tmp_path):
     assert state["status"] == "failed", state
     assert "dừng đột ngột" in state["message"] and "Chạy lại" in state["message"]
     # The retry is a new job with the same parameters; a worker runs it to the end.
+    go.touch()
     new = int(_django(env, "from thidua.jobs import services\nfrom thidua.jobs.models import Job\n"
                            f"j = Job.objects.get(pk={pk}); print(services.retry(j, j.owner).pk)").strip().split()[-1])
     run = subprocess.run([THIDUA, "worker", "--burst"], env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     again = _job(env, new)
-    assert again["retry_of"] == pk and again["params"] == {"steps": 12, "step_seconds": 0.25}
+    assert again["retry_of"] == pk and again["params"] == {"steps": 12, "step_seconds": 0.05, "quiet_until_file": str(go)}
     assert again["status"] == "succeeded" and again["done"] == again["total"] == 12
 
 
 def test_a_live_job_that_reports_nothing_for_a_while_is_not_swept(env, tmp_path):
     """The worker's companion process beats for the job while the process running it lives."""
-    pk = _enqueue(env, steps=2, step_seconds=0, quiet_seconds=15)
+    go = tmp_path / "go"
+    pk = _enqueue(env, steps=2, step_seconds=0, quiet_until_file=str(go))
     log = open(tmp_path / "worker.log", "w")
     worker = subprocess.Popen([THIDUA, "worker", "--interval", "0.2"], env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
@@ -109,6 +112,8 @@ def test_a_live_job_that_reports_nothing_for_a_while_is_not_swept(env, tmp_path)
         time.sleep(4)  # longer than THIDUA_JOB_STALE_SECONDS without a progress report
         swept = _django(env, "from thidua.jobs.services import sweep_stale; print(sweep_stale())").split()[-1]
         assert swept == "0" and _job(env, pk)["status"] == "running"
+        go.touch()
+        deadline = time.monotonic() + 120
         while (state := _job(env, pk))["status"] == "running":
             assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
             time.sleep(0.3)
