@@ -109,6 +109,7 @@ ROUTES: dict[str, Route] = {
                            "language switch: redirects (sets the cookie on POST)", post=True),
     "api/v1/schema/": Route(lambda o: ["/api/v1/schema/"], PUBLIC, "OpenAPI schema: public, no data"),
     "api/v1/docs/": Route(lambda o: ["/api/v1/docs/"], PUBLIC, "Swagger UI page: public, no data"),
+    "favicon.ico": Route(lambda o: ["/favicon.ico"], statuses(301, rest=301), "redirect to the static icon"),
     "accounts/logout/": Route(lambda o: ["/accounts/logout/"], statuses(405, rest=405),
                               "GET refused: logout is a POST", post=True),
     # Pages
@@ -134,6 +135,11 @@ ROUTES: dict[str, Route] = {
                                          CLUSTER, "page; POST goes through the services", post=part != "")
        for part in ("", "mo/", "khung/", "dang-ky/", "giao-uoc/", "ket-qua/", "cham-diem/", "cham-diem/tu-cham/",
                     "cham-diem/cham-cheo/", "cham-diem/tong-hop/", "cham-diem/lich-su/", "bo-phieu/")},
+    "cum/<int:pk>/nam/luy-ke-dau-nam/": Route(
+        lambda o: [f"/cum/{cy.pk}/nam/luy-ke-dau-nam/" for cy in run_years(o)], CLUSTER,
+        "opening balances of cumulative indicators (per persona in tests/emulation/test_running_totals.py)"),
+    "cum/<int:pk>/nam/luy-ke-dau-nam/luu/": Route(
+        lambda o: [f"/cum/{o.cy.pk}/nam/luy-ke-dau-nam/luu/"], statuses(LOGIN, rest=405), "POST only", post=True),
     "cum/<int:pk>/nam/bo-phieu/<int:sid>/": Route(
         lambda o: [f"/cum/{o.cy.pk}/nam/bo-phieu/{s.pk}/" for s in o.cy.vote_sessions.order_by("pk")[:2]], CLUSTER,
         "a vote session: ballot, close, tie round by POST", post=True),
@@ -263,7 +269,12 @@ ROUTES: dict[str, Route] = {
         statuses(LOGIN, rest=405), "POST only (tests/nominations/test_councils.py)", post=True),
     **{f"hoi-dong/phien/<int:pk>/{part}": Route(lambda o, part=part: [f"/hoi-dong/phien/{demo_session().pk}/{part}"],
                                                 statuses(LOGIN, rest=405), "POST only", post=True)
-       for part in ("bo-phieu/", "phieu-van-ban/", "ket-thuc/")},
+       for part in ("bo-phieu/", "phieu-van-ban/", "ket-thuc/", "kiem-phieu-lai/")},
+    "hoi-dong/phien/<int:pk>/phieu-van-ban/<int:ppk>/ban-quet/": Route(
+        lambda o: [f"/hoi-dong/phien/{demo_session().pk}/phieu-van-ban/"
+                   f"{demo_session().participations.get(mode='written').pk}/ban-quet/"],
+        statuses(LOGIN, rest=404, council_member=200),
+        "the sealed scan of a written ballot: the council's chair or secretary (hoidong), after the close"),
     "chung-nhan/<int:pk>/": Route(lambda o: [f"/chung-nhan/{demo_certificate().award_id}/"],
                                   statuses(LOGIN, rest=200, outsider=404, unit_officer=404),
                                   "printable certificate; visible like the award record (cluster peers included)"),

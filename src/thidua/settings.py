@@ -22,10 +22,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", True)
 _DEV_KEY = "dev-only-insecure-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_KEY)
-if not DEBUG and SECRET_KEY == _DEV_KEY:
+# Production refuses to start with the development key, an empty or a short key (Django's own deploy check
+# asks for 50 characters, 5 of them different): sessions, tokens and sealed data all rest on it.
+SECRET_KEY_MIN_LENGTH = 50
+if not DEBUG and (SECRET_KEY == _DEV_KEY or len(SECRET_KEY.strip()) < SECRET_KEY_MIN_LENGTH
+                  or len(set(SECRET_KEY)) < 5):
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set in the environment when DEBUG is off, at least {SECRET_KEY_MIN_LENGTH} random "
+        "characters (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))').")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -56,11 +62,19 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 )
-# Login throttling (thidua.core.security): this many failures for one username, or from one IP address, within
-# the window lock further attempts for LOGIN_LOCKOUT_SECONDS, whatever the password.
+# Login throttling (thidua.core.security, docs/SECURITY.md): this many failures within the window lock further
+# attempts for LOGIN_LOCKOUT_SECONDS, whatever the password — per username and address (LOGIN_FAILURE_LIMIT), per
+# username from anywhere, and per address for all usernames (much higher: an office behind NAT shares one address;
+# a successful login does not reset it).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("LOGIN_USERNAME_FAILURE_LIMIT", 10))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 50))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
+# Public endpoints without login (thidua.core.throttle): requests per client address per period (seconds);
+# a limit of 0 turns the throttle off. The certificate verification page and API: 30 per minute by default.
+PUBLIC_THROTTLE_RATES = {"verify": (int(os.environ.get("VERIFY_RATE_LIMIT", 30)),
+                                    int(os.environ.get("VERIFY_RATE_PERIOD_SECONDS", 60)))}
 # The client address: REMOTE_ADDR, or behind a proxy the last address the proxy appended to this header.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")  # e.g. X-Forwarded-For
 
@@ -93,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "thidua.core.middleware.RequestIdMiddleware",
+    # API: a JSON body too large or nested too deep answers 400 JSON (core/middleware.py).
+    "thidua.core.middleware.ApiJsonGuardMiddleware",
     "thidua.core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.core.middleware.LanguageMiddleware",

@@ -54,4 +54,44 @@ def test_export_to_excel_has_the_filtered_rows(province_officer, cluster_year_20
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     assert rows[0][2] == "Tên người/tập thể được khen"
     assert len(rows) - 1 == 392
-    assert {r[3] for r in rows[1:]} <= {"Tập thể nhỏ", "Người trực tiếp lao động"}
+    header = rows[0]
+    classes = header.index("Đối tượng")
+    assert {r[classes] for r in rows[1:]} <= {"Tập thể nhỏ", "Người trực tiếp lao động"}
+    # Officers tell namesakes apart by workplace, position and birth year: the export carries them.
+    for column in ("Năm sinh", "Chức vụ", "Đơn vị công tác", "Số sổ vàng"):
+        assert column in header
+    people = Award.objects.filter(recipient_person__isnull=False, recipient_person__birth_year__isnull=False)
+    person_award = people.filter(decision__number__in=[r[header.index("Số quyết định")] for r in rows[1:]]).first()
+    if person_award is not None:
+        row = next(r for r in rows[1:] if r[2] == person_award.recipient_name
+                   and r[header.index("Số quyết định")] == person_award.decision.number)
+        assert row[header.index("Đơn vị công tác")] == person_award.unit.name
+
+
+def test_search_by_decision_number_register_number_and_citizen_id(central_board, unit_officer):
+    from thidua.awards.models import Decision
+    from thidua.orgs.models import Person
+
+    decision = Decision.objects.filter(awards__isnull=False).exclude(number="").first()
+    expected = Award.objects.filter(decision=decision).count()
+    assert count(central_board, q=decision.number) == expected > 0
+    # Typed without diacritics or in another case, with a stray space: still found.
+    assert count(central_board, q=fold(decision.number).upper().replace("/", " /")) == expected
+    # A number that only starts alike is not a match.
+    assert count(central_board, q=decision.number + "X") == 0
+    awarded = Award.objects.exclude(register_no="").first()
+    if awarded is not None:
+        assert count(central_board, q=awarded.register_no) == Award.objects.filter(
+            register_no=awarded.register_no).count()
+    person = Person.objects.filter(citizen_id__isnull=False, awards__isnull=False).first()
+    if person is None:  # give one recipient a citizen ID (the demo has few)
+        person = Award.objects.filter(recipient_person__isnull=False).first().recipient_person
+        person.citizen_id = "001090000123"
+        Person.objects.filter(pk=person.pk).update(citizen_id="001090000123")
+    assert count(central_board, q=person.citizen_id) == Award.objects.filter(recipient_person=person).count() > 0
+    # Scope still applies: a department's officer finds, by number, only its own department's records.
+    from django.contrib.auth import get_user_model
+
+    visible = Award.objects.visible_to(get_user_model().objects.get(username="donvi"))
+    assert visible.filter(decision=decision).count() < expected
+    assert count(unit_officer, q=decision.number) == visible.filter(decision=decision).count()

@@ -37,11 +37,20 @@ def test_deploy_check_is_clean_in_production(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_deploy_check_flags_a_short_key(tmp_path):
+def test_deploy_check_flags_an_insecure_key(tmp_path):
+    key = "django-insecure-" + secrets.token_urlsafe(48)
     result = subprocess.run([BIN / "thidua", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=production_env(tmp_path, SECRET_KEY="short"), capture_output=True, text=True,
+                            env=production_env(tmp_path, SECRET_KEY=key), capture_output=True, text=True,
                             timeout=120)
     assert result.returncode != 0 and "security.W009" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 49, "ab" * 40, " " * 60])
+def test_refuses_to_start_in_production_with_an_empty_or_short_key(tmp_path, key):
+    result = subprocess.run([BIN / "thidua", "check"], env=production_env(tmp_path, SECRET_KEY=key),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr and "at least 50" in result.stderr
 
 
 def test_refuses_to_start_in_production_with_the_default_key(tmp_path):

@@ -43,7 +43,7 @@ def test_accepted_files_come_back_with_a_safe_name():
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("virus.exe", b"MZ\x90\x00", "loại tệp “.exe” không được nhận"),
+    ("virus.exe", b"MZ\x90\x00", "loại tệp “.exe” không được chấp nhận"),
     ("khong-duoi", b"%PDF-1.4", "không có đuôi"),
     ("renamed.pdf", b"MZ\x90\x00\x03", "nội dung không phải tệp .pdf"),
     ("fake.docx", b"PK\x03\x04garbage", "bị hỏng"),
@@ -66,3 +66,47 @@ def test_size_limit(settings):
     big = SimpleUploadedFile("lon.pdf", b"%PDF-" + b"0" * (1024 * 1024))
     with pytest.raises(ValidationError, match="vượt giới hạn 1 MB"):
         check_upload(big)
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_a_compressed_bomb_named_docx_is_refused_before_it_is_read():
+    content = zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>",
+                         "word/media/big.bin": b"\0" * (40 * 1024 * 1024)})
+    with pytest.raises(ValidationError, match="“bao-cao.docx”: tỉ lệ nén bất thường .* “bom nén”"):
+        check_upload(SimpleUploadedFile("bao-cao.docx", content))
+
+
+def test_too_many_zip_members_are_refused(settings):
+    settings.UPLOAD_ZIP_MAX_MEMBERS = 50
+    members = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
+    members.update({f"word/media/{i}.png": b"x" for i in range(60)})
+    with pytest.raises(ValidationError, match="tệp nén có 62 thành phần, tối đa 50"):
+        check_upload(SimpleUploadedFile("nhieu.docx", zip_bytes(members)))
+
+
+@pytest.mark.parametrize("name, mimetype, ok", [
+    ("bien-ban.odt", b"application/vnd.oasis.opendocument.text", True),
+    ("bien-ban.odt", b"application/vnd.oasis.opendocument.spreadsheet", False),
+    ("bang.ods", b"application/vnd.oasis.opendocument.spreadsheet", True),
+])
+def test_opendocument_is_recognised_by_its_mimetype_member(name, mimetype, ok):
+    upload = SimpleUploadedFile(name, zip_bytes({"mimetype": mimetype, "content.xml": b"<office:document/>"}))
+    if ok:
+        assert check_upload(upload) == name
+    else:
+        with pytest.raises(ValidationError, match="nội dung không phải"):
+            check_upload(upload)
+
+
+def test_each_use_has_its_allowed_list():
+    from thidua.core.uploads import SPREADSHEET_TYPES
+
+    with pytest.raises(ValidationError, match="chỉ nhận .ods, .xls, .xlsx"):
+        check_upload(SimpleUploadedFile("a.pdf", b"%PDF-1.7"), allowed=SPREADSHEET_TYPES)

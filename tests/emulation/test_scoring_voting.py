@@ -21,6 +21,7 @@ from thidua.emulation.models import (
     Proposal,
     Score,
     ScoreRound,
+    SealedBallot,
     VoteCandidate,
     VoteKind,
     VoteParticipation,
@@ -120,7 +121,9 @@ def test_scenario_outcomes_come_from_the_ballots(cluster_year_2018):
     sessions = {s.kind: s for s in cluster_year_2018.vote_sessions.all()}
     assert set(sessions) == {VoteKind.FLAG, VoteKind.CERTIFICATE, VoteKind.CHAIR, VoteKind.DEPUTY}
     for s in sessions.values():
-        assert s.is_closed and s.ballots_cast == 7 == s.participations.count()
+        assert s.is_closed and s.ballots_cast == 7 == s.participations.count() == s.sealed_ballots.count()
+        # The demo's ballots went through the sealed path: a recount from them gives the stored totals.
+        assert services.recount_vote(user("caobang"), s).matches
     flag = tally(sessions[VoteKind.FLAG])
     assert [o.name for o in flag.elected] == ["Cao Bằng"] == [score_sheet(cluster_year_2018).rows[0].member.name]
     assert sorted(o.name for o in tally(sessions[VoteKind.CERTIFICATE]).elected) == ["Lai Châu", "Lào Cai"]
@@ -207,10 +210,21 @@ def test_ballot_secrecy_double_vote_window_and_hidden_results(cy2018):
         names = {f.name for f in model._meta.get_fields() if f.concrete}
         if model is VoteParticipation:
             assert names == {"id", "session", "member"}
+        elif model is SealedBallot:
+            assert names == {"id", "session", "sealed"}  # no member, no time
         elif model is VoteCandidate:
             assert names == {"id", "session", "organization", "votes"}
         elif model is VoteSession:
             assert "member" not in names and "choice" not in names
+    # Nothing is counted while the session is open: the counters stay 0, the tally is refused, and the three
+    # sealed ballots (one choice, one choice, blank) have the same length.
+    session.refresh_from_db()
+    assert (session.ballots_cast, session.blank_ballots) == (0, 0)
+    assert set(session.candidates.values_list("votes", flat=True)) == {0}
+    with pytest.raises(ValidationError, match="khi phiên bỏ phiếu kết thúc"):
+        tally(session)
+    assert len({len(bytes(b)) for b in session.sealed_ballots.values_list("sealed", flat=True)}) == 1
+    assert session.sealed_ballots.count() == 3
     events = AuditEvent.objects.order_by("pk")[before_audit:]
     for e in events:
         text = f"{e.object_repr} {e.before} {e.after} {e.reason}"
@@ -219,7 +233,7 @@ def test_ballot_secrecy_double_vote_window_and_hidden_results(cy2018):
         assert e.after is None and e.before is None
     # Double vote, wrong member, non-candidate, too many choices: refused, nothing changes.
     counts = lambda: (list(session.candidates.order_by("pk").values_list("votes", flat=True)),  # noqa: E731
-                      VoteParticipation.objects.filter(session=session).count())
+                      VoteParticipation.objects.filter(session=session).count(), session.sealed_ballots.count())
     snapshot = counts()
     with pytest.raises(ValidationError, match="đã bỏ phiếu"):
         services.cast_ballot(user("sonla"), session, org("Sơn La"), [org("Sơn La")])
@@ -230,10 +244,12 @@ def test_ballot_secrecy_double_vote_window_and_hidden_results(cy2018):
     with pytest.raises(ValidationError, match="nhiều hơn"):
         services.cast_ballot(user("dienbien"), session, org("Điện Biên"), [org("Sơn La"), org("Hà Giang")])
     assert counts() == snapshot
-    session.refresh_from_db()
-    assert (session.ballots_cast, session.blank_ballots) == (3, 1)
     # Outside the window: too late (closed by the chair) and too early (a session opening tomorrow).
     services.close_vote(user("caobang"), session)
+    session.refresh_from_db()
+    assert (session.ballots_cast, session.blank_ballots) == (3, 1)
+    assert sorted(session.candidates.values_list("organization__name", "votes")) == [("Hà Giang", 1), ("Sơn La", 1)]
+    snapshot = counts()
     with pytest.raises(ValidationError, match="đã đóng"):
         services.cast_ballot(user("dienbien"), session, org("Điện Biên"), [org("Sơn La")])
     later = services.open_vote(user("caobang"), cy2018, kind=VoteKind.CERTIFICATE, candidates=[org("Sơn La")],

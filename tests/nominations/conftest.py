@@ -93,6 +93,23 @@ def council_members():
     return list(Council.objects.get(name="Hội đồng Thi đua - Khen thưởng tỉnh Cao Bằng").members.order_by("pk"))
 
 
+PAPER_PDF = b"%PDF-1.4\n% phieu bang van ban co chu ky\n%%EOF\n"
+
+
+def paper_scan(name: str = "phieu-bang-van-ban.pdf", data: bytes = PAPER_PDF):
+    """The scan of a signed paper ballot, as the secretary uploads it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def secretary():
+    """The secretary of the province's council (the demo names `hoidong`)."""
+    from thidua.nominations.models import Council
+
+    return Council.objects.get(name="Hội đồng Thi đua - Khen thưởng tỉnh Cao Bằng").secretary
+
+
 def vote_all(dossier, handler_user, choice="yes", held_on=date(2025, 3, 5)):
     """Open a session, every member of the province's council votes `choice` in person, close it."""
     session = services.open_session(handler_user, dossier, held_on)

@@ -1,5 +1,6 @@
-"""Councils: sessions with a quorum, secret ballots (participation recorded, choices only as counters), written
-votes of absent members, thresholds as a share of ALL members, results hidden until the session closes."""
+"""Councils: sessions with a quorum, secret ballots (participation recorded, choices only sealed, counted at the
+close), written votes of absent members entered by the secretary with the signed scan, thresholds as a share of
+ALL members, results hidden until the session closes."""
 
 from __future__ import annotations
 
@@ -12,9 +13,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.test import Client
 
-from tests.nominations.conftest import atype, build, council_members, new_person, snapshot, user
+from tests.nominations.conftest import (
+    atype,
+    build,
+    council_members,
+    new_person,
+    paper_scan,
+    secretary,
+    snapshot,
+    user,
+)
+from thidua.core.models import AuditEvent
 from thidua.nominations import services
-from thidua.nominations.models import BallotCount, Participation
+from thidua.nominations.models import BallotCount, Participation, SealedCouncilBallot
 from thidua.nominations.workflow import council_rules
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +68,7 @@ def test_six_of_seven_is_not_ninety_percent_even_with_a_written_vote(session):
     item_id = session.counts.get().item_id
     for m in members[:6]:
         services.cast_ballot(m, session, {item_id: "yes"})
-    services.record_written_ballot(user("caobang"), session, members[6], {item_id: "no"})
+    services.record_written_ballot(secretary(), session, members[6], {item_id: "no"}, paper=paper_scan())
     assert list(Participation.objects.filter(session=session).values_list("mode", flat=True).order_by("mode")) == \
         ["in_person"] * 6 + ["written"]
     results = services.close_session(user("caobang"), session)
@@ -100,19 +111,34 @@ def test_ballot_refusals_change_nothing(session):
 
     def state():
         return (list(BallotCount.objects.filter(session=session).values("yes", "no")),
-                Participation.objects.filter(session=session).count(), snapshot(session.dossier))
+                Participation.objects.filter(session=session).count(),
+                SealedCouncilBallot.objects.filter(session=session).count(), snapshot(session.dossier))
 
     before = state()
+    sec = secretary()
+    assert sec == members[0] and sec.username == "hoidong"
+    exe = b"MZ\x90\x00" + b"\x00" * 60  # a Windows program named like a PDF
     refusals = [
         (lambda: services.cast_ballot(members[0], session, {item_id: "no"}), ValidationError, "chỉ bỏ một phiếu"),
         (lambda: services.cast_ballot(user("caobang"), session, {item_id: "yes"}), PermissionDenied, "không phải thành viên"),
         (lambda: services.cast_ballot(members[1], session, {}), ValidationError, "cho mỗi người"),
         (lambda: services.cast_ballot(members[1], session, {item_id: "abstain"}), ValidationError, "đồng ý"),
-        (lambda: services.record_written_ballot(user("hoidong"), session, members[2], {item_id: "yes"}),
-         PermissionDenied, "vai trò"),
-        (lambda: services.record_written_ballot(user("caobang"), session, members[0], {item_id: "yes"}),
+        # Written ballots: only the council's secretary, never the emulation office nor another member…
+        (lambda: services.record_written_ballot(user("caobang"), session, members[2], {item_id: "yes"},
+                                                paper=paper_scan()), PermissionDenied, "chỉ Thư ký Hội đồng"),
+        (lambda: services.record_written_ballot(members[1], session, members[2], {item_id: "yes"},
+                                                paper=paper_scan()), PermissionDenied, "chỉ Thư ký Hội đồng"),
+        # …and only with the scan of the signed paper ballot, checked by content.
+        (lambda: services.record_written_ballot(sec, session, members[2], {item_id: "yes"}), ValidationError,
+         "Cần đính kèm bản quét phiếu"),
+        (lambda: services.record_written_ballot(sec, session, members[2], {item_id: "yes"},
+                                                paper=paper_scan("phieu.pdf", exe)), ValidationError,
+         "nội dung không phải tệp .pdf"),
+        (lambda: services.record_written_ballot(sec, session, members[2], {item_id: "yes"},
+                                                paper=paper_scan("phieu.docx")), ValidationError, "không được chấp nhận"),
+        (lambda: services.record_written_ballot(sec, session, members[0], {item_id: "yes"}, paper=paper_scan()),
          ValidationError, "chỉ bỏ một phiếu"),
-        (lambda: services.record_written_ballot(user("caobang"), session, user("laichau"), {item_id: "yes"}),
+        (lambda: services.record_written_ballot(sec, session, user("laichau"), {item_id: "yes"}, paper=paper_scan()),
          ValidationError, "không phải thành viên"),
         (lambda: services.close_session(user("caobang"), session), ValidationError, "Chưa đủ số thành viên dự họp"),
         (lambda: services.close_session(user("hoidong"), session), PermissionDenied, "vai trò"),
@@ -121,9 +147,12 @@ def test_ballot_refusals_change_nothing(session):
          "chưa kết thúc"),
     ]
     for call, error, text in refusals:
+        denied = AuditEvent.objects.filter(action="denied").count()
         with pytest.raises(error, match=text):
             call()
         assert state() == before, text
+        if text == "chỉ Thư ký Hội đồng":  # a refused role is in the audit trail
+            assert AuditEvent.objects.filter(action="denied").count() == denied + 1
     for m in members[1:5]:
         services.cast_ballot(m, session, {item_id: "yes"})
     services.close_session(user("caobang"), session)
@@ -131,7 +160,7 @@ def test_ballot_refusals_change_nothing(session):
     with pytest.raises(ValidationError, match="đã kết thúc"):
         services.cast_ballot(members[5], session, {item_id: "yes"})
     with pytest.raises(ValidationError, match="đã kết thúc"):
-        services.record_written_ballot(user("caobang"), session, members[6], {item_id: "yes"})
+        services.record_written_ballot(sec, session, members[6], {item_id: "yes"}, paper=paper_scan())
     assert Participation.objects.filter(session=session).count() == 5
 
 
@@ -175,6 +204,8 @@ def dump_new_rows(since: dict) -> dict:
         drop = {f.attname for f in model._meta.concrete_fields if isinstance(f, VOLATILE)}
         if model._meta.label == "core.AuditEvent":
             drop |= {"object_id", "object_repr", "request_id"}
+        if model._meta.label == "nominations.Participation":
+            drop |= {"paper"}  # the sealed scan's random file name
         rows = sorted(repr(sorted((k, v) for k, v in row.items() if k not in drop)) for row in qs.values())
         out[model._meta.label] = rows
     return out
@@ -212,15 +243,25 @@ def test_no_row_links_a_member_to_a_choice(dept, unit):
             with transaction.atomic():
                 services.cast_ballot(a, session, {first_item.pk: a_choice, second_item.pk: other[a_choice]})
                 services.cast_ballot(b, session, {first_item.pk: b_choice, second_item.pk: other[b_choice]})
-                services.record_written_ballot(caobang, session, absent, {first_item.pk: "yes", second_item.pk: "no"})
+                services.record_written_ballot(secretary(), session, absent,
+                                               {first_item.pk: "yes", second_item.pk: "no"}, paper=paper_scan())
                 state = dump_new_rows(since)
-                counts = sorted(BallotCount.objects.filter(session=session).values_list("item_id", "yes", "no"))
+                # The sealed ballots (random keys and nonces): three of the same length, whatever the choices.
+                state["sealed"] = sorted(len(bytes(b)) for b in SealedCouncilBallot.objects.filter(
+                    session=session).values_list("sealed", flat=True))
+                while_open = sorted(BallotCount.objects.filter(session=session).values_list("item_id", "yes", "no"))
+                n, totals = services._count_sealed(session)  # what the close counts (no quorum here)
+                counts = sorted((item, *yes_no) for item, yes_no in totals.items())
+                assert n == 3
                 raise _Rollback
         except _Rollback:
-            return state, counts
+            return state, while_open, counts
 
-    (first, counts), (swapped, counts_swapped) = run("yes", "no"), run("no", "yes")
+    (first, open1, counts), (swapped, open2, counts_swapped) = run("yes", "no"), run("no", "yes")
+    # Nothing counted while open; the close counts the sealed ballots.
+    assert open1 == open2 == [(first_item.pk, 0, 0), (second_item.pk, 0, 0)]
     assert counts == counts_swapped == [(first_item.pk, 2, 1), (second_item.pk, 1, 2)]
+    assert len(first["sealed"]) == 3 and len(set(first["sealed"])) == 1
     # The runs did write: participations of A, B and the absent member, audit rows naming them.
     participations = [r for r in first["nominations.Participation"] if f"('session_id', {session.pk})" in r]
     assert len(participations) == 3 and any(f"('member_id', {a.pk})" in r for r in participations)

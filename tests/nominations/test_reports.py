@@ -11,7 +11,17 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from tests.nominations.conftest import atype, build, client_for, council_members, give_award, new_person, user
+from tests.nominations.conftest import (
+    atype,
+    build,
+    client_for,
+    council_members,
+    give_award,
+    new_person,
+    paper_scan,
+    secretary,
+    user,
+)
 from thidua.awards.models import Award, Decision, Evaluation, Initiative, Revocation
 from thidua.core.documents import docx_text
 from thidua.core.numbers import format_date, format_percent
@@ -141,7 +151,7 @@ def _session_with_absentees(dept, unit):
     members = council_members()
     for m in members[:-2]:
         services.cast_ballot(m, session, choices)
-    services.record_written_ballot(caobang, session, members[-2], choices)
+    services.record_written_ballot(secretary(), session, members[-2], choices, paper=paper_scan())
     services.close_session(caobang, session)
     session.refresh_from_db()
     return session, members

@@ -97,10 +97,22 @@ def test_page_refusals_change_nothing(dept, unit):
     assert snapshot(d) == before
 
 
+def docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
 def test_attachments_checked_and_scoped(dept, unit, media):
     d = build("draft", dept, unit, vote_item=False)
     donvi = client_for("donvi")
-    for name, content, text in (("virus.exe", b"MZ", "không được chấp nhận"), ("rong.pdf", b"", "rỗng")):
+    for name, content, text in (("virus.exe", b"MZ", "không được chấp nhận"), ("rong.pdf", b"", "rỗng"),
+                                ("setup.pdf", b"MZ\x90\x00\x03\x00", "nội dung không phải tệp .pdf")):
         r = donvi.post(f"/ho-so/{d.pk}/tai-lieu/", {"kind": "minutes", "file": SimpleUploadedFile(name, content)},
                        follow=True)
         assert text in messages_of(r), name
@@ -109,7 +121,8 @@ def test_attachments_checked_and_scoped(dept, unit, media):
                                                                  "file": SimpleUploadedFile("bb.pdf", b"%PDF")},
                                    follow=True)
     assert "Đính kèm tài liệu" in messages_of(r)  # a draft is the proposer's
-    donvi.post(f"/ho-so/{d.pk}/tai-lieu/", {"kind": "minutes", "file": SimpleUploadedFile("bien-ban.docx", b"PK..")})
+    docx = docx_bytes()
+    donvi.post(f"/ho-so/{d.pk}/tai-lieu/", {"kind": "minutes", "file": SimpleUploadedFile("bien-ban.docx", docx)})
     att = Attachment.objects.get(dossier=d)
     url = f"/ho-so/{d.pk}/tai-lieu/{att.pk}/"
     expected = {"donvi": 200, "caobang": 200, "hoidong": 200, "trunguong": 200, "kiemtra": 200, "laichau": 404}
@@ -117,7 +130,7 @@ def test_attachments_checked_and_scoped(dept, unit, media):
         r = client_for(name).get(url)
         assert r.status_code == status, name
         if status == 200:
-            assert b"".join(r.streaming_content) == b"PK.." and "bien-ban.docx" in r["Content-Disposition"]
+            assert b"".join(r.streaming_content) == docx and "bien-ban.docx" in r["Content-Disposition"]
     assert Client().get(url).status_code == 302
 
 
@@ -275,7 +288,9 @@ def test_api_council_ballot(dept, unit):
                                       content_type="application/json").status_code == 403
     assert client_for("laichau").post(url, {"choices": {str(item_id): "yes"}},
                                       content_type="application/json").status_code == 404
-    assert (session.counts.get().yes, session.counts.get().no) == (1, 0)
+    # One sealed ballot, nothing counted while open; the close would count it: yes 1, no 0.
+    assert (session.counts.get().yes, session.counts.get().no) == (0, 0) and session.sealed_ballots.count() == 1
+    assert services._count_sealed(session) == (1, {item_id: (1, 0)})
 
 
 def test_pages_have_no_inline_style_or_script():

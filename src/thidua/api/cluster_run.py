@@ -49,7 +49,9 @@ def session_dict(session: VoteSession, user) -> dict:
     out = {"id": session.pk, "kind": session.kind, "round": session.round, "seats": session.seats,
            "award_type": session.award_type.code if session.award_type else None,
            "opens_at": session.opens_at, "closes_at": session.closes_at, "closed_at": session.closed_at,
-           "electorate": session.electorate, "ballots_cast": session.ballots_cast,
+           "electorate": session.electorate,
+           # While open: how many have voted (participations); the stored total exists only after the close.
+           "ballots_cast": session.ballots_cast if session.is_closed else session.participations.count(),
            "candidates": [{"organization_id": c.organization_id, "organization": c.organization.name}
                           for c in session.candidates.select_related("organization")],
            "voted": sorted(session.participations.values_list("member__name", flat=True))}
@@ -340,7 +342,7 @@ class BallotBody(serializers.Serializer):
     choices = Records()
 
 
-@session_action(BallotBody, "Cast the member's one secret ballot (no link to the member is stored)")
+@session_action(BallotBody, "Cast the member's one secret ballot (sealed; stored with no member and no time)")
 def BallotView(request, session, d):
     services.cast_ballot(request.user, session, d["member"], d["choices"])
     return {"session": session.pk, "member": d["member"].pk, "voted": True}

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from thidua.api.eligibility import AWARD_CODES
 from thidua.api.fields import Required, StrictCharField
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
+from thidua.core.throttle import refuse_if_throttled
 from thidua.emulation.models import Movement
 from thidua.nominations import certificates, services
 from thidua.nominations.checks import check_dossier
@@ -499,9 +500,12 @@ class VerifyView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    public_throttle = "verify"
 
     @extend_schema(responses=CertificateVerificationSerializer, summary="Verify a certificate by its token (public)")
     def get(self, request, token: str):
+        if refused := refuse_if_throttled(request, self.public_throttle):  # per client address, like the page
+            return refused
         v = certificates.verify(token)
         if v is None:
             raise NotFound("Mã xác minh không khớp với giấy chứng nhận nào.")

@@ -3,7 +3,7 @@
 drf-spectacular documents only the success code (200). The API also answers 400 (invalid parameters or body:
 DRF's ValidationError, an object of field → messages), 401 (no or bad credentials: `{"detail": …}` with a
 `WWW-Authenticate: Token` header), 403 (authenticated but not allowed) and 404 (an object outside the user's
-scope, an unknown id, or a page past the end: `{"detail": …}`). Documenting them lets clients, and the
+scope, an unknown id, or a page past the end: `{"detail": …}`); a throttled public endpoint also answers 429. Documenting them lets clients, and the
 schemathesis run of `make api-fuzz`, tell a documented refusal from an undocumented one.
 """
 
@@ -40,6 +40,8 @@ class AutoSchema(BaseAutoSchema):
             extra["403"] = _json("The user may not perform this action.", DETAIL)
         extra["404"] = _json("Not found: an unknown id, an object outside the user's scope, or a page past the end.",
                              DETAIL)
+        if getattr(self.view, "public_throttle", None):  # core.throttle: per client address, with Retry-After
+            extra["429"] = _json("Too many requests from this address; retry after the Retry-After seconds.", DETAIL)
         for code, response in extra.items():
             responses.setdefault(code, response)
         return responses

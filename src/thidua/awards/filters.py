@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import (
@@ -12,6 +14,7 @@ from thidua.awards.models import (
     AwardLevel,
     AwardType,
     Basis,
+    Decision,
     RecipientClass,
     RecipientKind,
 )
@@ -32,7 +35,8 @@ SORTS = {
 
 
 class RegistryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên"), required=False)
+    q = forms.CharField(label=_("Tìm theo tên, số quyết định, số sổ vàng, số định danh"), required=False,
+                        max_length=128)
     year = forms.IntegerField(label=_("Năm quyết định"), required=False, min_value=1945, max_value=2100)
     level = forms.ChoiceField(label=_("Cấp khen"), required=False, choices=[("", _("Tất cả"))] + AwardLevel.choices)
     authority = forms.ModelChoiceField(label=_("Cơ quan ban hành"), required=False, queryset=Organization.objects.none(),
@@ -59,6 +63,25 @@ class RegistryFilterForm(forms.Form):
         ).order_by("kind", "name", "valid_from")
 
 
+CITIZEN_ID = re.compile(r"\d{12}")
+
+
+def search_q(text: str) -> Q:
+    """One search box, read the way an officer types: a 12-digit citizen ID, a number with a slash (a decision
+    number "2499/QĐ-TTg", matched without regard to case or diacritics, or a golden-register number
+    "0001/2026"), else part of the recipient's name without diacritics. Each form uses an index."""
+    text = text.strip()
+    if CITIZEN_ID.fullmatch(text):
+        return Q(recipient_person__citizen_id=text)
+    if "/" in text:
+        head, wanted = text.split("/", 1)[0].strip(), fold(text.replace(" ", ""))
+        # The decision-number index narrows to the numbers that start alike; the folded comparison decides.
+        ids = [pk for pk, number in Decision.objects.filter(number__startswith=head + "/").values_list("pk", "number")
+               if fold(number.replace(" ", "")) == wanted]
+        return Q(decision_id__in=ids) | Q(register_no=text)
+    return Q(recipient_name_folded__contains=fold(text))
+
+
 def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
     """Award records visible to the form's user and matching its (valid) filters."""
     from thidua.emulation.models import ClusterYear
@@ -75,7 +98,7 @@ def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
         # The same selection as the dashboard figure it came from.
         qs = qs & awards_of(member_lineage_ids(cy), cy.year)
     if f.get("q"):
-        qs = qs.filter(recipient_name_folded__contains=fold(f["q"]))
+        qs = qs.filter(search_q(f["q"]))
     if f.get("year"):
         qs = qs.filter(decision__signed_on__year=f["year"])
     if f.get("level"):

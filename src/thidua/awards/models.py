@@ -94,8 +94,10 @@ class Decision(models.Model):
         verbose_name_plural = "quyết định khen thưởng"
         ordering = ["-signed_on", "number"]
         constraints = [models.UniqueConstraint(fields=["authority", "number"], name="decision_number_unique")]
-        # The decision list's order (newest first, id as tie-break) read straight from an index.
-        indexes = [models.Index(fields=["signed_on", "id"], name="decision_signed_on_id")]
+        # The decision list's order (newest first, id as tie-break) read straight from an index; the registry's
+        # search by decision number (a prefix: pattern_ops on PostgreSQL, ignored elsewhere).
+        indexes = [models.Index(fields=["signed_on", "id"], name="decision_signed_on_id"),
+                   models.Index(fields=["number"], name="decision_number", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return f"QĐ {self.number} ngày {self.signed_on:%d/%m/%Y}"
@@ -217,6 +219,7 @@ class Award(models.Model):
             models.Index(fields=["province", "decision"], name="award_province_decision"),
             models.Index(fields=["award_type", "year"], name="award_type_year"),
             models.Index(fields=["year", "recipient_class"], name="award_year_class"),
+            models.Index(fields=["register_no"], name="award_register_no"),  # search by golden-register number
         ]
         constraints = [
             models.CheckConstraint(

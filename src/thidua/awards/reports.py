@@ -280,11 +280,11 @@ def compute(definition: FormDefinition, organization, period: Period) -> Table:
 
 
 def table_xlsx(table: Table, place: str = "", signed_on: date | None = None) -> bytes:
-    import xlsxwriter
+    from thidua.core.exports import workbook
 
     d = table.definition
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet(f"Biểu {d.form}")
     base = {"font_name": "Times New Roman", "font_size": 12}
 

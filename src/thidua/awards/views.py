@@ -16,7 +16,8 @@ from thidua.jobs import services as job_services
 @login_required
 def registry(request):
     form = RegistryFilterForm(request.GET, user=request.user)
-    qs = filter_awards(form).select_related("award_type", "decision", "decision__authority", "province")
+    qs = filter_awards(form).select_related("award_type", "decision", "decision__authority", "province", "unit",
+                                            "recipient_person")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "awards/registry.html", {"form": form, "page": page, "sort": request.GET.get("sort", "-date")})
 

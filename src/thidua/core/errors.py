@@ -6,6 +6,10 @@
 - server_error (handler500) does the same for such errors raised outside a view (e.g. while a middleware
   saves the session), and otherwise renders 500.html.
 - page_not_found (handler404) renders 404.html.
+- bad_request (handler400) renders 400.html, or JSON on the API, for a request Django refuses before any view:
+  a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host. ApiJsonGuardMiddleware (core/middleware.py)
+  answers 400 JSON for a JSON body nested too deep to parse.
+- too_many_requests renders 429.html (or JSON) with Retry-After, for the public endpoints' throttle.
 
 Every page here is rendered from a plain context: no request context processors (they read the user and
 their roles from the database), no inline script or style (Content-Security-Policy). API paths (/api/)
@@ -18,6 +22,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
@@ -29,12 +34,16 @@ DB_DOWN_MESSAGE = "Cơ sở dữ liệu tạm thời không truy cập được.
 RETRY_AFTER_SECONDS = 30
 
 PLAIN = {
+    400: "Yêu cầu không hợp lệ (400).",
     404: "Không tìm thấy trang (404).",
+    429: "Quá nhiều yêu cầu (429). Vui lòng thử lại sau ít phút.",
     500: "Lỗi máy chủ (500). Vui lòng thử lại sau hoặc báo quản trị viên.",
     503: DB_DOWN_MESSAGE + " (503)",
 }
 API_DETAIL = {
+    400: "Yêu cầu không hợp lệ.",
     404: "Không tìm thấy.",
+    429: "Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.",
     500: "Lỗi máy chủ.",
     503: DB_DOWN_MESSAGE,
 }
@@ -44,19 +53,19 @@ def _is_api(request) -> bool:
     return request is not None and request.path.startswith("/api/")
 
 
-def error_response(request, status: int, template_name: str) -> HttpResponse:
+def error_response(request, status: int, template_name: str, detail: str | None = None) -> HttpResponse:
     request_id = getattr(request, "id", "") if request is not None else ""
     if _is_api(request):
-        response = JsonResponse({"detail": API_DETAIL[status]}, status=status,
+        response = JsonResponse({"detail": detail or API_DETAIL[status]}, status=status,
                                 json_dumps_params={"ensure_ascii": False})
     else:
         try:
             body = loader.get_template(template_name).render(
-                {"request_id": request_id, "request_path": getattr(request, "path", "")})
+                {"request_id": request_id, "request_path": getattr(request, "path", ""), "detail": detail})
             response = HttpResponse(body, status=status)
         except Exception:  # the error page itself must never fail
             logger.exception("error page %s could not be rendered", template_name)
-            text = PLAIN[status] + (f"\nMã yêu cầu: {request_id}" if request_id else "")
+            text = (detail or PLAIN[status]) + (f"\nMã yêu cầu: {request_id}" if request_id else "")
             response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
     if status == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -81,6 +90,32 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable(request, exception)
         return None
+
+
+def body_too_large_message() -> str:
+    from django.conf import settings
+
+    from thidua.core.uploads import format_size
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return (f"Nội dung yêu cầu quá lớn, vượt giới hạn {format_size(limit)}." if limit
+            else "Nội dung yêu cầu quá lớn.")
+
+
+def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        detail = body_too_large_message()
+    elif isinstance(exception, TooManyFieldsSent):
+        detail = "Yêu cầu có quá nhiều trường dữ liệu."
+    else:
+        detail = None
+    return error_response(request, 400, "400.html", detail)
+
+
+def too_many_requests(request, detail: str, retry_after: int) -> HttpResponse:
+    response = error_response(request, 429, "429.html", detail)
+    response["Retry-After"] = str(max(1, int(retry_after)))
+    return response
 
 
 def page_not_found(request, exception=None):

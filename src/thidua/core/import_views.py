@@ -173,14 +173,15 @@ def commit(request, kind: str, token: str, **params):
     ctx.progress = stored.set_progress
     try:
         written = imports.commit(importer, stored, ctx, expected_rows=expected)
+        stored.discard()  # still holding the lock: nobody can start this upload again
     except imports.StaleImport as exc:
-        stored.unlock()
         context = _result_context(importer, stored, exc.result, params, stale=exc.message)
         return render(request, "imports/_result.html" if request.htmx else "imports/preview.html", context, status=409)
     except imports.ImportRefused as exc:
         stored.discard()
         return _refused(request, importer, exc.message, 400)
-    stored.discard()
+    finally:
+        stored.unlock()  # whatever happens, this request no longer writes the upload
     message = f"Đã ghi {format_number(written)} {importer.item_label} từ tệp “{stored.name}”."
     messages.success(request, message)
     if request.htmx:

@@ -18,9 +18,11 @@ An importer is a declarative class (columns + a few hooks) registered under a `k
 The framework gives every kind the same path:
 1. `template_xlsx(importer, ctx)`: the downloadable template (xlsxwriter): header row, a note on each header,
    dropdowns (data validation) fed from a hidden list sheet, an instructions sheet.
-2. `UploadStore.save(...)`: the upload is checked (size, extension, content signature) and kept in a temp store
-   under an unguessable token tied to the user (another user's token → not found).
-3. `run(importer, path, ctx)`: python-calamine reads .xlsx/.xls/.ods; every row is checked with the same rules
+2. `UploadStore.save(...)`: the upload goes through core.uploads.check_upload (size, extension, content signature,
+   zip members/uncompressed size/ratio before anything opens it) and is kept in a temp store under an unguessable
+   token tied to the user (another user's token → not found).
+3. `run(importer, path, ctx)`: python-calamine reads .xlsx/.xls/.ods, converting rows one at a time and stopping
+   past IMPORT_MAX_ROWS; every row is checked with the same rules
    as the forms and services (column parsers with bulk lookups, cross-field checks, duplicates inside the file
    and against the database). The result lists each problem by row number and column header.
 4. `commit(importer, stored, ctx, expected_rows=…)`: re-reads and re-validates inside ONE transaction and writes
@@ -33,14 +35,15 @@ insert with bulk_create.
 
 from __future__ import annotations
 
+import fcntl
 import io
+import itertools
 import json
 import os
 import re
 import secrets
 import shutil
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -51,11 +54,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from thidua.core import audit
+from thidua.core import audit, uploads
 from thidua.core.access import EDIT_ROLES, Scope, scope_for
 from thidua.core.numbers import format_number
 from thidua.core.text import fold
-from thidua.core.uploads import OLE, ZIP, safe_name
+from thidua.core.uploads import format_size
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MB
@@ -63,7 +66,6 @@ DEFAULT_MAX_ROWS = 100_000
 TOKEN_TTL_SECONDS = 24 * 3600
 CHUNK = 900  # values per IN (…) lookup: below SQLite's variable limit, one query per chunk
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
-EXTENSIONS = {".xlsx": ZIP, ".ods": ZIP, ".xls": OLE}  # content signatures (shared with core.uploads)
 YES = {"co", "x", "1", "true", "yes", "dung", "c"}
 NO = {"khong", "0", "false", "no", "sai", "k", ""}
 
@@ -74,13 +76,6 @@ def max_bytes() -> int:
 
 def max_rows() -> int:
     return int(getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
-
-
-def format_size(n: int) -> str:
-    """1.572.864 → "1,5 MB"; 2.000 → "2 KB" (Vietnamese decimals)."""
-    if n >= MB:
-        return f"{format_number(n / MB, 1)} MB"
-    return f"{format_number(max(n / 1024, 1), 0)} KB"
 
 
 def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
@@ -533,11 +528,12 @@ def _load_importers() -> None:
 
 def template_xlsx(importer: Importer, ctx: ImportContext, sample_rows: int = 1000) -> bytes:
     """The template: the data sheet (header, notes, dropdowns), a hidden list sheet, an instructions sheet."""
-    import xlsxwriter
     from xlsxwriter.utility import xl_col_to_name
 
+    from thidua.core.exports import workbook
+
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf, {"in_memory": True})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter"})
     req = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "vcenter"})
     text = wb.add_format({"num_format": "@"})
@@ -589,33 +585,25 @@ def template_xlsx(importer: Importer, ctx: ImportContext, sample_rows: int = 100
 # ---------------------------------------------------------------------------
 
 
-def check_upload(name: str, head: bytes, size: int) -> str:
-    """The extension of an acceptable upload, or ImportRefused with a clear message."""
-    ext = Path(name or "").suffix.lower()
-    if ext not in EXTENSIONS:
-        raise ImportRefused(f"Tệp “{name}” không phải bảng tính Excel: chỉ nhận .xlsx, .xls hoặc .ods.")
-    if size > max_bytes():
-        raise ImportRefused(f"Tệp “{name}” quá lớn: {format_size(size)}; tối đa {format_size(max_bytes())}. "
-                            "Hãy chia thành nhiều tệp.")
-    if size == 0:
-        raise ImportRefused(f"Tệp “{name}” rỗng.")
-    if not head.startswith(EXTENSIONS[ext]):
-        raise ImportRefused(f"Nội dung tệp “{name}” không phải bảng tính {ext} (có thể đã bị đổi đuôi).")
-    return ext
-
-
-def _check_zip_kind(path: Path, ext: str, name: str) -> None:
+def check_upload(upload) -> str:
+    """The shared content check (core.uploads) with the import's size limit; the safe name, or ImportRefused."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if ext == ".xlsx" and "[Content_Types].xml" not in names:
-                raise ImportRefused(f"Nội dung tệp “{name}” không phải bảng tính .xlsx.")
-            if ext == ".ods":
-                mimetype = zf.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
-                if "opendocument.spreadsheet" not in mimetype:
-                    raise ImportRefused(f"Nội dung tệp “{name}” không phải bảng tính .ods.")
-    except zipfile.BadZipFile:
-        raise ImportRefused(f"Tệp “{name}” bị hỏng, không mở được.") from None
+        return uploads.check_upload(upload, allowed=uploads.SPREADSHEET_TYPES, limit=max_bytes())
+    except ValidationError as exc:
+        raise ImportRefused(" ".join(exc.messages)) from None
+
+
+def check_stored(path: Path, name: str) -> None:
+    """Re-check a stored zip-based workbook (size, ratio, members) before python-calamine opens it."""
+    ext = Path(name).suffix.lower()
+    file_type = uploads.SPREADSHEET_TYPES.get(ext)
+    if file_type is None or file_type.signature != uploads.ZIP:
+        return
+    try:
+        with open(path, "rb") as fh:
+            uploads.check_zip(fh, name=name, ext=ext, file_type=file_type, size=path.stat().st_size)
+    except ValidationError as exc:
+        raise ImportRefused(" ".join(exc.messages)) from None
 
 
 @dataclass
@@ -640,24 +628,33 @@ class Result:
         return not self.issues and bool(self.rows)
 
 
+HEADER_ROWS = 10  # the header is looked for among the first rows of a sheet
+
+
 def _find_sheet(wb, importer: Importer, name: str):
-    """The sheet named like the template's, else the first visible sheet whose header has the required columns."""
+    """The sheet named like the template's, else the first visible sheet whose header has the required columns.
+    Returns (sheet name, header index, the first rows, an iterator over the rows after them)."""
     wanted = {header_key(c.header) for c in importer.columns if c.required}
     known = {header_key(c.header) for c in importer.columns}
     by_key = {header_key(n): n for n in wb.sheet_names}
+
+    def opened(sheet_name: str):
+        rows = iter(wb.get_sheet_by_name(sheet_name).iter_rows())
+        return list(itertools.islice(rows, HEADER_ROWS)), rows
+
     if header_key(importer.sheet) in by_key:  # the template's sheet: its header is the row naming most columns
         sheet_name = by_key[header_key(importer.sheet)]
-        data = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        scores = [len({header_key(v) for v in row} & known) for row in data[:10]]
+        head, rest = opened(sheet_name)
+        scores = [len({header_key(v) for v in row} & known) for row in head]
         if scores and max(scores):
-            return sheet_name, scores.index(max(scores)), data
+            return sheet_name, scores.index(max(scores)), head, rest
     candidates = [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible")]
     for sheet_name in candidates:
-        data = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        for i, row in enumerate(data[:10]):
+        head, rest = opened(sheet_name)
+        for i, row in enumerate(head):
             keys = {header_key(v) for v in row}
             if wanted <= keys:
-                return sheet_name, i, data
+                return sheet_name, i, head, rest
     expected = ", ".join(f"“{c.header}”" for c in importer.columns if c.required)
     raise ImportRefused(
         f"Tệp “{name}” không có trang tính “{importer.sheet}” (hoặc trang tính nào) có đủ các cột bắt buộc: {expected}. "
@@ -665,45 +662,49 @@ def _find_sheet(wb, importer: Importer, name: str):
 
 
 def read_rows(importer: Importer, path: Path, name: str) -> tuple[str, list[Row], list[str]]:
-    """Open the workbook with python-calamine and map its header to the importer's columns."""
+    """Open the workbook with python-calamine and map its header to the importer's columns. A zip-based file is
+    checked (uncompressed size, ratio) before it is opened, and rows are converted one at a time: reading stops
+    at the first data row beyond the limit."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    ext = Path(name).suffix.lower()
-    if ext in (".xlsx", ".ods"):
-        _check_zip_kind(path, ext, name)
+    check_stored(path, name)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except (CalamineError, ValueError, OSError) as exc:
         raise ImportRefused(f"Không đọc được tệp “{name}”: tệp hỏng hoặc không phải bảng tính ({exc}).") from None
     try:
-        sheet_name, header_index, data = _find_sheet(wb, importer, name)
+        try:
+            sheet_name, header_index, head, rest = _find_sheet(wb, importer, name)
+        except (CalamineError, ValueError) as exc:
+            raise ImportRefused(f"Không đọc được tệp “{name}”: tệp hỏng hoặc không phải bảng tính ({exc}).") from None
+        header = head[header_index]
+        positions: dict[str, int] = {}
+        known = {header_key(c.header): c for c in importer.columns}
+        warnings = []
+        for i, value in enumerate(header):
+            key = header_key(value)
+            if not key:
+                continue
+            if key in known and known[key].key not in positions:
+                positions[known[key].key] = i
+            elif key not in ("stt", "so thu tu"):
+                warnings.append(f"Cột “{cell_text(value)}” không thuộc mẫu nên được bỏ qua.")
+        missing = [c.header for c in importer.columns if c.required and c.key not in positions]
+        if missing:
+            raise ImportRefused(f"Thiếu cột bắt buộc: {', '.join(missing)}.")
+        rows = []
+        limit = max_rows()
+        data = itertools.chain(head[header_index + 1:], rest)
+        for i, cells in enumerate(data, start=header_index + 1):
+            raw = {key: (cells[pos] if pos < len(cells) else "") for key, pos in positions.items()}
+            if all(blank(v) for v in raw.values()):
+                continue
+            if len(rows) == limit:
+                raise ImportRefused(f"Tệp có hơn {format_number(limit)} dòng dữ liệu; tối đa {format_number(limit)} "
+                                    "dòng mỗi lần nhập. Hãy chia thành nhiều tệp.")
+            rows.append(Row(number=i + 1, raw=raw))
     finally:
         wb.close()
-    header = data[header_index]
-    positions: dict[str, int] = {}
-    known = {header_key(c.header): c for c in importer.columns}
-    warnings = []
-    for i, value in enumerate(header):
-        key = header_key(value)
-        if not key:
-            continue
-        if key in known and known[key].key not in positions:
-            positions[known[key].key] = i
-        elif key not in ("stt", "so thu tu"):
-            warnings.append(f"Cột “{cell_text(value)}” không thuộc mẫu nên được bỏ qua.")
-    missing = [c.header for c in importer.columns if c.required and c.key not in positions]
-    if missing:
-        raise ImportRefused(f"Thiếu cột bắt buộc: {', '.join(missing)}.")
-    rows = []
-    for i in range(header_index + 1, len(data)):
-        cells = data[i]
-        raw = {key: (cells[pos] if pos < len(cells) else "") for key, pos in positions.items()}
-        if all(blank(v) for v in raw.values()):
-            continue
-        rows.append(Row(number=i + 1, raw=raw))
-    if len(rows) > max_rows():
-        raise ImportRefused(f"Tệp có {format_number(len(rows))} dòng dữ liệu; tối đa {format_number(max_rows())} dòng "
-                            "mỗi lần nhập. Hãy chia thành nhiều tệp.")
     return sheet_name, rows, warnings
 
 
@@ -826,6 +827,7 @@ class StoredUpload:
     token: str
     dir: Path
     meta: dict
+    _lock: Any = field(default=None, repr=False, compare=False)  # the open commit.lock while this request holds it
 
     @property
     def path(self) -> Path:
@@ -863,17 +865,31 @@ class StoredUpload:
         os.replace(tmp, self.dir / "progress.json")
 
     def lock(self) -> bool:
-        """Exclusive commit lock: False when another request is already writing this upload."""
+        """Exclusive commit lock: False when another request is writing this upload right now.
+
+        An advisory lock (flock) on commit.lock, held by the open file for the whole commit: the kernel releases
+        it when the process ends, so a worker killed during a commit (crash, timeout, kill -9) leaves no lock
+        behind and the upload can be committed again at once (its transaction was rolled back). The file itself
+        means nothing; only a live holder does."""
+        handle = open(self.dir / "commit.lock", "a+")  # noqa: SIM115 - held until unlock()
         try:
-            os.close(os.open(self.dir / "commit.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            return True
-        except FileExistsError:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
             return False
+        handle.truncate(0)
+        handle.write(json.dumps({"pid": os.getpid(), "at": time.time()}))
+        handle.flush()
+        self._lock = handle
+        return True
 
     def unlock(self) -> None:
-        (self.dir / "commit.lock").unlink(missing_ok=True)
+        handle, self._lock = self._lock, None
+        if handle is not None:
+            handle.close()  # closing releases the lock
 
     def discard(self) -> None:
+        self.unlock()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -883,10 +899,8 @@ class UploadStore:
         """Check and keep an uploaded file (a Django UploadedFile). ImportRefused with a clear message otherwise."""
         import hashlib
 
-        name = safe_name(upload.name or "")
-        head = upload.read(8)
-        upload.seek(0)
-        ext = check_upload(name, head, upload.size)
+        name = check_upload(upload)  # type by content, size, zip limits: refused before anything is stored
+        ext = Path(name).suffix.lower()
         UploadStore.purge()
         token = secrets.token_urlsafe(24)
         folder = store_dir() / token
@@ -896,12 +910,6 @@ class UploadStore:
             for chunk in upload.chunks():
                 digest.update(chunk)
                 fh.write(chunk)
-        if ext in (".xlsx", ".ods"):
-            try:
-                _check_zip_kind(folder / f"upload{ext}", ext, name)
-            except ImportRefused:
-                shutil.rmtree(folder, ignore_errors=True)
-                raise
         meta = {"user_id": user.pk, "kind": kind, "name": name, "ext": ext, "size": upload.size,
                 "sha256": digest.hexdigest(), "created": time.time(), "params": params or {}}
         (folder / "meta.json").write_text(json.dumps(meta))

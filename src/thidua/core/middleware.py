@@ -49,3 +49,44 @@ class RequestIdMiddleware:
             audit.reset_current_request(token)
         response.headers["X-Request-ID"] = request.id
         return response
+
+
+class ApiJsonGuardMiddleware:
+    """A JSON body on the API that cannot be parsed safely gets 400 JSON, before any view reads it:
+    - nested so deep that the parser would exhaust the stack (RecursionError, otherwise a 500);
+    - over DATA_UPLOAD_MAX_MEMORY_SIZE (the same limit Django applies to forms; otherwise an HTML 400).
+    Other malformed JSON is left to the API's own parser, which names the problem."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and "json" in request.META.get("CONTENT_TYPE", "").lower():
+            refusal = self.refusal(request)
+            if refusal:
+                from thidua.core.errors import error_response
+
+                return error_response(request, 400, "400.html", refusal)
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request) -> str | None:
+        import json
+
+        from django.core.exceptions import RequestDataTooBig
+
+        from thidua.core.errors import body_too_large_message
+
+        try:
+            body = request.body  # Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE here
+        except RequestDataTooBig:
+            return body_too_large_message()
+        if not body:
+            return None
+        try:
+            json.loads(body)
+        except RecursionError:
+            return "Dữ liệu JSON lồng nhau quá sâu, không đọc được."
+        except ValueError:
+            pass  # reported by the API's parser, with the position
+        return None

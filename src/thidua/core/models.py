@@ -106,6 +106,21 @@ class LoginAttempt(models.Model):
                    models.Index(fields=["ip", "at"], name="login_ip_at_idx")]
 
 
+class ThrottleWindow(models.Model):
+    """Requests counted per key (scope and client address) in a fixed window of time, in the database so a
+    public endpoint's throttle holds across server processes (core.throttle)."""
+
+    key = models.CharField(max_length=100)
+    window = models.BigIntegerField()  # start of the window, seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "lượt truy cập theo khung thời gian"
+        verbose_name_plural = "lượt truy cập theo khung thời gian"
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="throttle_key_window_uniq")]
+        indexes = [models.Index(fields=["window"], name="throttle_window_idx")]
+
+
 def hash_token_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 

@@ -1,10 +1,16 @@
 """Security pieces: the Content-Security-Policy header, the client address, login throttling and lockout.
 
-Lockout rule (settings LOGIN_FAILURE_LIMIT / LOGIN_FAILURE_WINDOW_SECONDS / LOGIN_LOCKOUT_SECONDS, 5 / 15 min /
-15 min by default): when a username, or one IP address, has LIMIT failed logins within WINDOW (counting only
-failures after that username's / address's last successful login), every further attempt is refused until
-LOCKOUT after the last of those failures, even with the right password. Attempts are rows of core.LoginAttempt,
-so the rule holds across gunicorn workers. Refused attempts are recorded but do not extend the lockout.
+Lockout rule: failed logins are counted within LOGIN_FAILURE_WINDOW_SECONDS (15 min) by three keys, each with
+its own limit; when one reaches its limit, the matching attempts are refused for LOGIN_LOCKOUT_SECONDS (15 min)
+after the last of those failures, even with the right password:
+- one username from one address: LOGIN_FAILURE_LIMIT (5) — the usual typo-then-guess case, locks nobody else;
+- one username from any addresses: LOGIN_USERNAME_FAILURE_LIMIT (10) — guessing one account from many places;
+- one address, any usernames: LOGIN_ADDRESS_FAILURE_LIMIT (50) — one machine trying many accounts. An office
+  behind NAT shares an address, so this limit is much higher and locks only attempts from that address.
+A successful login resets the counts of its username (both username keys) but never the address count: one
+valid account cannot be used to keep guessing at others. Attempts are rows of core.LoginAttempt, so the rule
+holds across gunicorn workers. Refused attempts are recorded but do not extend the lockout.
+Behind a reverse proxy the address is read from settings.CLIENT_IP_HEADER (see client_ip and docs/SECURITY.md).
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ def client_ip(request) -> str | None:
 class Lockout:
     locked: bool
     until: datetime.datetime | None = None
+    by_address: bool = False  # the address's limit (not the account's) is reached
 
     @property
     def minutes_left(self) -> int:
@@ -66,17 +73,17 @@ class Lockout:
 
     @property
     def message(self) -> str:
+        cause = ("có quá nhiều lần đăng nhập sai từ địa chỉ mạng này" if self.by_address
+                 else "tài khoản này bị nhập sai mật khẩu quá nhiều lần")
         return (
-            f"Đăng nhập bị tạm khóa do nhập sai quá {settings.LOGIN_FAILURE_LIMIT} lần trong "
-            f"{settings.LOGIN_FAILURE_WINDOW_SECONDS // 60} phút. Vui lòng thử lại sau {self.minutes_left} phút "
-            "hoặc liên hệ quản trị viên."
+            f"Đăng nhập bị tạm khóa do {cause} trong {settings.LOGIN_FAILURE_WINDOW_SECONDS // 60} phút. "
+            f"Vui lòng thử lại sau {self.minutes_left} phút hoặc liên hệ quản trị viên."
         )
 
 
-def _lock_until(failures: list[datetime.datetime]) -> datetime.datetime | None:
-    """failures: the most recent failure times (newest first, at most LIMIT)."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-    if len(failures) < limit:
+def _lock_until(failures: list[datetime.datetime], limit: int) -> datetime.datetime | None:
+    """failures: the most recent failure times (newest first, at most `limit`)."""
+    if limit <= 0 or len(failures) < limit:
         return None
     newest, oldest = failures[0], failures[limit - 1]
     if newest - oldest > datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS):
@@ -85,31 +92,52 @@ def _lock_until(failures: list[datetime.datetime]) -> datetime.datetime | None:
     return until if until > timezone.now() else None
 
 
-def _recent_failures(**who) -> list[datetime.datetime]:
+def _recent_failures(limit: int, *, reset_by: dict | None = None, **who) -> list[datetime.datetime]:
+    """The newest `limit` failures of `who` in the lockout horizon; with reset_by, only those after the last
+    success matching reset_by."""
     now = timezone.now()
     horizon = now - datetime.timedelta(
         seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + settings.LOGIN_LOCKOUT_SECONDS
     )
-    attempts = LoginAttempt.objects.filter(at__gte=horizon, **who)
-    last_success = attempts.filter(outcome=LoginAttempt.Outcome.SUCCESS).aggregate(m=Max("at"))["m"]
-    failures = attempts.filter(outcome=LoginAttempt.Outcome.FAILURE)
-    if last_success:
-        failures = failures.filter(at__gt=last_success)
-    return list(failures.order_by("-at").values_list("at", flat=True)[: settings.LOGIN_FAILURE_LIMIT])
+    failures = LoginAttempt.objects.filter(at__gte=horizon, outcome=LoginAttempt.Outcome.FAILURE, **who)
+    if reset_by is not None:
+        last_success = LoginAttempt.objects.filter(
+            at__gte=horizon, outcome=LoginAttempt.Outcome.SUCCESS, **reset_by).aggregate(m=Max("at"))["m"]
+        if last_success:
+            failures = failures.filter(at__gt=last_success)
+    return list(failures.order_by("-at").values_list("at", flat=True)[:limit])
 
 
 def normalise_username(username: str | None) -> str:
     return (username or "").strip().lower()[:150]
 
 
+def limits() -> tuple[int, int, int]:
+    """(per username and address, per username, per address)."""
+    per_pair = settings.LOGIN_FAILURE_LIMIT
+    return (per_pair, int(getattr(settings, "LOGIN_USERNAME_FAILURE_LIMIT", 2 * per_pair)),
+            int(getattr(settings, "LOGIN_ADDRESS_FAILURE_LIMIT", 10 * per_pair)))
+
+
 def lockout_for(username: str | None, ip: str | None) -> Lockout:
-    candidates = []
-    if username:
-        candidates.append(_lock_until(_recent_failures(username=normalise_username(username))))
+    per_pair, per_user, per_address = limits()
+    name = normalise_username(username)
+    account, address = [], None
+    if name:
+        since_success = {"username": name}
+        account.append(_lock_until(_recent_failures(per_user, reset_by=since_success, username=name), per_user))
+        if ip:
+            account.append(_lock_until(_recent_failures(per_pair, reset_by=since_success, username=name, ip=ip),
+                                       per_pair))
     if ip:
-        candidates.append(_lock_until(_recent_failures(ip=ip)))
-    untils = [u for u in candidates if u]
-    return Lockout(locked=bool(untils), until=max(untils) if untils else None)
+        address = _lock_until(_recent_failures(per_address, ip=ip), per_address)  # a success does not reset it
+    untils = [u for u in account if u]
+    if address:
+        untils.append(address)
+    if not untils:
+        return Lockout(locked=False)
+    until = max(untils)
+    return Lockout(locked=True, until=until, by_address=address == until and not any(account))
 
 
 # Attempts older than this are of no use to the lockout (the audit trail keeps the history); pruned as we go.
@@ -145,8 +173,10 @@ class ThrottledModelBackend(ModelBackend):
             record_attempt(username, ip, LoginAttempt.Outcome.FAILURE)
             _audit_failure(request, username, "bad_credentials")
             return None
-        # A success resets the count; only written when there is something to reset (keeps API basic auth cheap).
-        if _recent_failures(username=normalise_username(username)) or (ip and _recent_failures(ip=ip)):
+        # A success resets its username's counts (not the address's); only written when there is something to
+        # reset (keeps API basic auth cheap).
+        name = normalise_username(username)
+        if _recent_failures(1, reset_by={"username": name}, username=name):
             record_attempt(username, ip, LoginAttempt.Outcome.SUCCESS)
         return user
 

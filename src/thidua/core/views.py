@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 
-import xlsxwriter
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thidua.core.access import scope_for
+from thidua.core.exports import workbook
 from thidua.core.models import AuditAction, AuditEvent
 from thidua.core.security import client_ip, lockout_for
 
@@ -131,7 +131,7 @@ def audit_xlsx(events: QuerySet) -> bytes:
     import json
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
+    wb = workbook(buf, {"constant_memory": True, "in_memory": True})
     ws = wb.add_worksheet("Nhật ký")
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter"})
     when = wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})

@@ -6,8 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-import xlsxwriter
-
+from thidua.core.exports import csv_row, workbook
 from thidua.eligibility.engine import Result
 
 HEADERS = ["Đối tượng", "Tên", "Hình thức", "Năm", "Đủ điều kiện", "Điều kiện chưa đạt", "Giải thích", "Căn cứ"]
@@ -32,7 +31,7 @@ def rows_to_csv(table: Iterable[list]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(HEADERS)
-    writer.writerows(table)
+    writer.writerows(map(csv_row, table))
     return buf.getvalue()
 
 
@@ -42,7 +41,7 @@ def to_xlsx(results: Iterable[Result]) -> bytes:
 
 def rows_to_xlsx(table: Iterable[list]) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
+    wb = workbook(buf, {"constant_memory": True, "in_memory": True})
     ws = wb.add_worksheet("Xét điều kiện")
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})

@@ -12,11 +12,11 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-import xlsxwriter
 from django.utils import timezone
 
 from thidua.core import charts
 from thidua.core.documents import DocImage, DocumentHead, Signature, render, template_path
+from thidua.core.exports import workbook
 from thidua.core.numbers import format_date, format_number, format_percent
 from thidua.core.text import fold
 from thidua.emulation.models import (
@@ -84,11 +84,12 @@ def _members(cy: ClusterYear) -> list:
 
 def _head(cy: ClusterYear, *, symbol: str, doc_type: str, subject: str, on: date | None, place: str | None,
           recipients: list[str], signer=None, year: int | None = None) -> DocumentHead:
-    """The ND30 head of a cluster document: issued by the cluster (its organiser above it), signed by the chair."""
+    """The ND30 head of a cluster document: issued by the cluster (its organiser above it), signed by the chair.
+    `place` is the place line's locality (the conference host's province), never a venue's free text."""
     chair = signer or cy.chair
     return DocumentHead(
         issuing_body=cy.cluster.name, parent_body=cy.cluster.organised_by.name, symbol=symbol,
-        place=place or chair.name, on=on, doc_type=doc_type, subject=subject,
+        place=place or chair.place_name, on=on, doc_type=doc_type, subject=subject,
         signature=Signature(authority=f"TM. {cy.cluster.get_kind_display()}", title="Cụm trưởng",
                             subtitle=f"UBND {org_phrase(chair)}"),
         recipients=recipients, year=year or cy.year + 1,  # undated: a year-end document is dated the next year
@@ -104,9 +105,12 @@ def indicator_sentence(s: IndicatorSummary) -> str:
         return (f"{s.members_met}/{n} tỉnh hoàn thành và hoàn thành vượt mức chỉ tiêu "
                 f"“{ind.name}” ({s.members_reported}/{n} tỉnh đã báo cáo).")
     if ind.aggregation == Aggregation.CUMULATIVE:
-        return (f"Trong năm có thêm {_num(s.actual, ind.value_decimals)} {unit} đạt chuẩn, nâng tổng số lên "
-                f"{_num(s.cumulative)} {unit}, chiếm {_pct(s.share_of_base, ind.percent_decimals)} "
-                f"{ind.base_label or 'tổng số'} của Cụm ({_num(s.base)}).")
+        text = f"Trong năm có thêm {_num(s.actual, ind.value_decimals)} {unit} đạt chuẩn"
+        if s.share_of_base is None:  # opening balances missing: state only what the records support
+            return text + "."
+        return (text + f", nâng tổng số lên {_num(s.cumulative)} {unit}, chiếm "
+                f"{_pct(s.share_of_base, ind.percent_decimals)} {ind.base_label or 'tổng số'} của Cụm "
+                f"({_num(s.base)}).")
     text = f"Toàn Cụm thực hiện {_num(s.actual, ind.value_decimals)} {unit}"
     if s.percent_of_plan is not None:
         text += f", bằng {_pct(s.percent_of_plan, ind.percent_decimals)} kế hoạch ({_num(s.planned, ind.value_decimals)} {unit})"
@@ -154,9 +158,13 @@ def commendation_sentences(summary: ClusterYearSummary) -> list[str]:
     out = []
     for attr, _level, by in COMMENDATION_LEVELS:
         c = getattr(summary, attr)
+        if not (c.collectives or c.individuals or c.households):
+            out.append(f"{by} chưa có quyết định khen thưởng nào")
+            continue
         out.append(f"{by} khen thưởng cho {format_number(c.collectives)} tập thể và {format_number(c.individuals)} cá nhân"
                    + (f", {format_number(c.households)} hộ gia đình" if c.households else "")
-                   + f"; tỷ lệ khen thưởng tập thể nhỏ, người lao động trực tiếp chiếm {_pct(c.priority_share, 2)}")
+                   + (f"; tỷ lệ khen thưởng tập thể nhỏ, người lao động trực tiếp chiếm {_pct(c.priority_share, 2)}"
+                      if c.priority_share is not None else ""))
     return out
 
 
@@ -241,9 +249,12 @@ def _celebrations(cy: ClusterYear) -> list[str]:
 
 def exemplars_sentence(cy: ClusterYear, summary: ClusterYearSummary) -> str:
     where = _join(_celebrations(cy), ", ") or "các lễ kỷ niệm, đại hội thi đua toàn quốc"
-    text = (f"Các tỉnh thực hiện cả 4 khâu phát hiện, bồi dưỡng, tổng kết và nhân rộng điển hình tiên tiến. "
-            f"Năm {cy.year} có {format_number(summary.exemplars_honoured_nationally)} điển hình tiên tiến của các tỉnh "
-            f"trong Cụm được tuyên dương tại {where}")
+    text = "Các tỉnh thực hiện cả 4 khâu phát hiện, bồi dưỡng, tổng kết và nhân rộng điển hình tiên tiến. "
+    if summary.exemplars_honoured_nationally:
+        text += (f"Năm {cy.year} có {format_number(summary.exemplars_honoured_nationally)} điển hình tiên tiến của "
+                 f"các tỉnh trong Cụm được tuyên dương tại {where}")
+    else:  # never "0 điển hình": say that none is recorded yet
+        text += f"Năm {cy.year} chưa ghi nhận điển hình tiên tiến của các tỉnh trong Cụm được tuyên dương ở cấp toàn quốc"
     if summary.exemplars_honoured_at_review:
         text += (f"; {format_number(summary.exemplars_honoured_at_review)} tập thể, cá nhân điển hình tiêu biểu "
                  f"được khen thưởng tại Hội nghị tổng kết")
@@ -259,7 +270,7 @@ def report_context(cy: ClusterYear, summary: ClusterYearSummary | None = None, *
     nxt_year = cy.year + 1
     head = _head(cy, symbol=SYMBOL_REPORT, doc_type="Báo cáo",
                  subject=f"Tổng kết công tác thi đua, khen thưởng năm {cy.year} và phương hướng, nhiệm vụ năm {nxt_year}",
-                 on=conf.held_on if conf else None, place=conf.place if conf else None,
+                 on=conf.held_on if conf else None, place=conf.host.place_name if conf else None,
                  recipients=[f"{cy.cluster.organised_by.name}", "Ban Thi đua - Khen thưởng Trung ương",
                              f"UBND các tỉnh trong {cy.cluster.get_kind_display()}",
                              "Cơ quan thi đua, khen thưởng các tỉnh trong Cụm"])
@@ -329,7 +340,7 @@ def pact_context(cy: ClusterYear) -> dict:
     conf = pact.conference if pact else None
     on = conf.held_on if conf else (min((sig.signed_on for sig in signed.values()), default=None))
     head = _head(cy, symbol=SYMBOL_PACT, doc_type=f"Giao ước thi đua năm {cy.year}", subject=cy.cluster.name,
-                 on=on, place=conf.place if conf else None, year=on.year if on else cy.year,
+                 on=on, place=conf.host.place_name if conf else None, year=on.year if on else cy.year,
                  recipients=["Ban Thi đua - Khen thưởng Trung ương", "Các tỉnh thành viên Cụm"])
     signatures = []
     for k, m in enumerate(members, start=1):
@@ -405,9 +416,13 @@ def press_release_paragraphs(cy: ClusterYear, summary: ClusterYearSummary | None
         for i in others:
             unit = i.indicator.unit_short or i.indicator.unit
             if i.indicator.aggregation == Aggregation.CUMULATIVE:
-                third += (f" Chỉ tiêu “{i.indicator.name}”: thêm {_num(i.actual, i.indicator.value_decimals)} {unit}, "
-                          f"nâng tổng số lên {_num(i.cumulative)} {unit}, chiếm {_pct(i.share_of_base, i.indicator.percent_decimals)} "
-                          f"{i.indicator.base_label or 'tổng số'} trong Cụm.")
+                third += f" Chỉ tiêu “{i.indicator.name}”: thêm {_num(i.actual, i.indicator.value_decimals)} {unit}"
+                if i.share_of_base is None:
+                    third += "."
+                else:
+                    third += (f", nâng tổng số lên {_num(i.cumulative)} {unit}, chiếm "
+                              f"{_pct(i.share_of_base, i.indicator.percent_decimals)} "
+                              f"{i.indicator.base_label or 'tổng số'} trong Cụm.")
             elif i.indicator.aggregation == Aggregation.MEMBERS_MET:
                 third += f" {i.members_met}/{len(i.members)} tỉnh hoàn thành và hoàn thành vượt mức chỉ tiêu “{i.indicator.name}”."
         paras.append(third)
@@ -430,7 +445,7 @@ def press_release_context(cy: ClusterYear) -> dict:
     conf = s.review_conference
     head = _head(cy, symbol=SYMBOL_PRESS, doc_type="Thông cáo báo chí",
                  subject=f"{cy.cluster.name}: tổng kết công tác thi đua, khen thưởng năm {cy.year}",
-                 on=conf.held_on if conf else None, place=conf.place if conf else None,
+                 on=conf.held_on if conf else None, place=conf.host.place_name if conf else None,
                  recipients=["Các cơ quan báo chí", "Ban Thi đua - Khen thưởng Trung ương"])
     return {"doc": head.as_context(), "paragraphs": press_release_paragraphs(cy, s)}
 
@@ -453,7 +468,7 @@ def targets_xlsx(cy: ClusterYear, summary: ClusterYearSummary | None = None) -> 
     has_mid = any(m.mid_year is not None for i in s.indicators for m in i.members)
     columns = [c for c in TARGET_COLUMNS if has_mid or c[0] != "Giữa năm"]
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("Chỉ tiêu")
     title = wb.add_format({"bold": True, "font_size": 13})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter",
@@ -562,7 +577,7 @@ def minutes_context(session: VoteSession) -> dict:
     round_text = f" (vòng {session.round})" if session.round > 1 else ""
     subject = vote_subject(session) + round_text
     head = _head(cy, symbol=SYMBOL_MINUTES, doc_type="Biên bản kiểm phiếu", subject=subject,
-                 on=conf.held_on, place=conf.place,
+                 on=conf.held_on, place=conf.host.place_name,
                  year=conf.held_on.year, recipients=["Các tỉnh thành viên Cụm", "Ban Thi đua - Khen thưởng Trung ương"])
     threshold = ("quá" if session.threshold_strict else "từ") + f" {format_number(session.threshold_percent, 0)}%"
     quorum = ("quá" if session.quorum_strict else "từ") + f" {format_number(session.quorum_percent, 0)}%"
@@ -637,7 +652,7 @@ def submission_context(cy: ClusterYear) -> dict:
     awards = _join(sorted({p.award_type.name for p in proposals}))
     head = _head(cy, symbol=SYMBOL_SUBMISSION, doc_type="Tờ trình",
                  subject=f"Về việc đề nghị tặng {awards or 'khen thưởng'} năm {cy.year}",
-                 on=conf.held_on if conf else None, place=conf.place if conf else None,
+                 on=conf.held_on if conf else None, place=conf.host.place_name if conf else None,
                  recipients=[cy.cluster.organised_by.name, "Ban Thi đua - Khen thưởng Trung ương", "Các tỉnh thành viên Cụm"])
     ranking = [{"rank": r.rank, "member": r.member.name, "indicator": _points(r.indicator_points),
                 "manual": _points(r.manual_points), "bonus": _points(r.bonus), "penalty": _points(r.penalty),
@@ -672,7 +687,7 @@ def scores_xlsx(cy: ClusterYear) -> bytes:
     """Sheet 1: the ranking; sheet 2: every member × criterion (self, cross mean, final); from score_sheet."""
     sheet = score_sheet(cy)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = workbook(buf, {"in_memory": True})
     title = wb.add_format({"bold": True, "font_size": 13})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "align": "center",
                           "valign": "vcenter"})

@@ -146,11 +146,28 @@ class OpenYearForm(BootstrapForm):
 
     STEPS = [s for s in Step if s != Step.OPEN]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.year = year
         self.fields["movements"].queryset = Movement.objects.select_related("launched_by").order_by("name")
         for step in self.STEPS:
             self.fields[f"due_{step}"] = self.style(VnDateField(label=step.label, required=False))
+
+    def clean(self):
+        data = super().clean()
+        opened_on = data.get("opened_on")
+        if opened_on is None or self.year is None:
+            return data
+        # A year is opened at the end of the one before (at its review conference) or during the year itself.
+        if not self.year - 1 <= opened_on.year <= self.year:
+            self.add_error("opened_on", _("Ngày mở năm thi đua %(year)s phải trong năm %(prev)s hoặc %(year)s.")
+                           % {"year": self.year, "prev": self.year - 1})
+        for step in self.STEPS:
+            due = data.get(f"due_{step}")
+            if due is not None and due < opened_on:
+                self.add_error(f"due_{step}", _("Hạn “%(step)s” (%(due)s) trước ngày mở năm (%(opened)s).") % {
+                    "step": step.label, "due": due.strftime("%d/%m/%Y"), "opened": opened_on.strftime("%d/%m/%Y")})
+        return data
 
     def due_fields(self):
         return [self[f"due_{s}"] for s in self.STEPS]

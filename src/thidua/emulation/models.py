@@ -3,6 +3,8 @@ conferences and their decisions, flag handovers, exemplary models."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -479,9 +481,10 @@ class VoteKind(models.TextChoices):
 class VoteSession(models.Model):
     """One secret-ballot vote at the review conference.
 
-    Secrecy by construction: a ballot adds one to the counters of the candidates it names
-    (VoteCandidate.votes) and to `ballots_cast`; the member that voted is recorded in VoteParticipation,
-    which holds no choice. No row anywhere links a member to a choice.
+    Secrecy at rest: a ballot is one SealedBallot (its content encrypted with a key derived from SECRET_KEY, no
+    voter, no time) and one VoteParticipation (who voted, no choice); nothing is counted while the session is
+    open. Closing opens the sealed ballots in memory and stores only the totals (VoteCandidate.votes,
+    `ballots_cast`, `blank_ballots`); the sealed ballots stay for a recount.
     Threshold and quorum are shares of ALL members of the cluster year (strict: "more than").
     """
 
@@ -504,6 +507,7 @@ class VoteSession(models.Model):
                                          decimal_places=2, default=50)
     quorum_strict = models.BooleanField("phải vượt (quá …%)", default=True)
     electorate = models.PositiveSmallIntegerField("tổng số thành viên có quyền bỏ phiếu")
+    # Totals, written once when the session closes (0 while it is open).
     ballots_cast = models.PositiveSmallIntegerField("số phiếu thu về", default=0)
     blank_ballots = models.PositiveSmallIntegerField("số phiếu trống", default=0)
     outcome_applied_at = models.DateTimeField(null=True, blank=True)
@@ -529,7 +533,7 @@ class VoteSession(models.Model):
 class VoteCandidate(models.Model):
     session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="candidates")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    votes = models.PositiveSmallIntegerField("số phiếu", default=0)
+    votes = models.PositiveSmallIntegerField("số phiếu", default=0)  # the total, written at close
 
     class Meta:
         ordering = ["session", "organization__name"]
@@ -544,3 +548,17 @@ class VoteParticipation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "member"], name="vote_once_per_member")]
+
+
+class SealedBallot(models.Model):
+    """One ballot of a session, sealed (core.sealing): no voter, no time, no order of its own. The key is a
+    random UUID so that a dump ordered by key does not line ballots up with participations; the order in which
+    a database stores rows (file pages, WAL frames) still follows arrival, which tells nothing without the key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="sealed_ballots")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = "phiếu bầu niêm phong"
+        verbose_name_plural = "phiếu bầu niêm phong"

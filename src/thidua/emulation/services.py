@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from thidua.awards.models import AwardType
@@ -39,6 +39,7 @@ from thidua.emulation.models import (
     ResultReport,
     Score,
     ScoreRound,
+    SealedBallot,
     Step,
     Target,
     TitleRegistration,
@@ -49,7 +50,7 @@ from thidua.emulation.models import (
     YearRun,
 )
 from thidua.emulation.scoring import framework, mean, score_sheet
-from thidua.emulation.voting import tally
+from thidua.emulation.voting import Tally, count_sealed, recount, seal_ballot, tally
 from thidua.orgs.models import Organization, OrganizationKind
 
 MEMBER_ROLES = {"emulation_office", "admin"}
@@ -403,6 +404,37 @@ def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, po
     return sig
 
 
+@service
+def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, prior, base) -> Target:
+    """Enter a member's opening balance (the running total before the year) and base of a cumulative indicator,
+    for a first year or to correct what was carried from the previous year's records
+    (statistics.carried_balances). The member's office, the chair or the organising authority enters it."""
+    if not year_roles(user, cy).can_lead:
+        _require_member(user, cy, member)
+    elif not cy.members.filter(pk=member.pk).exists():
+        _refuse(user, cy, f"{member.name} không phải thành viên của {cy}.", exc=ValidationError)
+    _require_unlocked(user, cy)
+    if indicator.cluster_year_id != cy.pk:
+        raise ValidationError(f"Chỉ tiêu {indicator.code} không thuộc năm {cy.year}.")
+    if indicator.aggregation != Aggregation.CUMULATIVE:
+        raise ValidationError(f"Chỉ tiêu “{indicator.name}” không phải chỉ tiêu lũy kế.")
+    opening = _decimal(prior, f"Lũy kế trước năm {cy.year} của {member.name}")
+    total = _decimal(base, f"{indicator.base_label or 'Tổng số'} của {member.name}")
+    if opening < 0 or total <= 0:
+        raise ValidationError(f"{member.name}: lũy kế không được âm và {indicator.base_label or 'tổng số'} phải lớn hơn 0.")
+    if opening > total:
+        raise ValidationError(f"{member.name}: lũy kế trước năm ({opening}) lớn hơn "
+                              f"{indicator.base_label or 'tổng số'} ({total}).")
+    target, _ = Target.objects.get_or_create(indicator=indicator, member=member)
+    before = audit.snapshot(target, ["prior", "base"])
+    target.prior, target.base = opening, total
+    target.save(update_fields=["prior", "base"])
+    audit.record("change", target, object_repr=f"{member.name} — {indicator.name}", before=before,
+                 after=audit.snapshot(target, ["prior", "base"]), only_changes=True, user=user,
+                 reason="Số lũy kế đầu năm")
+    return target
+
+
 # --------------------------------------------------------------------------- 3. results
 
 
@@ -675,8 +707,9 @@ def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization
 @service
 def cast_ballot(user, session: VoteSession, member: Organization, choices: list[Organization], *,
                 at: datetime | None = None) -> None:
-    """One ballot for `member`: add one to each chosen candidate's counter and record that the member voted.
-    Nothing stores which member chose what. `at` is for loading past conferences; views never pass it."""
+    """One ballot for `member`: a sealed ballot (the choice, encrypted, with no voter and no time) and a
+    participation (the member voted, no choice). Nothing is counted until the session closes.
+    `at` is for loading past conferences; views never pass it."""
     cy = session.cluster_year
     _require_member(user, cy, member)
     now = at or timezone.now()
@@ -692,7 +725,7 @@ def cast_ballot(user, session: VoteSession, member: Organization, choices: list[
         raise ValidationError("Một đơn vị được chọn hai lần trên cùng một phiếu.")
     if len(choices) > session.seats:
         raise ValidationError(f"Phiếu chọn {len(choices)} đơn vị, nhiều hơn số được chọn ({session.seats}).")
-    candidate_ids = dict(session.candidates.values_list("organization_id", "pk"))
+    candidate_ids = set(session.candidates.values_list("organization_id", flat=True))
     unknown = [c.name for c in choices if c.pk not in candidate_ids]
     if unknown:
         raise ValidationError(f"Không phải ứng viên của phiên này: {', '.join(unknown)}.")
@@ -702,22 +735,31 @@ def cast_ballot(user, session: VoteSession, member: Organization, choices: list[
     except IntegrityError:
         _refuse(user, cy, f"{member.name} đã bỏ phiếu trong phiên “{session}”; mỗi thành viên một phiếu.",
                 exc=ValidationError)
-    VoteCandidate.objects.filter(pk__in=[candidate_ids[c.pk] for c in choices]).update(votes=F("votes") + 1)
-    VoteSession.objects.filter(pk=session.pk).update(
-        ballots_cast=F("ballots_cast") + 1, blank_ballots=F("blank_ballots") + (0 if choices else 1))
+    SealedBallot.objects.create(session=session, sealed=seal_ballot(session, candidate_ids, [c.pk for c in choices]))
     audit.record("create", participation, object_repr=f"{member.name} đã bỏ phiếu: {session} ({cy})", user=user)
 
 
 @service
 def close_vote(user, session: VoteSession, *, at: datetime | None = None):
-    """The chair closes the session; the tally becomes visible and a clear outcome takes effect."""
+    """The chair closes the session: the sealed ballots are opened and counted in memory, only the totals are
+    stored; the tally becomes visible and a clear outcome takes effect."""
     cy = session.cluster_year
     _require_lead(user, cy)
     session = VoteSession.objects.select_for_update().get(pk=session.pk)
     if session.closed_at is not None:
         raise ValidationError(f"Phiên “{session}” đã kết thúc.")
+    counted = count_sealed(session)
+    voted = session.participations.count()
+    if counted.ballots != voted:
+        raise ValidationError(f"Phiên “{session}”: {counted.ballots} phiếu niêm phong nhưng {voted} thành viên đã "
+                              "bỏ phiếu; không kiểm phiếu.")
+    candidates = list(session.candidates.all())
+    for c in candidates:
+        c.votes = counted.votes[c.organization_id]
+    VoteCandidate.objects.bulk_update(candidates, ["votes"])
     session.closed_at = at or timezone.now()
-    session.save(update_fields=["closed_at"])
+    session.ballots_cast, session.blank_ballots = counted.ballots, counted.blank
+    session.save(update_fields=["closed_at", "ballots_cast", "blank_ballots"])
     result = tally(session)
     audit.record("change", session, object_repr=f"Kết thúc {session} — {cy}", after=result.as_dict(), user=user)
     if result.elected:
@@ -725,12 +767,37 @@ def close_vote(user, session: VoteSession, *, at: datetime | None = None):
     return result
 
 
+@dataclass
+class Recount:
+    tally: Tally
+    matches: bool  # the totals re-derived from the sealed ballots equal the stored ones
+
+
+@service
+def recount_vote(user, session: VoteSession) -> Recount:
+    """Recount a closed session from its sealed ballots and compare with the stored totals (changes nothing
+    but the audit trail, which records the recount and whether it matched)."""
+    cy = session.cluster_year
+    _require_lead(user, cy)
+    session = VoteSession.objects.get(pk=session.pk)
+    again = recount(session)
+    stored = tally(session)
+
+    def figures(t: Tally):
+        return (t.ballots_cast, t.blank_ballots, sorted((c.organization.pk, c.votes) for c in t.candidates))
+
+    result = Recount(again, figures(again) == figures(stored))
+    audit.record("change", session, object_repr=f"Kiểm phiếu lại {session} — {cy}", user=user,
+                 after={"matches": result.matches, "recount": again.as_dict()})
+    return result
+
+
 @service
 def open_tie_round(user, session: VoteSession, *, opens_at: datetime, closes_at: datetime) -> VoteSession:
     session = VoteSession.objects.select_related("cluster_year", "award_type").get(pk=session.pk)
-    result = tally(session)
-    if not session.is_closed or not result.needs_new_round:
+    if not session.is_closed or not tally(session).needs_new_round:
         raise ValidationError(f"Phiên “{session}” không có các ứng viên bằng phiếu cần bầu lại.")
+    result = tally(session)
     return open_vote(user, session.cluster_year, kind=session.kind, candidates=result.tied, opens_at=opens_at,
                      closes_at=closes_at, seats=result.seats_open, threshold_percent=session.threshold_percent,
                      threshold_strict=session.threshold_strict, quorum_percent=session.quorum_percent,
@@ -852,4 +919,6 @@ def timeline(cy: ClusterYear) -> list[TimelineStep]:
          f"{len(decided)} nội dung đã có kết quả, {sum(1 for s in sessions if not s.is_closed)} phiên đang mở"),
         (Step.HANDOVER, handed, "Đã trao cờ" if handed else "Chưa trao cờ"),
     ]
-    return [TimelineStep(step, Step(step).label, done, detail, due.get(step)) for step, done, detail in rows]
+    # Before the year is opened no later step is done, whatever rows exist (e.g. a framework copied in advance).
+    return [TimelineStep(step, Step(step).label, done and (run is not None or step == Step.OPEN), detail, due.get(step))
+            for step, done, detail in rows]

@@ -41,6 +41,10 @@ class MemberResult:
     prior: Decimal | None
     base: Decimal | None
     mid_year: Decimal | None = None  # the member's mid-year report (ResultReport, period mid_year), if any
+    # Cumulative indicators: True where `prior`/`base` were carried from the previous year's records
+    # instead of entered for this year.
+    prior_carried: bool = False
+    base_carried: bool = False
 
     @property
     def percent_of_plan(self) -> Decimal | None:
@@ -48,9 +52,9 @@ class MemberResult:
 
     @property
     def cumulative(self) -> Decimal | None:
-        if self.actual is None:
-            return None
-        return (self.prior or 0) + self.actual
+        if self.actual is None or self.prior is None:
+            return None  # without the opening balance there is no running total to state
+        return self.prior + self.actual
 
     @property
     def share_of_base(self) -> Decimal | None:
@@ -89,12 +93,14 @@ class IndicatorSummary:
 
     @property
     def cumulative(self) -> Decimal | None:
-        if self.indicator.aggregation != Aggregation.CUMULATIVE:
+        if self.indicator.aggregation != Aggregation.CUMULATIVE or not self.balances_complete:
             return None
         return _sum(m.cumulative for m in self.members)
 
     @property
     def base(self) -> Decimal | None:
+        if self.indicator.aggregation == Aggregation.CUMULATIVE and not self.balances_complete:
+            return None  # a partial base would understate the denominator
         return _sum(m.base for m in self.members)
 
     @property
@@ -108,6 +114,18 @@ class IndicatorSummary:
     @property
     def members_met(self) -> int:
         return sum(1 for m in self.members if m.met)
+
+    @property
+    def missing_balances(self) -> list[MemberResult]:
+        """Members of a cumulative indicator whose opening balance or base is unknown (neither entered nor
+        carried from a previous year): the cumulative figure and its share cannot be stated without them."""
+        if self.indicator.aggregation != Aggregation.CUMULATIVE:
+            return []
+        return [m for m in self.members if m.prior is None or m.base is None]
+
+    @property
+    def balances_complete(self) -> bool:
+        return not self.missing_balances
 
     @property
     def members_reported(self) -> int:
@@ -145,6 +163,8 @@ class IndicatorSummary:
                     "base": num(m.base),
                     "share_of_base": num(m.share_of_base),
                     "met": m.met,
+                    "prior_carried": m.prior_carried,
+                    "base_carried": m.base_carried,
                 }
                 for m in self.members
             ],
@@ -152,7 +172,8 @@ class IndicatorSummary:
 
 
 def indicator_summaries(cluster_year: ClusterYear) -> list[IndicatorSummary]:
-    """Every indicator of the year with each member's plan, mid-year, actual and %; three queries."""
+    """Every indicator of the year with each member's plan, mid-year, actual and %; three queries (plus the
+    previous years' when a cumulative indicator carries its balances forward)."""
     members = sorted(cluster_year.members.all(), key=lambda o: fold(o.name))  # Vietnamese order: Đ after D
     targets = {
         (t.indicator_id, t.member_id): t
@@ -161,14 +182,56 @@ def indicator_summaries(cluster_year: ClusterYear) -> list[IndicatorSummary]:
     mid_year = dict(ResultReport.objects.filter(target__indicator__cluster_year=cluster_year,
                                                 period=ResultReport.Period.MID_YEAR)
                     .values_list("target_id", "value"))
+    indicators = list(cluster_year.indicators.all())
+    carried = (carried_balances(cluster_year, members)
+               if any(i.aggregation == Aggregation.CUMULATIVE for i in indicators) else {})
     out = []
-    for ind in cluster_year.indicators.all():
+    for ind in indicators:
         rows = []
         for m in members:
             t = targets.get((ind.pk, m.pk))
-            rows.append(MemberResult(m, t and t.planned, t and t.actual, t and t.prior, t and t.base,
-                                     mid_year.get(t.pk) if t else None))
+            row = MemberResult(m, t and t.planned, t and t.actual, t and t.prior, t and t.base,
+                               mid_year.get(t.pk) if t else None)
+            if ind.aggregation == Aggregation.CUMULATIVE:
+                prior, base = carried.get((ind.code, m.pk), (None, None))
+                if row.prior is None and prior is not None:
+                    row.prior, row.prior_carried = prior, True
+                if row.base is None and base is not None:
+                    row.base, row.base_carried = base, True
+            rows.append(row)
         out.append(IndicatorSummary(ind, rows))
+    return out
+
+
+def carried_balances(cluster_year: ClusterYear, members=None) -> dict[tuple[str, int], tuple]:
+    """What each cumulative indicator of the previous year of the same cluster ended with, per member of this
+    year: (cumulative at the end of last year, last year's base), keyed by (indicator code, member id).
+
+    The running total is not stored again each year: it is derived from the records of the years before
+    (a year's own entered opening balance wins). A member formed by a merger carries the sum of the members
+    merged into it; a value is carried only when every one of them had it.
+    """
+    previous = ClusterYear.objects.filter(cluster_id=cluster_year.cluster_id, year=cluster_year.year - 1).first()
+    if previous is None:
+        return {}
+    members = members if members is not None else list(cluster_year.members.all())
+    ends = {}
+    for s in indicator_summaries(previous):
+        if s.indicator.aggregation != Aggregation.CUMULATIVE:
+            continue
+        for m in s.members:
+            ends[(s.indicator.code, m.member.pk)] = (m.cumulative if m.prior is not None else None, m.base)
+    codes = {code for code, _ in ends}
+    out = {}
+    for member in members:
+        sources = [pk for pk in member.lineage_ids() if any((c, pk) in ends for c in codes)]
+        for code in codes:
+            rows = [ends[(code, pk)] for pk in sources if (code, pk) in ends]
+            if not rows:
+                continue
+            prior = _sum(r[0] for r in rows) if all(r[0] is not None for r in rows) else None
+            base = _sum(r[1] for r in rows) if all(r[1] is not None for r in rows) else None
+            out[(code, member.pk)] = (prior, base)
     return out
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from thidua.core.documents import register_doc_format_converter
-from thidua.emulation import document_views, views, year_views
+from thidua.emulation import balance_views, document_views, views, year_views
 
 register_doc_format_converter()
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("cum/<int:pk>/nam/dang-ky/", year_views.register, name="year-register"),
     path("cum/<int:pk>/nam/giao-uoc/", year_views.pact, name="year-pact"),
     path("cum/<int:pk>/nam/ket-qua/", year_views.results, name="year-results"),
+    path("cum/<int:pk>/nam/luy-ke-dau-nam/", balance_views.opening_balances, name="year-balances"),
+    path("cum/<int:pk>/nam/luy-ke-dau-nam/luu/", balance_views.save_opening_balance, name="year-balance-save"),
     path("cum/<int:pk>/nam/cham-diem/", year_views.scores, name="year-scores"),
     path("cum/<int:pk>/nam/cham-diem/tu-cham/", year_views.self_score, name="year-self-score"),
     path("cum/<int:pk>/nam/cham-diem/cham-cheo/", year_views.cross_score, name="year-cross-score"),

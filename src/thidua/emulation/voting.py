@@ -8,13 +8,69 @@ for first place — a new round is held among the tied for the seats still open.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
+from thidua.core import sealing
 from thidua.core.text import fold
 from thidua.emulation.models import VoteCandidate, VoteSession
 from thidua.orgs.models import Organization
+
+PURPOSE = "thidua.emulation.vote-session"
+
+
+def _context(session: VoteSession) -> str:
+    return f"vote-session:{session.pk}"
+
+
+def seal_ballot(session: VoteSession, candidate_ids, chosen_ids) -> bytes:
+    """A ballot's content (the chosen candidates' organisation ids), sealed. Every ballot of a session has the
+    size of the fullest one (all candidates), so a blank ballot cannot be told from a full one by its length."""
+    size = len(sealing.encode(sorted(candidate_ids)))
+    return sealing.seal(sorted(chosen_ids), purpose=PURPOSE, context=_context(session), size=size)
+
+
+@dataclass
+class Count:
+    ballots: int
+    blank: int
+    votes: dict[int, int]  # organisation id → votes
+
+
+def count_sealed(session: VoteSession) -> Count:
+    """Open every sealed ballot of the session in memory and count. Nothing is written here."""
+    candidate_ids = set(session.candidates.values_list("organization_id", flat=True))
+    out = Count(0, 0, dict.fromkeys(candidate_ids, 0))
+    for blob in session.sealed_ballots.values_list("sealed", flat=True).iterator():
+        try:
+            chosen = sealing.open_sealed(blob, purpose=PURPOSE, context=_context(session))
+        except sealing.SealError:
+            raise ValidationError(f"Phiên “{session}”: có phiếu niêm phong không mở được bằng khóa bí mật của ứng "
+                                  "dụng (khóa đã bị thay, hoặc phiếu đã bị sửa).") from None
+        if (not isinstance(chosen, list) or len(set(chosen)) != len(chosen) or len(chosen) > session.seats
+                or not set(chosen) <= candidate_ids):
+            raise ValidationError(f"Phiên “{session}”: có phiếu niêm phong không hợp lệ.")
+        out.ballots += 1
+        out.blank += not chosen
+        for oid in chosen:
+            out.votes[oid] += 1
+    return out
+
+
+def recount(session: VoteSession) -> Tally:
+    """The tally re-derived from the sealed ballots (not from the stored totals), for a recount after close."""
+    if not session.is_closed:
+        raise ValidationError("Chỉ kiểm phiếu lại sau khi phiên bỏ phiếu đã kết thúc.")
+    counted = count_sealed(session)
+    fresh = copy.copy(session)
+    fresh.ballots_cast, fresh.blank_ballots = counted.ballots, counted.blank
+    candidates = [VoteCandidate(session=session, organization=c.organization, votes=counted.votes[c.organization_id])
+                  for c in session.candidates.select_related("organization")]
+    return tally(fresh, candidates)
 
 
 def needed(electorate: int, percent: Decimal, strict: bool) -> int:
@@ -73,7 +129,11 @@ class Tally:
 
 
 def tally(session: VoteSession, candidates: list[VoteCandidate] | None = None) -> Tally:
+    """The result from the stored totals, which exist only once the session is closed: partial results of an
+    open session are never computed (there is nothing to compute them from, and the refusal says so)."""
     if candidates is None:
+        if not session.is_closed:
+            raise ValidationError("Kết quả chỉ được công bố khi phiên bỏ phiếu kết thúc.")
         candidates = list(session.candidates.select_related("organization"))
     n = session.electorate
     threshold = needed(n, session.threshold_percent, session.threshold_strict)

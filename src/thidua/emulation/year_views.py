@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -312,11 +313,21 @@ def overview(request, pk: int):
 # --------------------------------------------------------------------------- 1. opening the year, framework
 
 
+def _default_opening(cy: ClusterYear, prev: ClusterYear | None) -> date:
+    """The day a year is usually opened: the review conference of the year before (where the new pact is signed),
+    else, for a past year being entered now, mid-January of that year; today only for the current year."""
+    conference = services.review_conference(prev) if prev else None
+    if conference is not None and conference.held_on.year in (cy.year - 1, cy.year):
+        return conference.held_on
+    today = date.today()
+    return today if cy.year >= today.year else date(cy.year, 1, 15)
+
+
 def _open_initial(year: Year) -> dict:
     """Defaults: last year's theme and movements, its calendar moved on by one year, the usual settings."""
     cy = year.cy
     prev = ClusterYear.objects.filter(cluster=cy.cluster, year=cy.year - 1).first()
-    initial = {"theme": cy.theme or (prev.theme if prev else ""), "opened_on": date.today(),
+    initial = {"theme": cy.theme or (prev.theme if prev else ""), "opened_on": _default_opening(cy, prev),
                "min_cross_scorers": 2, "rotation_years": 3, "copy_framework": bool(prev and prev.criteria.exists())}
     if prev:
         initial["movements"] = list(prev.movements.values_list("pk", flat=True))
@@ -338,7 +349,7 @@ def open_year(request, pk: int):
     prev = ClusterYear.objects.filter(cluster=cy.cluster, year=cy.year - 1).first()
     form = None
     if year.roles.can_lead and not year.opened:
-        form = f.OpenYearForm(request.POST or None, initial=_open_initial(year))
+        form = f.OpenYearForm(request.POST or None, initial=_open_initial(year), year=cy.year)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             run = _attempt(request, services.open_year, request.user, cy, theme=d["theme"], opened_on=d["opened_on"],
@@ -989,8 +1000,10 @@ def votes(request, pk: int):
     now = timezone.now()
     voted = set(VoteParticipation.objects.filter(session__cluster_year=cy, member_id__in=year.roles.member_ids)
                 .values_list("session_id", flat=True))
+    n_voted = dict(VoteParticipation.objects.filter(session__cluster_year=cy).values("session_id")
+                   .annotate(n=Count("pk")).values_list("session_id", "n"))
     session_rows = [{"s": s, "state": _session_state(s, now), "tally": tally(s) if s.is_closed else None,
-                     "voted": s.pk in voted} for s in sessions]
+                     "voted": s.pk in voted, "n_voted": n_voted.get(s.pk, 0)} for s in sessions]
     return _render(request, "emulation/year/votes.html", year, "votes", conf=conf, next_year=nxt,
                    handover=handover, sessions=session_rows, review_form=review_form, vote_form=vote_form,
                    handover_form=handover_form, kind=kind, all_decided=not pending_kinds,
@@ -1046,6 +1059,14 @@ def vote(request, pk: int, sid: int):
                     messages.success(request, _("Đã kết thúc phiên “%(s)s”; kết quả kiểm phiếu được công bố.") % {
                         "s": session})
             return redirect(year.url("year-vote", session.pk))
+        elif action == "recount":
+            recounted = _attempt(request, services.recount_vote, request.user, session)
+            if recounted and recounted.matches:
+                messages.success(request, _("Kiểm phiếu lại từ %(n)s phiếu niêm phong: khớp với kết quả đã công bố.")
+                                 % {"n": recounted.tally.ballots_cast})
+            elif recounted:
+                _error(request, _("Kiểm phiếu lại: KHÔNG khớp với kết quả đã công bố; cần kiểm tra dữ liệu phiên."))
+            return redirect(year.url("year-vote", session.pk))
         elif action == "tie":
             form = tie_form or f.WindowForm(request.POST)
             if form.is_valid():
@@ -1064,7 +1085,7 @@ def vote(request, pk: int, sid: int):
     return _render(request, "emulation/year/vote.html", year, "votes", session=session, state=state,
                    candidates=candidates, ballot=ballot, member=member, result=result, tie_form=tie_form,
                    following=following, threshold=threshold, quorum=quorum, participation=participation,
-                   my_voted=[m for m in mine if m.pk in voted_ids],
+                   my_voted=[m for m in mine if m.pk in voted_ids], voted_count=len(voted_ids),
                    proposals=session.proposals.select_related("organization", "award_type"),
                    next_year=services.next_year(cy) if session.kind in (VoteKind.CHAIR, VoteKind.DEPUTY) else None,
                    zero=Decimal(0))

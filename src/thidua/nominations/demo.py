@@ -5,6 +5,7 @@ waiting in the province's inbox; and a draft. Built through the services, as a u
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,11 @@ from thidua.orgs.models import Organization, OrganizationKind, Person
 DEMO_TITLE = "Đề nghị tặng danh hiệu Chiến sĩ thi đua và Bằng khen của Chủ tịch UBND tỉnh năm 2024 (minh họa)"
 COUNCIL_NAME = "Hội đồng Thi đua - Khen thưởng tỉnh Cao Bằng"
 COUNCIL_SIZE = 7
+# A one-page PDF standing in for the scan of a signed paper ballot (illustrative data only).
+ILLUSTRATIVE_SCAN = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+                     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+                     b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def _eligible(people, award: str, year: int, limit: int, exclude=()) -> list[Person]:
@@ -81,7 +87,9 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
         choices = {c.item_id: "yes" for c in session.counts.all()}
         for m in members[:-1]:
             services.cast_ballot(m, session, choices)
-        services.record_written_ballot(caobang, session, members[-1], choices)
+        # The absent member's signed paper ballot, entered by the council's secretary with its scan.
+        scan = SimpleUploadedFile("phieu-bang-van-ban.pdf", ILLUSTRATIVE_SCAN, content_type="application/pdf")
+        services.record_written_ballot(council.secretary, session, members[-1], choices, paper=scan)
         services.close_session(caobang, session)
     services.move(caobang, d, "propose")
     decision = services.record_decision(caobang, d, number="245/QĐ-UBND", signed_on=timezone.localdate(),

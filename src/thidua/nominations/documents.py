@@ -29,8 +29,7 @@ def filename(prefix: str, pk: int | str) -> str:
 
 
 def _place(org) -> str:
-    province = org.province if org.province_id and org.province_id != org.pk else org
-    return province.name
+    return org.place_name
 
 
 def _authority_body(org) -> str:

@@ -7,6 +7,7 @@ thresholds) is data under `nominations/data/`, read by `workflow.py`; the rules 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -415,8 +416,8 @@ class CouncilSession(models.Model):
 
 
 class BallotCount(models.Model):
-    """The running count for one item of a session: counters only, incremented atomically.
-    There is no row per ballot, so no row can link a member to a choice."""
+    """One item voted on in a session, with its threshold; `yes` and `no` are the totals, written once when the
+    session closes (0 while it is open). Ballots are SealedCouncilBallot rows: nothing is counted per ballot."""
 
     session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="counts")
     item = models.ForeignKey(DossierItem, on_delete=models.PROTECT, related_name="ballot_counts")
@@ -435,14 +436,33 @@ class VoteMode(models.TextChoices):
 
 
 class Participation(models.Model):
-    """That a member voted in a session, and how (in person or in writing) — never what they chose."""
+    """That a member voted in a session, and how (in person or in writing) — never what they chose.
+    A written ballot of an absent member is entered by the council's secretary (`recorded_by`) with the scan of
+    the signed paper ballot (`paper`), stored sealed: the scan shows the choice next to the member's name."""
 
     session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="participations")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(max_length=12, choices=VoteMode.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("người ghi phiếu"))
+    paper = models.FileField(_("bản quét phiếu có chữ ký (niêm phong)"), upload_to="council/ballots/", blank=True)
+    paper_name = models.CharField(_("tên tệp bản quét"), max_length=255, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "member"], name="participation_once")]
+
+
+class SealedCouncilBallot(models.Model):
+    """One ballot of a council session, sealed (core.sealing): no member, no time. A random UUID key, so a dump
+    ordered by key does not line ballots up with participations (see emulation.SealedBallot)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="sealed_ballots")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("phiếu biểu quyết niêm phong")
+        verbose_name_plural = _("phiếu biểu quyết niêm phong")
 
 
 # ---------------------------------------------------------------------------

@@ -10,13 +10,14 @@ the organisation handling the dossier now) and the roles allowed there.
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from thidua.awards.models import (
@@ -28,8 +29,9 @@ from thidua.awards.models import (
     Revocation,
 )
 from thidua.awards.services import bulk_record_awards, revoke_award
-from thidua.core import audit
+from thidua.core import audit, sealing
 from thidua.core.numbers import format_percent
+from thidua.core.uploads import DOCUMENT_TYPES, check_upload
 from thidua.nominations import certificates
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.models import (
@@ -46,9 +48,9 @@ from thidua.nominations.models import (
     DossierStep,
     ItemOutcome,
     Participation,
+    SealedCouncilBallot,
     SessionStatus,
     VoteMode,
-    validate_attachment,
 )
 from thidua.nominations.workdays import Calendar, DeadlineStatus, deadline_status
 from thidua.nominations.workflow import Transition, council_rules, resolve_target, route_rule, workflow
@@ -320,7 +322,7 @@ def add_attachment(user, dossier: Dossier, *, kind: str, uploaded_file, item: Do
         raise
     if item is not None and item.dossier_id != dossier.pk:
         raise ValidationError({"item": "Mục không thuộc hồ sơ này."})
-    validate_attachment(uploaded_file.name, uploaded_file.size)
+    check_upload(uploaded_file, allowed=DOCUMENT_TYPES)  # type by content, size, zip limits
     with transaction.atomic():
         att = Attachment.objects.create(dossier=dossier, item=item, kind=kind, file=uploaded_file,
                                         original_name=uploaded_file.name[:255], size=uploaded_file.size,
@@ -570,7 +572,7 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
                     item.save(update_fields=["outcome", "reason"])
                     _event(d, user, org, "item_outcome", from_outcome, item.outcome, text, item=item)
             if file is not None:
-                validate_attachment(file.name, file.size)
+                check_upload(file, allowed=DOCUMENT_TYPES)
                 Attachment.objects.create(dossier=d, kind=AttachmentKind.DECISION, file=file, original_name=file.name[:255],
                                           size=file.size, uploaded_by=user if getattr(user, "pk", None) else None)
             before = audit.snapshot(d)
@@ -696,8 +698,48 @@ def open_session(user, dossier: Dossier, held_on: date) -> CouncilSession:
     return session
 
 
-def _count(user_or_member, session: CouncilSession, choices: dict[int, str], mode: str, recorded_by) -> Participation:
-    """Record participation and add each choice to its counter. No row stores who chose what."""
+BALLOT_PURPOSE = "thidua.nominations.council-session"
+PAPER_PURPOSE = "thidua.nominations.written-ballot-scan"
+PAPER_TYPES = {ext: DOCUMENT_TYPES[ext] for ext in (".pdf", ".png", ".jpg", ".jpeg")}
+
+
+def _ballot_context(session: CouncilSession) -> str:
+    return f"council-session:{session.pk}"
+
+
+def _paper_context(session: CouncilSession, member) -> str:
+    return f"council-session:{session.pk}:member:{member.pk}"
+
+
+def _seal_ballot(session: CouncilSession, choices: dict[int, str]) -> bytes:
+    """{item id: "y" | "n"} for every item: every ballot of a session has the same content length."""
+    payload = {str(i): "y" if v == "yes" else "n" for i, v in choices.items()}
+    return sealing.seal(payload, purpose=BALLOT_PURPOSE, context=_ballot_context(session),
+                        size=len(sealing.encode({str(i): "y" for i in choices})))
+
+
+def _count_sealed(session: CouncilSession) -> tuple[int, dict[int, tuple[int, int]]]:
+    """Open the session's sealed ballots in memory: (ballots, {item id: (yes, no)}). Writes nothing."""
+    items = set(session.counts.values_list("item_id", flat=True))
+    totals = {i: [0, 0] for i in items}
+    n = 0
+    for blob in session.sealed_ballots.values_list("sealed", flat=True).iterator():
+        try:
+            ballot = sealing.open_sealed(blob, purpose=BALLOT_PURPOSE, context=_ballot_context(session))
+        except sealing.SealError:
+            raise ValidationError("Có phiếu niêm phong không mở được bằng khóa bí mật của ứng dụng (khóa đã bị thay, "
+                                  "hoặc phiếu đã bị sửa); không kiểm phiếu.") from None
+        if not isinstance(ballot, dict) or {int(k) for k in ballot} != items or set(ballot.values()) - {"y", "n"}:
+            raise ValidationError("Có phiếu niêm phong không hợp lệ; không kiểm phiếu.")
+        n += 1
+        for k, v in ballot.items():
+            totals[int(k)][0 if v == "y" else 1] += 1
+    return n, {i: (y, no) for i, (y, no) in totals.items()}
+
+
+def _count(user_or_member, session: CouncilSession, choices: dict[int, str], mode: str, recorded_by,
+           paper=None) -> Participation:
+    """Record participation and a sealed ballot (no member, no time). Nothing is counted until the close."""
     counts = {c.item_id: c.pk for c in session.counts.all()}
     if set(choices) != set(counts):
         raise ValidationError({"choices": "Phiếu phải có ý kiến (đồng ý / không đồng ý) cho mỗi người, tập thể "
@@ -709,16 +751,25 @@ def _count(user_or_member, session: CouncilSession, choices: dict[int, str], mod
             locked = CouncilSession.objects.select_for_update().get(pk=session.pk)
             if locked.status != SessionStatus.OPEN:
                 raise ValidationError("Phiên họp đã kết thúc: không nhận thêm phiếu.")
-            participation = Participation.objects.create(session=locked, member=user_or_member, mode=mode)
-            yes = [counts[i] for i, v in choices.items() if v == "yes"]
-            no = [counts[i] for i, v in choices.items() if v == "no"]
-            if yes:
-                BallotCount.objects.filter(pk__in=yes).update(yes=F("yes") + 1)
-            if no:
-                BallotCount.objects.filter(pk__in=no).update(no=F("no") + 1)
-            # The audit row names the member and the session, never the choices.
-            audit.record("create", participation, user=recorded_by,
-                         after={"session_id": locked.pk, "member_id": user_or_member.pk, "mode": mode})
+            participation = Participation.objects.create(session=locked, member=user_or_member, mode=mode,
+                                                         recorded_by=recorded_by)
+            SealedCouncilBallot.objects.create(session=locked, sealed=_seal_ballot(locked, choices))
+            if paper is not None:
+                # The scan shows the choice beside the member's signature: it is stored sealed, under a random name.
+                from django.core.files.base import ContentFile
+
+                paper_name = paper.name
+                paper.seek(0)
+                sealed = sealing.seal_bytes(paper.read(), purpose=PAPER_PURPOSE,
+                                            context=_paper_context(locked, user_or_member))
+                participation.paper_name = paper_name
+                participation.paper.save(f"{uuid.uuid4().hex}.sealed", ContentFile(sealed), save=False)
+                participation.save(update_fields=["paper", "paper_name"])
+            # The audit row names the member, the session and who entered the ballot, never the choices.
+            after = {"session_id": locked.pk, "member_id": user_or_member.pk, "mode": mode}
+            if mode == VoteMode.WRITTEN:
+                after |= {"recorded_by_id": recorded_by.pk, "paper": participation.paper_name}
+            audit.record("create", participation, user=recorded_by, after=after)
     except IntegrityError as exc:
         raise ValidationError("Thành viên này đã bỏ phiếu trong phiên họp; mỗi người chỉ bỏ một phiếu.") from exc
     return participation
@@ -733,16 +784,43 @@ def cast_ballot(user, session: CouncilSession, choices: dict[int, str]) -> Parti
     return _count(user, session, choices, VoteMode.IN_PERSON, user)
 
 
-def record_written_ballot(user, session: CouncilSession, member, choices: dict[int, str]) -> Participation:
-    """The secretary (handling office) records the written vote of an absent member."""
-    try:
-        _session_authorise(user, session, "Ghi phiếu bằng văn bản")
-    except PermissionDenied as exc:
+def record_written_ballot(user, session: CouncilSession, member, choices: dict[int, str], *,
+                          paper=None) -> Participation:
+    """The council's secretary enters the written ballot of an absent member, with the scan of the signed paper
+    ballot (pdf, png or jpg; checked by content). Nobody else may: not the emulation office, not another member."""
+    council = session.council
+    if not council.secretary_id or council.secretary_id != getattr(user, "pk", None):
+        who = (council.secretary.get_full_name() or council.secretary.username) if council.secretary_id else None
+        exc = PermissionDenied(f"Ghi phiếu bằng văn bản: chỉ Thư ký Hội đồng ({who}) được ghi phiếu của thành viên "
+                               "vắng mặt." if who else
+                               "Ghi phiếu bằng văn bản: Hội đồng chưa có Thư ký; cần chỉ định Thư ký trước.")
         _denied(user, session, exc)
-        raise
-    if not session.council.members.filter(pk=member.pk).exists():
+        raise exc
+    if not council.members.filter(pk=member.pk).exists():
         raise ValidationError({"member": f"{member} không phải thành viên của Hội đồng."})
-    return _count(member, session, choices, VoteMode.WRITTEN, user)
+    label = member.get_full_name() or member.username
+    if paper is None:
+        raise ValidationError({"paper": f"Cần đính kèm bản quét phiếu bằng văn bản có chữ ký của {label}."})
+    check_upload(paper, allowed=PAPER_TYPES, label=f"Bản quét phiếu của {label}")
+    return _count(member, session, choices, VoteMode.WRITTEN, user, paper=paper)
+
+
+def open_written_paper(user, participation: Participation) -> tuple[str, bytes]:
+    """The scan of a written ballot, opened for the council's chair or secretary once the session is closed
+    (before the close it would show a named member's choice while the vote is open)."""
+    s = participation.session
+    if getattr(user, "pk", None) not in {s.council.chair_id, s.council.secretary_id} - {None}:
+        raise PermissionDenied("Chỉ Chủ tịch hoặc Thư ký Hội đồng được xem bản quét phiếu bằng văn bản.")
+    if s.status != SessionStatus.CLOSED:
+        raise ValidationError("Bản quét phiếu bằng văn bản chỉ được xem sau khi phiên họp kết thúc.")
+    if not participation.paper:
+        raise ValidationError("Phiếu này không có bản quét.")
+    with participation.paper.open("rb") as fh:
+        data = sealing.open_bytes(fh.read(), purpose=PAPER_PURPOSE,
+                                  context=_paper_context(s, participation.member))
+    audit.record("change", participation, user=user, object_repr=f"Xem bản quét phiếu bằng văn bản — {s}",
+                 after={"viewed_paper": participation.paper_name})
+    return participation.paper_name, data
 
 
 @dataclass
@@ -787,6 +865,14 @@ def close_session(user, session: CouncilSession) -> list[VoteResult]:
             present = s.participations.filter(mode=VoteMode.IN_PERSON).count()
             if present < s.quorum:
                 raise ValidationError(f"Chưa đủ số thành viên dự họp: cần {s.quorum}/{s.member_count}, mới có {present}.")
+            ballots, totals = _count_sealed(s)
+            voted = s.participations.count()
+            if ballots != voted:
+                raise ValidationError(f"{ballots} phiếu niêm phong nhưng {voted} thành viên đã bỏ phiếu; không kiểm phiếu.")
+            counts = list(s.counts.all())
+            for c in counts:
+                c.yes, c.no = totals[c.item_id]
+            BallotCount.objects.bulk_update(counts, ["yes", "no"])
             s.status, s.closed_at = SessionStatus.CLOSED, timezone.now()
             s.save(update_fields=["status", "closed_at"])
             results = session_results(s)
@@ -808,6 +894,30 @@ def close_session(user, session: CouncilSession) -> list[VoteResult]:
         _denied(user, session, exc)
         raise
     return results
+
+
+@dataclass
+class Recount:
+    results: list[VoteResult]  # re-derived from the sealed ballots
+    matches: bool  # equal to the stored totals
+
+
+def recount_session(user, session: CouncilSession) -> Recount:
+    """Recount a closed session from its sealed ballots and compare with the stored totals; only the audit
+    trail changes (it records the recount and whether it matched)."""
+    try:
+        _session_authorise(user, session, "Kiểm phiếu lại")
+    except PermissionDenied as exc:
+        _denied(user, session, exc)
+        raise
+    stored = session_results(session)  # refuses while the session is open
+    _ballots, totals = _count_sealed(session)
+    again = [VoteResult(r.item, *totals[r.item.pk], r.member_count, r.threshold, r.needed,
+                        vote_passed(totals[r.item.pk][0], r.member_count, r.threshold), r.basis) for r in stored]
+    matches = [(r.yes, r.no) for r in again] == [(r.yes, r.no) for r in stored]
+    audit.record("change", session, user=user, object_repr=f"Kiểm phiếu lại — {session}",
+                 after={"matches": matches, "recount": {str(r.item.pk): [r.yes, r.no] for r in again}})
+    return Recount(again, matches)
 
 
 # ---------------------------------------------------------------------------

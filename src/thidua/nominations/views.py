@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from thidua.awards.models import Award
 from thidua.core.text import fold
+from thidua.core.throttle import refuse_if_throttled
 from thidua.nominations import certificates, councils, services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.forms import (
@@ -302,14 +303,18 @@ def session_detail(request, pk: int):
     voted = s.participations.filter(member=request.user).exists()
     try:
         services._session_authorise(request.user, s, "")
-        is_secretary = True
+        is_office = True  # the handling office: closes the session, recounts
     except PermissionDenied:
-        is_secretary = False
-    participants = s.participations.select_related("member").order_by("member__username")
+        is_office = False
+    # Only the council's secretary enters the written ballots of absent members.
+    is_secretary = s.council.secretary_id is not None and s.council.secretary_id == request.user.pk
+    officers = {s.council.chair_id, s.council.secretary_id} - {None}
+    participants = s.participations.select_related("member", "recorded_by").order_by("member__username")
     absent = (s.council.members.exclude(pk__in=s.participations.values("member")).order_by("username")
               if is_secretary and s.status == SessionStatus.OPEN else [])
     return render(request, "nominations/session.html", {
         "s": s, "counts": counts, "is_member": is_member, "voted": voted, "is_secretary": is_secretary,
+        "is_office": is_office, "can_open_papers": request.user.pk in officers and s.status == SessionStatus.CLOSED,
         "participants": participants, "absent": absent,
         "results": services.session_results(s) if s.status == SessionStatus.CLOSED else None,
         "n_in_person": sum(1 for p in participants if p.mode == "in_person"),
@@ -346,7 +351,7 @@ def session_written(request, pk: int):
         messages.error(request, "Cần chọn thành viên vắng mặt.")
         return redirect("nominations:session", s.pk)
     try:
-        services.record_written_ballot(request.user, s, member, _choices(request, s))
+        services.record_written_ballot(request.user, s, member, _choices(request, s), paper=request.FILES.get("paper"))
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:
@@ -365,6 +370,46 @@ def session_close(request, pk: int):
     else:
         messages.success(request, "Đã kết thúc phiên họp và công bố kết quả.")
     return redirect("nominations:session", s.pk)
+
+
+@login_required
+@require_POST
+def session_recount(request, pk: int):
+    s = _session(request, pk)
+    try:
+        recount = services.recount_session(request.user, s)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        if recount.matches:
+            messages.success(request, "Kiểm phiếu lại từ các phiếu niêm phong: khớp với kết quả đã công bố.")
+        else:
+            messages.error(request, "Kiểm phiếu lại: KHÔNG khớp với kết quả đã công bố; cần kiểm tra dữ liệu phiên.")
+    return redirect("nominations:session", s.pk)
+
+
+@login_required
+def session_paper(request, pk: int, ppk: int):
+    """The scan of a written ballot, unsealed for the council's chair or secretary after the close."""
+    import mimetypes
+
+    from django.http import HttpResponse
+
+    from thidua.core.documents import attachment_disposition
+
+    s = _session(request, pk)
+    participation = get_object_or_404(s.participations.select_related("member", "session__council"), pk=ppk)
+    try:
+        name, data = services.open_written_paper(request.user, participation)
+    except PermissionDenied:
+        raise Http404("Không có bản quét phiếu.") from None
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+        return redirect("nominations:session", s.pk)
+    response = HttpResponse(data, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response["Content-Disposition"] = attachment_disposition(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # ---------------------------------------------------------------------------
@@ -417,6 +462,8 @@ def certificate_revoke(request, pk: int):
 
 def verify(request, token: str):
     """Public (no login): the recipient's name, the award, the decision and valid/revoked — nothing more."""
+    if refused := refuse_if_throttled(request, "verify"):  # per client address (settings.PUBLIC_THROTTLE_RATES)
+        return refused
     result = certificates.verify(token)
     if result is None:
         return render(request, "nominations/verify_unknown.html", status=404)

@@ -101,6 +101,18 @@ class Organization(models.Model):
             Organization.objects.filter(pk=self.pk).update(path=path, province=top)
             self.path, self.province_id = path, top.pk
 
+    @property
+    def place_name(self) -> str:
+        """The locality in a document's place line ("Lai Châu, ngày … tháng … năm …", ND 30/2020 Phụ lục I):
+        the name of the province where the body sits, without "Tỉnh"/"Thành phố"; central bodies sit in Hà Nội."""
+        top = self.province if self.province_id and self.province_id != self.pk else self
+        if top.kind != OrganizationKind.PROVINCE:
+            return "Hà Nội"
+        for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
+            if top.name.startswith(prefix):
+                return top.name[len(prefix):]
+        return top.name
+
     def lineage_ids(self) -> set[int]:
         """This organisation and every organisation merged into it, transitively."""
         ids, frontier = {self.pk}, {self.pk}

@@ -1,0 +1,53 @@
+"""Dates of a past year: the opening form proposes the year's own dates (not today's), refuses an opening
+outside the year or after its own deadlines, and the timeline does not call a step done before the year opens."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from thidua.emulation import services
+from thidua.emulation.models import ClusterYear, Indicator, Target, YearRun
+
+pytestmark = pytest.mark.django_db
+
+
+def chair_2019() -> Client:
+    c = Client()
+    c.force_login(get_user_model().objects.get(username="laichau"))
+    return c
+
+
+def test_opening_defaults_to_the_review_conference_of_the_year_before():
+    cy = ClusterYear.objects.get(year=2019)
+    conference = services.review_conference(ClusterYear.objects.get(year=2018))
+    page = chair_2019().get(f"/cum/{cy.pk}/nam/mo/").content.decode()
+    field = re.search(r'<input[^>]*name="opened_on"[^>]*>', page).group(0)
+    assert conference.held_on.strftime("%d/%m/%Y") in field
+    assert date.today().strftime("%d/%m/%Y") not in field
+
+
+def test_opening_outside_the_year_or_after_a_deadline_is_refused_and_changes_nothing():
+    cy = ClusterYear.objects.get(year=2019)
+    base = {"theme": "Đoàn kết", "min_cross_scorers": "2", "rotation_years": "3"}
+    response = chair_2019().post(f"/cum/{cy.pk}/nam/mo/", {**base, "opened_on": "05/12/2026"})
+    assert response.status_code == 200
+    assert "phải trong năm 2018 hoặc 2019" in response.content.decode()
+    response = chair_2019().post(f"/cum/{cy.pk}/nam/mo/", {**base, "opened_on": "20/05/2019",
+                                                          "due_register": "28/02/2019"})
+    assert "trước ngày mở năm (20/05/2019)" in response.content.decode()
+    assert not YearRun.objects.filter(cluster_year=cy).exists()
+
+
+def test_no_step_is_done_before_the_year_is_opened():
+    cy = ClusterYear.objects.get(year=2019)
+    # Plans for every member of an indicator created ahead of the opening (e.g. imported): still not "done".
+    ind = Indicator.objects.create(cluster_year=cy, code="X", name="Chỉ tiêu thử", unit="đồng")
+    for m in cy.members.all():
+        Target.objects.create(indicator=ind, member=m, planned=1)
+    steps = services.timeline(cy)
+    assert not any(s.done for s in steps)
