@@ -17,9 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
-# Serve the application with the reference scenario on SQLite (var/thidua.sqlite3).
+# Serve the application with the reference scenario on SQLite (var/thidua.sqlite3), with one background-job worker
+# beside the web server (stopped when the server stops).
 run: $(STAMP)
 	$(BIN)/thidua demo
+	$(BIN)/thidua worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/thidua runserver 127.0.0.1:$(PORT)
 
 # The test suite on SQLite (browser tests are run by .ci/run, see README).

@@ -20,6 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_scenario()
 
 
+@pytest.fixture(autouse=True)
+def _work_in_the_request(settings):
+    """PDF conversion and the registry's Excel export answer inside the request here (the tests read the file from
+    the response; the demo registry is over the export's job threshold). Their background-job paths are tested in
+    tests/jobs/ (test_pdf_job.py, test_registry_export_job.py), which set these back."""
+    settings.THIDUA_PDF_AS_JOB = False
+    settings.THIDUA_EXPORT_JOB_MIN_ROWS = 10**9
+
+
 def _client_for(username: str) -> Client:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))

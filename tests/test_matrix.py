@@ -149,6 +149,9 @@ ROUTES: dict[str, Route] = {
     "khen-thuong/": Route(lambda o: ["/khen-thuong/", f"/khen-thuong/?cluster_year={o.cy.pk}"], EVERYONE_LOGGED_IN,
                           "scoped list (contents checked in test_registry_and_api_lists_are_scoped)"),
     "khen-thuong/export.xlsx": Route(lambda o: ["/khen-thuong/export.xlsx?year=2018"], EVERYONE_LOGGED_IN),
+    "khen-thuong/xuat-chay-nen/": Route(lambda o: ["/khen-thuong/xuat-chay-nen/"], statuses(LOGIN, rest=405),
+                                        "POST only: the export as a job (tests/jobs/test_registry_export_job.py)",
+                                        post=True),
     # Excel imports (core/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
     # token belongs to the user who uploaded it (Cao Bằng's office here): anyone else gets 404. Commit is POST only.
     "khen-thuong/nhap/": Route(lambda o: ["/khen-thuong/nhap/"], EVERYONE_LOGGED_IN, "kinds; read-only roles told why"),
@@ -179,6 +182,9 @@ ROUTES: dict[str, Route] = {
     "nhat-ky/": Route(lambda o: ["/nhat-ky/"], GLOBAL_ONLY),
     "nhat-ky/export.xlsx": Route(lambda o: ["/nhat-ky/export.xlsx"], GLOBAL_ONLY),
     "xet-dieu-kien/": Route(lambda o: ["/xet-dieu-kien/"], EVERYONE_LOGGED_IN, "form; choices are scoped"),
+    "xet-dieu-kien/chay-nen/": Route(lambda o: ["/xet-dieu-kien/chay-nen/"], statuses(LOGIN, rest=405),
+                                     "POST only: starts the job of a big area (tests/jobs/test_eligibility_job.py)",
+                                     post=True),
     "ca-nhan/<int:pk>/": Route(lambda o: [f"/ca-nhan/{o.person.pk}/"], CAO_BANG_PERSON),
     # API
     "api/v1/cluster-years/": Route(lambda o: ["/api/v1/cluster-years/"], API_ALL, "scoped list"),
@@ -303,7 +309,30 @@ ROUTES: dict[str, Route] = {
                                                      statuses(API_REFUSED, rest=405), "POST only", post=True),
     "api/v1/verify/<str:token>": Route(lambda o: [f"/api/v1/verify/{demo_certificate().token}"], PUBLIC,
                                        "public verification (no login)"),
+    # Background jobs (thidua.jobs): a job is its owner's (Cao Bằng's office here) and the administrator's; everyone
+    # else 404. Cancel and retry are POST only (per persona in tests/jobs/test_views.py).
+    "cong-viec/": Route(lambda o: ["/cong-viec/"], EVERYONE_LOGGED_IN, "my jobs (administrators: all)"),
+    **{f"cong-viec/<int:pk>/{part}": Route(lambda o, part=part: [f"/cong-viec/{matrix_job().pk}/{part}"],
+                                           statuses(LOGIN, rest=404, province_officer=200, admin=200),
+                                           "the owner's and the administrator's")
+       for part in ("", "tien-do/", "ket-qua/")},
+    **{f"cong-viec/<int:pk>/{part}": Route(lambda o, part=part: [f"/cong-viec/{matrix_job().pk}/{part}"],
+                                           statuses(LOGIN, rest=405), "POST only", post=True)
+       for part in ("huy/", "chay-lai/")},
 }
+
+
+def matrix_job():
+    """A finished self-test job of Cao Bằng's office, with a result file."""
+    from thidua.jobs import services
+    from thidua.jobs.models import Job
+
+    job = Job.objects.filter(kind="jobs.selftest", owner__username="caobang", status="succeeded").first()
+    if job is None:
+        job = services.enqueue("jobs.selftest", owner=get_user_model().objects.get(username="caobang"),
+                               title="Kiểm tra", params={"steps": 1, "step_seconds": 0})
+        services.execute(job.pk)
+    return job
 
 
 def run_years(o) -> list[ClusterYear]:

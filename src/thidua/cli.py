@@ -1,7 +1,11 @@
 """The `thidua` command: manage.py with the project's settings, plus a few verbs.
 
     thidua demo                       migrate, load the reference scenario, print the demo accounts
-    thidua serve                      production server (gunicorn, DEBUG off) on 127.0.0.1:$PORT (default 8000)
+    thidua serve                      production server (gunicorn, DEBUG off) on 127.0.0.1:$PORT (default 8000);
+                                      background jobs need workers beside it: run `thidua worker` separately
+                                      (one or more, on this machine or others sharing the database / Redis)
+    thidua worker [--burst]           run background jobs (THIDUA_TASKS_BACKEND=database|redis) and mark failed
+                                      the jobs of a worker that died
     thidua token create USER NAME     API token for an integration (the key is printed once); token revoke ID; token list
     thidua backup FILE                consistent snapshot of the database and uploaded files (.tar.gz)
     thidua restore FILE [--force]     restore such a snapshot into an empty (migrated) database
@@ -33,6 +37,10 @@ def serve(extra: list[str]) -> None:
 
     execute_from_command_line(["thidua", "migrate", "--noinput"])
     execute_from_command_line(["thidua", "collectstatic", "--noinput", "-v0"])
+    # Long work (eligibility over a province, big exports, PDF) is queued for `thidua worker`, which runs as its
+    # own service (systemd unit, container…) so that web and workers scale and restart independently.
+    print("thidua serve: background jobs are run by `thidua worker` (start it separately, see README).",
+          file=sys.stderr)
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     if not os.path.exists(gunicorn):
         gunicorn = "gunicorn"

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "thidua.eligibility",
     "thidua.nominations",
     "thidua.demo",
+    "thidua.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +235,39 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# --- Background jobs (thidua.jobs; README "Công việc chạy nền"): the Django Tasks API (django-tasks backport).
+# THIDUA_TASKS_BACKEND=database (default): the queue is a table of this database (SQLite on one machine, PostgreSQL
+# for workers on many machines), run by `thidua worker`. =redis: RQ on Redis at REDIS_URL (django-tasks-rq), run by
+# the same `thidua worker`. =immediate: no queue, the work runs inside the request (development without a worker).
+THIDUA_TASKS_BACKEND = os.environ.get("THIDUA_TASKS_BACKEND", "database").strip().lower()
+# One queue name for the tasks, the RQ queue and the workers (a separate name keeps two installations apart on
+# one Redis server).
+THIDUA_TASKS_QUEUE = os.environ.get("THIDUA_TASKS_QUEUE", "default")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if THIDUA_TASKS_BACKEND not in _TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"THIDUA_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, "
+                               f"not {THIDUA_TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[THIDUA_TASKS_BACKEND], "QUEUES": [THIDUA_TASKS_QUEUE]}}
+if THIDUA_TASKS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    _RQ_QUEUE = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("THIDUA_JOB_TIMEOUT", 6 * 3600))}
+    # django-tasks-rq reads results back through django-rq's "default" connection: it must exist.
+    RQ_QUEUES = {"default": _RQ_QUEUE, THIDUA_TASKS_QUEUE: _RQ_QUEUE}
+# A running job's process writes a heartbeat every THIDUA_JOB_HEARTBEAT_SECONDS; a running job whose heartbeat is
+# older than THIDUA_JOB_STALE_SECONDS is marked failed by the sweep (its worker was killed or its machine stopped).
+THIDUA_JOB_HEARTBEAT_SECONDS = float(os.environ.get("THIDUA_JOB_HEARTBEAT_SECONDS", 10))
+THIDUA_JOB_STALE_SECONDS = float(os.environ.get("THIDUA_JOB_STALE_SECONDS", 90))
+THIDUA_JOB_SWEEP_SECONDS = float(os.environ.get("THIDUA_JOB_SWEEP_SECONDS", 60))
+# Word → PDF conversion (LibreOffice, seconds) runs as a job; 0 converts inside the request as before.
+THIDUA_PDF_AS_JOB = env_bool("THIDUA_PDF_AS_JOB", True)
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
+    path("cong-viec/", include("thidua.jobs.urls")),
     path("", include("thidua.core.urls")),
 ]
 

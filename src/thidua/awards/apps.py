@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AwardsConfig(AppConfig):
     name = "thidua.awards"
     verbose_name = "Khen thưởng"
+
+    def ready(self) -> None:
+        from thidua.awards import jobs  # noqa: F401  (registers the background export)

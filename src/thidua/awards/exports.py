@@ -10,7 +10,9 @@ COLUMNS = [("STT", 6), ("Năm", 7), ("Tên người/tập thể được khen", 
            ("Số quyết định", 16), ("Ngày ký", 12), ("Cơ quan ban hành", 28), ("Tỉnh, bộ", 18), ("Số sổ vàng", 12)]
 
 
-def registry_xlsx(awards) -> bytes:
+def registry_xlsx(awards, progress=None, every: int = 5_000) -> bytes:
+    """The registry rows as .xlsx. `progress(done)` is called every `every` rows (a background job's progress; over
+    `thidua.awards.jobs.export_job_min_rows()` rows the export runs as a job)."""
     buf = io.BytesIO()
     wb = workbook(buf, {"constant_memory": True, "in_memory": True})
     ws = wb.add_worksheet("Sổ khen thưởng")
@@ -43,6 +45,8 @@ def registry_xlsx(awards) -> bytes:
         ws.write_string(n, 11, authority)
         ws.write_string(n, 12, province)
         ws.write_string(n, 13, register_no)
+        if progress and n % every == 0:
+            progress(n)
     ws.autofilter(0, 0, max(n, 1), len(COLUMNS) - 1)
     ws.freeze_panes(1, 0)
     wb.close()

@@ -7,6 +7,7 @@ app_name = "awards"
 urlpatterns = [
     path("", views.registry, name="registry"),
     path("export.xlsx", views.registry_export, name="export"),
+    path("xuat-chay-nen/", views.registry_export_job, name="export-job"),
     # Excel imports (thidua.core.imports): the list of kinds, and the yearly ratings.
     path("nhap/", import_views.index, name="imports"),
     *import_views.import_urls("ratings", "nhap-xep-loai/", "awards"),

@@ -3,10 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from thidua.awards.exports import registry_xlsx
 from thidua.awards.filters import RegistryFilterForm, filter_awards
+from thidua.awards.jobs import EXPORT_KIND, export_job_min_rows
+from thidua.jobs import services as job_services
 
 
 @login_required
@@ -20,8 +24,28 @@ def registry(request):
 
 @login_required
 def registry_export(request):
+    """The Excel file of the filtered registry; over `export_job_min_rows` rows a page offers a background job."""
     form = RegistryFilterForm(request.GET, user=request.user)
-    content = registry_xlsx(filter_awards(form))
+    awards = filter_awards(form)
+    limit = export_job_min_rows()
+    if awards.order_by()[: limit + 1].count() > limit:  # bounded: never counts the whole registry
+        return render(request, "awards/export_job.html",
+                      {"limit": limit, "filters": [(k, v) for k, vs in request.GET.lists() if k in form.fields
+                                                   for v in vs]})
+    content = registry_xlsx(awards)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="so-khen-thuong.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def registry_export_job(request):
+    """Start the Excel export of the filtered registry as a background job."""
+    form = RegistryFilterForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "awards/export_job.html", {"form_errors": form.errors}, status=400)
+    filters = {k: vs for k, vs in request.POST.lists() if k in form.fields and any(vs)}
+    job = job_services.enqueue(EXPORT_KIND, owner=request.user, title=str(_("Xuất sổ khen thưởng ra Excel")),
+                               params={"filters": filters})
+    return redirect("jobs:detail", pk=job.pk)

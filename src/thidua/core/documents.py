@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render as render_page
 
@@ -331,9 +332,20 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return _download(data, filename if filename.endswith(".xlsx") else filename + ".xlsx", XLSX_TYPE)
 
 
+# Converting to PDF takes LibreOffice seconds: a background-job app registers how to do it outside the request
+# (thidua.jobs registers `thidua.jobs.pdf.launch`); the ground floor does not import it.
+_pdf_launcher: Callable[[HttpRequest, bytes, str], HttpResponse] | None = None
+
+
+def register_pdf_launcher(launcher: Callable[[HttpRequest, bytes, str], HttpResponse] | None) -> None:
+    global _pdf_launcher
+    _pdf_launcher = launcher
+
+
 def document_response(request: HttpRequest, docx: bytes | Callable[[], bytes], filename: str, fmt: str, *,
                       docx_url: str | None = None) -> HttpResponse:
-    """Answer a document download: fmt "docx" → the Word file; "pdf" → converted with LibreOffice.
+    """Answer a document download: fmt "docx" → the Word file; "pdf" → converted with LibreOffice (by a background
+    job when one is registered and THIDUA_PDF_AS_JOB is on: see thidua.jobs.pdf).
 
     `filename` is without extension. When PDF cannot be produced the user gets a page (status 503) that
     says why and links to the Word file (`docx_url`, by default the same path ending in .docx).
@@ -346,6 +358,8 @@ def document_response(request: HttpRequest, docx: bytes | Callable[[], bytes], f
         data = docx() if callable(docx) else docx
         if fmt == "docx":
             return docx_response(data, filename)
+        if _pdf_launcher is not None and getattr(settings, "THIDUA_PDF_AS_JOB", False):
+            return _pdf_launcher(request, data, filename)
         return pdf_response(to_pdf(data), filename)
     except (PdfUnavailable, PdfConversionError) as exc:
         if isinstance(exc, PdfConversionError):

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EligibilityConfig(AppConfig):
     name = "thidua.eligibility"
     verbose_name = _("Xét điều kiện khen thưởng")
+
+    def ready(self) -> None:
+        from thidua.eligibility import jobs  # noqa: F401  (registers the background job kind)

@@ -5,5 +5,6 @@ from thidua.eligibility import views
 app_name = "eligibility"
 urlpatterns = [
     path("xet-dieu-kien/", views.check, name="check"),
+    path("xet-dieu-kien/chay-nen/", views.check_job, name="check-job"),
     path("ca-nhan/<int:pk>/", views.person_record, name="person"),
 ]
