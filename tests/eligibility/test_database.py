@@ -232,10 +232,14 @@ def test_evaluator_imports_no_orm():
 def test_cli_on_the_example_file(capsys):
     call_command("eligibility", "--input", str(EXAMPLE), "--format", "json", "--award", "CSTDCS", "CSTD_TINH")
     out = json.loads(capsys.readouterr().out)
-    got = {(r["subject"], r["award"]): r["eligible"] for r in out["results"]}
+    assert {r["year"] for r in out["results"]} == set(range(2018, 2026))  # every year of the file's range
+    got = {(r["subject"], r["award"]): r["eligible"] for r in out["results"]
+           if r["year"] == 2024 and r["subject"] != "DV-001"}
     assert got == {("NV-001", "CSTDCS"): True, ("NV-001", "CSTD_TINH"): False,
-                   ("NV-002", "CSTDCS"): False, ("NV-002", "CSTD_TINH"): False}
-    missing = next(r for r in out["results"] if r["award"] == "CSTD_TINH" and r["subject"] == "NV-001")
+                   ("NV-002", "CSTDCS"): False, ("NV-002", "CSTD_TINH"): False,  # reprimand from 01/3/2024
+                   ("QN-003", "CSTDCS"): True, ("QN-003", "CSTD_TINH"): False}  # Chiến sĩ tiên tiến = LĐTT
+    missing = next(r for r in out["results"] if r["award"] == "CSTD_TINH" and r["subject"] == "NV-001"
+                   and r["year"] == 2024)
     assert any("thiếu 2024" in c["explanation"] for c in missing["checks"])
 
 

@@ -5,7 +5,7 @@ from itertools import islice
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from thidua.api.fields import Required, StrictBooleanField, StrictCharField
 from thidua.awards.services import CATALOGUE_CSV
 from thidua.eligibility.engine import RuleBook, evaluate_input
+from thidua.eligibility.history import AWARD_KINDS
 from thidua.eligibility.loader import evaluate_database, rulebook, subtree
 from thidua.orgs.models import Organization
 
@@ -78,9 +79,45 @@ class MembersInputSerializer(serializers.Serializer):
     women = serializers.IntegerField(min_value=0, default=0)
 
 
+class AwardInputSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=AWARD_CODES)
+    kind = serializers.ChoiceField(choices=list(AWARD_KINDS), default="merit",
+                                   help_text="kind of commendation (Law art. 8): adhoc and thematic do not count toward merit awards")
+    decision = StrictCharField(max_length=255, required=False, allow_blank=True)
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "enum": AWARD_CODES},
+                                {"$ref": "#/components/schemas/AwardInput"}]})
+class AwardInputField(serializers.Field):
+    """An award of a year: its code, or {"code", "kind", "decision"}."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if data not in AWARD_CODES:
+                raise ValidationError(f"Mã hình thức {data!r} không có trong danh mục.")
+            return data
+        if not isinstance(data, dict):
+            raise ValidationError("Cần một mã hình thức hoặc {\"code\": …, \"kind\": …}.")
+        award = AwardInputSerializer(data=data)
+        award.is_valid(raise_exception=True)
+        return dict(award.validated_data)
+
+    def to_representation(self, value):
+        return value
+
+
+class DisciplineInputSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["reprimand", "warning", "demotion", "dismissal"])
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, help_text="empty: still in force")
+
+
 class YearInputSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=["HTXS", "HTT", "HT", "KHT"], required=False, allow_null=True)
-    awards = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
+    awards = serializers.ListField(child=AwardInputField(), required=False)
+    on_maternity_leave = StrictBooleanField(required=False, help_text="maternity leave counts as working time")
+    led_cluster = serializers.ChoiceField(choices=["internal", "central"], required=False, allow_null=True,
+                                          help_text="the collective led its emulation cluster or block that year")
     initiatives = InitiativeInputSerializer(many=True, required=False)
     discipline = serializers.ChoiceField(choices=["reprimand", "warning", "demotion", "dismissal"], required=False,
                                          allow_null=True)
@@ -96,13 +133,23 @@ class SubjectInputSerializer(serializers.Serializer):
     years = serializers.DictField(child=YearInputSerializer(), required=False,
                                   help_text='Keyed by year ("2023"); other keys are ignored and reported in "warnings".')
     holds = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
+    disciplines = DisciplineInputSerializer(many=True, required=False,
+                                            help_text="achievements count again from the year after the end")
 
 
 
 class InputSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1990, max_value=2100)
+    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False)
+    years = serializers.ListField(child=serializers.IntegerField(min_value=1990, max_value=2100), required=False,
+                                  min_length=1, max_length=50, help_text="years considered (instead of `year`)")
+    submitted_on = serializers.DateField(required=False, help_text="the dossier's submission date: picks the rule in force then")
     subjects = SubjectInputSerializer(many=True, max_length=10000)
     awards = serializers.ListField(child=serializers.ChoiceField(choices=RULE_AWARDS), required=False)
+
+    def validate(self, attrs):
+        if "year" not in attrs and "years" not in attrs:
+            raise ValidationError({"year": "Cần năm xét (year) hoặc danh sách năm (years)."})
+        return attrs
 
 
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 200, 1000, 100_000
@@ -183,6 +230,8 @@ class EligibilityView(APIView):
             for k in bad:
                 subject["years"].pop(k)
                 warnings.append(f"subjects[{i}].years: khóa {k!r} không phải là năm (ví dụ \"2023\"), đã bỏ qua.")
+        if payload.get("submitted_on"):
+            payload["submitted_on"] = payload["submitted_on"].isoformat()
         try:
             out = evaluate_input(payload, payload.get("awards"), RuleBook.builtin())
             return Response({**out, "warnings": warnings} if warnings else out)
