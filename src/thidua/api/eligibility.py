@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from thidua.api.fields import Required, StrictBooleanField, StrictCharField
+from thidua.awards.models import DisciplineLevel
 from thidua.awards.services import CATALOGUE_CSV
 from thidua.eligibility.engine import RuleBook, evaluate_input
 from thidua.eligibility.history import AWARD_KINDS
@@ -107,7 +108,7 @@ class AwardInputField(serializers.Field):
 
 
 class DisciplineInputSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=["reprimand", "warning", "demotion", "dismissal"])
+    level = serializers.ChoiceField(choices=DisciplineLevel.choices)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True, help_text="empty: still in force")
 
