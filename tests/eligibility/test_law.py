@@ -7,7 +7,14 @@ from datetime import date
 import pytest
 
 from thidua.eligibility.engine import RuleBook, evaluate, evaluate_input
-from thidua.eligibility.history import InitiativeFact, InputError, MemberStats, Subject, YearRecord, subjects_from_input
+from thidua.eligibility.history import (
+    InitiativeFact,
+    InputError,
+    MemberStats,
+    Subject,
+    YearRecord,
+    subjects_from_input,
+)
 
 BOOK = RuleBook.builtin()
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from thidua.eligibility.history import (
     DISCIPLINE_LABEL_VI,
-    LED_LEVELS,
     DISCIPLINE_ORDER,
+    LED_LEVELS,
     RATING_LABEL_VI,
     RATING_ORDER,
     SCOPE_LABEL_VI,
