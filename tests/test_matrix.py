@@ -174,6 +174,7 @@ ROUTES: dict[str, Route] = {
     "nhat-ky/export.xlsx": Route(lambda o: ["/nhat-ky/export.xlsx"], GLOBAL_ONLY),
     "xet-dieu-kien/": Route(lambda o: ["/xet-dieu-kien/"], EVERYONE_LOGGED_IN, "form; choices are scoped"),
     "ca-nhan/<int:pk>/": Route(lambda o: [f"/ca-nhan/{o.person.pk}/"], CAO_BANG_PERSON),
+    "can-cu-phap-ly/": Route(lambda o: ["/can-cu-phap-ly/"], EVERYONE_LOGGED_IN, "overrides listed are scoped"),
     # API
     "api/v1/cluster-years/": Route(lambda o: ["/api/v1/cluster-years/"], API_ALL, "scoped list"),
     "api/v1/cluster-years/<int:pk>/summary": Route(lambda o: [f"/api/v1/cluster-years/{o.cy.pk}/summary"],

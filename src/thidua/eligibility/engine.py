@@ -136,9 +136,12 @@ class RuleBook:
     the built-in rule; authority-specific overrides win over general ones.
     """
 
-    def __init__(self, rules: list[dict], general: list[dict], overrides: Iterable[dict] = ()):
+    def __init__(self, rules: list[dict], general: list[dict], overrides: Iterable[dict] = (),
+                 templates: list[dict] | None = None):
         self.rules = rules
         self.general = general
+        # Rule templates a deployment fills in as overrides (e.g. Giấy khen: its criteria are the granting head's).
+        self.templates = templates or []
         self.overrides = list(overrides)
         self._cache: dict[tuple, dict | None] = {}  # rule lookups repeat for every subject
         self._compiled: dict[tuple, list[tuple]] = {}
@@ -149,7 +152,7 @@ class RuleBook:
     @classmethod
     def builtin(cls, overrides: Iterable[dict] = ()) -> RuleBook:
         data = json.loads(BUILTIN_RULES.read_text(encoding="utf-8"))
-        return cls(data["rules"], data["general"], overrides)
+        return cls(data["rules"], data["general"], overrides, data.get("templates"))
 
     def awards(self, kind: str | None = None) -> list[str]:
         seen = []
