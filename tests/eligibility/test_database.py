@@ -434,3 +434,23 @@ def test_maternity_is_entered_through_the_record_api(unit, province_officer, oth
                                        content_type="application/json")
     assert collective.status_code == 409 and "thai sản" in collective.content.decode()  # a service refusal
     assert not Evaluation.objects.filter(organization=team).exists()
+
+
+def test_the_cluster_years_proposals_are_checked_by_the_engine(cluster_year_2018):
+    from thidua.eligibility.loader import check_proposals
+
+    checked = check_proposals(cluster_year_2018)
+    assert [(p.organization.name, p.award_type.code) for p, _r in checked] == [
+        (p.organization.name, p.award_type.code) for p in cluster_year_2018.proposals.all()]
+    flag = next(r for p, r in checked if p.award_type.code == "CO_CP")
+    # 2018 is judged by the 2003 Law: led its cluster (ranked first), but no yearly rating recorded.
+    assert flag.rule == "CO_CP-2017" and not flag.eligible
+    assert next(c for c in flag.checks if c.condition == "most_outstanding").met
+    assert not next(c for c in flag.checks if c.condition == "exceeds_targets").met
+    leader = next(p.organization for p, _r in checked if p.award_type.code == "CO_CP")
+    Evaluation.objects.create(organization=leader, year=2018, rating="HTXS")
+    flag = next(r for p, r in check_proposals(cluster_year_2018) if p.award_type.code == "CO_CP")
+    assert flag.eligible
+    certificate = next(r for p, r in checked if p.award_type.code == "BK_TTG")
+    assert certificate.rule == "BK_TTG-COL-2017" and not certificate.eligible
+    assert any(c.unconfirmed and "CHƯA XÁC NHẬN" in c.explanation for c in certificate.checks)

@@ -44,7 +44,7 @@ from thidua.awards.models import (
     Review,
     Revocation,
 )
-from thidua.eligibility.engine import Result, RuleBook, evaluate_all, evaluator
+from thidua.eligibility.engine import Result, RuleBook, evaluate, evaluate_all, evaluator
 from thidua.eligibility.history import ALIASES, InitiativeFact, MemberStats, Subject, YearRecord, canonical
 from thidua.eligibility.models import RuleOverride
 from thidua.orgs.models import Organization, Person
@@ -299,13 +299,17 @@ def iter_people_chunks(people: QuerySet[Person], year: int, lookback: int = LOOK
         out = None  # the caller's chunk is freed before the next one is built (see evaluate_database)
 
 
-def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: int = LOOKBACK) -> Iterator[Subject]:
-    """Organisations with members or a rating in the window, with their members' figures per year."""
+def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: int = LOOKBACK,
+                     every: bool = False) -> Iterator[Subject]:
+    """Organisations with members or a rating in the window (`every`: all those given, even without records, as
+    when checking a cluster's proposals), with their members' figures per year."""
     first = year - lookback
     ids = set(Membership.objects.filter(organization__in=collectives, year__range=(first, year))
               .values_list("organization_id", flat=True).distinct())
     ids |= set(Evaluation.objects.filter(organization__in=collectives, year__range=(first, year))
                .values_list("organization_id", flat=True).distinct())
+    if every:
+        ids |= set(collectives.values_list("pk", flat=True))
     if not ids:
         return
     subjects = {o.pk: _loaded_subject(f"org-{o.pk}", "collective", None, o.name)
@@ -330,6 +334,24 @@ def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: i
     for (oid, y), level in cluster_leads(ids, first, year).items():
         _rec(subjects[oid], y).led = level
     yield from subjects.values()
+
+
+def check_proposals(cluster_year) -> list[tuple]:
+    """The award proposals of a cluster year (the flags and certificates its conference proposes), each with the
+    engine's result for the proposed member, the award and the cluster's year: (proposal, Result), in the
+    proposals' order. A proposal whose award has no rule for collectives in force gets the "no rule" result."""
+    proposals = list(cluster_year.proposals.select_related("organization", "award_type"))
+    if not proposals:
+        return []
+    book = rulebook()
+    year = cluster_year.year
+    subjects = {s.id: s for s in iter_collectives(
+        Organization.objects.filter(pk__in={p.organization_id for p in proposals}), year, every=True)}
+    out = []
+    for p in proposals:
+        subject = subjects[f"org-{p.organization_id}"]
+        out.append((p, evaluate(subject, p.award_type.code, year, book)))
+    return out
 
 
 def cluster_leads(org_ids, first: int, last: int) -> dict[tuple[int, int], str]:
