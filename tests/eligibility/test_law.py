@@ -111,6 +111,13 @@ def test_a_maternity_year_keeps_the_run_alive_but_is_not_counted():
     assert not evaluate(ind({2024: {"maternity": True}}), "LDTT", 2024, BOOK).eligible
 
 
+def test_a_maternity_year_under_discipline_still_breaks_the_run():
+    years = {2018: {"awards": ["CSTDCS"]}, 2019: {"maternity": True, "discipline": "reprimand"},
+             2020: {"awards": ["CSTDCS"]}, 2021: {"awards": ["CSTDCS"]}}
+    c = check(evaluate(ind(years), "CSTD_TINH", 2021, BOOK), "cstdcs_3")
+    assert not c.met and "thiếu 2019" in c.explanation
+
+
 def test_maternity_year_inside_a_five_year_run_for_bk_ttg():
     years = {2018: {"rating": "HTT", "awards": ["BK_TINH"]}, 2019: {"rating": "HTT", "awards": ["CSTDCS"]},
              2020: {"rating": "HTT", "awards": ["CSTDCS"]}, 2021: {"maternity": True}, 2022: {"rating": "HTT"},

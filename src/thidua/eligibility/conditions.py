@@ -69,10 +69,12 @@ def _run_window(s: Subject, end: int, n: int, ok: Callable[[int], bool]) -> tupl
 
     A year on maternity leave counts as working time (ND 98/2023, ND 152/2025 art. 4): when it has no
     rating or title of its own it neither breaks the run nor counts as one of its years. The year
-    considered (`end`) is never passed over: its own achievement is what is judged."""
+    considered (`end`) is never passed over: its own achievement is what is judged; nor is a year under
+    discipline (achievements count from the discipline's end)."""
     window, bridged, y = [], [], end
     while len(window) < n:
-        if y != end and not ok(y) and s.year(y).maternity:
+        rec = s.year(y)
+        if y != end and not ok(y) and rec.maternity and rec.discipline is None:
             bridged.append(y)
         else:
             window.append(y)
@@ -286,7 +288,7 @@ def holds_then_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     while since is None or y > since:
         if _rated(s, y, minimum):
             run.append(y)
-        elif y != ctx.year and s.year(y).maternity:
+        elif y != ctx.year and s.year(y).maternity and s.year(y).discipline is None:
             bridged.append(y)
         else:
             break
@@ -553,7 +555,7 @@ def _met_rating_run(p: dict) -> MetFn:
         while need > 0:
             rec = get(y)
             if rec is None or rec.rating is None or RATING_ORDER[rec.rating] < minimum or rec.discipline is not None:
-                if y != year and rec is not None and rec.maternity:  # see _run_window
+                if y != year and rec is not None and rec.maternity and rec.discipline is None:  # see _run_window
                     y -= 1
                     continue
                 return False
@@ -582,7 +584,7 @@ def _met_title_run(p: dict) -> MetFn:
         while need > 0:
             rec = get(y)
             if rec is None or code not in rec.awards or rec.discipline is not None:
-                if y != end and rec is not None and rec.maternity:  # see _run_window
+                if y != end and rec is not None and rec.maternity and rec.discipline is None:  # see _run_window
                     y -= 1
                     continue
                 return False
@@ -637,7 +639,7 @@ def _met_holds_then_run(p: dict) -> MetFn:
         while since is None or y > since:
             rec = years.get(y)
             if rec is None or rec.rating is None or RATING_ORDER[rec.rating] < minimum or rec.discipline is not None:
-                if y != year and rec is not None and rec.maternity:  # see _run_window
+                if y != year and rec is not None and rec.maternity and rec.discipline is None:  # see _run_window
                     y -= 1
                     continue
                 break
