@@ -59,6 +59,11 @@ ODD = RuleBook(BOOK.rules, BOOK.general, [
                                {"kind": "led_cluster", "params": {"levels": ["central"]}},
                                {"kind": "title_run", "params": {"award": "TTLDXS", "years": 3}}],
           subject="collective"),
+    _rule("X7", "individual", [{"kind": "tenure", "params": {"posts": [["director", 6], ["deputy_director", 10]],
+                                                             "female_factor": "2/3"}},
+                               {"kind": "any_of", "params": {"options": [
+                                   {"kind": "tenure", "params": {"posts": [["director_general", 3]]}},
+                                   {"kind": "title_count", "params": {"award": "LDTT", "years": 4, "count": 3}}]}}]),
 ])
 
 RATINGS = st.sampled_from(["HTXS", "HTT", "HT", "KHT", None])
@@ -79,7 +84,9 @@ RECORD = st.builds(
 SUBJECT = st.builds(
     Subject, id=st.just("s"), kind=st.sampled_from(["individual", "collective"]),
     gender=st.sampled_from(["female", "male", None]), years=st.dictionaries(st.integers(2012, 2025), RECORD, max_size=12),
-    holds=st.lists(st.sampled_from(CODES), unique=True, max_size=2).map(lambda codes: {c: c for c in codes}))
+    holds=st.lists(st.sampled_from(CODES), unique=True, max_size=2).map(lambda codes: {c: c for c in codes}),
+    posts=st.dictionaries(st.sampled_from(["director_general", "deputy_director_general", "director", "deputy_director"]),
+                          st.sampled_from([0, 2.5, 3, 4, 6, 9.5, 10]), max_size=3))
 
 
 def _same(book: RuleBook, subject: Subject, year: int) -> None:

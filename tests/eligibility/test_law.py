@@ -227,3 +227,27 @@ def test_example_file_evaluates_every_year_from_2018():
     results = evaluate_input(data)["results"]
     assert {r["year"] for r in results} >= set(range(2018, 2025))
     assert all(r["rule"] for r in results)
+
+
+# ---- Huân chương Lao động hạng Ba by the career path (Luật 2022, Điều 44.1.g; Nghị định 152/2025, Điều 21) ----
+@pytest.mark.parametrize("gender, posts, ok", [
+    ("male", {"director": 6}, True), ("male", {"director": 5.9}, False),
+    ("male", {"director_general": 3}, True), ("male", {"deputy_director": 9}, False),
+    ("male", {"director": 4, "deputy_director": 6}, True),  # 4 years higher up count toward the 10 as deputy
+    ("female", {"director": 4}, True),  # a third less for women leaders: 6 × 2/3
+    ("female", {"director": 3.9}, False)])
+def test_hcld3_career_path_from_1_7_2025(gender, posts, ok):
+    data = {"year": 2025, "awards": ["HCLD3"], "subjects": [{"id": "LD", "gender": gender, "posts": posts,
+                                                             "years": {"2025": {"rating": "HTT"}}}]}
+    (res,) = evaluate_input(data)["results"]
+    assert res["rule"] == "HCLD3-IND-2025" and res["eligible"] is ok
+    # Before 1/7/2025 (Nghị định 98/2023) the career table was not found: not encoded, the merit path only.
+    data["year"] = 2024
+    data["subjects"][0]["years"] = {"2024": {"rating": "HTT"}}
+    (res,) = evaluate_input(data)["results"]
+    assert res["rule"] == "HCLD3-IND-2024" and not res["eligible"]
+
+
+def test_career_posts_are_checked():
+    with pytest.raises(InputError, match="chức vụ 'minister'"):
+        evaluate_input({"year": 2025, "subjects": [{"id": "x", "posts": {"minister": 5}}]})

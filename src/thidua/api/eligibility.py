@@ -134,6 +134,9 @@ class SubjectInputSerializer(serializers.Serializer):
     years = serializers.DictField(child=YearInputSerializer(), required=False,
                                   help_text='Keyed by year ("2023"); other keys are ignored and reported in "warnings".')
     holds = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
+    posts = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=60), required=False,
+                                  help_text="years held per leadership post (career path of HCLD3): director_general, "
+                                            "deputy_director_general, director, deputy_director")
     disciplines = DisciplineInputSerializer(many=True, required=False,
                                             help_text="achievements count again from the year after the end")
 

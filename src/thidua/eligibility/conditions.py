@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from fractions import Fraction
 
 from thidua.eligibility.history import (
     DISCIPLINE_LABEL_VI,
     DISCIPLINE_ORDER,
     LED_LEVELS,
+    POSTS,
     RATING_LABEL_VI,
     RATING_ORDER,
     SCOPE_LABEL_VI,
@@ -478,6 +480,31 @@ def led_cluster(s: Subject, ctx: Context, p: dict) -> Outcome:
                                    f"Did not lead a cluster ({', '.join(levels)}) in {ctx.year}."))
 
 
+def _tenure_needs(s: Subject, p: dict) -> list[tuple[str, float, float]]:
+    """(post, years required, years counted) highest post first: time in a higher post counts toward a lower
+    post's requirement (a shorter tenure tops up with the next lower post); women need `female_factor` of it."""
+    factor = Fraction(str(p.get("female_factor", 1))) if s.gender == "female" else Fraction(1)  # "2/3": exact
+    out, counted = [], 0.0
+    for post, required in p["posts"]:
+        counted += s.posts.get(post, 0.0)
+        out.append((post, float(Fraction(str(required)) * factor), counted))
+    return out
+
+
+def tenure(s: Subject, ctx: Context, p: dict) -> Outcome:
+    """Career path: years held in leadership posts (`posts`: [[post, years required], …], highest first)."""
+    needs = _tenure_needs(s, p)
+    held = ", ".join(f"{POSTS[k]}: {v:g} năm" for k, v in s.posts.items()) or "chưa có dữ liệu chức vụ"
+    for post, required, counted in needs:
+        if counted + 1e-09 >= required:
+            return Outcome(True, lambda post=post, required=required, counted=counted: (
+                f"Giữ chức vụ từ {POSTS[post]} trở lên {counted:g} năm (yêu cầu {required:g} năm).",
+                f"{counted:g} years in posts from {post} up ({required:g} required)."), [held])
+    wanted = "; ".join(f"{POSTS[k]}: {r:g} năm" for k, r, _c in needs)
+    return Outcome(False, lambda: (f"Chưa đủ thời gian giữ chức vụ ({held}); yêu cầu một trong: {wanted}.",
+                                   f"Not enough years in leadership posts; needs one of: {wanted}."))
+
+
 KINDS: dict[str, Callable[[Subject, Context, dict], Outcome]] = {
     "no_open_review": no_open_review,
     "no_discipline": no_discipline,
@@ -490,6 +517,7 @@ KINDS: dict[str, Callable[[Subject, Context, dict], Outcome]] = {
     "not_awarded_within": not_awarded_within,
     "title_count": title_count,
     "led_cluster": led_cluster,
+    "tenure": tenure,
     "any_of": any_of,
     "all_of": all_of,
 }
@@ -734,6 +762,12 @@ def _met_led_cluster(p: dict) -> MetFn:
     return met
 
 
+def _met_tenure(p: dict) -> MetFn:
+    def met(s, year, award, held):
+        return any(counted + 1e-09 >= required for _post, required, counted in _tenure_needs(s, p))
+    return met
+
+
 def _met_any_of(p: dict) -> MetFn:
     options = [compile_met(o)[0] for o in p["options"]]
     if len(options) == 2:
@@ -780,13 +814,14 @@ MET: dict[str, Callable[[dict], MetFn]] = {
     "not_awarded_within": _met_not_awarded_within,
     "title_count": _met_title_count,
     "led_cluster": _met_led_cluster,
+    "tenure": _met_tenure,
     "any_of": _met_any_of,
     "all_of": _met_all_of,
 }
 # Kinds whose answer never depends on the award being considered: computed once per subject
 # when they are general conditions (shared by every award).
 AWARD_FREE = {"no_open_review", "no_discipline", "rating_run", "title_run", "holds_then_run", "title_repeat",
-              "members_share", "title_count", "led_cluster"}
+              "members_share", "title_count", "led_cluster", "tenure"}
 
 
 def _award_free(spec: dict) -> bool:

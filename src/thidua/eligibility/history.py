@@ -74,6 +74,10 @@ class YearRecord:
         self.led = led
 
 
+# Leadership posts of the career path (ND 152/2025 art. 21), highest first.
+POSTS = {"director_general": "Tổng cục trưởng và tương đương", "deputy_director_general": "Phó Tổng cục trưởng và tương đương",
+         "director": "Cục trưởng, Vụ trưởng và tương đương", "deputy_director": "Phó Cục trưởng, Phó Vụ trưởng và tương đương"}
+
 LED_LEVELS = {"internal": "cụm, khối do bộ, ban, ngành, tỉnh tổ chức", "central": "cụm, khối do Hội đồng TĐKT Trung ương tổ chức"}
 
 EMPTY = YearRecord()
@@ -92,6 +96,8 @@ class Subject:
     # puts each award it reads in its year and in `holds`, and passes `holds`); None: the
     # evaluator collects it from the years (conditions.held_codes).
     award_codes: Collection[str] | None = None
+    # Years held in each leadership post (career awards, Law art. 44.1.g): post → years; see POSTS.
+    posts: dict[str, float] = field(default_factory=dict)
 
     def year(self, y: int) -> YearRecord:
         return self.years.get(y, EMPTY)
@@ -206,9 +212,16 @@ def subjects_from_input(data: dict, last_year: int | None = None) -> list[Subjec
                 raise InputError(f"{where}: ngày kết thúc trước ngày bắt đầu.")
             apply_discipline(years, level, starts_on, ends_on, starts_on.year,
                              max(last_year, (ends_on or starts_on).year))
+        posts = {}
+        for post, held in (raw.get("posts") or {}).items():
+            if post not in POSTS:
+                raise InputError(f"subjects[{i}].posts: chức vụ {post!r} không hợp lệ; dùng một trong: {', '.join(POSTS)}.")
+            if not isinstance(held, (int, float)) or isinstance(held, bool) or not 0 <= held <= 60:
+                raise InputError(f"subjects[{i}].posts.{post}: số năm giữ chức vụ phải là số từ 0 đến 60.")
+            posts[post] = float(held)
         subjects.append(Subject(
             id=str(raw["id"]), kind=raw.get("kind", "individual"), gender=raw.get("gender"), name=raw.get("name", ""),
-            years=years, holds={canonical(code): code for code in raw.get("holds", [])},
+            years=years, holds={canonical(code): code for code in raw.get("holds", [])}, posts=posts,
         ))
     return subjects
 
