@@ -122,7 +122,8 @@ class _LazyResult(Result):
 def _in_force(rule: dict, year: int, as_of: date | None = None) -> bool:
     """A rule applies to year Y when it is in force on 31/12/Y (when Y's titles are considered), or, given
     the date a dossier was submitted (`as_of`), on that date: a dossier for 2023 submitted from 1/1/2024 on
-    follows the 2022 Law, one submitted before follows the 2003 Law (Law 2022, transitional provisions)."""
+    follows the 2022 Law, one submitted before follows the 2003 Law. (Law 2022 art. 95, read in the gazette text,
+    only keeps the titles won before 2024; the text of the dossier transition was not found: unconfirmed.)"""
     day = as_of or date(year, 12, 31)
     start = date.fromisoformat(rule["effective_from"]) if rule.get("effective_from") else date.min
     end = date.fromisoformat(rule["effective_to"]) if rule.get("effective_to") else date.max
