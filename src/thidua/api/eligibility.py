@@ -87,8 +87,13 @@ class AwardInputSerializer(serializers.Serializer):
     decision = StrictCharField(max_length=255, required=False, allow_blank=True)
 
 
-@extend_schema_field({"oneOf": [{"type": "string", "enum": AWARD_CODES},
-                                {"$ref": "#/components/schemas/AwardInput"}]})
+@extend_schema_field({"oneOf": [
+    {"type": "string", "enum": AWARD_CODES},
+    {"type": "object", "additionalProperties": False, "required": ["code"], "properties": {
+        "code": {"type": "string", "enum": AWARD_CODES},
+        "kind": {"type": "string", "enum": list(AWARD_KINDS), "default": "merit",
+                 "description": "kind of commendation (Law art. 8): adhoc and thematic do not count toward merit awards"},
+        "decision": {"type": "string", "maxLength": 255, "pattern": "^[^\\x00]*$"}}}]})
 class AwardInputField(serializers.Field):
     """An award of a year: its code, or {"code", "kind", "decision"}."""
 

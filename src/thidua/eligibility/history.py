@@ -210,8 +210,8 @@ def subjects_from_input(data: dict, last_year: int | None = None) -> list[Subjec
             ends_on = _date(d.get("ends_on"), f"{where}.ends_on")
             if ends_on is not None and ends_on < starts_on:
                 raise InputError(f"{where}: ngày kết thúc trước ngày bắt đầu.")
-            apply_discipline(years, level, starts_on, ends_on, starts_on.year,
-                             max(last_year, (ends_on or starts_on).year))
+            # Only the years a rule may look at matter (runs reach back at most a few decades).
+            apply_discipline(years, level, starts_on, ends_on, max(starts_on.year, last_year - 50), last_year)
         posts = {}
         for post, held in (raw.get("posts") or {}).items():
             if post not in POSTS:
