@@ -454,3 +454,15 @@ def test_the_cluster_years_proposals_are_checked_by_the_engine(cluster_year_2018
     certificate = next(r for p, r in checked if p.award_type.code == "BK_TTG")
     assert certificate.rule == "BK_TTG-COL-2017" and not certificate.eligible
     assert any(c.unconfirmed and "CHƯA XÁC NHẬN" in c.explanation for c in certificate.checks)
+
+
+def test_api_post_checks_the_new_input_fields(province_officer):
+    body = {"year": 2025, "awards": ["HCLD3"], "subjects": [{"id": "LD", "gender": "female", "posts": {"director": 4},
+                                                             "years": {"2025": {"rating": "HTT"}}}]}
+    ok = province_officer.post("/api/v1/eligibility", body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["results"][0]["eligible"]
+    body["subjects"][0]["years"]["2025"]["awards"] = [{"code": "LDTT", "kind": "adhoc", "colour": "red"}]
+    bad = province_officer.post("/api/v1/eligibility", body, content_type="application/json")
+    assert bad.status_code == 400 and "colour" in bad.content.decode()
+    body["subjects"][0]["years"]["2025"]["awards"] = [{"code": "LDTT", "kind": "surprise"}]
+    assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400

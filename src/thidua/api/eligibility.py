@@ -104,12 +104,22 @@ class AwardInputField(serializers.Field):
             return data
         if not isinstance(data, dict):
             raise ValidationError("Cần một mã hình thức hoặc {\"code\": …, \"kind\": …}.")
+        unknown = sorted(set(data) - {"code", "kind", "decision"})
+        if unknown:  # the schema says additionalProperties: false
+            raise ValidationError(f"Khóa không hợp lệ: {', '.join(unknown)}; dùng code, kind, decision.")
         award = AwardInputSerializer(data=data)
         award.is_valid(raise_exception=True)
         return dict(award.validated_data)
 
     def to_representation(self, value):
         return value
+
+
+class PostsInputSerializer(serializers.Serializer):
+    director_general = serializers.FloatField(min_value=0, max_value=60, required=False)
+    deputy_director_general = serializers.FloatField(min_value=0, max_value=60, required=False)
+    director = serializers.FloatField(min_value=0, max_value=60, required=False)
+    deputy_director = serializers.FloatField(min_value=0, max_value=60, required=False)
 
 
 class DisciplineInputSerializer(serializers.Serializer):
@@ -139,9 +149,7 @@ class SubjectInputSerializer(serializers.Serializer):
     years = serializers.DictField(child=YearInputSerializer(), required=False,
                                   help_text='Keyed by year ("2023"); other keys are ignored and reported in "warnings".')
     holds = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
-    posts = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=60), required=False,
-                                  help_text="years held per leadership post (career path of HCLD3): director_general, "
-                                            "deputy_director_general, director, deputy_director")
+    posts = PostsInputSerializer(required=False, help_text="years held per leadership post (career path of HCLD3)")
     disciplines = DisciplineInputSerializer(many=True, required=False,
                                             help_text="achievements count again from the year after the end")
 
