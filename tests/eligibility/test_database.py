@@ -466,3 +466,9 @@ def test_api_post_checks_the_new_input_fields(province_officer):
     assert bad.status_code == 400 and "colour" in bad.content.decode()
     body["subjects"][0]["years"]["2025"]["awards"] = [{"code": "LDTT", "kind": "surprise"}]
     assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400
+    body["subjects"][0]["years"]["2025"]["awards"] = []
+    body["subjects"][0]["posts"] = {"director": False}  # a number, not a boolean (schemathesis)
+    assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400
+    del body["year"]  # the year considered is required; `years` adds more
+    body["years"] = [2025]
+    assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400

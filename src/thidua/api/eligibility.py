@@ -115,11 +115,20 @@ class AwardInputField(serializers.Field):
         return value
 
 
+class StrictFloatField(serializers.FloatField):
+    """A JSON number only: DRF's FloatField also takes true/false and numeric strings, which the schema forbids."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PostsInputSerializer(serializers.Serializer):
-    director_general = serializers.FloatField(min_value=0, max_value=60, required=False)
-    deputy_director_general = serializers.FloatField(min_value=0, max_value=60, required=False)
-    director = serializers.FloatField(min_value=0, max_value=60, required=False)
-    deputy_director = serializers.FloatField(min_value=0, max_value=60, required=False)
+    director_general = StrictFloatField(min_value=0, max_value=60, required=False)
+    deputy_director_general = StrictFloatField(min_value=0, max_value=60, required=False)
+    director = StrictFloatField(min_value=0, max_value=60, required=False)
+    deputy_director = StrictFloatField(min_value=0, max_value=60, required=False)
 
 
 class DisciplineInputSerializer(serializers.Serializer):
@@ -156,17 +165,12 @@ class SubjectInputSerializer(serializers.Serializer):
 
 
 class InputSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False)
+    year = serializers.IntegerField(min_value=1990, max_value=2100)
     years = serializers.ListField(child=serializers.IntegerField(min_value=1990, max_value=2100), required=False,
-                                  min_length=1, max_length=50, help_text="years considered (instead of `year`)")
+                                  min_length=1, max_length=50, help_text="more years considered, with `year`")
     submitted_on = serializers.DateField(required=False, help_text="the dossier's submission date: picks the rule in force then")
     subjects = SubjectInputSerializer(many=True, max_length=10000)
     awards = serializers.ListField(child=serializers.ChoiceField(choices=RULE_AWARDS), required=False)
-
-    def validate(self, attrs):
-        if "year" not in attrs and "years" not in attrs:
-            raise ValidationError({"year": "Cần năm xét (year) hoặc danh sách năm (years)."})
-        return attrs
 
 
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 200, 1000, 100_000

@@ -162,18 +162,22 @@ def apply_discipline(years: dict[int, YearRecord], level: str, starts_on: date, 
 
 
 def input_years(data: dict) -> list[int]:
-    """The years to consider: `"year": 2024`, or `"years": [2018, …]`, or `"years": {"from": 2018, "to": 2025}`."""
+    """The years to consider, in order: `"year": 2024`, and/or `"years": [2018, …]` or `{"from": 2018, "to": 2025}`."""
     raw = data.get("years")
+    years = {int(data["year"])} if data.get("year") is not None else set()
     if raw is None:
-        return [int(data["year"])]
-    if isinstance(raw, dict):
+        if not years:
+            raise InputError("year: cần năm xét (year) hoặc danh sách năm (years).")
+    elif isinstance(raw, dict):
         lo, hi = int(raw["from"]), int(raw["to"])
         if hi < lo or hi - lo > 50:
             raise InputError(f"years: khoảng {lo}–{hi} không hợp lệ.")
-        return list(range(lo, hi + 1))
-    if isinstance(raw, list) and raw:
-        return [int(y) for y in raw]
-    raise InputError("years: cần một danh sách năm hoặc {\"from\": …, \"to\": …}.")
+        years.update(range(lo, hi + 1))
+    elif isinstance(raw, list) and raw:
+        years.update(int(y) for y in raw)
+    else:
+        raise InputError("years: cần một danh sách năm hoặc {\"from\": …, \"to\": …}.")
+    return sorted(years)
 
 
 def subjects_from_input(data: dict, last_year: int | None = None) -> list[Subject]:
