@@ -469,6 +469,10 @@ def test_api_post_checks_the_new_input_fields(province_officer):
     body["subjects"][0]["years"]["2025"]["awards"] = []
     body["subjects"][0]["posts"] = {"director": False}  # a number, not a boolean (schemathesis)
     assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400
+    body["subjects"][0]["posts"] = {"director": 4}
+    body["subjects"][0]["disciplines"] = [{"level": "warning", "starts_on": "2025-05-01", "ends_on": "2025-01-01"}]
+    reported = province_officer.post("/api/v1/eligibility", body, content_type="application/json").json()
+    assert reported["results"][0]["eligible"] and "disciplines[0]" in reported["warnings"][0]
     del body["year"]  # the year considered is required; `years` adds more
     body["years"] = [2025]
     assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400

@@ -251,6 +251,15 @@ class EligibilityView(APIView):
             for k in bad:
                 subject["years"].pop(k)
                 warnings.append(f"subjects[{i}].years: khóa {k!r} không phải là năm (ví dụ \"2023\"), đã bỏ qua.")
+            # The schema cannot order two dates: a discipline ending before it starts is reported, not fatal.
+            kept = []
+            for n, d in enumerate(subject.get("disciplines", [])):
+                if d.get("ends_on") is not None and d["ends_on"] < d["starts_on"]:
+                    warnings.append(f"subjects[{i}].disciplines[{n}]: ngày kết thúc trước ngày bắt đầu, đã bỏ qua.")
+                else:
+                    kept.append(d)
+            if "disciplines" in subject:
+                subject["disciplines"] = kept
         if payload.get("submitted_on"):
             payload["submitted_on"] = payload["submitted_on"].isoformat()
         try:
