@@ -186,6 +186,7 @@ ROUTES: dict[str, Route] = {
                                      "POST only: starts the job of a big area (tests/jobs/test_eligibility_job.py)",
                                      post=True),
     "ca-nhan/<int:pk>/": Route(lambda o: [f"/ca-nhan/{o.person.pk}/"], CAO_BANG_PERSON),
+    "can-cu-phap-ly/": Route(lambda o: ["/can-cu-phap-ly/"], EVERYONE_LOGGED_IN, "overrides listed are scoped"),
     # API
     "api/v1/cluster-years/": Route(lambda o: ["/api/v1/cluster-years/"], API_ALL, "scoped list"),
     "api/v1/cluster-years/<int:pk>/summary": Route(lambda o: [f"/api/v1/cluster-years/{o.cy.pk}/summary"],

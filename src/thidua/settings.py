@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         "InitiativeKindEnum": "thidua.awards.models.InitiativeKind",
         "InitiativeScopeEnum": "thidua.awards.models.InitiativeScope",
         "GenderEnum": "thidua.orgs.models.Gender",
+        "DisciplineLevelEnum": "thidua.awards.models.DisciplineLevel",
     },
     "TITLE": "thidua API",
     "DESCRIPTION": "Thi đua, khen thưởng — emulation clusters, award registry and statistics.",

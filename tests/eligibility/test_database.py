@@ -232,10 +232,14 @@ def test_evaluator_imports_no_orm():
 def test_cli_on_the_example_file(capsys):
     call_command("eligibility", "--input", str(EXAMPLE), "--format", "json", "--award", "CSTDCS", "CSTD_TINH")
     out = json.loads(capsys.readouterr().out)
-    got = {(r["subject"], r["award"]): r["eligible"] for r in out["results"]}
+    assert {r["year"] for r in out["results"]} == set(range(2018, 2026))  # every year of the file's range
+    got = {(r["subject"], r["award"]): r["eligible"] for r in out["results"]
+           if r["year"] == 2024 and r["subject"] != "DV-001"}
     assert got == {("NV-001", "CSTDCS"): True, ("NV-001", "CSTD_TINH"): False,
-                   ("NV-002", "CSTDCS"): False, ("NV-002", "CSTD_TINH"): False}
-    missing = next(r for r in out["results"] if r["award"] == "CSTD_TINH" and r["subject"] == "NV-001")
+                   ("NV-002", "CSTDCS"): False, ("NV-002", "CSTD_TINH"): False,  # reprimand from 01/3/2024
+                   ("QN-003", "CSTDCS"): True, ("QN-003", "CSTD_TINH"): False}  # Chiến sĩ tiên tiến = LĐTT
+    missing = next(r for r in out["results"] if r["award"] == "CSTD_TINH" and r["subject"] == "NV-001"
+                   and r["year"] == 2024)
     assert any("thiếu 2024" in c["explanation"] for c in missing["checks"])
 
 
@@ -353,3 +357,122 @@ def test_api_post_reports_keys_that_are_not_years(province_officer):
     assert "năm ngoái" in out["warnings"][0]
     bad = province_officer.post("/api/v1/eligibility", {"year": 2024, "subjects": [{"id": ""}]}, content_type="application/json")
     assert bad.status_code == 400 and "id" in str(bad.json()["subjects"])
+
+
+# ---- facts added for the law in force: maternity, armed-forces names, the cluster's lead ----
+def test_maternity_year_from_the_record_keeps_a_run_alive(unit):
+    p = new_person(unit)
+    for y in (2021, 2023, 2024):
+        award(p, "CSTDCS", y)
+        Evaluation.objects.create(person=p, year=y, rating="HTXS")
+    Initiative.objects.create(person=p, title="Sáng kiến cấp tỉnh", scope="provincial", year=2024)
+    ev = Evaluation.objects.create(person=p, year=2022, rating="HT")
+    r = result(2024, p, "CSTD_TINH")
+    assert not r.eligible and "thiếu 2022" in next(c for c in r.checks if c.condition == "cstdcs_3").explanation
+    ev.on_maternity_leave = True
+    ev.save()
+    (subject,) = list(iter_people(Person.objects.filter(pk=p.pk), 2024))
+    assert subject.year(2022).maternity
+    r = result(2024, p, "CSTD_TINH")
+    assert r.eligible and "nghỉ thai sản" in next(c for c in r.checks if c.condition == "cstdcs_3").explanation
+
+
+def test_members_titled_chien_si_tien_tien_count_as_ldtt(unit):
+    team = Organization.objects.create(kind=OrganizationKind.UNIT, name="Đội Cơ động", parent=unit)
+    Evaluation.objects.create(organization=team, year=2024, rating="HTT")
+    people = [new_person(unit, f"Chiến sĩ {i}", Gender.MALE) for i in range(4)]
+    for p in people:
+        Membership.objects.create(person=p, organization=team, year=2024)
+    award(people[0], "CSTT", 2024)
+    award(people[1], "LDTT", 2024)
+    orgs = Organization.objects.filter(pk=team.pk)
+    (r,) = list(evaluate_database(2024, None, orgs, ["DVTT"]))
+    assert r.rule == "TTLDTT-2024" and not r.eligible  # 2 of 4: exactly half
+    award(people[2], "CSTT", 2024)
+    (r,) = list(evaluate_database(2024, None, orgs, ["DVTT"]))
+    assert r.eligible  # 3 of 4
+
+
+def test_cluster_lead_comes_from_the_cluster_years_scores(cluster_year_2018):
+    from thidua.eligibility.loader import cluster_leads
+    from thidua.emulation.scoring import score_sheet
+
+    rows = score_sheet(cluster_year_2018).rows
+    first = {r.member.pk for r in rows if r.rank == 1 and r.total > 0}
+    others = [r.member for r in rows if r.member.pk not in first]
+    assert first and others
+    members = [m.pk for m in cluster_year_2018.members.all()]
+    leads = cluster_leads(members, 2018, 2018)
+    assert set(leads) == {(pk, 2018) for pk in first}
+    assert set(leads.values()) == {"central"}  # the reference cluster is organised by the Central Council
+    leader = Organization.objects.get(pk=next(iter(first)))
+    for org in (leader, others[0]):
+        Evaluation.objects.create(organization=org, year=2018, rating="HTXS")
+    results = {r.subject: r for r in evaluate_database(2018, None, Organization.objects.filter(
+        pk__in=[leader.pk, others[0].pk]), ["CO_CP"])}
+    assert results[f"org-{leader.pk}"].eligible
+    missed = results[f"org-{others[0].pk}"]
+    assert not missed.eligible and any("không dẫn đầu" in c.explanation for c in missed.checks)
+
+
+def test_maternity_is_entered_through_the_record_api(unit, province_officer, other_province_officer):
+    p = new_person(unit)
+    url = f"/api/v1/people/{p.pk}/evaluations"
+    refused = other_province_officer.post(url, {"year": 2023, "rating": "HTT", "on_maternity_leave": True},
+                                          content_type="application/json")
+    assert refused.status_code == 404 and not Evaluation.objects.filter(person=p).exists()
+    made = province_officer.post(url, {"year": 2023, "rating": "HTT", "on_maternity_leave": True},
+                                 content_type="application/json")
+    assert made.status_code == 201 and made.json()["on_maternity_leave"] is True
+    assert Evaluation.objects.get(person=p, year=2023).on_maternity_leave
+    bad = province_officer.post(url, {"year": 2023, "rating": "HTT", "on_maternity_leave": "có"},
+                                content_type="application/json")
+    assert bad.status_code == 400 and Evaluation.objects.get(person=p, year=2023).on_maternity_leave
+    team = Organization.objects.create(kind=OrganizationKind.UNIT, name="Tổ Thử", parent=unit)
+    collective = province_officer.post("/api/v1/evaluations/", {"organization": team.pk, "year": 2023, "rating": "HTT",
+                                                                "on_maternity_leave": True},
+                                       content_type="application/json")
+    assert collective.status_code == 409 and "thai sản" in collective.content.decode()  # a service refusal
+    assert not Evaluation.objects.filter(organization=team).exists()
+
+
+def test_the_cluster_years_proposals_are_checked_by_the_engine(cluster_year_2018):
+    from thidua.eligibility.loader import check_proposals
+
+    checked = check_proposals(cluster_year_2018)
+    assert [(p.organization.name, p.award_type.code) for p, _r in checked] == [
+        (p.organization.name, p.award_type.code) for p in cluster_year_2018.proposals.all()]
+    flag = next(r for p, r in checked if p.award_type.code == "CO_CP")
+    # 2018 is judged by the 2003 Law: led its cluster (ranked first), but no yearly rating recorded.
+    assert flag.rule == "CO_CP-2017" and not flag.eligible
+    assert next(c for c in flag.checks if c.condition == "most_outstanding").met
+    assert not next(c for c in flag.checks if c.condition == "exceeds_targets").met
+    leader = next(p.organization for p, _r in checked if p.award_type.code == "CO_CP")
+    Evaluation.objects.create(organization=leader, year=2018, rating="HTXS")
+    flag = next(r for p, r in check_proposals(cluster_year_2018) if p.award_type.code == "CO_CP")
+    assert flag.eligible
+    certificate = next(r for p, r in checked if p.award_type.code == "BK_TTG")
+    assert certificate.rule == "BK_TTG-COL-2017" and not certificate.eligible
+    assert any(c.unconfirmed and "CHƯA XÁC NHẬN" in c.explanation for c in certificate.checks)
+
+
+def test_api_post_checks_the_new_input_fields(province_officer):
+    body = {"year": 2025, "awards": ["HCLD3"], "subjects": [{"id": "LD", "gender": "female", "posts": {"director": 4},
+                                                             "years": {"2025": {"rating": "HTT"}}}]}
+    ok = province_officer.post("/api/v1/eligibility", body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["results"][0]["eligible"]
+    body["subjects"][0]["years"]["2025"]["awards"] = [{"code": "LDTT", "kind": "adhoc", "colour": "red"}]
+    bad = province_officer.post("/api/v1/eligibility", body, content_type="application/json")
+    assert bad.status_code == 400 and "colour" in bad.content.decode()
+    body["subjects"][0]["years"]["2025"]["awards"] = [{"code": "LDTT", "kind": "surprise"}]
+    assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400
+    body["subjects"][0]["years"]["2025"]["awards"] = []
+    body["subjects"][0]["posts"] = {"director": False}  # a number, not a boolean (schemathesis)
+    assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400
+    body["subjects"][0]["posts"] = {"director": 4}
+    body["subjects"][0]["disciplines"] = [{"level": "warning", "starts_on": "2025-05-01", "ends_on": "2025-01-01"}]
+    reported = province_officer.post("/api/v1/eligibility", body, content_type="application/json").json()
+    assert reported["results"][0]["eligible"] and "disciplines[0]" in reported["warnings"][0]
+    del body["year"]  # the year considered is required; `years` adds more
+    body["years"] = [2025]
+    assert province_officer.post("/api/v1/eligibility", body, content_type="application/json").status_code == 400

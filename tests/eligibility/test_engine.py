@@ -85,7 +85,8 @@ def test_rule_not_in_force_is_not_applied():
     s = person({2023: {"rating": "HTXS", "awards": ["LDTT"]}})
     old = evaluate(s, "CSTDCS", 2023, BOOK)
     assert old.rule == "CSTDCS-2017" and not old.eligible
-    assert check(old, "initiative").confidence == "paraphrased"
+    # Article 23 of the 2003 Law is quoted verbatim by a provincial emulation office: an initiative was mandatory.
+    assert check(old, "initiative").confidence == "confirmed" and "2003" in check(old, "initiative").basis
     s.years[2024] = copy.deepcopy(s.years[2023])
     assert evaluate(s, "CSTDCS", 2024, BOOK).rule == "CSTDCS-2024"
     assert evaluate(s, "CSTDCS", 2024, BOOK).eligible
@@ -184,10 +185,10 @@ def test_hcld3_needs_one_excellent_year():
 
 
 # ---- collectives ----
-def test_ttldtt_seventy_percent_computed_from_members():
-    assert evaluate(collective("HTT", MemberStats(count=10, ldtt=7)), "TTLDTT", 2024, BOOK).eligible
-    r = evaluate(collective("HTT", MemberStats(count=10, ldtt=6)), "TTLDTT", 2024, BOOK)
-    assert not r.eligible and "6/10" in check(r, "ldtt_70").explanation
+def test_ttldtt_more_than_half_computed_from_members():
+    assert evaluate(collective("HTT", MemberStats(count=10, ldtt=6)), "TTLDTT", 2024, BOOK).eligible
+    r = evaluate(collective("HTT", MemberStats(count=10, ldtt=5)), "TTLDTT", 2024, BOOK)
+    assert not r.eligible and "5/10" in check(r, "ldtt_over_half").explanation
     r = evaluate(collective("HTT", MemberStats(count=10, ldtt=9, disciplined=1)), "TTLDTT", 2024, BOOK)
     assert not r.eligible and not check(r, "no_member_warning").met
     assert not evaluate(collective("HTT", None), "TTLDTT", 2024, BOOK).eligible

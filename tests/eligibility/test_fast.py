@@ -19,7 +19,8 @@ from thidua.eligibility.engine import (
 from thidua.eligibility.history import InitiativeFact, MemberStats, Subject, YearRecord
 
 BOOK = RuleBook.builtin()
-CODES = ["LDTT", "CSTDCS", "CSTD_TINH", "CSTDTQ", "BK_TINH", "BK_TTG", "HCLD3", "TTLDTT", "TTLDXS"]
+CODES = ["LDTT", "CSTDCS", "CSTD_TINH", "CSTDTQ", "BK_TINH", "BK_TTG", "HCLD3", "HCLD2", "HCLD1", "TTLDTT", "TTLDXS",
+         "CO_TINH"]
 YEARS = [2019, 2022, 2023, 2024]
 
 
@@ -53,6 +54,16 @@ ODD = RuleBook(BOOK.rules, BOOK.general, [
                                                                     "max_count": 20}},
                                {"kind": "holds_then_run", "params": {"award": "BK_TINH", "years": 1}}],
           subject="collective"),
+    _rule("X6", "collective", [{"kind": "members_share", "params": {"metric": "ldtt", "more_than_share": 0.5}},
+                               {"kind": "title_count", "params": {"award": "CO_TINH", "years": 3, "count": 2}},
+                               {"kind": "led_cluster", "params": {"levels": ["central"]}},
+                               {"kind": "title_run", "params": {"award": "TTLDXS", "years": 3}}],
+          subject="collective"),
+    _rule("X7", "individual", [{"kind": "tenure", "params": {"posts": [["director", 6], ["deputy_director", 10]],
+                                                             "female_factor": "2/3"}},
+                               {"kind": "any_of", "params": {"options": [
+                                   {"kind": "tenure", "params": {"posts": [["director_general", 3]]}},
+                                   {"kind": "title_count", "params": {"award": "LDTT", "years": 4, "count": 3}}]}}]),
 ])
 
 RATINGS = st.sampled_from(["HTXS", "HTT", "HT", "KHT", None])
@@ -68,11 +79,14 @@ RECORD = st.builds(
         lambda codes: {c: f"{c} (QĐ thử)" for c in codes}),
     initiatives=st.lists(INITIATIVE, max_size=2),
     discipline=st.one_of(st.none(), st.sampled_from(["reprimand", "warning", "demotion", "dismissal"])),
-    under_review=st.booleans(), members=MEMBERS)
+    under_review=st.booleans(), members=MEMBERS, maternity=st.booleans(),
+    led=st.sampled_from([None, "internal", "central"]))
 SUBJECT = st.builds(
     Subject, id=st.just("s"), kind=st.sampled_from(["individual", "collective"]),
     gender=st.sampled_from(["female", "male", None]), years=st.dictionaries(st.integers(2012, 2025), RECORD, max_size=12),
-    holds=st.lists(st.sampled_from(CODES), unique=True, max_size=2).map(lambda codes: {c: c for c in codes}))
+    holds=st.lists(st.sampled_from(CODES), unique=True, max_size=2).map(lambda codes: {c: c for c in codes}),
+    posts=st.dictionaries(st.sampled_from(["director_general", "deputy_director_general", "director", "deputy_director"]),
+                          st.sampled_from([0, 2.5, 3, 4, 6, 9.5, 10]), max_size=3))
 
 
 def _same(book: RuleBook, subject: Subject, year: int) -> None:

@@ -106,7 +106,7 @@ def test_a_new_kind_checks_award_types_and_duplicates(tmp_path):
     unit = f"{dept.name} [#{dept.pk}]"
     rows = [["Nguyễn A", "BK_TINH", unit, 2024], ["Nguyễn B", "Chiến sĩ thi đua cơ sở", unit, 2024],
             ["Nguyễn C", "BK_XYZ", unit, 2024], ["Nguyễn D", "BK_TTG", unit, 2024],
-            ["Nguyễn A", "bk_tinh — bằng khen của bộ trưởng, chủ tịch ubnd tỉnh", unit, 2024],
+            ["Nguyễn A", "bk_tinh — bằng khen cấp bộ, ban, ngành, tỉnh", unit, 2024],
             ["Đã Có", "LDTT", unit, 2024]]
     path = tmp_path / "ds.xlsx"
     path.write_bytes(xlsx(rows, ["Họ và tên", "Hình thức", "Đơn vị", "Năm"], sheet="Danh sách"))

@@ -72,7 +72,7 @@ def test_good_file_creates_every_item(dossier, staff, unit):
     rows = [
         [a.full_name, a.citizen_id, "", "BK_TINH", "", "Hoàn thành xuất sắc nhiệm vụ hai năm liền"],
         ["", b.citizen_id, ref(unit), "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh", 2023, ""],
-        ["can bo de nghi 2", c.citizen_id, "", "BK_TINH — Bằng khen của Bộ trưởng, Chủ tịch UBND tỉnh", 2024, ""],
+        ["can bo de nghi 2", c.citizen_id, "", "BK_TINH — Bằng khen cấp bộ, ban, ngành, tỉnh", 2024, ""],
         ["", "", ref(unit), "BK_TINH", "", "Tập thể tiêu biểu"],
     ]
     client = _client_for("donvi")

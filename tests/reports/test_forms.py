@@ -390,3 +390,19 @@ def test_every_form_loads_and_a_successor_version_takes_over(monkeypatch):
 def test_periods(kind, part, start, end, label):
     period = reports.Period.make(kind, 2023, part)
     assert (period.start, period.end, period.label) == (start, end, label)
+
+
+def test_forms_of_circular_02_2023_apply_from_its_effective_date_not_its_signing_date():
+    """Thông tư 02/2023/TT-BNV: signed 23/3/2023, in force from 10/5/2023; the printed header keeps the signing date."""
+    for form in reports.forms():
+        d = reports.definition(form)
+        assert d.valid_from == date(2023, 5, 10), form
+        assert "ngày 23/3/2023" in d.issued_by
+    # A period ending the day before the circular took effect still gets its layout (no earlier form is encoded).
+    assert reports.definition("0602", date(2023, 5, 9)).valid_from == date(2023, 5, 10)
+
+
+def test_0602_row_codes_are_unique_and_in_order():
+    codes = [line.code for line in reports.definition("0602").rows if line.code]
+    assert codes == sorted(codes) and len(codes) == len(set(codes))
+    assert codes[:3] == ["01", "02", "03"] and codes[-1] == "21"

@@ -311,7 +311,7 @@ class EvaluationListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evaluation
-        fields = ["id", "year", "rating", "person", "organization", "name"]
+        fields = ["id", "year", "rating", "on_maternity_leave", "person", "organization", "name"]
 
     def get_name(self, obj) -> str:
         return obj.person.full_name if obj.person_id else obj.organization.name
@@ -326,6 +326,7 @@ class EvaluationCreateSerializer(serializers.Serializer):
     organization = RecordField(required=False, allow_null=True, help_text="a collective")
     year = serializers.IntegerField(min_value=1945, max_value=2100)
     rating = serializers.ChoiceField(choices=Rating.choices)
+    on_maternity_leave = StrictBooleanField(required=False, help_text="a person's maternity leave in the year")
 
 
 class EvaluationListView(generics.ListAPIView):

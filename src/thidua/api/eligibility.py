@@ -5,7 +5,7 @@ from itertools import islice
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from thidua.api.fields import Required, StrictBooleanField, StrictCharField
+from thidua.awards.models import DisciplineLevel
 from thidua.awards.services import CATALOGUE_CSV
 from thidua.eligibility.engine import RuleBook, evaluate_input
+from thidua.eligibility.history import AWARD_KINDS
 from thidua.eligibility.loader import evaluate_database, rulebook, subtree
 from thidua.orgs.models import Organization
 
@@ -78,9 +80,69 @@ class MembersInputSerializer(serializers.Serializer):
     women = serializers.IntegerField(min_value=0, default=0)
 
 
+class AwardInputSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=AWARD_CODES)
+    kind = serializers.ChoiceField(choices=list(AWARD_KINDS), default="merit",
+                                   help_text="kind of commendation (Law art. 8): adhoc and thematic do not count toward merit awards")
+    decision = StrictCharField(max_length=255, required=False, allow_blank=True)
+
+
+@extend_schema_field({"oneOf": [
+    {"type": "string", "enum": AWARD_CODES},
+    {"type": "object", "additionalProperties": False, "required": ["code"], "properties": {
+        "code": {"type": "string", "enum": AWARD_CODES},
+        "kind": {"type": "string", "enum": list(AWARD_KINDS), "default": "merit",
+                 "description": "kind of commendation (Law art. 8): adhoc and thematic do not count toward merit awards"},
+        "decision": {"type": "string", "maxLength": 255, "pattern": "^[^\\x00]*$"}}}]})
+class AwardInputField(serializers.Field):
+    """An award of a year: its code, or {"code", "kind", "decision"}."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if data not in AWARD_CODES:
+                raise ValidationError(f"Mã hình thức {data!r} không có trong danh mục.")
+            return data
+        if not isinstance(data, dict):
+            raise ValidationError("Cần một mã hình thức hoặc {\"code\": …, \"kind\": …}.")
+        unknown = sorted(set(data) - {"code", "kind", "decision"})
+        if unknown:  # the schema says additionalProperties: false
+            raise ValidationError(f"Khóa không hợp lệ: {', '.join(unknown)}; dùng code, kind, decision.")
+        award = AwardInputSerializer(data=data)
+        award.is_valid(raise_exception=True)
+        return dict(award.validated_data)
+
+    def to_representation(self, value):
+        return value
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number only: DRF's FloatField also takes true/false and numeric strings, which the schema forbids."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PostsInputSerializer(serializers.Serializer):
+    director_general = StrictFloatField(min_value=0, max_value=60, required=False)
+    deputy_director_general = StrictFloatField(min_value=0, max_value=60, required=False)
+    director = StrictFloatField(min_value=0, max_value=60, required=False)
+    deputy_director = StrictFloatField(min_value=0, max_value=60, required=False)
+
+
+class DisciplineInputSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=DisciplineLevel.choices)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, help_text="empty: still in force")
+
+
 class YearInputSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=["HTXS", "HTT", "HT", "KHT"], required=False, allow_null=True)
-    awards = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
+    awards = serializers.ListField(child=AwardInputField(), required=False)
+    on_maternity_leave = StrictBooleanField(required=False, help_text="maternity leave counts as working time")
+    led_cluster = serializers.ChoiceField(choices=["internal", "central"], required=False, allow_null=True,
+                                          help_text="the collective led its emulation cluster or block that year")
     initiatives = InitiativeInputSerializer(many=True, required=False)
     discipline = serializers.ChoiceField(choices=["reprimand", "warning", "demotion", "dismissal"], required=False,
                                          allow_null=True)
@@ -96,11 +158,17 @@ class SubjectInputSerializer(serializers.Serializer):
     years = serializers.DictField(child=YearInputSerializer(), required=False,
                                   help_text='Keyed by year ("2023"); other keys are ignored and reported in "warnings".')
     holds = serializers.ListField(child=serializers.ChoiceField(choices=AWARD_CODES), required=False)
+    posts = PostsInputSerializer(required=False, help_text="years held per leadership post (career path of HCLD3)")
+    disciplines = DisciplineInputSerializer(many=True, required=False,
+                                            help_text="achievements count again from the year after the end")
 
 
 
 class InputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=1990, max_value=2100)
+    years = serializers.ListField(child=serializers.IntegerField(min_value=1990, max_value=2100), required=False,
+                                  min_length=1, max_length=50, help_text="more years considered, with `year`")
+    submitted_on = serializers.DateField(required=False, help_text="the dossier's submission date: picks the rule in force then")
     subjects = SubjectInputSerializer(many=True, max_length=10000)
     awards = serializers.ListField(child=serializers.ChoiceField(choices=RULE_AWARDS), required=False)
 
@@ -183,6 +251,17 @@ class EligibilityView(APIView):
             for k in bad:
                 subject["years"].pop(k)
                 warnings.append(f"subjects[{i}].years: khóa {k!r} không phải là năm (ví dụ \"2023\"), đã bỏ qua.")
+            # The schema cannot order two dates: a discipline ending before it starts is reported, not fatal.
+            kept = []
+            for n, d in enumerate(subject.get("disciplines", [])):
+                if d.get("ends_on") is not None and d["ends_on"] < d["starts_on"]:
+                    warnings.append(f"subjects[{i}].disciplines[{n}]: ngày kết thúc trước ngày bắt đầu, đã bỏ qua.")
+                else:
+                    kept.append(d)
+            if "disciplines" in subject:
+                subject["disciplines"] = kept
+        if payload.get("submitted_on"):
+            payload["submitted_on"] = payload["submitted_on"].isoformat()
         try:
             out = evaluate_input(payload, payload.get("awards"), RuleBook.builtin())
             return Response({**out, "warnings": warnings} if warnings else out)

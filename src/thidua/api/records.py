@@ -10,7 +10,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.fields import Required, StrictModelSerializer
+from thidua.api.fields import Required, StrictBooleanField, StrictModelSerializer
 from thidua.awards import services
 from thidua.awards.models import (
     Discipline,
@@ -27,10 +27,11 @@ from thidua.orgs.models import Person
 
 class EvaluationSerializer(StrictModelSerializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
+    on_maternity_leave = StrictBooleanField(required=False, help_text="maternity leave in the year (counts as working time)")
 
     class Meta:
         model = Evaluation
-        fields = ["id", "year", "rating"]
+        fields = ["id", "year", "rating", "on_maternity_leave"]
 
 
 class InitiativeSerializer(StrictModelSerializer):

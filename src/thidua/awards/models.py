@@ -324,6 +324,9 @@ class Evaluation(models.Model):
                                      related_name="evaluations")
     year = models.PositiveSmallIntegerField(_("năm"))
     rating = models.CharField(_("xếp loại"), max_length=4, choices=Rating.choices)
+    # Maternity leave counts as working time (ND 98/2023, then ND 152/2025, art. 4): such a year keeps a run
+    # of years alive in the eligibility rules. A database default, so bulk writers that name columns still work.
+    on_maternity_leave = models.BooleanField(_("nghỉ thai sản trong năm"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RecordQuerySet.as_manager()

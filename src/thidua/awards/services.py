@@ -91,8 +91,9 @@ def _check_year(year: int) -> None:
 
 
 def record_evaluation(user, *, year: int, rating: str, person: Person | None = None,
-                      organization: Organization | None = None) -> Evaluation:
-    """Set (or correct) the yearly rating of a person or a collective."""
+                      organization: Organization | None = None, on_maternity_leave: bool | None = None) -> Evaluation:
+    """Set (or correct) the yearly rating of a person or a collective, and whether the person was on
+    maternity leave that year (None: unchanged; it counts as working time for the eligibility rules)."""
     if (person is None) == (organization is None):
         raise ValidationError("Cần đúng một đối tượng: cá nhân hoặc tập thể.")
     subject_org = person.organization if person else organization
@@ -100,17 +101,22 @@ def record_evaluation(user, *, year: int, rating: str, person: Person | None = N
     _check_year(year)
     if rating not in Rating.values:
         raise ValidationError({"rating": f"Xếp loại {rating!r} không hợp lệ; dùng một trong: {', '.join(Rating.values)}."})
+    if on_maternity_leave and person is None:
+        raise ValidationError({"on_maternity_leave": "Nghỉ thai sản chỉ ghi cho cá nhân, không cho tập thể."})
     from thidua.core import audit
 
     with transaction.atomic():
         existing = Evaluation.objects.select_for_update().filter(person=person, organization=organization, year=year).first()
         if existing is None:
-            ev = Evaluation.objects.create(person=person, organization=organization, year=year, rating=rating)
+            ev = Evaluation.objects.create(person=person, organization=organization, year=year, rating=rating,
+                                           on_maternity_leave=bool(on_maternity_leave))
             audit.record("create", ev, after=audit.snapshot(ev), user=user)
             return ev
         before = audit.snapshot(existing)
         existing.rating = rating
-        existing.save(update_fields=["rating"])
+        if on_maternity_leave is not None:
+            existing.on_maternity_leave = on_maternity_leave
+        existing.save(update_fields=["rating", "on_maternity_leave"])
         audit.record("change", existing, before=before, after=audit.snapshot(existing), only_changes=True, user=user)
         return existing
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from fractions import Fraction
 
 from thidua.eligibility.history import (
     DISCIPLINE_LABEL_VI,
     DISCIPLINE_ORDER,
+    LED_LEVELS,
+    POSTS,
     RATING_LABEL_VI,
     RATING_ORDER,
     SCOPE_LABEL_VI,
@@ -63,6 +66,33 @@ def _window(year: int, n: int) -> list[int]:
     return list(range(year - n + 1, year + 1))
 
 
+def _run_window(s: Subject, end: int, n: int, ok: Callable[[int], bool]) -> tuple[list[int], list[int]]:
+    """The `n` years of a run ending with `end`, oldest first, and the maternity years passed over.
+
+    A year on maternity leave counts as working time (ND 98/2023, ND 152/2025 art. 4): when it has no
+    rating or title of its own it neither breaks the run nor counts as one of its years. The year
+    considered (`end`) is never passed over: its own achievement is what is judged; nor is a year under
+    discipline (achievements count from the discipline's end)."""
+    window, bridged, y = [], [], end
+    while len(window) < n:
+        rec = s.year(y)
+        if y != end and not ok(y) and rec.maternity and rec.discipline is None:
+            bridged.append(y)
+        else:
+            window.append(y)
+        y -= 1
+    window.reverse()
+    bridged.reverse()
+    return window, bridged
+
+
+def _maternity_note(bridged: list[int]) -> tuple[str, str]:
+    if not bridged:
+        return "", ""
+    return (f" Năm nghỉ thai sản (tính là thời gian công tác, không làm gián đoạn): {_years(bridged)}.",
+            f" Maternity leave years (count as working time, do not break the run): {_years_en(bridged)}.")
+
+
 def _rated(subject: Subject, y: int, minimum: str) -> bool:
     rec = subject.year(y)
     return (
@@ -114,7 +144,8 @@ def rating_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     """Rated at least `min` in each of the `years` years ending with the year considered;
     a year with discipline or without a rating breaks the run."""
     n, minimum = (int(p.get("years", 1)), p.get("min", "HTT"))
-    window = _window(ctx.year, n)
+    window, bridged = _run_window(s, ctx.year, n, lambda y: _rated(s, y, minimum))
+    note, note_en = _maternity_note(bridged)
     have = [y for y in window if _rated(s, y, minimum)]
     missing = [y for y in window if y not in have]
     label = RATING_LABEL_VI[minimum]
@@ -157,16 +188,17 @@ def rating_run(s: Subject, ctx: Context, p: dict) -> Outcome:
         return Outcome(
             True,
             lambda: (
-                f"{n} năm liên tục xếp loại từ {label} trở lên: {_years(have)}.",
-                f"{n} consecutive years rated {minimum} or better: {_years_en(have)}.",
+                f"{n} năm liên tục xếp loại từ {label} trở lên: {_years(have)}.{note}",
+                f"{n} consecutive years rated {minimum} or better: {_years_en(have)}.{note_en}",
             ),
             [f"{s.year(y).rating} {y}" for y in have],
         )
     return Outcome(
         False,
         lambda: (
-            f"Cần {n} năm liên tục xếp loại từ {label} trở lên: có {_years(have)}; thiếu {_years(missing)}.",
-            f"Needs {n} consecutive years rated {minimum} or better: has {_years_en(have)}; missing {_years_en(missing)}.",
+            f"Cần {n} năm liên tục xếp loại từ {label} trở lên: có {_years(have)}; thiếu {_years(missing)}.{note}",
+            f"Needs {n} consecutive years rated {minimum} or better: has {_years_en(have)}; "
+            f"missing {_years_en(missing)}.{note_en}",
         ),
     )
 
@@ -176,14 +208,20 @@ def title_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     (offset shifts the window back, e.g. the years before the proposal)."""
     code, n = (p["award"], int(p.get("years", 1)))
     end = ctx.year - int(p.get("offset", 0))
-    window = _window(end, n)
-    have = [y for y in window if code in s.year(y).awards and s.year(y).discipline is None]
+
+    def holds(y):
+        return code in s.year(y).awards and s.year(y).discipline is None
+
+    window, bridged = _run_window(s, end, n, holds) if n > 0 else (_window(end, n), [])
+    note, note_en = _maternity_note(bridged)
+    have = [y for y in window if holds(y)]
     missing = [y for y in window if y not in have]
     evidence = [s.year(y).awards[code] for y in have]
     if not missing:
-        what = f"năm {window[0]}" if n == 1 else f"{n} năm liên tục ({_years(have)})"
+        what = f"năm {end}" if n == 1 else f"{n} năm liên tục ({_years(have)})"
         return Outcome(
-            True, lambda: (f"Đạt danh hiệu {code} {what}.", f"Holds {code} in {_years_en(have)}."), evidence
+            True, lambda: (f"Đạt danh hiệu {code} {what}.{note}", f"Holds {code} in {_years_en(have)}.{note_en}"),
+            evidence
         )
     if n == 1:
         return Outcome(
@@ -192,8 +230,8 @@ def title_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     return Outcome(
         False,
         lambda: (
-            f"Cần {n} năm liên tục {code}: có {_years(have)}; thiếu {_years(missing)}.",
-            f"Needs {code} in {n} consecutive years: has {_years_en(have)}; missing {_years_en(missing)}.",
+            f"Cần {n} năm liên tục {code}: có {_years(have)}; thiếu {_years(missing)}.{note}",
+            f"Needs {code} in {n} consecutive years: has {_years_en(have)}; missing {_years_en(missing)}.{note_en}",
         ),
         evidence,
     )
@@ -248,11 +286,18 @@ def holds_then_run(s: Subject, ctx: Context, p: dict) -> Outcome:
             False, lambda: (f"Chưa có {code} (điều kiện trước).", f"Does not hold {code} yet (prerequisite).")
         )
     since = held[-1] if held else None
-    run, y = ([], ctx.year)
-    while (since is None or y > since) and _rated(s, y, minimum):
-        run.append(y)
+    run, bridged, y = ([], [], ctx.year)
+    while since is None or y > since:
+        if _rated(s, y, minimum):
+            run.append(y)
+        elif y != ctx.year and s.year(y).maternity and s.year(y).discipline is None:
+            bridged.append(y)
+        else:
+            break
         y -= 1
     run.reverse()
+    bridged.reverse()
+    note, note_en = _maternity_note(bridged)
     evidence = [s.year(since).awards[code]] if since else [s.holds[code]]
     problems, problems_en = ([], [])
     if len(run) < n:
@@ -275,16 +320,16 @@ def holds_then_run(s: Subject, ctx: Context, p: dict) -> Outcome:
         return Outcome(
             False,
             lambda: (
-                f"{head}; " + "; ".join(problems) + ".",
-                f"Holds {code}; " + "; ".join(problems_en) + ".",
+                f"{head}; " + "; ".join(problems) + "." + note,
+                f"Holds {code}; " + "; ".join(problems_en) + "." + note_en,
             ),
             evidence,
         )
     return Outcome(
         True,
         lambda: (
-            f"{head}; {len(run)} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên ({_years(run)}).",
-            f"Holds {code}; {len(run)} consecutive years rated {minimum}+ ({_years_en(run)}).",
+            f"{head}; {len(run)} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên ({_years(run)}).{note}",
+            f"Holds {code}; {len(run)} consecutive years rated {minimum}+ ({_years_en(run)}).{note_en}",
         ),
         evidence,
     )
@@ -338,6 +383,10 @@ def members_share(s: Subject, ctx: Context, p: dict) -> Outcome:
     text = f"{value}/{m.count} thành viên {label} ({share * 100:.1f}%)".replace(".", ",")
     text_en = f"{value}/{m.count} members {metric} ({share * 100:.1f}%)"
     ok = True
+    if "more_than_share" in p:
+        # "trên 50%": strictly more (exactly half is not enough), compared without rounding.
+        ok = ok and value - float(p["more_than_share"]) * m.count > 1e-09
+        need = f"yêu cầu trên {float(p['more_than_share']) * 100:g}%".replace(".", ",")
     if "min_share" in p:
         ok = ok and share + 1e-09 >= float(p["min_share"])
         need = f"yêu cầu từ {float(p['min_share']) * 100:.0f}%"
@@ -399,6 +448,63 @@ def not_awarded_within(s: Subject, ctx: Context, p: dict) -> Outcome:
     )
 
 
+def title_count(s: Subject, ctx: Context, p: dict) -> Outcome:
+    """`award` at least `count` times in the `years` years ending with the year considered (not
+    necessarily consecutive)."""
+    code, n, count = p["award"], int(p.get("years", 1)), int(p.get("count", 1))
+    window = _window(ctx.year, n)
+    got = [y for y in window if code in s.year(y).awards]
+    evidence = [s.year(y).awards[code] for y in got]
+    if len(got) >= count:
+        return Outcome(True, lambda: (f"Có {len(got)} lần {code} trong {window[0]}–{window[-1]}: {_years(got)}.",
+                                      f"{code} {len(got)} time(s) in {window[0]}–{window[-1]}."), evidence)
+    return Outcome(False, lambda: (f"Cần {count} lần {code} trong {window[0]}–{window[-1]}: có {len(got)}.",
+                                   f"Needs {code} {count} time(s) in {window[0]}–{window[-1]}: has {len(got)}."),
+                   evidence)
+
+
+def led_cluster(s: Subject, ctx: Context, p: dict) -> Outcome:
+    """The collective led its emulation cluster or block in the year (from the cluster year's results);
+    `levels`: which clusters count ("internal": set up by a ministry or province; "central": by the
+    Central Council)."""
+    levels = p.get("levels", list(LED_LEVELS))
+    led = s.year(ctx.year).led
+    wanted = " hoặc ".join(LED_LEVELS[lv] for lv in levels)
+    if led in levels:
+        return Outcome(True, lambda: (f"Dẫn đầu {LED_LEVELS[led]} năm {ctx.year}.", f"Led its cluster ({led}) in {ctx.year}."),
+                       [f"dẫn đầu cụm, khối {ctx.year}"])
+    if led:
+        return Outcome(False, lambda: (f"Năm {ctx.year} dẫn đầu {LED_LEVELS[led]}; cần dẫn đầu {wanted}.",
+                                       f"Led a {led} cluster in {ctx.year}; needs {', '.join(levels)}."))
+    return Outcome(False, lambda: (f"Năm {ctx.year} không dẫn đầu {wanted} (theo kết quả năm của cụm, khối).",
+                                   f"Did not lead a cluster ({', '.join(levels)}) in {ctx.year}."))
+
+
+def _tenure_needs(s: Subject, p: dict) -> list[tuple[str, float, float]]:
+    """(post, years required, years counted) highest post first: time in a higher post counts toward a lower
+    post's requirement (a shorter tenure tops up with the next lower post); women need `female_factor` of it."""
+    factor = Fraction(str(p.get("female_factor", 1))) if s.gender == "female" else Fraction(1)  # "2/3": exact
+    out, counted = [], 0.0
+    for post, required in p["posts"]:
+        counted += s.posts.get(post, 0.0)
+        out.append((post, float(Fraction(str(required)) * factor), counted))
+    return out
+
+
+def tenure(s: Subject, ctx: Context, p: dict) -> Outcome:
+    """Career path: years held in leadership posts (`posts`: [[post, years required], …], highest first)."""
+    needs = _tenure_needs(s, p)
+    held = ", ".join(f"{POSTS[k]}: {v:g} năm" for k, v in s.posts.items()) or "chưa có dữ liệu chức vụ"
+    for post, required, counted in needs:
+        if counted + 1e-09 >= required:
+            return Outcome(True, lambda post=post, required=required, counted=counted: (
+                f"Giữ chức vụ từ {POSTS[post]} trở lên {counted:g} năm (yêu cầu {required:g} năm).",
+                f"{counted:g} years in posts from {post} up ({required:g} required)."), [held])
+    wanted = "; ".join(f"{POSTS[k]}: {r:g} năm" for k, r, _c in needs)
+    return Outcome(False, lambda: (f"Chưa đủ thời gian giữ chức vụ ({held}); yêu cầu một trong: {wanted}.",
+                                   f"Not enough years in leadership posts; needs one of: {wanted}."))
+
+
 KINDS: dict[str, Callable[[Subject, Context, dict], Outcome]] = {
     "no_open_review": no_open_review,
     "no_discipline": no_discipline,
@@ -409,6 +515,9 @@ KINDS: dict[str, Callable[[Subject, Context, dict], Outcome]] = {
     "title_repeat": title_repeat,
     "members_share": members_share,
     "not_awarded_within": not_awarded_within,
+    "title_count": title_count,
+    "led_cluster": led_cluster,
+    "tenure": tenure,
     "any_of": any_of,
     "all_of": all_of,
 }
@@ -470,11 +579,16 @@ def _met_rating_run(p: dict) -> MetFn:
         return met1
 
     def met(s, year, award, held):
-        get = s.years.get
-        for y in range(year - n + 1, year + 1):
+        get, y, need = s.years.get, year, n
+        while need > 0:
             rec = get(y)
             if rec is None or rec.rating is None or RATING_ORDER[rec.rating] < minimum or rec.discipline is not None:
+                if y != year and rec is not None and rec.maternity and rec.discipline is None:  # see _run_window
+                    y -= 1
+                    continue
                 return False
+            need -= 1
+            y -= 1
         return True
     return met
 
@@ -494,10 +608,16 @@ def _met_title_run(p: dict) -> MetFn:
             return n <= 0
         get = s.years.get
         end = year - offset
-        for y in range(end - n + 1, end + 1):
+        y, need = end, n
+        while need > 0:
             rec = get(y)
             if rec is None or code not in rec.awards or rec.discipline is not None:
+                if y != end and rec is not None and rec.maternity and rec.discipline is None:  # see _run_window
+                    y -= 1
+                    continue
                 return False
+            need -= 1
+            y -= 1
         return True
     return met
 
@@ -547,6 +667,9 @@ def _met_holds_then_run(p: dict) -> MetFn:
         while since is None or y > since:
             rec = years.get(y)
             if rec is None or rec.rating is None or RATING_ORDER[rec.rating] < minimum or rec.discipline is not None:
+                if y != year and rec is not None and rec.maternity and rec.discipline is None:  # see _run_window
+                    y -= 1
+                    continue
                 break
             run.append(rec)
             y -= 1
@@ -578,6 +701,7 @@ def _met_members_share(p: dict) -> MetFn:
     if metric not in ("ldtt", "complete", "cstdcs", "disciplined"):
         raise KeyError(metric)
     min_share = float(p["min_share"]) if "min_share" in p else None
+    more_than = float(p["more_than_share"]) if "more_than_share" in p else None
     min_count = int(p["min_count"]) if "min_count" in p else None
     max_count = int(p["max_count"]) if "max_count" in p else None
 
@@ -587,6 +711,8 @@ def _met_members_share(p: dict) -> MetFn:
         if m is None or m.count == 0:
             return False
         value = getattr(m, metric)
+        if more_than is not None and not value - more_than * m.count > 1e-09:
+            return False
         if min_share is not None and not value / m.count + 1e-09 >= min_share:
             return False
         if min_count is not None and not value >= min_count:
@@ -609,6 +735,36 @@ def _met_not_awarded_within(p: dict) -> MetFn:
             if rec is not None and c in rec.awards:
                 return False
         return True
+    return met
+
+
+def _met_title_count(p: dict) -> MetFn:
+    code, n, count = p["award"], int(p.get("years", 1)), int(p.get("count", 1))
+
+    def met(s, year, award, held):
+        if code not in held:
+            return count <= 0
+        get, got = s.years.get, 0
+        for y in range(year - n + 1, year + 1):
+            rec = get(y)
+            if rec is not None and code in rec.awards:
+                got += 1
+        return got >= count
+    return met
+
+
+def _met_led_cluster(p: dict) -> MetFn:
+    levels = frozenset(p.get("levels", list(LED_LEVELS)))
+
+    def met(s, year, award, held):
+        rec = s.years.get(year)
+        return rec is not None and rec.led in levels
+    return met
+
+
+def _met_tenure(p: dict) -> MetFn:
+    def met(s, year, award, held):
+        return any(counted + 1e-09 >= required for _post, required, counted in _tenure_needs(s, p))
     return met
 
 
@@ -656,13 +812,16 @@ MET: dict[str, Callable[[dict], MetFn]] = {
     "title_repeat": _met_title_repeat,
     "members_share": _met_members_share,
     "not_awarded_within": _met_not_awarded_within,
+    "title_count": _met_title_count,
+    "led_cluster": _met_led_cluster,
+    "tenure": _met_tenure,
     "any_of": _met_any_of,
     "all_of": _met_all_of,
 }
 # Kinds whose answer never depends on the award being considered: computed once per subject
 # when they are general conditions (shared by every award).
 AWARD_FREE = {"no_open_review", "no_discipline", "rating_run", "title_run", "holds_then_run", "title_repeat",
-              "members_share"}
+              "members_share", "title_count", "led_cluster", "tenure"}
 
 
 def _award_free(spec: dict) -> bool:

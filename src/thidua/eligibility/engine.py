@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from thidua.eligibility.conditions import KINDS, Context, MetFn, Outcome, compile_met, held_codes
-from thidua.eligibility.history import Subject, from_input
+from thidua.eligibility.history import Subject, canonical, input_years, subjects_from_input
 
 BUILTIN_RULES = Path(__file__).parent / "data" / "rules.json"
 CONFIDENCE_VI = {"confirmed": "", "paraphrased": " (diễn giải, cần đối chiếu văn bản)",
@@ -119,9 +119,12 @@ class _LazyResult(Result):
         self._history, self._rule, self._book = s, rule, book
 
 
-def _in_force(rule: dict, year: int) -> bool:
-    """A rule applies to year Y when it is in force on 31/12/Y (when Y's titles are considered)."""
-    day = date(year, 12, 31)
+def _in_force(rule: dict, year: int, as_of: date | None = None) -> bool:
+    """A rule applies to year Y when it is in force on 31/12/Y (when Y's titles are considered), or, given
+    the date a dossier was submitted (`as_of`), on that date: a dossier for 2023 submitted from 1/1/2024 on
+    follows the 2022 Law, one submitted before follows the 2003 Law. (Law 2022 art. 95, read in the gazette text,
+    only keeps the titles won before 2024; the text of the dossier transition was not found: unconfirmed.)"""
+    day = as_of or date(year, 12, 31)
     start = date.fromisoformat(rule["effective_from"]) if rule.get("effective_from") else date.min
     end = date.fromisoformat(rule["effective_to"]) if rule.get("effective_to") else date.max
     return start <= day <= end
@@ -134,9 +137,12 @@ class RuleBook:
     the built-in rule; authority-specific overrides win over general ones.
     """
 
-    def __init__(self, rules: list[dict], general: list[dict], overrides: Iterable[dict] = ()):
+    def __init__(self, rules: list[dict], general: list[dict], overrides: Iterable[dict] = (),
+                 templates: list[dict] | None = None):
         self.rules = rules
         self.general = general
+        # Rule templates a deployment fills in as overrides (e.g. Giấy khen: its criteria are the granting head's).
+        self.templates = templates or []
         self.overrides = list(overrides)
         self._cache: dict[tuple, dict | None] = {}  # rule lookups repeat for every subject
         self._compiled: dict[tuple, list[tuple]] = {}
@@ -147,7 +153,7 @@ class RuleBook:
     @classmethod
     def builtin(cls, overrides: Iterable[dict] = ()) -> RuleBook:
         data = json.loads(BUILTIN_RULES.read_text(encoding="utf-8"))
-        return cls(data["rules"], data["general"], overrides)
+        return cls(data["rules"], data["general"], overrides, data.get("templates"))
 
     def awards(self, kind: str | None = None) -> list[str]:
         seen = []
@@ -156,11 +162,17 @@ class RuleBook:
                 seen.append(r["award"])
         return seen
 
-    def rule_for(self, award: str, kind: str, year: int, authority: str | None = None) -> dict | None:
-        key = (award, kind, year, authority)
+    def rule_for(self, award: str, kind: str, year: int, authority: str | None = None,
+                 as_of: date | None = None) -> dict | None:
+        key = (award, kind, year, authority, as_of)
         if key not in self._cache:
-            self._cache[key] = self._find(award, kind, year, authority)
+            self._cache[key] = self._find(canonical(award), kind, year, authority, as_of)
         return self._cache[key]
+
+    def versions(self, award: str, kind: str) -> list[dict]:
+        """Every built-in rule for an award and a kind of subject, oldest first (the "Căn cứ pháp lý" page)."""
+        return sorted((r for r in self.rules if r["award"] == award and r["subject"] == kind),
+                      key=lambda r: r.get("effective_from") or "")
 
     def general_for(self, kind: str) -> list[dict]:
         return self._general.get(kind, [])
@@ -195,9 +207,9 @@ class RuleBook:
             fns = self._met[key] = [compile_met(spec) for spec in rule["conditions"]]
         return fns
 
-    def _find(self, award: str, kind: str, year: int, authority: str | None) -> dict | None:
+    def _find(self, award: str, kind: str, year: int, authority: str | None, as_of: date | None) -> dict | None:
         def matches(r):
-            return r["award"] == award and r["subject"] == kind and _in_force(r, year)
+            return r["award"] == award and r["subject"] == kind and _in_force(r, year, as_of)
 
         for r in self.overrides:
             if matches(r) and authority is not None and r.get("authority") == authority:
@@ -221,9 +233,10 @@ def _checks(subject: Subject, award: str, year: int, rule: dict, book: RuleBook)
             for fn, params, cid, label, basis, confidence in book.compiled(rule, subject.kind)]
 
 
-def evaluate(subject: Subject, award: str, year: int, book: RuleBook, authority: str | None = None) -> Result:
+def evaluate(subject: Subject, award: str, year: int, book: RuleBook, authority: str | None = None,
+             as_of: date | None = None) -> Result:
     """One award for one subject, with every check built (see `evaluate_all` for many)."""
-    rule = book.rule_for(award, subject.kind, year, authority)
+    rule = book.rule_for(award, subject.kind, year, authority, as_of)
     if rule is None:
         return Result(subject.id, award, year, False, None, [_no_rule(subject, award, year)], subject.name,
                       subject.gender)
@@ -233,28 +246,28 @@ def evaluate(subject: Subject, award: str, year: int, book: RuleBook, authority:
 
 
 def evaluate_all(subjects: Iterable[Subject], year: int, book: RuleBook, awards: list[str] | None = None,
-                 authority: str | None = None) -> Iterator[Result]:
+                 authority: str | None = None, as_of: date | None = None) -> Iterator[Result]:
     """Every requested award (default: every award with a rule for the subject's kind) for every subject.
 
     The fast path: each condition answers met or not through its compiled "met only" function, the
     general conditions (no review, no discipline) once per subject for all its awards, and each
     result builds its checks only when they are read. Same results as `evaluate`, one by one.
     """
-    run = evaluator(year, book, awards, authority)
+    run = evaluator(year, book, awards, authority, as_of)
     for s in subjects:
         yield from run((s,))
 
 
 def evaluator(year: int, book: RuleBook, awards: list[str] | None = None,
-              authority: str | None = None) -> Callable[[Iterable[Subject]], list[Result]]:
+              authority: str | None = None, as_of: date | None = None) -> Callable[[Iterable[Subject]], list[Result]]:
     """`evaluate_all` as a function from subjects to the list of their results (for a chunk at a time)."""
     plans = {}
     for kind in ("individual", "collective"):
         general = book.general_met(kind)
         shared = all(free for _fn, free in general)
         plan = []
-        for award in awards or [a for a in book.awards(kind) if book.rule_for(a, kind, year, authority)]:
-            rule = book.rule_for(award, kind, year, authority)
+        for award in awards or [a for a in book.awards(kind) if book.rule_for(a, kind, year, authority, as_of)]:
+            rule = book.rule_for(award, kind, year, authority, as_of)
             fns = [fn for fn, _free in (book.rule_met(rule) if shared else book.general_met(kind) + book.rule_met(rule))] \
                 if rule else []
             plan.append((award, rule, rule["id"] if rule else None, fns))
@@ -285,10 +298,14 @@ def evaluator(year: int, book: RuleBook, awards: list[str] | None = None,
 
 
 def evaluate_input(data: dict, awards: list[str] | None = None, book: RuleBook | None = None) -> dict:
-    """The documented JSON in → JSON out interface, without any database."""
-    year, subjects = from_input(data)
+    """The documented JSON in → JSON out interface, without any database: every year considered
+    (`"year"`, or `"years"`), every requested award (default: every award with a rule in force)."""
+    years = input_years(data)
+    subjects = subjects_from_input(data, years[-1])
+    as_of = date.fromisoformat(data["submitted_on"]) if data.get("submitted_on") else None
     book = book or RuleBook.builtin()
-    return {"results": [r.as_dict() for r in evaluate_all(subjects, year, book, awards or data.get("awards"))]}
+    return {"results": [r.as_dict() for year in years
+                        for r in evaluate_all(subjects, year, book, awards or data.get("awards"), as_of=as_of)]}
 
 
 def evidence_count(r: Result) -> int:

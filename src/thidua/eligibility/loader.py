@@ -44,8 +44,8 @@ from thidua.awards.models import (
     Review,
     Revocation,
 )
-from thidua.eligibility.engine import Result, RuleBook, evaluate_all, evaluator
-from thidua.eligibility.history import InitiativeFact, MemberStats, Subject, YearRecord
+from thidua.eligibility.engine import Result, RuleBook, evaluate, evaluate_all, evaluator
+from thidua.eligibility.history import ALIASES, InitiativeFact, MemberStats, Subject, YearRecord, canonical
 from thidua.eligibility.models import RuleOverride
 from thidua.orgs.models import Organization, Person
 
@@ -105,7 +105,8 @@ class _Lookups:
     CACHE_LIMIT = 50_000  # decisions kept within a chunk (a chunk of people names a few thousand)
 
     def __init__(self):
-        self.codes = dict(AwardType.objects.values_list("pk", "code"))
+        # Armed-forces names read as the titles the rules name (Chiến sĩ tiên tiến → LĐTT).
+        self.codes = {pk: canonical(code) for pk, code in AwardType.objects.values_list("pk", "code")}
         self._decisions: dict[int, str] = {}
         self._evidence: dict[tuple[int, int], tuple[str, str]] = {}
 
@@ -171,7 +172,7 @@ def person_queries(lo: int, hi: int, first: int, last: int) -> dict[str, QuerySe
         "revoked": Revocation.objects.filter(award__recipient_person__gte=lo, award__recipient_person__lte=hi)
         .order_by().values_list("award_id", flat=True),
         "ratings": Evaluation.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
-        .order_by().values_list("person_id", "year", "rating"),
+        .order_by().values_list("person_id", "year", "rating", "on_maternity_leave"),
         "initiatives": Initiative.objects.filter(person__gte=lo, person__lte=hi, year__range=(first, last))
         .order_by().values_list("person_id", "year", "pk", "code", "scope", "kind", "used_for__award_type__code",
                                 "used_for__year"),
@@ -232,10 +233,10 @@ def _fill_person_records(subjects: dict[int, Subject], rows: dict[str, list], lo
 
 def _fill(subjects: dict[int, Subject], rows: dict[str, list], lookups: _Lookups, first: int, last: int) -> None:
     # Ratings first: one per person and year (a unique constraint), so each simply creates its year's record.
-    for pid, year, rating in rows["ratings"]:
+    for pid, year, rating, maternity in rows["ratings"]:
         s = subjects.get(pid)
         if s is not None:
-            s.years[year] = YearRecord(rating, None, NONE)
+            s.years[year] = YearRecord(rating, None, NONE, None, False, None, bool(maternity))
     revoked, awards = rows["revoked"], rows["awards"]
     evidence = lookups.evidence(awards)
     for pk, pid, year, type_id, decision_id in awards:  # in the order read: `holds` keeps the first
@@ -298,13 +299,17 @@ def iter_people_chunks(people: QuerySet[Person], year: int, lookback: int = LOOK
         out = None  # the caller's chunk is freed before the next one is built (see evaluate_database)
 
 
-def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: int = LOOKBACK) -> Iterator[Subject]:
-    """Organisations with members or a rating in the window, with their members' figures per year."""
+def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: int = LOOKBACK,
+                     every: bool = False) -> Iterator[Subject]:
+    """Organisations with members or a rating in the window (`every`: all those given, even without records, as
+    when checking a cluster's proposals), with their members' figures per year."""
     first = year - lookback
     ids = set(Membership.objects.filter(organization__in=collectives, year__range=(first, year))
               .values_list("organization_id", flat=True).distinct())
     ids |= set(Evaluation.objects.filter(organization__in=collectives, year__range=(first, year))
                .values_list("organization_id", flat=True).distinct())
+    if every:
+        ids |= set(collectives.values_list("pk", flat=True))
     if not ids:
         return
     subjects = {o.pk: _loaded_subject(f"org-{o.pk}", "collective", None, o.name)
@@ -317,6 +322,7 @@ def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: i
                                             .values_list("recipient_org_id", "year", "award_type__code",
                                                          "decision__number", "decision__signed_on")):
         rec = _rec(subjects[oid], y)
+        code = canonical(code)
         rec.awards[code] = f"{code} (QĐ {number} ngày {signed_on:%d/%m/%Y})"
         subjects[oid].holds.setdefault(code, rec.awards[code])
     for row in member_stats(ids, first, year):
@@ -325,15 +331,60 @@ def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: i
             disciplined=row["n_disciplined"], women=row["n_women"])
     for oid in _open_reviews(Review.objects.filter(organization_id__in=ids), year).values_list("organization_id", flat=True):
         _rec(subjects[oid], year).under_review = True
+    for (oid, y), level in cluster_leads(ids, first, year).items():
+        _rec(subjects[oid], y).led = level
     yield from subjects.values()
+
+
+def check_proposals(cluster_year) -> list[tuple]:
+    """The award proposals of a cluster year (the flags and certificates its conference proposes), each with the
+    engine's result for the proposed member, the award and the cluster's year: (proposal, Result), in the
+    proposals' order. A proposal whose award has no rule for collectives in force gets the "no rule" result."""
+    proposals = list(cluster_year.proposals.select_related("organization", "award_type"))
+    if not proposals:
+        return []
+    book = rulebook()
+    year = cluster_year.year
+    subjects = {s.id: s for s in iter_collectives(
+        Organization.objects.filter(pk__in={p.organization_id for p in proposals}), year, every=True)}
+    out = []
+    for p in proposals:
+        subject = subjects[f"org-{p.organization_id}"]
+        out.append((p, evaluate(subject, p.award_type.code, year, book)))
+    return out
+
+
+def cluster_leads(org_ids, first: int, last: int) -> dict[tuple[int, int], str]:
+    """(collective, year) → "central" or "internal" for each collective that led an emulation cluster or block
+    that year: ranked first (a shared first place counts for each) with a score above zero in the cluster
+    year's own score sheet. "central": a cluster organised by the Central Council (Law art. 25.2); "internal":
+    one organised by a ministry or province (arts. 25.1, 26). Eligibility and emulation are the same layer:
+    this reads the emulation records, emulation never imports eligibility."""
+    from thidua.emulation.models import ClusterYear
+    from thidua.emulation.scoring import score_sheet
+    from thidua.orgs.models import OrganizationKind
+
+    ids = set(org_ids)
+    out: dict[tuple[int, int], str] = {}
+    years = (ClusterYear.objects.filter(year__range=(first, last), members__in=ids).distinct()
+             .select_related("cluster__organised_by"))
+    for cy in years:
+        level = "central" if cy.cluster.organised_by.kind in (OrganizationKind.CENTRAL, OrganizationKind.STATE) \
+            else "internal"
+        for row in score_sheet(cy).rows:
+            if row.rank == 1 and row.total > 0 and row.member.pk in ids:
+                if out.get((row.member.pk, cy.year)) != "central":  # a central lead outranks a provincial one
+                    out[row.member.pk, cy.year] = level
+    return out
 
 
 def member_stats(org_ids, first: int, last: int) -> list[dict]:
     """Per collective and year: members, and how many are LĐTT, complete their tasks, CSTĐCS,
     disciplined at warning or above, women. One grouped query."""
     def has_award(code):
+        codes = [code, *(alias for alias, same in ALIASES.items() if same == code)]  # Chiến sĩ tiên tiến = LĐTT
         return Exists(Award.objects.in_force().filter(recipient_person=OuterRef("person"), year=OuterRef("year"),
-                                                      award_type__code=code))
+                                                      award_type__code__in=codes))
 
     disciplined = Exists(Discipline.objects.filter(
         person=OuterRef("person"), level__in=WARNING_AND_ABOVE, starts_on__year__lte=OuterRef("year")).filter(
@@ -361,7 +412,7 @@ def evaluate_database(year: int, people: QuerySet[Person] | None = None, collect
     book = rulebook(authority)
     auth = str(authority.pk) if authority else None
     ind_awards = _individual_awards(book, awards)
-    col_awards = [a for a in (awards or book.awards("collective")) if a in book.awards("collective")]
+    col_awards = [a for a in (awards or book.awards("collective")) if canonical(a) in book.awards("collective")]
     if people is not None and ind_awards:
         run = evaluator(year, book, ind_awards, auth)
         chunks = iter_people_chunks(people, year, chunk_size=chunk_size)
@@ -379,7 +430,7 @@ def evaluate_database(year: int, people: QuerySet[Person] | None = None, collect
 
 
 def _individual_awards(book: RuleBook, awards: list[str] | None) -> list[str]:
-    return [a for a in (awards or book.awards("individual")) if a in book.awards("individual")]
+    return [a for a in (awards or book.awards("individual")) if canonical(a) in book.awards("individual")]
 
 
 def subtree(org: Organization | None, user=None) -> tuple[QuerySet[Person], QuerySet[Organization]]:
