@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0004_list_indexes'),
+        ('awards', '0006_decision_authority'),
     ]
 
     operations = [
