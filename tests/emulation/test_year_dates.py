@@ -51,3 +51,26 @@ def test_no_step_is_done_before_the_year_is_opened():
         Target.objects.create(indicator=ind, member=m, planned=1)
     steps = services.timeline(cy)
     assert not any(s.done for s in steps)
+
+
+def test_review_and_ballot_window_follow_the_year_not_today():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from thidua.emulation.forms import WindowForm
+
+    cy = ClusterYear.objects.get(year=2019)
+    services.open_year(get_user_model().objects.get(username="laichau"), cy, theme="Đoàn kết",
+                       opened_on=date(2019, 3, 19))
+    page = chair_2019().get(f"/cum/{cy.pk}/nam/bo-phieu/").content.decode()
+    field = re.search(r'<input[^>]*name="held_on"[^>]*>', page).group(0)
+    # The 2018 review was held on 19/03/2019: the 2019 review is proposed a year later, not today.
+    assert "19/03/2020" in field
+    assert 'value="Lai Châu"' in re.search(r'<input[^>]*name="place"[^>]*>', page).group(0)
+    # A conference on a later day: ballots open at 08:00 that day; one already past: from now.
+    later = timezone.localdate() + timedelta(days=10)
+    window = WindowForm.default_window(on=later)
+    assert window["opens_at"].date() == later and window["opens_at"].hour == 8
+    past = WindowForm.default_window(on=date(2020, 3, 18))
+    assert past["opens_at"].date() == timezone.localdate()

@@ -324,9 +324,14 @@ class WindowForm(BootstrapForm):
                                     error_messages={"invalid": _("Ghi theo dạng ngày/tháng/năm giờ:phút.")})
 
     @staticmethod
-    def default_window(hours: int = 2) -> dict:
+    def default_window(hours: int = 2, on: date | None = None) -> dict:
+        """From now for `hours`; for a conference on a later day, from 08:00 that day (ballots are cast during
+        the conference). A conference already past cannot be voted at any more: the window starts now."""
         now = timezone.localtime().replace(second=0, microsecond=0)
-        return {"opens_at": now, "closes_at": now + timedelta(hours=hours)}
+        start = now
+        if on is not None and on > now.date():
+            start = now.replace(year=on.year, month=on.month, day=on.day, hour=8, minute=0)
+        return {"opens_at": start, "closes_at": start + timedelta(hours=hours)}
 
     def clean(self):
         data = super().clean()

@@ -948,13 +948,13 @@ def votes(request, pk: int):
         review_form = f.ReviewForm(request.POST if action == "review" else None, initial={
             "title": _("Hội nghị tổng kết công tác thi đua, khen thưởng năm %(year)s của %(cluster)s") % {
                 "year": cy.year, "cluster": cy.cluster.name},
-            "held_on": date.today(), "place": _("Tỉnh %(org)s") % {"org": cy.chair.name}})
+            "held_on": _default_review_day(cy), "place": cy.chair.name})
     if lead and conf is not None and year.opened:
         candidates, seats = _default_candidates(year, kind, score_sheet(cy))
         vote_form = f.VoteOpenForm(request.POST if action == "open" else None,
                                    members=cy.members.order_by("name_folded"),
                                    initial={"kind": kind, "candidates": candidates, "seats": seats,
-                                            **f.WindowForm.default_window()})
+                                            **f.WindowForm.default_window(on=conf.held_on)})
         # Choosing another kind reloads the suggested candidates and seats (htmx; a plain GET without JS).
         vote_form.fields["kind"].widget.attrs.update({
             "hx-get": year.url("year-votes"), "hx-trigger": "change", "hx-select": "#mo-phien",
@@ -1009,6 +1009,19 @@ def votes(request, pk: int):
                    handover_form=handover_form, kind=kind, all_decided=not pending_kinds,
                    proposals=cy.proposals.select_related(
                        "organization", "award_type"), locked=year.locked)
+
+
+def _default_review_day(cy: ClusterYear) -> date:
+    """The year-end review of year Y is held early in Y+1: on the day of the previous review moved on one year,
+    else mid-March of Y+1 (a year entered late keeps its own dates, not today's)."""
+    prev = ClusterYear.objects.filter(cluster=cy.cluster, year=cy.year - 1).first()
+    previous = services.review_conference(prev) if prev else None
+    if previous is None:
+        return date(cy.year + 1, 3, 15)
+    try:
+        return previous.held_on.replace(year=previous.held_on.year + 1)
+    except ValueError:  # 29 February
+        return previous.held_on.replace(year=previous.held_on.year + 1, day=28)
 
 
 @login_required
