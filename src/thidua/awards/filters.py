@@ -22,13 +22,14 @@ from thidua.awards.statistics import awards_of
 from thidua.core.text import fold
 from thidua.orgs.models import Organization, OrganizationKind
 
+# Each ordering ends with the primary key: a unique key for keyset pages (thidua.core.keyset).
 SORTS = {
-    "year": ("year", "recipient_name"),
-    "-year": ("-year", "recipient_name"),
+    "year": ("year", "recipient_name_folded", "id"),
+    "-year": ("-year", "recipient_name_folded", "id"),
     "name": ("recipient_name_folded", "id"),
     "-name": ("-recipient_name_folded", "-id"),
-    "type": ("award_type__rank", "recipient_name_folded"),
-    "-type": ("-award_type__rank", "recipient_name_folded"),
+    "type": ("award_type__rank", "recipient_name_folded", "id"),
+    "-type": ("-award_type__rank", "recipient_name_folded", "id"),
     "date": ("decision__signed_on", "id"),
     "-date": ("-decision__signed_on", "-id"),
 }
@@ -117,4 +118,10 @@ def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
         qs = qs.filter(basis=f["basis"])
     if f.get("award_type"):
         qs = qs.filter(award_type=f["award_type"])
-    return qs.order_by(*SORTS.get(f.get("sort") or "-date", SORTS["-date"]))
+    return qs.order_by(*ordering_of(form))
+
+
+def ordering_of(form: RegistryFilterForm) -> tuple[str, ...]:
+    """The registry's sort: the one chosen, else the newest decisions first."""
+    sort = form.cleaned_data.get("sort") if form.is_valid() else None
+    return SORTS.get(sort or "-date", SORTS["-date"])

@@ -250,6 +250,9 @@ class Award(models.Model):
             models.Index(fields=["award_type", "year"], name="award_type_year"),
             models.Index(fields=["year", "recipient_class"], name="award_year_class"),
             models.Index(fields=["register_no"], name="award_register_no"),  # search by golden-register number
+            # The registry's name sort, read page by page from a key (thidua.core.keyset). The search "name
+            # contains" uses a trigram index on PostgreSQL (migration 0008, not expressible for SQLite here).
+            models.Index(fields=["recipient_name_folded", "id"], name="award_name_id"),
         ]
         constraints = [
             models.CheckConstraint(
