@@ -38,7 +38,9 @@ def replica(settings, monkeypatch):
 
     monkeypatch.setattr(ReplicaRouter, "db_for_read", spy)
     yield routed
-    if not ON_POSTGRESQL:
+    if ON_POSTGRESQL:
+        connections[REPLICA].close()  # so the test database can be dropped at the end
+    else:
         del connections[REPLICA]
 
 

@@ -185,8 +185,11 @@ def recipient_kind_of(recipient_class: str) -> str:
 
 class AwardQuerySet(models.QuerySet):
     def in_force(self) -> AwardQuerySet:
-        """Awards not revoked: a revoked award stops counting everywhere."""
-        return self.filter(revocation__isnull=True)
+        """Awards not revoked: a revoked award stops counting everywhere. NOT EXISTS, not a LEFT JOIN … IS NULL:
+        PostgreSQL plans it as an anti-join and estimates it from the revocations' statistics, whereas the join
+        form, with few or no revocations, was estimated to keep 0,5 % of the awards (wrong counts, parallel plans
+        for a 50-row page)."""
+        return self.filter(~models.Exists(Revocation.objects.filter(award_id=models.OuterRef("pk"))))
 
     def visible_to(self, user) -> AwardQuerySet:
         from thidua.core.access import scope_for

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -57,14 +57,16 @@ def planner_estimate(qs: QuerySet) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def count_rows(qs: QuerySet, limit: int | None = None) -> Count:
-    """Exact up to `limit` rows, PostgreSQL's estimate (never below limit + 1) above it."""
+def count_rows(qs: QuerySet, limit: int | None = None, estimate: Callable[[], int] | None = None) -> Count:
+    """Exact up to `limit` rows, PostgreSQL's estimate (never below limit + 1) above it. `estimate` replaces the
+    planner's estimate of `qs` where the caller knows a better one (the planner misjudges some anti-joins)."""
     limit = exact_count_limit() if limit is None else limit
     bounded = qs.order_by()[: limit + 1].count()
     if bounded <= limit:
         return Count(bounded, False)
     if connections[qs.db].vendor == "postgresql":
-        return Count(_round(max(planner_estimate(qs), limit + 1)), True)
+        guess = estimate() if estimate is not None else planner_estimate(qs)
+        return Count(_round(max(guess, limit + 1)), True)
     return Count(qs.order_by().count(), False)
 
 
@@ -160,12 +162,15 @@ class KeysetPaginator:
         return direction, values, number
 
     def _key_of(self, row) -> list:
-        """The sort values of a row: read from the row when they are its own columns, else one indexed query."""
-        if all("__" not in name for name, _desc in self.keys):
-            return [getattr(row, "pk" if name == "pk" else self.fields[i].attname) for i, (name, _d) in
-                    enumerate(self.keys)]
-        return list(self.qs.model._base_manager.using(self.qs.db).filter(pk=row.pk)
-                    .values_list(*[name for name, _desc in self.keys]).get())
+        """The sort values of a row, read along its attributes (a relation the query did not select costs a query)."""
+        values = []
+        for (name, _desc), field in zip(self.keys, self.fields, strict=True):
+            *relations, last = name.split("__")
+            obj = row
+            for relation in relations:
+                obj = getattr(obj, relation)
+            values.append(obj.pk if last == "pk" else getattr(obj, field.attname))
+        return values
 
     # -- the query -----------------------------------------------------------------------------------------------
     def _beyond(self, values: list, forward: bool) -> Q:
