@@ -24,7 +24,7 @@ from thidua.orgs.models import Organization, OrganizationKind
 
 # Each ordering ends with the primary key: a unique key for keyset pages (thidua.core.keyset).
 SORTS = {
-    "year": ("year", "recipient_name_folded", "id"),
+    "year": ("year", "-recipient_name_folded", "-id"),  # the exact reverse of "-year": one index serves both
     "-year": ("-year", "recipient_name_folded", "id"),
     "name": ("recipient_name_folded", "id"),
     "-name": ("-recipient_name_folded", "-id"),

@@ -256,6 +256,8 @@ class Award(models.Model):
             # The registry's name sort, read page by page from a key (thidua.core.keyset). The search "name
             # contains" uses a trigram index on PostgreSQL (migration 0008, not expressible for SQLite here).
             models.Index(fields=["recipient_name_folded", "id"], name="award_name_id"),
+            # The year sorts: newest years first with names A→Z read forwards, the oldest first read backwards.
+            models.Index(fields=["-year", "recipient_name_folded", "id"], name="award_year_name_id"),
         ]
         constraints = [
             models.CheckConstraint(

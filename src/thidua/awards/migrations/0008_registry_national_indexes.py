@@ -1,4 +1,5 @@
-"""Registry indexes for a national registry: the name sort as one index range (name, id) for keyset pages, and on
+"""Registry indexes for a national registry: the name and year sorts as index ranges ((name, id), (year desc, name,
+id)) for keyset pages, and on
 PostgreSQL trigram indexes (pg_trgm, GIN) on the folded names, which answer "name contains …" (LIKE '%…%') without
 reading every row. SQLite has no pg_trgm: there the search stays a plain scan (one machine, small data).
 
@@ -41,6 +42,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='award',
             index=models.Index(fields=['recipient_name_folded', 'id'], name='award_name_id'),
+        ),
+        migrations.AddIndex(
+            model_name='award',
+            index=models.Index(fields=['-year', 'recipient_name_folded', 'id'], name='award_year_name_id'),
         ),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes, elidable=False),
     ]
