@@ -1,3 +1,5 @@
+"""The URL root: every app's pages under their Vietnamese URL words (see docs/ARCHITECTURE.md)."""
+
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
@@ -15,7 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
     path("cong-viec/", include("thidua.jobs.urls")),
-    path("", include("thidua.core.urls")),
+    path("", include("thidua.urls")),
 ]
 
 # Error pages rendered without the database (thidua.core.errors); API paths answer JSON.

@@ -11,8 +11,8 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
-from thidua.core.exports import csv_cell
 from thidua.eligibility import exports as eligibility_exports
+from thidua.lib.exports import csv_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from thidua.awards.models import (
     Revocation,
     recipient_kind_of,
 )
-from thidua.core.text import fold
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization, Person
 from thidua.orgs.services import Conflict
 
@@ -77,7 +77,7 @@ def bulk_record_awards(awards: list[Award], batch_size: int = 2000) -> list[Awar
 
 def _require_edit(user, org, obj_label: str, obj=None) -> None:
     from thidua.core import audit
-    from thidua.core.access import scope_for
+    from thidua.orgs.scope import scope_for
 
     if not scope_for(user).can_edit(org):
         audit.record("denied", obj, object_type=None if obj is not None else obj_label, user=user,
@@ -283,7 +283,7 @@ def record_decision(user, *, authority: Organization, number: str, signed_on: da
         if source_document is None:
             raise ValidationError({"source_document": "Bản ghi lại quyết định của cơ quan khác phải kèm bản chụp "
                                                       "văn bản gốc (PDF hoặc ảnh)."})
-        from thidua.core.uploads import JPEG, PDF, PNG, check_upload
+        from thidua.lib.uploads import JPEG, PDF, PNG, check_upload
 
         try:  # the scan of a signed decision: PDF or a picture
             check_upload(source_document, allowed={".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG},

@@ -95,7 +95,7 @@ class DatabaseUnavailableMiddleware:
 def body_too_large_message() -> str:
     from django.conf import settings
 
-    from thidua.core.uploads import format_size
+    from thidua.lib.uploads import format_size
 
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return (f"Nội dung yêu cầu quá lớn, vượt giới hạn {format_size(limit)}." if limit

@@ -49,9 +49,9 @@ from thidua.awards.models import (
     ReviewKind,
 )
 from thidua.awards.services import load_catalogue
-from thidua.core.numbers import format_number
-from thidua.core.text import fold
 from thidua.demo import names
+from thidua.lib.numbers import format_number
+from thidua.lib.text import fold
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 from thidua.orgs.services import load_provinces
 from thidua.orgs.validators import PROVINCE_CODES, century_sex_digit

@@ -419,5 +419,5 @@ def load_reference_scenario(seed: int = 2018) -> list[tuple[str, str, str]]:
         b.personal_records()
         b.accounts()
         run_2018(b)  # scores, ballots and their outcomes, through the services
-    from thidua.nominations.demo import load_nominations_demo  # dossiers, council, certificates (issue 5)
+    from thidua.demo.nominations import load_nominations_demo  # dossiers, council, certificates (issue 5)
     return load_nominations_demo(b.accounts())

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import AwardType
-from thidua.core.numbers import format_number
 from thidua.emulation.models import (
     Aggregation,
     CriterionKind,
@@ -26,6 +25,7 @@ from thidua.emulation.models import (
     Step,
     VoteKind,
 )
+from thidua.lib.numbers import format_number
 
 # Dates are typed and shown the Vietnamese way (19/03/2019), whatever the browser's language: a native date
 # input would show the browser's format (mm/dd/yyyy in an English browser).
@@ -96,7 +96,7 @@ class VnDecimalField(forms.CharField):
 
 def evidence_field() -> forms.FileField:
     """An evidence file; its content is checked by the service (core.uploads.check_upload)."""
-    from thidua.core.uploads import DOCUMENT_TYPES
+    from thidua.lib.uploads import DOCUMENT_TYPES
 
     return forms.FileField(label=_("Minh chứng"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ",".join(DOCUMENT_TYPES)}))

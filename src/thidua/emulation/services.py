@@ -20,8 +20,6 @@ from django.utils import timezone
 
 from thidua.awards.models import AwardType
 from thidua.core import audit
-from thidua.core.access import scope_for
-from thidua.core.uploads import check_upload
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -51,7 +49,9 @@ from thidua.emulation.models import (
 )
 from thidua.emulation.scoring import framework, mean, score_sheet
 from thidua.emulation.voting import Tally, count_sealed, recount, seal_ballot, tally
+from thidua.lib.uploads import check_upload
 from thidua.orgs.models import Organization, OrganizationKind
+from thidua.orgs.scope import scope_for
 
 MEMBER_ROLES = {"emulation_office", "admin"}
 

@@ -29,8 +29,6 @@ from django.utils.translation import gettext as _
 
 from thidua.awards.models import AwardType
 from thidua.core.models import AuditEvent
-from thidua.core.text import fold
-from thidua.core.uploads import serve_file
 from thidua.emulation import forms as f
 from thidua.emulation import services
 from thidua.emulation.models import (
@@ -56,6 +54,8 @@ from thidua.emulation.models import (
 from thidua.emulation.scoring import TIE_BREAKS, framework, group_max, max_total, score_sheet
 from thidua.emulation.statistics import indicator_summaries
 from thidua.emulation.voting import needed, tally
+from thidua.lib.text import fold
+from thidua.lib.uploads import serve_file
 from thidua.orgs.models import Organization
 
 REFUSALS = (PermissionDenied, ValidationError)

@@ -30,10 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.core import audit
-from thidua.core.uploads import safe_name
 from thidua.jobs import registry
 from thidua.jobs.models import FINISHED, Job, JobStatus
 from thidua.jobs.registry import JobCancelled, JobFailed, JobOutput
+from thidua.lib.uploads import safe_name
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from thidua.core.uploads import serve_file
 from thidua.jobs import registry, services
 from thidua.jobs.models import Job, JobStatus, is_job_admin
+from thidua.lib.uploads import serve_file
 
 
 def _job(request, pk: int) -> Job:

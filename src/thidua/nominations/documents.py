@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from thidua.core.documents import DocImage, DocumentHead, Signature, render, template_path, upper_vi
-from thidua.core.numbers import format_date, format_number, format_percent
+from thidua.lib.documents import DocImage, DocumentHead, Signature, render, template_path, upper_vi
+from thidua.lib.numbers import format_date, format_number, format_percent
 from thidua.nominations import services
 from thidua.nominations.models import ACTIVE_OUTCOMES, Certificate, CouncilSession, Dossier
 from thidua.nominations.prize import decision_prizes

@@ -1,4 +1,4 @@
-"""Excel import of a dossier's items (danh sách đề nghị), on the framework of thidua.core.imports.
+"""Excel import of a dossier's items (danh sách đề nghị), on the framework of thidua.lib.imports.
 
 Mounted per dossier (`ho-so/<int:dossier>/nhap/`). The rules are those of `services.add_item`, checked for every
 row before anything is written:
@@ -21,14 +21,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
+from thidua.awards.import_columns import AwardTypeColumn
 from thidua.awards.models import Award, AwardType
-from thidua.core.imports import (
-    AwardTypeColumn,
+from thidua.lib.imports import (
     CellError,
-    CitizenIdColumn,
     ImportContext,
     Importer,
-    OrganizationColumn,
     Row,
     StaleImport,
     TextColumn,
@@ -36,8 +34,9 @@ from thidua.core.imports import (
     chunks,
     register,
 )
-from thidua.core.text import fold
+from thidua.lib.text import fold
 from thidua.nominations.models import ACTIVE_OUTCOMES, Dossier, DossierItem
+from thidua.orgs.import_columns import CitizenIdColumn, OrganizationColumn
 from thidua.orgs.models import Organization, Person
 
 ACTION = "Nhập danh sách đề nghị từ Excel"

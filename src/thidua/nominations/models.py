@@ -17,8 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Authority, Award, AwardType, Decision, Initiative, RecipientClass
-from thidua.core.text import fold
+from thidua.lib.text import fold
 from thidua.orgs.models import Household, Organization, Person
+from thidua.orgs.scope import scope_for
 
 
 class DossierKind(models.TextChoices):
@@ -35,8 +36,6 @@ class DossierQuerySet(models.QuerySet):
     def visible_to(self, user) -> DossierQuerySet:
         """Global roles see every dossier; others the dossiers proposed inside their organisations
         (and what merged into them) and the dossiers routed through one of their organisations."""
-        from thidua.core.access import scope_for
-
         scope = scope_for(user)
         if scope.is_global:
             return self

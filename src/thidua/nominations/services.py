@@ -30,9 +30,10 @@ from thidua.awards.models import (
     Revocation,
 )
 from thidua.awards.services import bulk_record_awards, revoke_award
-from thidua.core import audit, sealing
-from thidua.core.numbers import format_percent
-from thidua.core.uploads import DOCUMENT_TYPES, check_upload
+from thidua.core import audit
+from thidua.lib import sealing
+from thidua.lib.numbers import format_percent
+from thidua.lib.uploads import DOCUMENT_TYPES, check_upload
 from thidua.nominations import certificates
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.models import (

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from thidua.awards.models import Award
-from thidua.core.text import fold
 from thidua.core.throttle import refuse_if_throttled
+from thidua.lib.text import fold
 from thidua.nominations import certificates, councils, services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.forms import (
@@ -395,7 +395,7 @@ def session_paper(request, pk: int, ppk: int):
 
     from django.http import HttpResponse
 
-    from thidua.core.documents import attachment_disposition
+    from thidua.lib.documents import attachment_disposition
 
     s = _session(request, pk)
     participation = get_object_or_404(s.participations.select_related("member", "session__council"), pk=ppk)
@@ -482,7 +482,7 @@ def verify(request, token: str):
 
 @login_required
 def doc_submission_letter(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
+    from thidua.lib.documents import document_response
     from thidua.nominations import documents
 
     d = _dossier(request, pk)
@@ -492,7 +492,7 @@ def doc_submission_letter(request, pk: int, fmt: str):
 
 @login_required
 def doc_decision(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
+    from thidua.lib.documents import document_response
     from thidua.nominations import documents
 
     d = _dossier(request, pk)
@@ -503,7 +503,7 @@ def doc_decision(request, pk: int, fmt: str):
 
 @login_required
 def doc_vote_minutes(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
+    from thidua.lib.documents import document_response
     from thidua.nominations import documents
 
     s = _session(request, pk)
@@ -515,7 +515,7 @@ def doc_vote_minutes(request, pk: int, fmt: str):
 
 @login_required
 def doc_certificate(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
+    from thidua.lib.documents import document_response
     from thidua.nominations import documents
 
     award = get_object_or_404(Award.objects.visible_to(request.user).select_related(
@@ -531,7 +531,7 @@ def doc_certificate(request, pk: int, fmt: str):
 @login_required
 def doc_achievement_report(request, pk: int, item_pk: int, fmt: str):
     """The achievement report of one item, prefilled from the records: access as for the dossier."""
-    from thidua.core.documents import document_response
+    from thidua.lib.documents import document_response
     from thidua.nominations import documents
 
     d = _dossier(request, pk)
@@ -544,7 +544,7 @@ def doc_achievement_report(request, pk: int, item_pk: int, fmt: str):
 
 @login_required
 def doc_council_minutes(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
+    from thidua.lib.documents import document_response
     from thidua.nominations import documents
 
     s = _session(request, pk)

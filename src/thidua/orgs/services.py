@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from thidua.core.text import fold
+from thidua.lib.text import fold
 from thidua.orgs.models import TOP_LEVEL_KINDS, Organization, OrganizationKind, Person
 
 PROVINCES_CSV = Path(__file__).parent / "data" / "provinces.csv"
@@ -88,7 +88,7 @@ class Conflict(ValidationError):
 def require_edit(user, org: Organization, what: str, obj=None) -> None:
     """Refuse (403) a write to the records of `org` outside the user's editing scope, with a 'denied' audit row."""
     from thidua.core import audit
-    from thidua.core.access import scope_for
+    from thidua.orgs.scope import scope_for
 
     if not scope_for(user).can_edit(org):
         audit.record("denied", obj, object_type=None if obj is not None else what, user=user,
