@@ -15,6 +15,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 
+from thidua.core import audit
+
 
 class Conflict(APIException):
     """A well-formed request the year's state refuses (out of order, locked, outside the window, twice)."""
@@ -48,8 +50,6 @@ def visible(qs, pk, request, *, write: bool = False, label: str = ""):
     if obj is None:
         model = qs.model
         if write:
-            from thidua.core import audit
-
             audit.record("denied", object_type=model._meta.label_lower, object_id=pk, user=request.user,
                          reason=f"{model._meta.verbose_name} #{pk} ngoài phạm vi")
         raise NotFound(f"{label + ': ' if label else ''}không có {model._meta.verbose_name} #{pk} "

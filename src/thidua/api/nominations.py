@@ -31,6 +31,7 @@ from thidua.nominations.models import (
     DossierKind,
     ItemOutcome,
 )
+from thidua.nominations.prize import decision_prizes
 from thidua.nominations.workdays import Calendar
 from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Household, Organization, Person
@@ -462,8 +463,6 @@ class DossierDecisionView(APIView):
     @extend_schema(request=DecisionInputSerializer, responses={201: DossierDecisionResultSerializer},
                    summary="Record the authority's decision: approved items become award records with certificates")
     def post(self, request, pk: int):
-        from thidua.nominations.prize import decision_prizes
-
         d = _dossier(request, pk)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from thidua.awards.models import Authority, AwardType
+from thidua.core import audit
 from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
 
 # The state organisations are matched on their names (as in the nominations routing data).
@@ -264,7 +265,6 @@ def require(verdict: Verdict, user, obj=None, *, what: str = "") -> None:
     """Turn a refusal into a 'denied' audit row (who tried what, and why) and PermissionDenied."""
     if verdict:
         return
-    from thidua.core import audit
 
     audit.record("denied", obj, object_type=None if obj is not None else what,
                  user=user if getattr(user, "pk", None) else None, reason=verdict.reason)

@@ -27,6 +27,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
+from thidua.lib.uploads import format_size
+
 logger = logging.getLogger("thidua.errors")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -94,8 +96,6 @@ class DatabaseUnavailableMiddleware:
 
 def body_too_large_message() -> str:
     from django.conf import settings
-
-    from thidua.lib.uploads import format_size
 
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return (f"Nội dung yêu cầu quá lớn, vượt giới hạn {format_size(limit)}." if limit

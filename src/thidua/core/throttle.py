@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from thidua.core.errors import too_many_requests
 from thidua.core.models import ThrottleWindow
+from thidua.lib.http import client_ip
 
 DEFAULT_RATES = {"verify": (30, 60)}
 
@@ -47,9 +49,6 @@ def hit(scope: str, ident: str, limit: int, period: int) -> float | None:
 
 
 def refuse_if_throttled(request, scope: str):
-    from thidua.core.errors import too_many_requests
-    from thidua.lib.http import client_ip
-
     limit, period = rate(scope)
     ip = client_ip(request)
     if limit <= 0 or ip is None:

@@ -37,6 +37,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 
+from thidua.lib.documents import template_path
+
 FONT = "Times New Roman"
 LANG = "vi-VN"
 BODY_PT = 14
@@ -409,8 +411,6 @@ def template_parts(data: bytes) -> dict[str, str]:
 def write_templates(*, check: bool = False) -> list[Path]:
     """Rebuild every registered template. With check=True nothing is written; the paths whose
     committed file differs from the builder's output (or is missing) are returned."""
-    from thidua.lib.documents import template_path
-
     differing = []
     for app, name, builder in registered_templates():
         path = template_path(app, name)

@@ -55,6 +55,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from thidua.lib import uploads
+from thidua.lib.exports import workbook
 from thidua.lib.numbers import format_number
 from thidua.lib.text import fold
 from thidua.lib.uploads import format_size
@@ -407,8 +408,6 @@ def _load_importers() -> None:
 def template_xlsx(importer: Importer, ctx: ImportContext, sample_rows: int = 1000) -> bytes:
     """The template: the data sheet (header, notes, dropdowns), a hidden list sheet, an instructions sheet."""
     from xlsxwriter.utility import xl_col_to_name
-
-    from thidua.lib.exports import workbook
 
     buf = io.BytesIO()
     wb = workbook(buf, {"in_memory": True})

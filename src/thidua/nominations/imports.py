@@ -35,7 +35,10 @@ from thidua.lib.imports import (
     register,
 )
 from thidua.lib.text import fold
+from thidua.nominations import services
 from thidua.nominations.models import ACTIVE_OUTCOMES, Dossier, DossierItem
+from thidua.nominations.services import _authorise_edit
+from thidua.nominations.workflow import workflow
 from thidua.orgs.import_columns import CitizenIdColumn, OrganizationColumn
 from thidua.orgs.models import Organization, Person
 
@@ -154,8 +157,6 @@ class DossierItemImporter(Importer):
 
     # --- hooks ---------------------------------------------------------------------------------------------
     def refusal(self, ctx: ImportContext) -> str | None:
-        from thidua.nominations.services import _authorise_edit
-
         ctx.cache["_dossier"] = self.dossier
         try:
             _authorise_edit(self.user, self.dossier, ACTION)
@@ -197,8 +198,6 @@ class DossierItemImporter(Importer):
 
     def existing(self, keys, ctx):
         """Keys already awarded (in force), already in this dossier, or proposed in another open dossier."""
-        from thidua.nominations.workflow import workflow
-
         types = self._types(ctx)
         type_ids = {types[code].pk: code for _r, code, _y in keys}
         years = {y for _r, _c, y in keys}
@@ -245,8 +244,6 @@ class DossierItemImporter(Importer):
     def commit(self, rows: list[Row], ctx: ImportContext) -> int:
         """All rows through `services.add_items`: a few queries whatever the number of rows (the people and
         collectives loaded in chunks, one bulk insert, the audit rows in bulk)."""
-        from thidua.nominations import services
-
         types = self._types(ctx)
         people_ids = [ctx.cache["citizen_id"][r.values["citizen_id"]]["pk"] for r in rows if r.values["citizen_id"]]
         people = Person.objects.select_related("organization").in_bulk(people_ids)

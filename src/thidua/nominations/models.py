@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Authority, Award, AwardType, Decision, Initiative, RecipientClass
 from thidua.lib.text import fold
+from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Household, Organization, Person
 from thidua.orgs.scope import scope_for
 
@@ -48,8 +49,6 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(pk__in=ids)
 
     def open(self) -> DossierQuerySet:
-        from thidua.nominations.workflow import workflow
-
         return self.exclude(state__in=workflow().terminal_states)
 
 
@@ -104,8 +103,6 @@ class Dossier(models.Model):
 
     @property
     def state_label(self) -> str:
-        from thidua.nominations.workflow import workflow
-
         return workflow().state_label(self.state)
 
 
@@ -287,15 +284,11 @@ class DossierEvent(models.Model):
 
     @property
     def label(self) -> str:
-        from thidua.nominations.workflow import workflow
-
         t = workflow().transitions.get(self.transition)
         return t.label_vi if t else EVENT_LABELS.get(self.transition, self.transition)
 
     @staticmethod
     def _state_label(code: str) -> str:
-        from thidua.nominations.workflow import workflow
-
         if code in workflow().states:
             return workflow().state_label(code)
         return dict(ItemOutcome.choices).get(code, EVENT_LABELS.get(code, code))

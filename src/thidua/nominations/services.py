@@ -41,6 +41,7 @@ from thidua.nominations.models import (
     Attachment,
     AttachmentKind,
     BallotCount,
+    BaseSalary,
     Council,
     CouncilSession,
     Dossier,
@@ -48,13 +49,15 @@ from thidua.nominations.models import (
     DossierItem,
     DossierKind,
     DossierStep,
+    Holiday,
     ItemOutcome,
     Participation,
     SealedCouncilBallot,
     SessionStatus,
     VoteMode,
 )
-from thidua.nominations.workdays import Calendar, DeadlineStatus, deadline_status
+from thidua.nominations.prize import DEFAULT_BASE_SALARY
+from thidua.nominations.workdays import DEFAULT_HOLIDAYS, Calendar, DeadlineStatus, deadline_status
 from thidua.nominations.workflow import Transition, council_rules, resolve_target, route_rule, workflow
 from thidua.orgs.models import Household, Organization, Person, Role, UserRole
 
@@ -1009,14 +1012,10 @@ def load_reference_data() -> tuple[int, int]:
     """Load the default holidays and base salaries (data/*.csv) into their tables; idempotent."""
     import csv
 
-    from thidua.nominations.models import BaseSalary, Holiday
-    from thidua.nominations.workdays import DEFAULT_HOLIDAYS
-
     with open(DEFAULT_HOLIDAYS, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             Holiday.objects.update_or_create(date=date.fromisoformat(row["date"]),
                                              defaults={"kind": row["kind"], "name": row["name"], "note": row["note"]})
-    from thidua.nominations.prize import DEFAULT_BASE_SALARY
 
     with open(DEFAULT_BASE_SALARY, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):

@@ -14,10 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from thidua.awards.models import Award
+from thidua.awards import authority as authority_rules
+from thidua.awards.models import Award, AwardType
+from thidua.core.audit import history
 from thidua.core.throttle import refuse_if_throttled
+from thidua.lib.documents import attachment_disposition, document_response
 from thidua.lib.text import fold
-from thidua.nominations import certificates, councils, services
+from thidua.nominations import certificates, councils, documents, services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.forms import (
     AttachmentForm,
@@ -144,8 +147,6 @@ def dossier_detail(request, pk: int):
 
 
 def _lower_choices(d: Dossier) -> list:
-    from thidua.awards.models import AwardType
-
     return list(AwardType.objects.filter(granted_by=d.granted_by).order_by("-rank"))
 
 
@@ -202,8 +203,6 @@ def item_remove(request, pk: int, item_pk: int):
 @login_required
 @require_POST
 def item_outcome(request, pk: int, item_pk: int):
-    from thidua.awards.models import AwardType
-
     d = _dossier(request, pk)
     item = get_object_or_404(d.items, pk=item_pk)
     lowered = request.POST.get("lowered_to")
@@ -395,8 +394,6 @@ def session_paper(request, pk: int, ppk: int):
 
     from django.http import HttpResponse
 
-    from thidua.lib.documents import attachment_disposition
-
     s = _session(request, pk)
     participation = get_object_or_404(s.participations.select_related("member", "session__council"), pk=ppk)
     try:
@@ -439,8 +436,6 @@ def _can_revoke(user, award) -> bool:
     """The revoke form is shown to the office of the authority that granted the award (or of its successor)."""
     from django.utils import timezone
 
-    from thidua.awards import authority as authority_rules
-
     today = timezone.localdate()
     return bool(authority_rules.can_revoke(
         user, award, authority=authority_rules.current_authority(award.decision.authority, today)))
@@ -482,9 +477,6 @@ def verify(request, token: str):
 
 @login_required
 def doc_submission_letter(request, pk: int, fmt: str):
-    from thidua.lib.documents import document_response
-    from thidua.nominations import documents
-
     d = _dossier(request, pk)
     return document_response(request, lambda: documents.submission_letter_docx(d),
                              documents.filename("to-trinh", d.pk), fmt)
@@ -492,9 +484,6 @@ def doc_submission_letter(request, pk: int, fmt: str):
 
 @login_required
 def doc_decision(request, pk: int, fmt: str):
-    from thidua.lib.documents import document_response
-    from thidua.nominations import documents
-
     d = _dossier(request, pk)
     if not d.decision_id:
         raise Http404("Hồ sơ chưa có quyết định.")
@@ -503,9 +492,6 @@ def doc_decision(request, pk: int, fmt: str):
 
 @login_required
 def doc_vote_minutes(request, pk: int, fmt: str):
-    from thidua.lib.documents import document_response
-    from thidua.nominations import documents
-
     s = _session(request, pk)
     if s.status != SessionStatus.CLOSED:
         raise Http404("Biên bản kiểm phiếu có khi phiên họp kết thúc.")
@@ -515,9 +501,6 @@ def doc_vote_minutes(request, pk: int, fmt: str):
 
 @login_required
 def doc_certificate(request, pk: int, fmt: str):
-    from thidua.lib.documents import document_response
-    from thidua.nominations import documents
-
     award = get_object_or_404(Award.objects.visible_to(request.user).select_related(
         "award_type", "decision__authority", "certificate", "unit"), pk=pk)
     cert = getattr(award, "certificate", None)
@@ -531,9 +514,6 @@ def doc_certificate(request, pk: int, fmt: str):
 @login_required
 def doc_achievement_report(request, pk: int, item_pk: int, fmt: str):
     """The achievement report of one item, prefilled from the records: access as for the dossier."""
-    from thidua.lib.documents import document_response
-    from thidua.nominations import documents
-
     d = _dossier(request, pk)
     item = get_object_or_404(d.items.select_related(
         "dossier__movement", "award_type", "lowered_to", "person__organization__parent", "organization__parent",
@@ -544,9 +524,6 @@ def doc_achievement_report(request, pk: int, item_pk: int, fmt: str):
 
 @login_required
 def doc_council_minutes(request, pk: int, fmt: str):
-    from thidua.lib.documents import document_response
-    from thidua.nominations import documents
-
     s = _session(request, pk)
     if s.status != SessionStatus.CLOSED:
         raise Http404("Biên bản họp Hội đồng có khi phiên họp kết thúc.")
@@ -583,8 +560,6 @@ def council_detail(request, pk: int):
 
 
 def _council_history(council: Council):
-    from thidua.core.audit import history
-
     return history(council).filter(action__in=["change", "create"]).order_by("-at", "-pk")[:20]
 
 

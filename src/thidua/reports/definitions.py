@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from thidua.lib.exports import workbook
 from thidua.lib.numbers import format_date, format_number
 from thidua.reports import facts
 
@@ -280,8 +281,6 @@ def compute(definition: FormDefinition, organization, period: Period) -> Table:
 
 
 def table_xlsx(table: Table, place: str = "", signed_on: date | None = None) -> bytes:
-    from thidua.lib.exports import workbook
-
     d = table.definition
     buf = io.BytesIO()
     wb = workbook(buf, {"in_memory": True})
