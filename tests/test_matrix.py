@@ -230,7 +230,7 @@ ROUTES: dict[str, Route] = {
     **{f"api/v1/votes/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/votes/{o.cy.vote_sessions.first().pk}/{part}"],
                                               statuses(API_REFUSED, rest=405), "POST only", post=True)
        for part in ("ballots", "close", "tie-round")},
-    # Nominations (issue 5), on the demo dossiers of demo/nominations.py: the department's submitted dossier (seen by
+    # Nominations, on the demo dossiers of demo/nominations.py: the department's submitted dossier (seen by
     # the department, Cao Bằng's office and council, the central roles), the province's decided dossier and its
     # council session (not the department's), a certificate of that decision (award visibility: cluster peers too)
     # and its public verification. Writes are POST only (GET 405); they are tested per persona in

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A database that is down answers 503 with a Vietnamese page, not a stack trace (core/errors.py).
     "thidua.core.errors.DatabaseUnavailableMiddleware",
+    # A service's refusal a page did not show itself: 403 or 409 with its message (core/errors.py).
+    "thidua.core.errors.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "thidua.urls"
@@ -216,6 +218,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "thidua.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "thidua.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "thidua.api.common.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {

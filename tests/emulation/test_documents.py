@@ -250,7 +250,7 @@ def test_pdf_unavailable_answers_a_clear_page(monkeypatch, tmp_path, province_of
     assert f'href="{_url(cluster_year_2018, "bao-cao-tong-ket", "docx")}"' in html
 
 
-# ----------------------------------------------------------------------------- minutes, submission, scores (issue 4)
+# ----------------------------------------------------------------------------- minutes, submission, scores
 
 
 def test_vote_minutes_carry_the_tally(cluster_year_2018, province_officer):

@@ -282,7 +282,7 @@ class Revocation(models.Model):
 
 
 # ---------------------------------------------------------------------------
-# The personal record that eligibility reads (issue 3): yearly ratings, initiatives,
+# The personal record that eligibility reads: yearly ratings, initiatives,
 # discipline, open reviews, collective membership. Person XOR collective on each row.
 # ---------------------------------------------------------------------------
 

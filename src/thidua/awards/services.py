@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from thidua.awards import authority as auth
@@ -27,12 +27,12 @@ from thidua.awards.models import (
     Revocation,
     recipient_kind_of,
 )
-from thidua.core import audit
+from thidua.core import audit, refusals
+from thidua.core.refusals import Conflict
 from thidua.lib.text import fold
 from thidua.lib.uploads import JPEG, PDF, PNG, check_upload
 from thidua.orgs.models import Organization, Person
 from thidua.orgs.scope import scope_for
-from thidua.orgs.services import Conflict
 
 CATALOGUE_CSV = Path(__file__).parent / "data" / "catalogue.csv"
 
@@ -74,16 +74,15 @@ def bulk_record_awards(awards: list[Award], batch_size: int = 2000) -> list[Awar
 
 
 # ---------------------------------------------------------------------------
-# The personal record (issue 3): each write is one transaction with its audit row;
+# The personal record: each write is one transaction with its audit row;
 # a refusal writes a "denied" audit row and changes nothing else.
 # ---------------------------------------------------------------------------
 
 
 def _require_edit(user, org, obj_label: str, obj=None) -> None:
     if not scope_for(user).can_edit(org):
-        audit.record("denied", obj, object_type=None if obj is not None else obj_label, user=user,
-                     reason=f"Không có quyền sửa hồ sơ của {org.name}")
-        raise PermissionDenied(f"Bạn không có quyền sửa hồ sơ của {org.name}.")
+        refusals.deny(user, obj, f"Bạn không có quyền sửa hồ sơ của {org.name}.", what=obj_label,
+                      reason=f"Không có quyền sửa hồ sơ của {org.name}")
 
 
 def _check_year(year: int) -> None:

@@ -22,7 +22,7 @@ from thidua.awards.services import bulk_record_awards, load_catalogue
 from thidua.demo import names
 from thidua.demo.cluster_run import run_2018
 from thidua.demo.generator import generate
-from thidua.demo.nominations import load_nominations_demo  # dossiers, council, certificates (issue 5)
+from thidua.demo.nominations import load_nominations_demo  # dossiers, council, certificates
 from thidua.eligibility.models import Quota
 from thidua.emulation.models import (
     Aggregation,

@@ -4,7 +4,7 @@ People are read in chunks (by id); each chunk costs a fixed number of set-based 
 (ratings, awards, initiatives, discipline, reviews), whatever its size, and memory holds one
 chunk at a time. Collectives get their members' figures from grouped queries.
 
-Speed (issue 3's benchmark, bench/bench_eligibility.py): rows come as plain tuples in one fetch per
+Speed (the national-scale benchmark, bench/bench_eligibility.py): rows come as plain tuples in one fetch per
 query (`_fetch`), each table goes into the year records in one pass with a few dict operations a row,
 one chunk is alive at a time, decisions are read and their evidence text formatted once per chunk, and
 the garbage collector is paused while a chunk is built and evaluated (`gc_paused`). The evaluator answers with compiled "met only" functions

@@ -303,7 +303,7 @@ class ExemplarHonour(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The year run in the system: calendar, scoring framework, scores, vote sessions (issue 4).
+# The year run in the system: calendar, scoring framework, scores, vote sessions.
 # ---------------------------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Nominations (issue 5): dossiers and their items, attachments, the workflow's events, the working-day
+"""Nominations: dossiers and their items, attachments, the workflow's events, the working-day
 calendar and base salary, councils with secret ballots, certificates.
 
 The workflow itself (states, transitions, who may take them, routing between levels, deadlines, vote

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from thidua.awards import authority as authority_rules
 from thidua.awards.models import Award, AwardType
+from thidua.core import refusals
 from thidua.core.audit import history
 from thidua.core.throttle import refuse_if_throttled
 from thidua.lib.documents import attachment_disposition, document_response
@@ -45,14 +46,6 @@ from thidua.nominations.models import (
 from thidua.nominations.prize import decision_prizes
 from thidua.nominations.workdays import Calendar
 from thidua.nominations.workflow import council_rules, workflow
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-        return " ".join(exc.messages)
-    return str(exc.args[0]) if exc.args else str(exc)
 
 
 def _dossier(request, pk) -> Dossier:
@@ -104,7 +97,7 @@ def dossier_create(request):
                                         movement=f["movement"], year=f["year"], title=f["title"],
                                         letter_number=f["letter_number"])
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            refusals.show(request, exc)
         else:
             messages.success(request, f"Đã tạo hồ sơ #{d.pk}; thêm người, tập thể được đề nghị rồi gửi.")
             return redirect("nominations:detail", d.pk)
@@ -157,7 +150,7 @@ def dossier_move(request, pk: int):
     try:
         services.move(request.user, d, request.POST.get("transition", ""), request.POST.get("reason", ""))
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Hồ sơ chuyển sang: {d.state_label}.")
     return redirect("nominations:detail", d.pk)
@@ -175,7 +168,7 @@ def item_add(request, pk: int):
                               achievement=f["achievement"], recipient_class=f["recipient_class"] or None,
                               initiatives=list(f["initiatives"]))
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            refusals.show(request, exc)
         else:
             messages.success(request, "Đã thêm vào danh sách đề nghị.")
             return redirect("nominations:detail", d.pk)
@@ -194,7 +187,7 @@ def item_remove(request, pk: int, item_pk: int):
     try:
         services.remove_item(request.user, item)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, "Đã xóa khỏi danh sách đề nghị.")
     return redirect("nominations:detail", d.pk)
@@ -211,7 +204,7 @@ def item_outcome(request, pk: int, item_pk: int):
         services.set_item_outcome(request.user, item, request.POST.get("outcome", ""), request.POST.get("reason", ""),
                                   lowered_to=lowered_to)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã ghi kết quả cho {item.recipient_name}.")
     return redirect("nominations:detail", d.pk)
@@ -226,7 +219,7 @@ def attachment_add(request, pk: int):
         try:
             services.add_attachment(request.user, d, kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"])
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            refusals.show(request, exc)
         else:
             messages.success(request, "Đã đính kèm tài liệu.")
     else:
@@ -256,7 +249,7 @@ def decision_form(request, pk: int):
                                      signer_name=f["signer_name"], signer_title=f["signer_title"], summary=f["summary"],
                                      file=f["file"], items=list(f["items"]))
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            refusals.show(request, exc)
         else:
             messages.success(request, "Đã ghi quyết định; các bản ghi khen thưởng và giấy chứng nhận đã được tạo.")
             return redirect("nominations:detail", d.pk)
@@ -288,7 +281,7 @@ def session_open(request, pk: int):
     try:
         s = services.open_session(request.user, d, form.cleaned_data["held_on"])
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
         return redirect("nominations:detail", d.pk)
     messages.success(request, "Đã mở phiên họp; các thành viên bỏ phiếu kín.")
     return redirect("nominations:session", s.pk)
@@ -332,7 +325,7 @@ def session_vote(request, pk: int):
     try:
         services.cast_ballot(request.user, s, _choices(request, s))
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, "Đã ghi nhận phiếu của bạn. Phiếu kín: hệ thống chỉ lưu việc bạn đã bỏ phiếu, "
                                   "không lưu bạn chọn gì.")
@@ -352,7 +345,7 @@ def session_written(request, pk: int):
     try:
         services.record_written_ballot(request.user, s, member, _choices(request, s), paper=request.FILES.get("paper"))
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã ghi phiếu bằng văn bản của {member.get_full_name() or member.username}.")
     return redirect("nominations:session", s.pk)
@@ -365,7 +358,7 @@ def session_close(request, pk: int):
     try:
         services.close_session(request.user, s)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, "Đã kết thúc phiên họp và công bố kết quả.")
     return redirect("nominations:session", s.pk)
@@ -378,7 +371,7 @@ def session_recount(request, pk: int):
     try:
         recount = services.recount_session(request.user, s)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         if recount.matches:
             messages.success(request, "Kiểm phiếu lại từ các phiếu niêm phong: khớp với kết quả đã công bố.")
@@ -401,7 +394,7 @@ def session_paper(request, pk: int, ppk: int):
     except PermissionDenied:
         raise Http404("Không có bản quét phiếu.") from None
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
         return redirect("nominations:session", s.pk)
     response = HttpResponse(data, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
     response["Content-Disposition"] = attachment_disposition(name)
@@ -454,7 +447,7 @@ def certificate_revoke(request, pk: int):
         services.revoke(request.user, award, number=f["number"], signed_on=f["signed_on"], reason=f["reason"],
                         signer_name=f["signer_name"])
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, "Đã thu hồi khen thưởng; trang xác minh hiển thị “đã thu hồi”.")
     return redirect("nominations:certificate", award.pk)
@@ -575,7 +568,7 @@ def council_member_add(request, pk: int):
     try:
         councils.add_member(request.user, council, member)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã thêm {member.get_full_name() or member.username} vào {council.name}.")
     return redirect("nominations:council", council.pk)
@@ -589,7 +582,7 @@ def council_member_remove(request, pk: int, user_pk: int):
     try:
         councils.remove_member(request.user, council, member)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã bớt {member.get_full_name() or member.username} khỏi {council.name}.")
     return redirect("nominations:council", council.pk)
@@ -607,7 +600,7 @@ def council_officers(request, pk: int):
         councils.set_officers(request.user, council, chair=form.cleaned_data["chair"],
                               secretary=form.cleaned_data["secretary"])
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã lưu Chủ tịch, Thư ký của {council.name}.")
     return redirect("nominations:council", council.pk)

@@ -6,10 +6,11 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from thidua.core import audit
+from thidua.core import audit, refusals
+from thidua.core.refusals import Conflict
 from thidua.lib.text import fold
 from thidua.orgs.models import TOP_LEVEL_KINDS, Organization, OrganizationKind, Person
 from thidua.orgs.scope import scope_for
@@ -84,16 +85,11 @@ PERSON_FIELDS = ("full_name", "citizen_id", "gender", "birth_year", "ethnicity",
                  "is_direct_worker")
 
 
-class Conflict(ValidationError):
-    """A well-formed write the current data refuses (a duplicate code or number, an award already revoked)."""
-
-
 def require_edit(user, org: Organization, what: str, obj=None) -> None:
     """Refuse (403) a write to the records of `org` outside the user's editing scope, with a 'denied' audit row."""
     if not scope_for(user).can_edit(org):
-        audit.record("denied", obj, object_type=None if obj is not None else what, user=user,
-                     reason=f"Không có quyền sửa dữ liệu của {org.name}")
-        raise PermissionDenied(f"Bạn không có quyền sửa dữ liệu của {org.name}.")
+        refusals.deny(user, obj, f"Bạn không có quyền sửa dữ liệu của {org.name}.", what=what,
+                      reason=f"Không có quyền sửa dữ liệu của {org.name}")
 
 
 def _check_org(org: Organization) -> None:
@@ -124,8 +120,8 @@ def update_organization(user, org: Organization, **changes) -> Organization:
     edits the organisation: a province office its departments, never the province itself (reference data)."""
     if org.parent is None or org.kind in TOP_LEVEL_KINDS:
         if not getattr(user, "is_superuser", False):
-            audit.record("denied", org, user=user, reason=f"Chỉ quản trị hệ thống sửa {org.name}")
-            raise PermissionDenied(f"{org.name} là dữ liệu danh mục: chỉ quản trị hệ thống được sửa.")
+            refusals.deny(user, org, f"{org.name} là dữ liệu danh mục: chỉ quản trị hệ thống được sửa.",
+                          reason=f"Chỉ quản trị hệ thống sửa {org.name}")
     else:
         require_edit(user, org.parent, "orgs.organization", org)
     with transaction.atomic():
