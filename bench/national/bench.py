@@ -38,8 +38,8 @@ from django.test import Client  # noqa: E402
 
 from thidua.awards.filters import SORTS  # noqa: E402
 from thidua.awards.models import Award  # noqa: E402
-from thidua.core.keyset import KeysetPaginator  # noqa: E402
-from thidua.core.numbers import format_number  # noqa: E402
+from thidua.lib.keyset import KeysetPaginator  # noqa: E402
+from thidua.lib.numbers import format_number  # noqa: E402
 
 DEEP_PAGE = 10_000
 PAGE_SIZE = 50

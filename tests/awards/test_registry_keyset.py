@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from thidua.awards.models import Award
-from thidua.core.keyset import KeysetPaginator, count_rows
-from thidua.core.text import fold
+from thidua.lib.keyset import KeysetPaginator, count_rows
+from thidua.lib.text import fold
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_api_bad_cursor_or_page_size_is_refused_with_a_message(central_board):
 def test_cursor_never_widens_the_scope(central_board, province_officer):
     """A cursor only says where a page starts: another province's officer following the Central Board's cursor
     still sees only rows of their own scope."""
-    from thidua.core.access import scope_for
+    from thidua.orgs.scope import scope_for
     from tests.conftest import user
 
     cursor = central_board.get("/api/v1/awards/").json()["next"].split("cursor=")[1]

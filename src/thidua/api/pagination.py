@@ -28,7 +28,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 class KeysetPagination(pagination.BasePagination):
     """Cursor pages for the large lists (awards, decisions, ratings, initiatives, people): `?cursor=` from the
     `next`/`previous` links, `?page_size=` up to 200. The list's own order, ended by the primary key, is the key
-    (thidua.core.keyset): a deep page costs what the first does and rows written meanwhile never shift a page.
+    (thidua.lib.keyset): a deep page costs what the first does and rows written meanwhile never shift a page.
     `count` is exact up to THIDUA_EXACT_COUNT_LIMIT rows, PostgreSQL's estimate above (`count_approximate`)."""
 
     page_size, max_page_size = 50, 200
@@ -37,7 +37,7 @@ class KeysetPagination(pagination.BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         from rest_framework.exceptions import ValidationError
 
-        from thidua.core.keyset import InvalidCursor, KeysetPaginator
+        from thidua.lib.keyset import InvalidCursor, KeysetPaginator
 
         size = request.query_params.get(self.page_size_query_param)
         if size is not None:

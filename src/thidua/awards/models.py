@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.orgs.models import Household, Organization, Person
+from thidua.orgs.scope import scope_for
 
 
 class AwardCategory(models.TextChoices):
@@ -65,8 +66,6 @@ class AwardType(models.Model):
 
 class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user) -> DecisionQuerySet:
-        from thidua.core.access import scope_for
-
         scope = scope_for(user)
         if scope.is_global:
             return self
@@ -192,8 +191,6 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(~models.Exists(Revocation.objects.filter(award_id=models.OuterRef("pk"))))
 
     def visible_to(self, user) -> AwardQuerySet:
-        from thidua.core.access import scope_for
-
         return scope_for(user).filter_by_province(self)
 
     def of_kind(self, kind: str) -> AwardQuerySet:
@@ -253,7 +250,7 @@ class Award(models.Model):
             models.Index(fields=["award_type", "year"], name="award_type_year"),
             models.Index(fields=["year", "recipient_class"], name="award_year_class"),
             models.Index(fields=["register_no"], name="award_register_no"),  # search by golden-register number
-            # The registry's name sort, read page by page from a key (thidua.core.keyset). The search "name
+            # The registry's name sort, read page by page from a key (thidua.lib.keyset). The search "name
             # contains" uses a trigram index on PostgreSQL (migration 0008, not expressible for SQLite here).
             models.Index(fields=["recipient_name_folded", "id"], name="award_name_id"),
             # The year sorts: newest years first with names A→Z read forwards, the oldest first read backwards.
@@ -293,7 +290,7 @@ class Revocation(models.Model):
 
 
 # ---------------------------------------------------------------------------
-# The personal record that eligibility reads (issue 3): yearly ratings, initiatives,
+# The personal record that eligibility reads: yearly ratings, initiatives,
 # discipline, open reviews, collective membership. Person XOR collective on each row.
 # ---------------------------------------------------------------------------
 
@@ -313,8 +310,6 @@ def _one_subject() -> Q:
 
 class RecordQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from thidua.core.access import scope_for
-
         scope = scope_for(user)
         if scope.is_global:
             return self

@@ -1,6 +1,7 @@
 """The award registry: filter, search without diacritics, sort, paginate, export to Excel."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,8 +10,12 @@ from django.views.decorators.http import require_POST
 from thidua.awards.exports import registry_xlsx
 from thidua.awards.filters import RegistryFilterForm, filter_awards, ordering_of
 from thidua.awards.jobs import EXPORT_KIND, export_job_min_rows
-from thidua.core.keyset import InvalidCursor, KeysetPaginator, count_rows
+from thidua.awards.models import Award
+from thidua.awards.statistics import counts_by
+from thidua.lib.keyset import InvalidCursor, KeysetPaginator, count_rows
 from thidua.jobs import services as job_services
+from thidua.lib import charts
+from thidua.orgs.models import OrganizationKind
 
 PAGE_SIZE = 50
 
@@ -22,7 +27,7 @@ def registry(request):
     # join took PostgreSQL 70 ms to plan on a national registry).
     qs = filter_awards(form).select_related("award_type", "decision").prefetch_related(
         "decision__authority", "decision__transcribed_by", "province", "unit", "recipient_person")
-    # Keyset pages: page 10 000 costs what page 1 does (see thidua.core.keyset); the count is exact up to a limit.
+    # Keyset pages: page 10 000 costs what page 1 does (see thidua.lib.keyset); the count is exact up to a limit.
     paginator = KeysetPaginator(qs, ordering_of(form), PAGE_SIZE)
     count = count_rows(qs)
     try:
@@ -60,3 +65,15 @@ def registry_export_job(request):
     job = job_services.enqueue(EXPORT_KIND, owner=request.user, title=str(_("Xuất sổ khen thưởng ra Excel")),
                                params={"filters": filters})
     return redirect("jobs:detail", pk=job.pk)
+
+
+def organization_awards(request, org) -> dict:
+    """The award records of an organisation's page (orgs.views, registered in AwardsConfig.ready): by year (with
+    a chart) and by level, within what the user may see."""
+    lineage = org.lineage_ids()
+    awards = Award.objects.in_force().visible_to(request.user).filter(
+        Q(province_id__in=lineage) if org.kind == OrganizationKind.PROVINCE else Q(unit__path__startswith=org.path))
+    by_year = counts_by(awards, "year")
+    chart = (charts.column_chart([(r["year"], r["count"]) for r in by_year], title="Số bản ghi khen thưởng theo năm")
+             if by_year else None)
+    return {"by_year": by_year, "chart": chart, "by_level": counts_by(awards, "award_type__level")}

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from django.conf import settings
 
 REPLICA = "replica"
-REPORT_APPS = frozenset({"awards", "orgs", "emulation", "eligibility"})
+REPORT_APPS = frozenset({"awards", "orgs", "emulation", "eligibility", "reports"})
 
 _reporting: ContextVar[bool] = ContextVar("thidua_reading_reports", default=False)
 
