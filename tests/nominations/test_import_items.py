@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import _client_for
-from tests.imports.helpers import cid, xlsx
+from tests.lib.imports.helpers import cid, xlsx
 from tests.nominations.conftest import atype, give_award, new_person
 from thidua.core.models import AuditEvent
 from thidua.nominations import services

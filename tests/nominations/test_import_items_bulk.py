@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.imports.helpers import cid, xlsx
+from tests.lib.imports.helpers import cid, xlsx
 from tests.nominations.conftest import atype
 from tests.nominations.test_import_items import HEADER
 from thidua.core import imports

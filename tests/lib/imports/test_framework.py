@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import _client_for, user
-from tests.imports.helpers import PEOPLE_HEADER, xlsx
-from tests.imports.test_people import person_row, preview
+from tests.lib.imports.helpers import PEOPLE_HEADER, xlsx
+from tests.lib.imports.test_people import person_row, preview
 from thidua.core import imports
 from thidua.orgs.models import Organization, OrganizationKind, Person
 

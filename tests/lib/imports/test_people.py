@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import _client_for
-from tests.imports.helpers import PEOPLE_HEADER, cid, ods, xls, xlsx
+from tests.lib.imports.helpers import PEOPLE_HEADER, cid, ods, xls, xlsx
 from thidua.core.models import AuditEvent
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
