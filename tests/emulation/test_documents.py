@@ -228,6 +228,7 @@ def test_dashboard_links_to_the_documents(province_officer, cluster_year_2018):
 # --- PDF ---------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_downloads(libreoffice, province_officer, cluster_year_2018):
     for name in ("bao-cao-tong-ket", "thong-cao-bao-chi"):
         response = province_officer.get(_url(cluster_year_2018, name, "pdf"))

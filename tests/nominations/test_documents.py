@@ -70,6 +70,7 @@ def test_certificate_word_has_the_qr_code_and_register_number():
         assert len(images) == 1 and z.read(images[0])[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_certificate_pdf(libreoffice):
     cert = Certificate.objects.order_by("pk").first()
     r = caobang().get(f"/chung-nhan/{cert.award_id}/giay-chung-nhan.pdf")
