@@ -28,7 +28,7 @@ from thidua.core.models import ApiToken, AuditEvent
 from thidua.emulation.models import ClusterYear, Score
 from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PERSONAS = ["anonymous", "province_officer", "other_province_officer", "outsider", "unit_officer",
             "central_board", "council_member", "auditor", "admin"]

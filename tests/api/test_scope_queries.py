@@ -14,7 +14,7 @@ from tests.conftest import user
 from thidua.awards.models import Award, Evaluation
 from thidua.core.access import OFFICE_ROLES, scope_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 USERS = ["caobang", "laichau", "donvi", "hoidong", "trunguong", "kiemtra"]
 

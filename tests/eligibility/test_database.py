@@ -29,7 +29,7 @@ from thidua.eligibility.loader import evaluate_database, iter_collectives, iter_
 from thidua.eligibility.models import Quota, RuleOverride
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "eligibility-example.json"
 
 

@@ -24,7 +24,7 @@ from thidua.emulation.models import ClusterYear, Pact, ResultReport, Target
 from thidua.emulation.statistics import cluster_year_summary
 from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 DOCS = ("giao-uoc", "bao-cao-tong-ket", "thong-cao-bao-chi")
 

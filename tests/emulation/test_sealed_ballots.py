@@ -26,7 +26,7 @@ from thidua.emulation.models import (
 )
 from thidua.emulation.voting import count_sealed, tally
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 VOTERS = {"Hà Giang": "hagiang", "Cao Bằng": "caobang", "Lạng Sơn": "langson", "Lào Cai": "laocai",
           "Lai Châu": "laichau", "Điện Biên": "dienbien", "Sơn La": "sonla"}

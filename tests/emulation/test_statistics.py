@@ -9,7 +9,7 @@ from thidua.core.numbers import format_number, format_percent
 from thidua.emulation.models import Target
 from thidua.emulation.statistics import cluster_year_summary
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def by_code(summary):

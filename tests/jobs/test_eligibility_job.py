@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 from tests.eligibility.test_database import lan_and_son, unit  # noqa: F401  (fixtures)
 from thidua.jobs.models import Job, JobStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 QUERY = {"year": 2024, "award": "CSTD_TINH"}
 
 

@@ -9,7 +9,7 @@ from thidua.core import documents
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from thidua.emulation import services as emulation
 from thidua.emulation.models import ClusterYear, VoteCandidate, VoteKind, VoteSession
 from thidua.nominations import services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 SCRIPT = r'''
 import json, os, shutil, sys

@@ -15,7 +15,7 @@ from thidua.nominations import services
 from thidua.nominations.models import Certificate, CouncilSession, Dossier
 from thidua.nominations.prize import decision_prizes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def caobang():

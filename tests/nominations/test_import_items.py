@@ -17,7 +17,7 @@ from thidua.nominations import services
 from thidua.nominations.models import Dossier, DossierItem
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 HEADER = ["STT", "Họ và tên", "Số định danh cá nhân", "Đơn vị, tập thể", "Hình thức đề nghị (*)", "Năm thành tích",
           "Tóm tắt thành tích"]

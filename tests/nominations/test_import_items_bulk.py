@@ -21,7 +21,7 @@ from thidua.nominations.models import DossierItem
 from thidua.orgs.models import Gender, Person
 from thidua.orgs.services import bulk_create_people
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture(autouse=True)

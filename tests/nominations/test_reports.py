@@ -29,7 +29,7 @@ from thidua.nominations import documents, services
 from thidua.nominations.models import CouncilSession, DossierItem
 from thidua.orgs.models import Gender
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

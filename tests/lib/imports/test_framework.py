@@ -17,7 +17,7 @@ from tests.lib.imports.test_people import person_row, preview
 from thidua.core import imports
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def list_columns(data) -> dict[str, list]:

@@ -11,7 +11,7 @@ from tests.lib.imports.helpers import PEOPLE_HEADER, cid, ods, xls, xlsx
 from thidua.core.models import AuditEvent
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 UPLOAD = "/don-vi/nhap-ca-nhan/"
 
 

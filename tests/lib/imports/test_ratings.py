@@ -14,7 +14,7 @@ from thidua.awards.models import Evaluation
 from thidua.core.models import AuditEvent
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 UPLOAD = "/khen-thuong/nhap-xep-loai/"
 
 
