@@ -1,5 +1,6 @@
 """The guards of the cluster year (services.check_…): whether an action is allowed now and, if not, why — the words
-the page shows for a POST it did not offer and the service gives when it refuses. Unit tests on the small
+the page shows for a POST it did not offer and the service gives when it refuses (the same words, one denied audit
+row). Unit tests on the small
 three-province world (tests/factories.py), no reference scenario."""
 
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.factories import cluster_year
+from thidua.core import refusals
 from thidua.core.models import AuditEvent
 from thidua.emulation import services
 from thidua.emulation.models import ScoreRound, VoteKind, VoteSession, YearRun
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def why(check, *args, **kwargs) -> str:
     exc = services.refusal(check, *args, **kwargs)
-    return "" if exc is None else " ".join(getattr(exc, "messages", [str(exc)]))
+    return "" if exc is None else refusals.message(exc)
 
 
 @pytest.fixture
@@ -41,16 +43,18 @@ def test_opening_is_for_the_chair_or_the_organiser_and_happens_once(world):
     assert why(services.check_open_year, world.cao_bang.office, cy) == "Năm thi đua 2031 đã được mở."
 
 
-def test_a_refusal_is_returned_not_recorded_and_the_service_refuses_with_the_same_words(world):
+def test_a_refusal_is_recorded_once_and_the_service_refuses_with_the_same_words(world):
     cy, lai_chau = world.cy, world.lai_chau.office
-    before = AuditEvent.objects.filter(action="denied").count()
+    denied = AuditEvent.objects.filter(action="denied", user=lai_chau)
     exc = services.refusal(services.check_open_year, lai_chau, cy)
-    assert isinstance(exc, PermissionDenied) and AuditEvent.objects.filter(action="denied").count() == before
+    assert isinstance(exc, PermissionDenied) and denied.count() == 1  # as the service's own refusal would be
+    refusals.record_denial(exc)  # a page that shows it does not record it twice
+    assert denied.count() == 1
     with pytest.raises(PermissionDenied, match="Chỉ cụm trưởng") as refused:
         services.open_year(lai_chau, cy, theme="x", opened_on=date(2031, 1, 1))
-    assert str(refused.value) == str(exc)
+    assert refusals.message(refused.value) == refusals.message(exc)
     assert not YearRun.objects.filter(cluster_year=cy).exists()
-    assert AuditEvent.objects.filter(action="denied", user=lai_chau, reason=str(exc)).count() == 1
+    assert denied.count() == 2 and denied.filter(reason=refusals.message(exc)).count() == 2
 
 
 def test_members_register_and_report_for_their_own_province_while_the_year_is_open(world):

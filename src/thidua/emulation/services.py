@@ -8,20 +8,18 @@ before and after; a ballot's audit event names the member that voted, never its 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from thidua.awards.models import AwardType
-from thidua.core import audit
-from thidua.core.access import scope_for
-from thidua.core.uploads import check_upload
+from thidua.core import audit, refusals
+from thidua.core.refusals import Conflict
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -51,7 +49,9 @@ from thidua.emulation.models import (
 )
 from thidua.emulation.scoring import framework, mean, score_sheet
 from thidua.emulation.voting import Tally, count_sealed, recount, seal_ballot, tally
+from thidua.lib.uploads import check_upload
 from thidua.orgs.models import Organization, OrganizationKind
+from thidua.orgs.scope import scope_for
 
 MEMBER_ROLES = {"emulation_office", "admin"}
 
@@ -110,49 +110,19 @@ def year_roles(user, cy: ClusterYear) -> YearRoles:
     return roles
 
 
-def _refuse(user, cy, message: str, *, exc=PermissionDenied):
-    """Refuse: the `service` wrapper records the denial once the transaction has rolled back."""
-    error = exc(message)
-    error.denied = (user, cy, message)
-    raise error
-
-
-def service(fn):
-    """One transaction per service; a refusal rolls everything back and is then recorded in the audit trail."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            with transaction.atomic():
-                return fn(*args, **kwargs)
-        except (PermissionDenied, ValidationError) as exc:
-            record_denial(exc)
-            raise
-
-    return wrapper
-
-
-def record_denial(exc: Exception) -> None:
-    """Write the audit row of a refusal (once the transaction that refused has rolled back). Callers that
-    wrap several services in their own transaction call it again after their rollback."""
-    if hasattr(exc, "denied"):
-        user, cy, message = exc.denied
-        audit.record("denied", cy, user=user, reason=message[:255])
-
-
 def _require_lead(user, cy: ClusterYear) -> YearRoles:
     roles = year_roles(user, cy)
     if not roles.can_lead:
-        _refuse(user, cy, f"Chỉ cụm trưởng ({cy.chair.name}) hoặc cơ quan tổ chức cụm được làm việc này.")
+        refusals.deny(user, cy, f"Chỉ cụm trưởng ({cy.chair.name}) hoặc cơ quan tổ chức cụm được làm việc này.")
     return roles
 
 
 def _require_member(user, cy: ClusterYear, member: Organization, *, allow_lead=False) -> YearRoles:
     roles = year_roles(user, cy)
     if not cy.members.filter(pk=member.pk).exists():
-        _refuse(user, cy, f"{member.name} không phải thành viên của {cy}.", exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} không phải thành viên của {cy}.", cls=Conflict)
     if member.pk not in roles.member_ids and not (allow_lead and roles.is_authority):
-        _refuse(user, cy, f"Bạn không thay mặt {member.name} trong cụm này.")
+        refusals.deny(user, cy, f"Bạn không thay mặt {member.name} trong cụm này.")
     return roles
 
 
@@ -166,8 +136,8 @@ def _run(cy: ClusterYear) -> YearRun:
 def _require_unlocked(user, cy: ClusterYear) -> YearRun:
     run = _run(cy)
     if run.locked:
-        _refuse(user, cy, f"Điểm năm {cy.year} đã khóa lúc {timezone.localtime(run.scores_locked_at):%H:%M %d/%m/%Y}; "
-                          "không thể thay đổi.", exc=ValidationError)
+        refusals.deny(user, cy, f"Điểm năm {cy.year} đã khóa lúc {timezone.localtime(run.scores_locked_at):%H:%M %d/%m/%Y}; "
+                          "không thể thay đổi.", cls=Conflict)
     return run
 
 
@@ -184,14 +154,15 @@ def _decimal(value, label: str) -> Decimal:
 # --------------------------------------------------------------------------- guards
 # Whether an action of the year is allowed now, and why not, without doing it (as nominations' allowed_transitions
 # does for dossiers). Each check raises the refusal its service gives (the service calls it first); `refusal`
-# returns it instead, so that a page can say why a form is not offered and refuse a POST with the same words.
+# returns it instead, so that a page can refuse a POST it did not offer with the service's words.
 
 
-def refusal(check, *args, **kwargs) -> PermissionDenied | ValidationError | None:
-    """The refusal `check(*args, **kwargs)` raises, or None when the action is allowed now."""
+def refusal(check, *args, **kwargs) -> Exception | None:
+    """The refusal `check(*args, **kwargs)` raises, or None when the action is allowed now. A refusal of access is
+    recorded as it is raised (refusals.deny outside a service block), as the service's own would be."""
     try:
         check(*args, **kwargs)
-    except (PermissionDenied, ValidationError) as exc:
+    except refusals.REFUSALS as exc:
         return exc
     return None
 
@@ -200,7 +171,7 @@ def check_open_year(user, cy: ClusterYear) -> None:
     """The chair or the organising authority opens a year once."""
     _require_lead(user, cy)
     if YearRun.objects.filter(cluster_year=cy).exists():
-        _refuse(user, cy, f"Năm thi đua {cy.year} đã được mở.", exc=ValidationError)
+        refusals.deny(user, cy, f"Năm thi đua {cy.year} đã được mở.", cls=Conflict)
 
 
 def check_lead_unlocked(user, cy: ClusterYear) -> YearRun:
@@ -221,7 +192,7 @@ def check_save_pact(user, cy: ClusterYear) -> None:
     """The chair drafts the pact and changes it until the first member signs."""
     _require_lead(user, cy)
     if PactSignature.objects.filter(pact__cluster_year=cy).exists():
-        _refuse(user, cy, "Giao ước đã có chữ ký; không sửa nội dung được.", exc=ValidationError)
+        refusals.deny(user, cy, "Giao ước đã có chữ ký; không sửa nội dung được.", cls=Conflict)
 
 
 def check_sign_pact(user, cy: ClusterYear, member: Organization) -> Pact:
@@ -231,7 +202,7 @@ def check_sign_pact(user, cy: ClusterYear, member: Organization) -> Pact:
     if pact is None:
         raise ValidationError(f"Năm {cy.year} chưa có giao ước thi đua để ký.")
     if PactSignature.objects.filter(pact=pact, member=member).exists():
-        _refuse(user, cy, f"{member.name} đã ký giao ước.", exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} đã ký giao ước.", cls=Conflict)
     return pact
 
 
@@ -248,9 +219,9 @@ def check_score(user, cy: ClusterYear, member: Organization, round: str, scorer:
             assigned = CrossAssignment.objects.filter(cluster_year=cy, member=member, scorer_id__in=roles.member_ids)
             scorer = assigned.first().scorer if assigned.exists() else None
         if scorer is None or scorer.pk not in roles.member_ids:
-            _refuse(user, cy, f"Bạn không được phân công chấm chéo {member.name}.")
+            refusals.deny(user, cy, f"Bạn không được phân công chấm chéo {member.name}.")
         if not CrossAssignment.objects.filter(cluster_year=cy, member=member, scorer=scorer).exists():
-            _refuse(user, cy, f"{scorer.name} không được phân công chấm chéo {member.name}.")
+            refusals.deny(user, cy, f"{scorer.name} không được phân công chấm chéo {member.name}.")
     elif round == ScoreRound.FINAL:
         _require_lead(user, cy)
         scorer = cy.chair
@@ -282,19 +253,19 @@ def check_cast_ballot(user, session: VoteSession, member: Organization, now: dat
     _require_member(user, cy, member)
     now = now or timezone.now()
     if session.closed_at is not None or now >= session.closes_at:
-        _refuse(user, cy, f"Phiên bỏ phiếu “{session}” đã đóng lúc "
+        refusals.deny(user, cy, f"Phiên bỏ phiếu “{session}” đã đóng lúc "
                           f"{timezone.localtime(session.closed_at or session.closes_at):%H:%M %d/%m/%Y}.",
-                exc=ValidationError)
+                cls=Conflict)
     if now < session.opens_at:
-        _refuse(user, cy, f"Phiên bỏ phiếu “{session}” chưa mở (mở lúc "
-                          f"{timezone.localtime(session.opens_at):%H:%M %d/%m/%Y}).", exc=ValidationError)
+        refusals.deny(user, cy, f"Phiên bỏ phiếu “{session}” chưa mở (mở lúc "
+                          f"{timezone.localtime(session.opens_at):%H:%M %d/%m/%Y}).", cls=Conflict)
     if VoteParticipation.objects.filter(session=session, member=member).exists():
         _already_voted(user, session, member)
 
 
 def _already_voted(user, session: VoteSession, member: Organization):
-    _refuse(user, session.cluster_year, f"{member.name} đã bỏ phiếu trong phiên “{session}”; mỗi thành viên một "
-                                        "phiếu.", exc=ValidationError)
+    refusals.deny(user, session.cluster_year, f"{member.name} đã bỏ phiếu trong phiên “{session}”; mỗi thành viên một "
+                                        "phiếu.", cls=Conflict)
 
 
 def check_hand_over(user, cy: ClusterYear) -> tuple[ClusterYear, Conference | None]:
@@ -312,7 +283,7 @@ def check_hand_over(user, cy: ClusterYear) -> tuple[ClusterYear, Conference | No
 # --------------------------------------------------------------------------- 1. opening the year
 
 
-@service
+@refusals.service
 def open_year(user, cy: ClusterYear, *, theme: str, opened_on: date, movements=(), milestones: dict | None = None,
               copy_framework: bool = False, min_cross_scorers: int = 2, rotation_years: int = 3) -> YearRun:
     """The chair (or the organising authority) opens the year: theme, movements, calendar, settings;
@@ -360,7 +331,7 @@ def copy_framework_from(source: ClusterYear, target: ClusterYear) -> None:
             bonus_per_percent=crit.bonus_per_percent, bonus_cap=crit.bonus_cap, guidance=crit.guidance)
 
 
-@service
+@refusals.service
 def save_criterion(user, cy: ClusterYear, *, code: str, name: str, kind: str, max_points, parent_code: str = "",
                    indicator_code: str = "", bonus_per_percent=None, bonus_cap=None, guidance: str = "",
                    order: int = 0) -> Criterion:
@@ -403,7 +374,7 @@ def save_criterion(user, cy: ClusterYear, *, code: str, name: str, kind: str, ma
     return crit
 
 
-@service
+@refusals.service
 def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, aggregation: str = "sum",
                    percent_decimals: int = 1) -> Indicator:
     check_lead_unlocked(user, cy)
@@ -420,7 +391,7 @@ def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, ag
     return ind
 
 
-@service
+@refusals.service
 def delete_criterion(user, cy: ClusterYear, *, code: str) -> None:
     """Remove a criterion nobody has scored yet (a group only once it is empty); refused once locked."""
     check_lead_unlocked(user, cy)
@@ -435,7 +406,7 @@ def delete_criterion(user, cy: ClusterYear, *, code: str) -> None:
     crit.delete()
 
 
-@service
+@refusals.service
 def delete_indicator(user, cy: ClusterYear, *, code: str) -> None:
     """Remove an indicator no criterion uses and no member has a plan or result for; refused once locked."""
     check_lead_unlocked(user, cy)
@@ -455,7 +426,7 @@ def delete_indicator(user, cy: ClusterYear, *, code: str) -> None:
 # --------------------------------------------------------------------------- 2. registration and pact
 
 
-@service
+@refusals.service
 def register(user, cy: ClusterYear, member: Organization, *, plans: dict[str, object], titles=(),
              on: date | None = None) -> list[Target]:
     """A member registers its targets (plan per indicator code) and the titles it aims for."""
@@ -488,7 +459,7 @@ def register(user, cy: ClusterYear, member: Organization, *, plans: dict[str, ob
     return out
 
 
-@service
+@refusals.service
 def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference: Conference | None = None) -> Pact:
     check_save_pact(user, cy)
     if not title.strip() or not commitments.strip():
@@ -506,7 +477,7 @@ def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference
     return pact
 
 
-@service
+@refusals.service
 def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, position: str,
               signed_on: date) -> PactSignature:
     pact = check_sign_pact(user, cy, member)
@@ -518,7 +489,7 @@ def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, po
     return sig
 
 
-@service
+@refusals.service
 def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, prior, base) -> Target:
     """Enter a member's opening balance (the running total before the year) and base of a cumulative indicator,
     for a first year or to correct what was carried from the previous year's records
@@ -526,7 +497,7 @@ def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: 
     if not year_roles(user, cy).can_lead:
         _require_member(user, cy, member)
     elif not cy.members.filter(pk=member.pk).exists():
-        _refuse(user, cy, f"{member.name} không phải thành viên của {cy}.", exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} không phải thành viên của {cy}.", cls=Conflict)
     _require_unlocked(user, cy)
     if indicator.cluster_year_id != cy.pk:
         raise ValidationError(f"Chỉ tiêu {indicator.code} không thuộc năm {cy.year}.")
@@ -552,7 +523,7 @@ def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: 
 # --------------------------------------------------------------------------- 3. results
 
 
-@service
+@refusals.service
 def report_result(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, period: str, value,
                   evidence=None) -> ResultReport:
     """A member reports its result for an indicator (mid-year or year-end). The year-end value is the
@@ -599,7 +570,7 @@ def not_reported(cy: ClusterYear, period: str = ResultReport.Period.YEAR_END) ->
 # --------------------------------------------------------------------------- 4. scoring
 
 
-@service
+@refusals.service
 def assign_cross_scoring(user, cy: ClusterYear, pairs: list[tuple[Organization, Organization]] | None = None
                          ) -> list[CrossAssignment]:
     """The chair assigns who cross-scores whom (scorer, member). Without pairs: a rotation in which each
@@ -631,7 +602,7 @@ def assign_cross_scoring(user, cy: ClusterYear, pairs: list[tuple[Organization, 
     return out
 
 
-@service
+@refusals.service
 def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, round: str, points,
           comment: str = "", reason: str = "", evidence=None, scorer: Organization | None = None) -> Score:
     """Record (or change) one score. self: the member scores itself; cross: an assigned scorer; final: the
@@ -677,7 +648,7 @@ def _score_repr(s: Score) -> str:
     return f"{s.get_round_display()}: {s.scorer.name} → {s.member.name}, tiêu chí {s.criterion.code}"
 
 
-@service
+@refusals.service
 def lock_scores(user, cy: ClusterYear, *, at: datetime | None = None) -> YearRun:
     """The chair locks the scores once every member has a final score for every criterion and has been
     cross-scored by the required number of members."""
@@ -713,7 +684,7 @@ def review_conference(cy: ClusterYear) -> Conference | None:
     return cy.conferences.filter(kind=ConferenceKind.YEAR_END).order_by("-held_on").first()
 
 
-@service
+@refusals.service
 def schedule_review(user, cy: ClusterYear, *, title: str, held_on: date, place: str) -> Conference:
     """The year-end review conference, hosted by the chair."""
     check_schedule_review(user, cy)
@@ -740,7 +711,7 @@ def default_award_type(cy: ClusterYear, kind: str) -> AwardType | None:
     return AwardType.objects.filter(code=code).first() if code else None
 
 
-@service
+@refusals.service
 def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization], opens_at: datetime,
               closes_at: datetime, seats: int = 1, threshold_percent=50, threshold_strict: bool = True,
               quorum_percent=50, quorum_strict: bool = True, award_type: AwardType | None = None,
@@ -793,7 +764,7 @@ def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization
     return session
 
 
-@service
+@refusals.service
 def cast_ballot(user, session: VoteSession, member: Organization, choices: list[Organization], *,
                 at: datetime | None = None) -> None:
     """One ballot for `member`: a sealed ballot (the choice, encrypted, with no voter and no time) and a
@@ -819,7 +790,7 @@ def cast_ballot(user, session: VoteSession, member: Organization, choices: list[
     audit.record("create", participation, object_repr=f"{member.name} đã bỏ phiếu: {session} ({cy})", user=user)
 
 
-@service
+@refusals.service
 def close_vote(user, session: VoteSession, *, at: datetime | None = None):
     """The chair closes the session: the sealed ballots are opened and counted in memory, only the totals are
     stored; the tally becomes visible and a clear outcome takes effect."""
@@ -853,7 +824,7 @@ class Recount:
     matches: bool  # the totals re-derived from the sealed ballots equal the stored ones
 
 
-@service
+@refusals.service
 def recount_vote(user, session: VoteSession) -> Recount:
     """Recount a closed session from its sealed ballots and compare with the stored totals (changes nothing
     but the audit trail, which records the recount and whether it matched)."""
@@ -872,7 +843,7 @@ def recount_vote(user, session: VoteSession) -> Recount:
     return result
 
 
-@service
+@refusals.service
 def open_tie_round(user, session: VoteSession, *, opens_at: datetime, closes_at: datetime) -> VoteSession:
     session = VoteSession.objects.select_related("cluster_year", "award_type").get(pk=session.pk)
     if not session.is_closed or not tally(session).needs_new_round:
@@ -925,7 +896,7 @@ def apply_outcome(user, session: VoteSession, result) -> None:
 # --------------------------------------------------------------------------- 6. handover
 
 
-@service
+@refusals.service
 def hand_over_flag(user, cy: ClusterYear, *, handed_on: date, handed_by: str = "") -> FlagHandover:
     """The outgoing chair hands the rotating flag to next year's chair, at the review conference."""
     nxt, conf = check_hand_over(user, cy)

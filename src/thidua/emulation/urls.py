@@ -1,6 +1,5 @@
 from django.urls import path
 
-from thidua.core.documents import register_doc_format_converter
 from thidua.emulation import (
     balance_views,
     document_views,
@@ -12,6 +11,7 @@ from thidua.emulation import (
     year_views,
     year_vote_views,
 )
+from thidua.lib.documents import register_doc_format_converter
 
 register_doc_format_converter()
 

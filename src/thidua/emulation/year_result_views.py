@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from thidua.core.uploads import serve_file
 from thidua.emulation import forms as f
 from thidua.emulation import services
 from thidua.emulation.models import ResultReport, Score, Target
@@ -26,6 +25,7 @@ from thidua.emulation.year_views import (
     render_year,
     someone,
 )
+from thidua.lib.uploads import serve_file
 
 
 def _period(request) -> str:

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.core.models import AuditEvent
-from thidua.core.text import fold
 from thidua.emulation import forms as f
 from thidua.emulation import services
 from thidua.emulation.models import CrossAssignment, Score, ScoreRound
@@ -34,6 +33,7 @@ from thidua.emulation.year_views import (
     show_error,
     someone,
 )
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization
 
 HISTORY_PAGE = 50  # score-history rows per page

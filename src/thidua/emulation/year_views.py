@@ -21,8 +21,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -30,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from thidua.core.text import fold
+from thidua.core import refusals
+from thidua.core.refusals import REFUSALS
 from thidua.emulation import services
 from thidua.emulation.models import (
     ClusterYear,
@@ -48,10 +47,8 @@ from thidua.emulation.models import (
     YearRun,
 )
 from thidua.emulation.scoring import framework
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization
-
-REFUSALS = (PermissionDenied, ValidationError)
-
 
 # --------------------------------------------------------------------------- shared pieces
 
@@ -92,21 +89,16 @@ def load_year(request, pk: int) -> Year:
     return year
 
 
-def refusal_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("Bạn không có quyền làm việc này.")
-
-
 def show_error(request, text: str) -> None:
     """An error message shown as a Bootstrap "danger" alert (base.html renders the message tags)."""
     messages.error(request, text, extra_tags="danger")
 
 
 def refuse(request, exc: Exception) -> None:
-    """Answer a POST the page did not offer: the guard's refusal is recorded (as the service would) and shown."""
-    services.record_denial(exc)
-    show_error(request, refusal_text(exc))
+    """Answer a POST the page did not offer: the guard's refusal is recorded (as the service's would be; once) and
+    shown."""
+    refusals.record_denial(exc)
+    refusals.show(request, exc)
 
 
 def guarded(request, check, *args, **kwargs) -> bool:
@@ -123,7 +115,7 @@ def attempt(request, action, *args, success: str = "", **kwargs):
     try:
         result = action(*args, **kwargs)
     except REFUSALS as exc:
-        show_error(request, refusal_text(exc))
+        refusals.show(request, exc)
         return None
     if success:
         messages.success(request, success)
@@ -131,16 +123,14 @@ def attempt(request, action, *args, success: str = "", **kwargs):
 
 
 def all_or_nothing(request, calls) -> bool:
-    """Several service calls in one transaction (a form of many rows): all saved, or none and the refusal shown.
-    The services record a denial after their own rollback; inside this outer transaction that record would be
-    rolled back too, so it is written again here, once everything is undone."""
+    """Several service calls in one transaction (a form of many rows): all saved, or none and the refusal shown
+    (the outermost refusals.service block writes a denial once everything is undone)."""
     try:
-        with transaction.atomic():
+        with refusals.service():
             for call in calls:
                 call()
     except REFUSALS as exc:
-        services.record_denial(exc)
-        show_error(request, refusal_text(exc))
+        refusals.show(request, exc)
         return False
     return True
 
