@@ -43,8 +43,9 @@ test-browser: $(STAMP)
 
 # Slow tests: processes and conversions (the server killed during dossier submissions, `thidua serve` under
 # gunicorn, real workers, whole-database backups, LibreOffice PDF); on PostgreSQL when DATABASE_URL is set.
+# The Redis worker test is run by its own CI step (pytest -m redis, THIDUA_REQUIRE_REDIS=1).
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m slow -n 2
+	$(BIN)/python -m pytest -m "slow and not redis" -n 2
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_statistics.py

@@ -119,6 +119,7 @@ PRODUCTION_PROBE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.integration
 def test_production_server_with_unreachable_postgresql(tmp_path):
     """DEBUG=0, DATABASE_URL pointing at a closed port: every page answers 503 with the Vietnamese message.

@@ -4,7 +4,7 @@ a clear message; a retry then runs to the end), and the Redis backend (django-ta
 
 The Redis test needs the server at REDIS_URL (127.0.0.1:6379 by default); it is skipped without one, except when
 THIDUA_REQUIRE_REDIS=1 (.ci/run sets it), where a missing server fails it. The worker tests start processes and
-wait for heartbeats: they are `slow` (make test-slow)."""
+wait for heartbeats: they are `slow` (make test-slow); the Redis one runs in .ci/run's Redis step."""
 
 import json
 import os
@@ -139,6 +139,7 @@ def _redis_url() -> str | None:
     return url
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_redis_backend_runs_a_job_through_a_worker(migrated, tmp_path):
     url = _redis_url()
