@@ -37,14 +37,14 @@ def package_of(module: str) -> str:
     return parts[1]
 
 
-def module_name(path: Path, root: Path = SRC) -> str:
-    parts = list(path.relative_to(root).with_suffix("").parts)
+def module_name(path: Path, root: Path | None = None) -> str:
+    parts = list(path.relative_to(root or SRC).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def thidua_imports(path: Path, root: Path = SRC) -> list[tuple[str, int, bool]]:
+def thidua_imports(path: Path, root: Path | None = None) -> list[tuple[str, int, bool]]:
     """(imported module, line, inside a function) of every thidua import of a file, relative ones resolved."""
     module = module_name(path, root)
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
