@@ -55,20 +55,21 @@ def test_outsider_gets_404_for_the_cluster(outsider, cluster_year_2018):
     assert outsider.get("/api/v1/cluster-years/").json()["count"] == 0
     # Figures passed through the registry link do not leak either.
     response = outsider.get("/khen-thuong/", {"cluster_year": cluster_year_2018.pk})
-    assert response.context["page"].paginator.count == 0
+    assert response.context["page"].count.value == 0
 
 
-def test_registry_scope_per_persona(outsider, province_officer, unit_officer, central_board):
+def test_registry_scope_per_persona(outsider, province_officer, unit_officer, central_board, settings):
+    settings.THIDUA_EXACT_COUNT_LIMIT = 10**9  # exact counts (PostgreSQL estimates above the limit)
     cluster_awards = Award.objects.filter(province__admin_code__in=["02", "04", "20", "10", "12", "11", "14"],
                                           province__valid_from__isnull=True)
-    assert central_board.get("/khen-thuong/").context["page"].paginator.count == Award.objects.count()
+    assert central_board.get("/khen-thuong/").context["page"].count.value == Award.objects.count()
     # A member's office sees the decided awards of its cluster (they stand behind the shared figures).
-    assert province_officer.get("/khen-thuong/").context["page"].paginator.count == cluster_awards.count()
-    assert outsider.get("/khen-thuong/").context["page"].paginator.count == 0
+    assert province_officer.get("/khen-thuong/").context["page"].count.value == cluster_awards.count()
+    assert outsider.get("/khen-thuong/").context["page"].count.value == 0
     # A unit officer sees only the awards inside its own unit.
     dept = Organization.objects.get(user_roles__user__username="donvi")
     mine = Award.objects.filter(unit__path__startswith=dept.path).count()
-    assert unit_officer.get("/khen-thuong/").context["page"].paginator.count == mine < cluster_awards.count()
+    assert unit_officer.get("/khen-thuong/").context["page"].count.value == mine < cluster_awards.count()
     assert outsider.get("/api/v1/awards/").json()["count"] == 0
 
 
