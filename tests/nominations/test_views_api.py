@@ -82,7 +82,7 @@ def test_page_refusals_change_nothing(dept, unit):
     assert client_for("laichau").post(f"/ho-so/{d.pk}/chuyen/", {"transition": "receive"}).status_code == 404
     assert client_for("laichau").get(f"/ho-so/{d.pk}/").status_code == 404
     anonymous = Client().post(f"/ho-so/{d.pk}/chuyen/", {"transition": "receive"})
-    assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
+    assert anonymous.status_code == 302 and anonymous.url.startswith("/dang-nhap/")
     item = d.items.first()
     r = client_for("donvi").post(f"/ho-so/{d.pk}/muc/{item.pk}/xoa/", follow=True)
     assert "chỉ sửa được khi" in messages_of(r)
