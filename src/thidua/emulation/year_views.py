@@ -1038,7 +1038,7 @@ def vote(request, pk: int, sid: int):
     now = timezone.now()
     state = _session_state(session, now)
     action = request.POST.get("action") if request.method == "POST" else None
-    ballot = None
+    ballot = confirming = None
     if member is not None and allowed and state == "open":
         ballot = f.BallotForm(request.POST if action == "ballot" else None, candidates=candidates,
                               seats=session.seats)
@@ -1050,7 +1050,10 @@ def vote(request, pk: int, sid: int):
     if request.method == "POST":
         if action == "ballot":
             if ballot is not None:
-                if ballot.is_valid():  # accepted or refused, back to the session (nothing to keep on the form)
+                if ballot.is_valid() and request.POST.get("confirm") != "1":
+                    # A ballot cannot be changed once cast: show the choices (or "blank") and ask again, without JS.
+                    confirming = list(ballot.cleaned_data["choices"])
+                elif ballot.is_valid():  # accepted or refused, back to the session (nothing to keep on the form)
                     _attempt(request, services.cast_ballot, request.user, session, member,
                              list(ballot.cleaned_data["choices"]),
                              success=_("%(org)s đã bỏ phiếu. Kết quả được công bố khi phiên kết thúc.") % {
@@ -1101,4 +1104,4 @@ def vote(request, pk: int, sid: int):
                    my_voted=[m for m in mine if m.pk in voted_ids], voted_count=len(voted_ids),
                    proposals=session.proposals.select_related("organization", "award_type"),
                    next_year=services.next_year(cy) if session.kind in (VoteKind.CHAIR, VoteKind.DEPUTY) else None,
-                   zero=Decimal(0))
+                   zero=Decimal(0), confirming=confirming)
