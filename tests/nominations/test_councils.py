@@ -15,7 +15,7 @@ from thidua.demo.nominations import COUNCIL_NAME
 from thidua.nominations import councils, services
 from thidua.nominations.models import Council
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.nominations.conftest import atype, bk_tinh_candidate, build, client_f
 from thidua.awards.models import Award
 from thidua.nominations.models import Attachment, Certificate, Dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def messages_of(response) -> str:

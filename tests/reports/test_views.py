@@ -14,7 +14,7 @@ from thidua.lib.numbers import format_number
 from thidua.orgs.models import Organization, OrganizationKind
 from thidua.reports import definitions as reports
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 PAGE, EXPORT = "/khen-thuong/bieu-thong-ke/", "/khen-thuong/bieu-thong-ke/export.xlsx"
 
 

@@ -12,14 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import _client_for, user
-from tests.imports.helpers import PEOPLE_HEADER, xlsx
-from tests.imports.test_people import person_row, preview
+from tests.lib.imports.helpers import PEOPLE_HEADER, xlsx
+from tests.lib.imports.test_people import person_row, preview
 from thidua.awards.import_columns import AwardTypeColumn
 from thidua.lib import imports
 from thidua.orgs.import_columns import OrganizationColumn
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def list_columns(data) -> dict[str, list]:
