@@ -9,19 +9,23 @@ STAMP   = $(VENV)/.installed
 
 # Create or reuse the virtual environment; reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	# XStatic-Bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81).
-	$(BIN)/python -m pip install -q "setuptools<81" wheel
-	$(BIN)/python -m pip install -q --no-build-isolation "XStatic-Bootstrap>=5.3"
-	$(BIN)/python -m pip install -q -e ".[test]"
-	touch $(STAMP)
+	@echo "Cài đặt môi trường .venv (lần đầu ~1–2 phút)…"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --upgrade pip
+	@# XStatic-Bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81).
+	@$(BIN)/python -m pip install -qq "setuptools<81" wheel
+	@$(BIN)/python -m pip install -qq --no-build-isolation "XStatic-Bootstrap>=5.3"
+	@$(BIN)/python -m pip install -qq -e ".[test]"
+	@touch $(STAMP)
 
 # Serve the application with the reference scenario on SQLite (var/thidua.sqlite3), with one background-job worker
 # beside the web server (stopped when the server stops).
 run: $(STAMP)
-	$(BIN)/thidua demo
-	$(BIN)/thidua worker & WORKER=$$!; \
+	@$(BIN)/thidua demo
+	@echo ""
+	@echo "==> Mở http://127.0.0.1:$(PORT)/ và đăng nhập bằng một tài khoản ở trên (mật khẩu thidua2018). Ctrl+C để dừng; nhật ký tác vụ nền: var/worker.log."
+	@echo ""
+	@$(BIN)/thidua worker >"$${THIDUA_VAR_DIR:-var}/worker.log" 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/thidua runserver 127.0.0.1:$(PORT)
 

@@ -36,7 +36,7 @@ USERNAMES = {"province_officer": "caobang", "other_province_officer": "laichau",
              "unit_officer": "donvi", "central_board": "trunguong", "council_member": "hoidong",
              "auditor": "kiemtra", "admin": "admin"}
 
-LOGIN = "login"  # 302 to /accounts/login/?next=…
+LOGIN = "login"  # 302 to /dang-nhap/?next=…
 ADMIN_LOGIN = "admin-login"  # 302 to /admin/login/?next=…
 API_REFUSED = "api-refused"  # 401 or 403
 
@@ -104,14 +104,16 @@ class Route:
 
 ROUTES: dict[str, Route] = {
     # Public
-    "accounts/login/": Route(lambda o: ["/accounts/login/"], PUBLIC, "login form"),
+    "dang-nhap/": Route(lambda o: ["/dang-nhap/"], PUBLIC, "login form"),
     "i18n/setlang/": Route(lambda o: ["/i18n/setlang/"], statuses(302, rest=302),
                            "language switch: redirects (sets the cookie on POST)", post=True),
     "api/v1/schema/": Route(lambda o: ["/api/v1/schema/"], PUBLIC, "OpenAPI schema: public, no data"),
     "api/v1/docs/": Route(lambda o: ["/api/v1/docs/"], PUBLIC, "Swagger UI page: public, no data"),
     "favicon.ico": Route(lambda o: ["/favicon.ico"], statuses(301, rest=301), "redirect to the static icon"),
-    "accounts/logout/": Route(lambda o: ["/accounts/logout/"], statuses(405, rest=405),
+    "dang-xuat/": Route(lambda o: ["/dang-xuat/"], statuses(405, rest=405),
                               "GET refused: logout is a POST", post=True),
+    "accounts/login/": Route(lambda o: ["/accounts/login/"], statuses(308, rest=308), "former address: to /dang-nhap/"),
+    "accounts/logout/": Route(lambda o: ["/accounts/logout/"], statuses(308, rest=308), "former address: to /dang-xuat/"),
     # Pages
     "": Route(lambda o: ["/"], EVERYONE_LOGGED_IN, "home: the user's cluster years"),
     "cum/<int:pk>/": Route(lambda o: [f"/cum/{o.cy.pk}/"], CLUSTER),
@@ -418,7 +420,7 @@ def clients(db) -> dict[str, Client]:
 def check(response, expected, url, persona):
     where = f"{persona} GET {url}: {response.status_code}"
     if expected == LOGIN:
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/?next="), where
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/?next="), where
     elif expected == ADMIN_LOGIN:
         assert response.status_code == 302 and response.url.startswith("/admin/login/?next="), where
     elif expected == API_REFUSED:
@@ -522,10 +524,10 @@ def test_refused_writes_change_nothing(clients, objects):
     # Pages are GET only: a POST to a page is refused or ignored, never a write.
     for url in ("/khen-thuong/", f"/cum/{objects.cy.pk}/", f"/don-vi/{objects.cao_bang.pk}/"):
         response = anonymous.post(url, {"name": "x"})
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
     # Logout of an anonymous client, the language switch: redirects, no row changes.
-    response = anonymous.post("/accounts/logout/")
-    assert response.status_code == 302 and response.url == "/accounts/login/"
+    response = anonymous.post("/dang-xuat/")
+    assert response.status_code == 302 and response.url == "/dang-nhap/"
     response = anonymous.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302 and response.cookies["django_language"].value == "en"
     # The admin refuses anonymous and non-staff writes.

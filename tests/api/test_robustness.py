@@ -42,7 +42,7 @@ def test_ordinary_bad_json_is_still_named_by_the_parser(province_officer):
 
 def test_a_refused_request_outside_the_api_gets_the_400_page(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
-    response = client.post("/accounts/login/", {"username": "caobang", "password": "x" * 4096})
+    response = client.post("/dang-nhap/", {"username": "caobang", "password": "x" * 4096})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Yêu cầu không hợp lệ" in html and "vượt giới hạn 1 KB" in html

@@ -107,7 +107,7 @@ PRODUCTION_PROBE = textwrap.dedent("""
     client = Client(raise_request_exception=False)
     client.cookies["sessionid"] = "a" * 32  # a signed-in user's browser: the session is read from the database
     with override_settings(STORAGES=storages):
-        for url in ["/", "/khen-thuong/", "/accounts/login/"]:
+        for url in ["/", "/khen-thuong/", "/dang-nhap/"]:
             r = client.get(url, secure=True)
             print(url, r.status_code, r.get("Retry-After"), "CSP" if r.get("Content-Security-Policy") else "-")
             print(r.content.decode())
@@ -132,7 +132,7 @@ def test_production_server_with_unreachable_postgresql(tmp_path):
                             timeout=120)
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
-    for url in ["/", "/khen-thuong/", "/accounts/login/"]:
+    for url in ["/", "/khen-thuong/", "/dang-nhap/"]:
         assert f"{url} 503 30 CSP" in out, out
     assert out.count(DB_DOWN) >= 5 and "Traceback" not in out and "psycopg" not in out
     assert '/api/v1/awards/ 503 {"detail": "' + DB_DOWN in out

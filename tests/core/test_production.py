@@ -64,7 +64,7 @@ def test_refuses_to_start_in_production_with_the_default_key(tmp_path):
 
 @pytest.mark.integration
 def test_security_headers_on_every_page(province_officer, client):
-    for c, url in [(client, "/accounts/login/"), (province_officer, "/"), (province_officer, "/api/v1/cluster-years/")]:
+    for c, url in [(client, "/dang-nhap/"), (province_officer, "/"), (province_officer, "/api/v1/cluster-years/")]:
         response = c.get(url)
         assert response.status_code == 200, url
         assert response["X-Frame-Options"] == "DENY"
@@ -77,9 +77,9 @@ def test_security_headers_on_every_page(province_officer, client):
 
 
 def test_request_id_from_a_proxy_is_kept(client):
-    response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="proxy-1234-abcd")
+    response = client.get("/dang-nhap/", HTTP_X_REQUEST_ID="proxy-1234-abcd")
     assert response["X-Request-ID"] == "proxy-1234-abcd"
-    response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="<script>")
+    response = client.get("/dang-nhap/", HTTP_X_REQUEST_ID="<script>")
     assert response["X-Request-ID"] != "<script>"
 
 
@@ -96,7 +96,7 @@ def assert_no_inline_code(html: str, url: str) -> None:
 @pytest.mark.integration
 def test_pages_have_no_inline_script_or_style(province_officer, client, cluster_year_2018):
     cy = cluster_year_2018
-    assert_no_inline_code(client.get("/accounts/login/").content.decode(), "/accounts/login/")
+    assert_no_inline_code(client.get("/dang-nhap/").content.decode(), "/dang-nhap/")
     for url in ["/", f"/cum/{cy.pk}/", f"/cum/{cy.pk}/chi-tieu/THU_NSNN/", f"/cum/{cy.pk}/dien-hinh/",
                 "/khen-thuong/", "/don-vi/", f"/don-vi/{cy.chair_id}/"]:
         response = province_officer.get(url)
@@ -193,10 +193,10 @@ def test_serve_runs_gunicorn_with_whitenoise_behind_a_tls_proxy(tmp_path):
                     pytest.fail("thidua serve did not start:\n" + log.read())
                 time.sleep(0.3)
         # Plain HTTP is redirected to HTTPS (SECURE_SSL_REDIRECT is on in production).
-        plain = get("/accounts/login/")
+        plain = get("/dang-nhap/")
         assert plain.status == 301 and plain.headers["Location"].startswith("https://example.org/")
         # Through the TLS proxy: the page and its static files, served by WhiteNoise with DEBUG off.
-        page = get("/accounts/login/", **{"X-Forwarded-Proto": "https"})
+        page = get("/dang-nhap/", **{"X-Forwarded-Proto": "https"})
         html = page.read().decode()
         assert page.status == 200 and "Strict-Transport-Security" in page.headers
         assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")

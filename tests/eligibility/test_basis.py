@@ -50,7 +50,7 @@ def test_overrides_shown_are_those_in_force_for_my_authorities(province_officer,
 
 def test_anonymous_is_sent_to_login(client):
     response = client.get(URL)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
 
 
 @pytest.mark.integration

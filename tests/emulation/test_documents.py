@@ -213,7 +213,7 @@ def test_documents_are_hidden_outside_the_cluster(outsider, unit_officer, client
         assert outsider.get(url).status_code == 404, url
         assert unit_officer.get(url).status_code == 404, url
         response = client.get(url)
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
     assert outsider.get(f"/cum/{cluster_year_2018.pk}/van-ban/bao-cao.doc").status_code == 404  # unknown format
 
 

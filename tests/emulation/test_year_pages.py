@@ -264,8 +264,8 @@ def test_refused_posts_change_nothing(clients, cy2018, cy2019):
     ]
     for session in VoteSession.objects.filter(cluster_year=cy2018):
         path = url(cy2018, f"bo-phieu/{session.pk}/")
-        refusals += [("laichau", path + "phieu/", {"don-vi": ld.pk, "choices": [ld.pk]}, "đã đóng"),
-                     ("hoidong", path + "phieu/", {"don-vi": cb.pk}, "không thay mặt"),
+        refusals += [("laichau", path + "phieu/", {"confirm": "1", "don-vi": ld.pk, "choices": [ld.pk]}, "đã đóng"),
+                     ("hoidong", path + "phieu/", {"confirm": "1", "don-vi": cb.pk}, "không thay mặt"),
                      ("laichau", path + "ket-thuc/", {"confirm": "1"}, "Chỉ cụm trưởng"),
                      ("caobang", path + "ket-thuc/", {"confirm": "1"}, "đã kết thúc")]
     denied = AuditEvent.objects.filter(action="denied").count()
@@ -577,17 +577,17 @@ def test_ballot_is_secret_single_and_results_hidden_until_closed(clients, cy2019
     page = clients["caobang"].get(path)
     assert page.context["ballot"] is not None and page.context["result"] is None
     assert 'data-max-checked="1"' in page.content.decode()
-    _, shown = follow(clients["caobang"], path + "phieu/", {"don-vi": cb.pk, "choices": [sl.pk]})
+    _, shown = follow(clients["caobang"], path + "phieu/", {"confirm": "1", "don-vi": cb.pk, "choices": [sl.pk]})
     assert any("Cao Bằng đã bỏ phiếu" in m for m in shown)
     # After voting: "đã bỏ phiếu", no form, and a second ballot is refused without any change.
     page = clients["caobang"].get(path)
     html = page.content.decode()
     assert page.context["ballot"] is None and "Cao Bằng đã bỏ phiếu trong phiên này" in html
     before = row_counts()
-    _, shown = follow(clients["caobang"], path + "phieu/", {"don-vi": cb.pk, "choices": [org("02").pk]})
+    _, shown = follow(clients["caobang"], path + "phieu/", {"confirm": "1", "don-vi": cb.pk, "choices": [org("02").pk]})
     assert any("đã bỏ phiếu" in m and "mỗi thành viên một phiếu" in m for m in shown) and row_counts() == before
     # Two choices on a one-seat ballot: refused by the service.
-    _, shown = follow(clients["sonla"], path + "phieu/", {"don-vi": sl.pk, "choices": [sl.pk, org("02").pk]})
+    _, shown = follow(clients["sonla"], path + "phieu/", {"confirm": "1", "don-vi": sl.pk, "choices": [sl.pk, org("02").pk]})
     assert any("nhiều hơn số được chọn" in m for m in shown) and row_counts() == before
     # Until closed: how many voted, never the counts — for the chair too.
     for name in ("laichau", "hoidong", "trunguong"):
@@ -599,7 +599,7 @@ def test_ballot_is_secret_single_and_results_hidden_until_closed(clients, cy2019
     assert list(VoteParticipation.objects.filter(session=session).values_list("member__name", flat=True)) == ["Cao Bằng"]
     assert [f.name for f in VoteParticipation._meta.get_fields()] == ["id", "session", "member"]
     for voter, choice in (("hagiang", sl), ("langson", sl), ("laocai", sl), ("sonla", org("02"))):
-        follow(clients[voter], path + "phieu/", {"don-vi": org(
+        follow(clients[voter], path + "phieu/", {"confirm": "1", "don-vi": org(
             next(c for c, n in MEMBERS.items() if n == voter)).pk, "choices": [choice.pk]})
     # A member cannot close; the chair can (after confirming); then the tally shows with its lines.
     _, shown = follow(clients["caobang"], path + "ket-thuc/", {"confirm": "1"})
@@ -617,7 +617,7 @@ def test_ballot_is_secret_single_and_results_hidden_until_closed(clients, cy2019
     assert ClusterYear.objects.get(cluster=cy2019.cluster, year=2020).chair == sl
     # Voting after closing: refused, nothing changes.
     before = row_counts()
-    _, shown = follow(clients["laichau"], path + "phieu/", {"don-vi": ld.pk, "choices": [sl.pk]})
+    _, shown = follow(clients["laichau"], path + "phieu/", {"confirm": "1", "don-vi": ld.pk, "choices": [sl.pk]})
     assert any("đã đóng" in m for m in shown) and row_counts() == before
 
 
@@ -638,7 +638,7 @@ def test_tie_produces_a_second_round_from_the_page(clients, cy2019):
     for voter, choice in (("hagiang", sl), ("caobang", sl), ("langson", sl), ("laocai", hg), ("dienbien", hg),
                           ("sonla", hg), ("laichau", None)):
         code = next(c for c, n in MEMBERS.items() if n == voter)
-        follow(clients[voter], path + "phieu/", {"don-vi": org(code).pk,
+        follow(clients[voter], path + "phieu/", {"confirm": "1", "don-vi": org(code).pk,
                                       **({"choices": [choice.pk]} if choice else {})})
     follow(clients["laichau"], path + "ket-thuc/", {"confirm": "1"})
     page = clients["laichau"].get(path)
@@ -808,7 +808,7 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
             session = VoteSession.objects.get(cluster_year=cy2019, kind=kind, round=1)
         path = url(cy2019, f"bo-phieu/{session.pk}/")
         for code, choice in ballots.items():
-            _, shown = follow(c[MEMBERS[code]], path + "phieu/", {"don-vi": members[code].pk,
+            _, shown = follow(c[MEMBERS[code]], path + "phieu/", {"confirm": "1", "don-vi": members[code].pk,
                                                         "choices": [members[x].pk for x in choice]})
             assert any("đã bỏ phiếu" in m for m in shown), (kind, code, shown)
         follow(chair, path + "ket-thuc/", {"confirm": "1"})
@@ -865,3 +865,32 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
 
 def sheet_total(cy: ClusterYear, name: str) -> Decimal:
     return next(r.total for r in score_sheet(cy).rows if r.member.name == name)
+
+
+def test_a_ballot_is_cast_only_after_its_confirmation_even_a_blank_one(clients, cy2019):
+    open_2019(clients["laichau"], cy2019)
+    _lock_2019_quickly(cy2019)
+    follow(clients["laichau"], url(cy2019, "bo-phieu/hoi-nghi/"), {"title": "Hội nghị tổng kết năm 2019",
+                                                          "held_on": "20/03/2020", "place": "Lai Châu"})
+    now = timezone.now()
+    sl, cb, hg = org("14"), org("04"), org("02")
+    follow(clients["laichau"], url(cy2019, "bo-phieu/mo-phien/"), {
+        "kind": "chair", "candidates": [sl.pk, hg.pk], "seats": "1",
+        "opens_at": vn_datetime(now - timedelta(minutes=5)), "closes_at": vn_datetime(now + timedelta(hours=1)),
+        "threshold_percent": "50", "threshold_strict": "on", "quorum_percent": "50", "quorum_strict": "on"})
+    session = VoteSession.objects.get(cluster_year=cy2019, kind="chair")
+    path = url(cy2019, f"bo-phieu/{session.pk}/")
+    before = row_counts()
+    # First press: the choice is shown back with a confirmation form; nothing is recorded.
+    page = clients["caobang"].post(path + "phieu/", {"don-vi": cb.pk, "choices": [sl.pk]})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="xac-nhan-phieu"' in html and "Sơn La" in html
+    assert f'name="choices" value="{sl.pk}"' in html and 'name="confirm" value="1"' in html
+    assert row_counts() == before and not VoteParticipation.objects.filter(session=session).exists()
+    # A blank ballot says so, and is not cast either.
+    page = clients["sonla"].post(path + "phieu/", {"don-vi": sl.pk})
+    assert "Phiếu trắng: không chọn đơn vị nào." in page.content.decode() and row_counts() == before
+    # Confirmed: cast.
+    _, shown = follow(clients["caobang"], path + "phieu/", {"don-vi": cb.pk, "choices": [sl.pk], "confirm": "1"})
+    assert any("Cao Bằng đã bỏ phiếu" in m for m in shown)
+    assert list(VoteParticipation.objects.filter(session=session).values_list("member__name", flat=True)) == ["Cao Bằng"]

@@ -177,7 +177,10 @@ def test_results_hidden_until_the_session_closes(session):
     c.force_login(member)
     page = c.get(f"/hoi-dong/phien/{session.pk}/").content.decode()
     assert 'id="ballot"' in page and 'id="results"' not in page
-    assert c.post(f"/hoi-dong/phien/{session.pk}/bo-phieu/", {f"item-{item_id}": "yes"}).status_code == 302
+    confirm = c.post(f"/hoi-dong/phien/{session.pk}/bo-phieu/", {f"item-{item_id}": "yes"})  # asks first
+    assert confirm.status_code == 200 and "xac-nhan-phieu" in confirm.content.decode()
+    assert not session.participations.filter(member=member).exists()
+    assert c.post(f"/hoi-dong/phien/{session.pk}/bo-phieu/", {f"item-{item_id}": "yes", "confirm": "1"}).status_code == 302
     page = c.get(f"/hoi-dong/phien/{session.pk}/").content.decode()
     assert 'id="ballot"' not in page and 'id="results"' not in page and "Bạn đã bỏ phiếu" in page
     office = Client()

@@ -166,7 +166,7 @@ def test_decision_refused_beyond_the_quota(dept, unit, cao_bang):
     awarded = Award.objects.in_force().filter(award_type__code="BK_TINH", year=2024,
                                               unit__path__startswith=cao_bang.path).count()
     Quota.objects.create(authority=cao_bang, year=2024, award_code="BK_TINH", max_count=awarded)
-    with pytest.raises(ValidationError, match=f"vượt chỉ tiêu số lượng — BK_TINH năm 2024: tối đa {awarded}"):
+    with pytest.raises(ValidationError, match=f"vượt chỉ tiêu số lượng — Bằng khen cấp bộ, ban, ngành, tỉnh năm 2024: tối đa {awarded}"):
         services.record_decision(caobang, d, number="TN-12/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
     Quota.objects.filter(authority=cao_bang, year=2024).update(max_count=awarded + 1)
     services.record_decision(caobang, d, number="TN-12/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")

@@ -33,7 +33,7 @@ def pages(cy):
 def test_anonymous_is_sent_to_login_everywhere(client, cluster_year_2018):
     for url in pages(cluster_year_2018):
         response = client.get(url)
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
     for url in ["/api/v1/cluster-years/", f"/api/v1/cluster-years/{cluster_year_2018.pk}/summary", "/api/v1/awards/"]:
         assert client.get(url).status_code in (401, 403), url
 
@@ -89,5 +89,5 @@ def test_admin_is_for_administrators_only(admin_client_demo, province_officer, c
 
 
 def test_logout_requires_post_and_ends_the_session(province_officer):
-    assert province_officer.post("/accounts/logout/").status_code == 302
+    assert province_officer.post("/dang-xuat/").status_code == 302
     assert province_officer.get("/").status_code == 302

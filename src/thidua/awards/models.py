@@ -61,7 +61,14 @@ class AwardType(models.Model):
         ordering = ["-rank", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (English pages show `name_en`); official documents use `name`."""
+        from django.utils.translation import get_language
+
+        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name
 
 
 class DecisionQuerySet(models.QuerySet):

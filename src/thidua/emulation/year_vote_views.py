@@ -232,7 +232,7 @@ class _Session:
         return f.BallotForm(data, candidates=self.candidates, seats=self.session.seats)
 
 
-def _session_page(request, year: Year, s: _Session, *, tie_form=None, ballot=None):
+def _session_page(request, year: Year, s: _Session, *, tie_form=None, ballot=None, confirming=None):
     session = s.session
     if tie_form is None and s.tie_offered:
         tie_form = f.WindowForm(initial=f.WindowForm.default_window(1))
@@ -245,7 +245,7 @@ def _session_page(request, year: Year, s: _Session, *, tie_form=None, ballot=Non
         my_voted=[m for m in year.my_members if m.pk in s.voted_ids], voted_count=len(s.voted_ids),
         proposals=session.proposals.select_related("organization", "award_type"),
         next_year=services.next_year(year.cy) if session.kind in (VoteKind.CHAIR, VoteKind.DEPUTY) else None,
-        zero=Decimal(0))
+        zero=Decimal(0), confirming=confirming)
 
 
 @login_required
@@ -270,6 +270,9 @@ def cast_ballot(request, pk: int, sid: int):
         return back
     if not ballot.is_valid():
         return _session_page(request, year, s, ballot=ballot)
+    if request.POST.get("confirm") != "1":
+        # A ballot cannot be changed once cast: show the choices (or "blank") and ask again, without JS.
+        return _session_page(request, year, s, ballot=ballot, confirming=list(ballot.cleaned_data["choices"]))
     attempt(request, services.cast_ballot, request.user, s.session, s.member, list(ballot.cleaned_data["choices"]),
             success=_("%(org)s đã bỏ phiếu. Kết quả được công bố khi phiên kết thúc.") % {"org": s.member.name})
     return back

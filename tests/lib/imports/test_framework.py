@@ -148,9 +148,9 @@ def test_anonymous_is_sent_to_login():
     for url in ("/khen-thuong/nhap/", "/don-vi/nhap-ca-nhan/", "/don-vi/nhap-ca-nhan/mau.xlsx",
                 "/don-vi/nhap-ca-nhan/" + "a" * 32 + "/"):
         response = client.get(url)
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
     response = client.post("/don-vi/nhap-ca-nhan/" + "a" * 32 + "/ghi", {"sha256": "x", "rows": 1})
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert response.status_code == 302 and response.url.startswith("/dang-nhap/")
 
 
 def test_a_token_belongs_to_its_user(import_store):
