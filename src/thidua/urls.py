@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
     path("cong-viec/", include("thidua.jobs.urls")),
+    path("giay-to/", include("thidua.papers.urls")),
     path("", include("thidua.core.urls")),
 ]
 
