@@ -35,7 +35,14 @@ def can_act(user, decision: Decision) -> authority_rules.Verdict:
         return authority_rules.Verdict(False, f"Quyết định {decision.number} là bản ghi lại quyết định của "
                                               f"{decision.authority.name}: chỉ cơ quan ban hành mới ký số, in phôi, "
                                               f"chi thưởng.")
-    return authority_rules.can_issue(user, decision.authority)
+    if not getattr(user, "is_authenticated", False):
+        return authority_rules.Verdict(False, "Bạn cần đăng nhập.")
+    if not authority_rules.acts_for(user, decision.authority):
+        offices = ", ".join(o.name for o in authority_rules.issuing_offices(decision.authority)[:3])
+        return authority_rules.Verdict(False, f"Chỉ cơ quan thi đua, khen thưởng của {decision.authority.name} "
+                                              f"({offices}) hoặc quản trị hệ thống mới ký số, in phôi, chi thưởng "
+                                              f"cho quyết định do {decision.authority.name} ban hành.")
+    return authority_rules.ALLOWED
 
 
 def require(user, decision: Decision, what: str) -> None:
@@ -150,8 +157,6 @@ def run_printing(ctx) -> JobOutput:
     total = printing.awards_of(decision).count()
     ctx.progress(0, total, "Đang dàn trang…")
     pdf, pages = printing.blanks_pdf(decision, progress=lambda done, of: ctx.progress(done, of, f"{done}/{of} trang"))
-    audit.record("export", decision, user=ctx.job.owner, organization=decision.authority,
-                 reason=f"in phôi: {pages} trang")
     return JobOutput(content=pdf, filename=f"phoi-{decision.number.replace('/', '-')}.pdf",
                      message=f"Đã dàn {pages} trang phôi (một trang cho mỗi khen thưởng).",
                      data={"url": f"/giay-to/quyet-dinh/{decision.pk}/", "pages": pages})
