@@ -86,6 +86,11 @@ def test_signing_job_then_public_verification_sees_intact_then_altered(
     assert decision_doc.pdf.read().startswith(b"%PDF")
     assert SignedDocument.objects.filter(decision=demo_decision, kind=SignedKind.CERTIFICATE).count() == len(certificates)
 
+    download = province_officer.get(f"/giay-to/quyet-dinh/{demo_decision.pk}/quyet-dinh-da-ky.pdf")
+    assert download.status_code == 200 and download.content == decision_doc.pdf.open("rb").read()
+    office_page = province_officer.get(f"/giay-to/quyet-dinh/{demo_decision.pk}/").content.decode()
+    assert 'id="decision-signature" data-state="intact"' in office_page
+
     cert = certificates[0].certificate
     page = client.get(f"/xac-minh/{cert.token}/")
     html = page.content.decode()
