@@ -341,6 +341,18 @@ ROUTES: dict[str, Route] = {
                                                 statuses(LOGIN, rest=404, province_officer=200, admin=200),
                                                 "Cao Bằng's layout: its office's and the administrator's")
        for part in ("can-chinh.pdf", "xem-truoc.pdf")},
+    # The fund of the demo decision's authority (Cao Bằng): its office records, the global roles read; others 404.
+    "giay-to/quy/": Route(lambda o: ["/giay-to/quy/"],
+                          statuses(LOGIN, rest=200, unit_officer=404, council_member=404, auditor=404),
+                          "funds of the offices the user acts for"),
+    **{f"giay-to/quy/<int:org>/<int:year>/{part}": Route(
+        lambda o, part=part: [f"/giay-to/quy/{demo_decision().authority.pk}/{demo_decision().signed_on.year}/{part}"],
+        statuses(LOGIN, rest=404, province_officer=200, central_board=200, auditor=200, admin=200))
+       for part in ("", "bao-cao.xlsx", "bao-cao.docx")},
+    **{f"giay-to/quy/<int:org>/<int:year>/{part}/": Route(
+        lambda o, part=part: [f"/giay-to/quy/{demo_decision().authority.pk}/{demo_decision().signed_on.year}/{part}/"],
+        statuses(LOGIN, rest=405), "POST only (per persona in tests/papers/test_fund.py)", post=True)
+       for part in ("nguon", "chi")},
 }
 
 

@@ -50,3 +50,46 @@ class LayoutForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.fields = self.cleaned_data["fields_json"]
         return super().save(commit)
+
+
+class FundSourceForm(forms.Form):
+    received_on = forms.DateField(label="Ngày nhận", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    kind = forms.ChoiceField(label="Nguồn", choices=[("budget", "Ngân sách nhà nước"), ("other", "Nguồn hợp pháp khác")],
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    description = forms.CharField(label="Nội dung", max_length=255, widget=forms.TextInput(attrs={"class": "form-control"}))
+    amount = forms.IntegerField(label="Số tiền (đồng)", min_value=1, widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value.year != self.year:
+            raise ValidationError(f"Ngày nhận phải thuộc năm {self.year}.")
+        return value
+
+
+class FundPaymentForm(forms.Form):
+    decision = forms.ModelChoiceField(label="Quyết định", queryset=None,
+                                      widget=forms.Select(attrs={"class": "form-select"}))
+    paid_on = forms.DateField(label="Ngày chi", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    amount = forms.IntegerField(label="Số tiền (đồng)", min_value=1, widget=forms.NumberInput(attrs={"class": "form-control"}))
+    note = forms.CharField(label="Ghi chú", max_length=255, required=False,
+                           widget=forms.TextInput(attrs={"class": "form-control"}))
+    override_reason = forms.CharField(label="Lý do chi vượt số dư (chỉ khi quỹ không đủ)", max_length=500,
+                                      required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args, decisions, year: int, **kwargs):
+        from thidua.awards.models import Decision
+
+        super().__init__(*args, **kwargs)
+        ids = [d.pk for d in decisions]
+        self.fields["decision"].queryset = Decision.objects.filter(pk__in=ids).order_by("signed_on", "number")
+        self.year = year
+
+    def clean_paid_on(self):
+        value = self.cleaned_data["paid_on"]
+        if value.year != self.year:
+            raise ValidationError(f"Ngày chi phải thuộc năm {self.year}.")
+        return value

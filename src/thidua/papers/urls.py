@@ -13,3 +13,11 @@ urlpatterns = [
     path("mau-in/<int:pk>/can-chinh.pdf", views.calibration, name="calibration"),
     path("mau-in/<int:pk>/xem-truoc.pdf", views.layout_preview, name="layout-preview"),
 ]
+urlpatterns += [
+    path("quy/", views.fund_index, name="funds"),
+    path("quy/<int:org>/<int:year>/", views.fund, name="fund"),
+    path("quy/<int:org>/<int:year>/nguon/", views.fund_source, name="fund-source"),
+    path("quy/<int:org>/<int:year>/chi/", views.fund_payment, name="fund-payment"),
+    path("quy/<int:org>/<int:year>/bao-cao.xlsx", views.fund_xlsx, name="fund-xlsx"),
+    path("quy/<int:org>/<int:year>/bao-cao.docx", views.fund_docx, name="fund-docx"),
+]

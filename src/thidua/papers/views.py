@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -148,3 +149,105 @@ def layout_preview(request, pk: int):
         raise Http404("Chưa có khen thưởng nào để xem trước mẫu in này.")
     return _inline_pdf(printing.page_pdf(award, _layout_value(row), drawn=True), f"xem-truoc-mau-{row.pk}.pdf")
 
+
+
+# --- The emulation and commendation fund -----------------------------------------------------------------------
+
+def _fund_authority(request, org: int, year: int):
+    """The authority whose fund the user may see: its own office's (which also records), or a global role's
+    (read only). Others: 404."""
+    from thidua.core.access import scope_for
+    from thidua.orgs.models import Organization
+
+    authority = get_object_or_404(Organization, pk=org)
+    if not 2000 <= year <= 2100:
+        raise Http404("Năm không hợp lệ.")
+    can_record = authority_rules.acts_for(request.user, authority)
+    if not can_record and not scope_for(request.user).is_global:
+        raise Http404("Không có quỹ này.")
+    return authority, can_record
+
+
+@login_required
+def fund_index(request):
+    from django.utils import timezone
+
+    offices = authority_rules.issuing_authorities(request.user).order_by("name")
+    if not offices.exists():
+        raise Http404("Trang dành cho cơ quan thi đua, khen thưởng có thẩm quyền khen thưởng.")
+    return render(request, "papers/funds.html", {"offices": offices, "year": timezone.localdate().year})
+
+
+@login_required
+def fund(request, org: int, year: int):
+    from thidua.papers import fund as funds
+    from thidua.papers.forms import FundPaymentForm, FundSourceForm
+
+    authority, can_record = _fund_authority(request, org, year)
+    statement = funds.statement(authority, year)
+    return render(request, "papers/fund.html", {
+        "s": statement, "can_record": can_record, "source_form": FundSourceForm(year=year),
+        "payment_form": FundPaymentForm(decisions=[d.decision for d in statement.decisions], year=year),
+        "balance": funds.balance(authority)})
+
+
+def _fund_post(request, org, year, record):
+    authority, _can = _fund_authority(request, org, year)
+    try:
+        record(authority)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("papers:fund", org=authority.pk, year=year)
+
+
+@login_required
+@require_POST
+def fund_source(request, org: int, year: int):
+    from thidua.papers import fund as funds
+    from thidua.papers.forms import FundSourceForm
+
+    def record(authority):
+        form = FundSourceForm(request.POST, year=year)
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()])
+        funds.record_source(request.user, authority, **form.cleaned_data)
+        messages.success(request, "Đã ghi nguồn quỹ.")
+
+    return _fund_post(request, org, year, record)
+
+
+@login_required
+@require_POST
+def fund_payment(request, org: int, year: int):
+    from thidua.papers import fund as funds
+    from thidua.papers.forms import FundPaymentForm
+
+    def record(authority):
+        decisions = Decision.objects.own().filter(authority=authority, signed_on__year=year)
+        form = FundPaymentForm(request.POST, decisions=decisions, year=year)
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()])
+        data = form.cleaned_data
+        funds.record_payment(request.user, data.pop("decision"), **data)
+        messages.success(request, "Đã ghi khoản chi tiền thưởng.")
+
+    return _fund_post(request, org, year, record)
+
+
+@login_required
+def fund_xlsx(request, org: int, year: int):
+    from thidua.core.documents import xlsx_response
+    from thidua.papers import fund as funds
+
+    authority, _can = _fund_authority(request, org, year)
+    return xlsx_response(funds.report_xlsx(funds.statement(authority, year)), f"quy-thi-dua-{authority.pk}-{year}")
+
+
+@login_required
+def fund_docx(request, org: int, year: int):
+    from thidua.core.documents import document_response
+    from thidua.papers import fund as funds
+
+    authority, _can = _fund_authority(request, org, year)
+    return document_response(request, lambda: funds.report_docx(funds.statement(authority, year)),
+                             f"bao-cao-quy-thi-dua-{authority.pk}-{year}", "docx")
