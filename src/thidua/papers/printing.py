@@ -168,10 +168,9 @@ def layouts_for(organization, award_types: Iterable) -> dict[int | None, Layout]
     rank = {(True, True): 0, (True, False): 1, (False, True): 2, (False, False): 3}
     out: dict[int | None, Layout] = {}
     for pk, atype in types.items():
-        candidates = sorted((rank[(r.organization_id is not None, r.award_type_id is not None)], r) for r in rows
-                            if r.award_type_id in (pk, None)) if rows else []
-        candidates = [(k, r) for k, r in candidates]
-        out[pk] = _layout(candidates[0][1]) if candidates else Layout(
+        candidates = sorted((r for r in rows if r.award_type_id in (pk, None)),
+                            key=lambda r: rank[(r.organization_id is not None, r.award_type_id is not None)])
+        out[pk] = _layout(candidates[0]) if candidates else Layout(
             default_page_size(atype), 0.0, 0.0, DEFAULT_FIELDS, "mặc định")
     return out
 
