@@ -110,7 +110,7 @@ def test_a_letter_without_the_nominee_table_is_refused_with_the_columns_it_needs
 
 
 def test_other_imports_do_not_read_word(settings):
-    from thidua.core import imports
+    from thidua.lib import imports
 
     ratings = imports.get_importer("ratings")
     assert not ratings.word_tables

@@ -19,7 +19,7 @@ from django.db.models import Sum
 from thidua.awards import authority as authority_rules
 from thidua.awards.models import Decision
 from thidua.core import audit
-from thidua.core.numbers import format_date, format_number
+from thidua.lib.numbers import format_date, format_number
 from thidua.nominations.prize import decision_prizes
 from thidua.orgs.models import Organization
 from thidua.papers.models import FundPayment, FundSource
@@ -204,7 +204,7 @@ def report_docx(s: Statement) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from thidua.core.documents import date_line, upper_vi
+    from thidua.lib.documents import date_line, upper_vi
 
     document = docx.Document()
     style = document.styles["Normal"]

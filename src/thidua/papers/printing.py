@@ -19,8 +19,8 @@ from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from thidua.core.documents import date_line, upper_vi
-from thidua.core.numbers import format_date
+from thidua.lib.documents import date_line, upper_vi
+from thidua.lib.numbers import format_date
 from thidua.papers.fonts import reportlab_fonts
 
 SIZES = {"A4L": landscape(A4), "A3L": landscape(A3)}

@@ -98,7 +98,7 @@ def _store(decision, kind, pdf: bytes, user, certificate=None) -> SignedDocument
 def decision_pdf(decision: Decision) -> bytes | None:
     """The decision as drafted from its dossier (Word → PDF with LibreOffice); None for a decision recorded
     without a dossier (its paper original is the document)."""
-    from thidua.core import documents as core_documents
+    from thidua.lib import documents as core_documents
     from thidua.nominations import documents
 
     dossier = decision.dossiers.select_related("authority", "from_org").first()

@@ -156,7 +156,7 @@ def layout_preview(request, pk: int):
 def _fund_authority(request, org: int, year: int):
     """The authority whose fund the user may see: its own office's (which also records), or a global role's
     (read only). Others: 404."""
-    from thidua.core.access import scope_for
+    from thidua.orgs.scope import scope_for
     from thidua.orgs.models import Organization
 
     authority = get_object_or_404(Organization, pk=org)
@@ -236,7 +236,7 @@ def fund_payment(request, org: int, year: int):
 
 @login_required
 def fund_xlsx(request, org: int, year: int):
-    from thidua.core.documents import xlsx_response
+    from thidua.lib.documents import xlsx_response
     from thidua.papers import fund as funds
 
     authority, _can = _fund_authority(request, org, year)
@@ -245,7 +245,7 @@ def fund_xlsx(request, org: int, year: int):
 
 @login_required
 def fund_docx(request, org: int, year: int):
-    from thidua.core.documents import document_response
+    from thidua.lib.documents import document_response
     from thidua.papers import fund as funds
 
     authority, _can = _fund_authority(request, org, year)
