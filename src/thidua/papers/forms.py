@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from thidua.awards import authority as authority_rules
-from thidua.awards.models import AwardType
+from thidua.awards.models import AwardType, Decision
 from thidua.papers import printing
 from thidua.papers.models import PrintLayout
 
@@ -81,7 +81,6 @@ class FundPaymentForm(forms.Form):
                                       required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, decisions, year: int, **kwargs):
-        from thidua.awards.models import Decision
 
         super().__init__(*args, **kwargs)
         ids = [d.pk for d in decisions]

@@ -19,10 +19,12 @@ from django.db.models import Sum
 from thidua.awards import authority as authority_rules
 from thidua.awards.models import Decision
 from thidua.core import audit
+from thidua.lib.documents import date_line, upper_vi
 from thidua.lib.numbers import format_date, format_number
 from thidua.nominations.prize import decision_prizes
 from thidua.orgs.models import Organization
 from thidua.papers.models import FundPayment, FundSource
+from thidua.papers.services import require
 
 
 @dataclass
@@ -122,7 +124,6 @@ def record_source(user, authority: Organization, *, received_on: date, amount: i
 def record_payment(user, decision: Decision, *, paid_on: date, amount: int, note: str = "",
                    override_reason: str = "") -> FundPayment:
     """Pay prize money of `decision` from its authority's fund."""
-    from thidua.papers.services import require
 
     authority = decision.authority
     require(user, decision, "papers.fund_payment")
@@ -204,7 +205,6 @@ def report_docx(s: Statement) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from thidua.lib.documents import date_line, upper_vi
 
     document = docx.Document()
     style = document.styles["Normal"]

@@ -21,7 +21,9 @@ from reportlab.pdfgen import canvas
 
 from thidua.lib.documents import date_line, upper_vi
 from thidua.lib.numbers import format_date
+from thidua.nominations.certificates import qr_png
 from thidua.papers.fonts import reportlab_fonts
+from thidua.papers.models import PrintLayout
 
 SIZES = {"A4L": landscape(A4), "A3L": landscape(A3)}
 # The printed lines, in the order the layout form lists them.
@@ -160,7 +162,6 @@ def layouts_for(organization, award_types: Iterable) -> dict[int | None, Layout]
     office's general one, else the general one for the type, else the general one, else the built-in default."""
     from django.db.models import Q
 
-    from thidua.papers.models import PrintLayout
 
     types = {t.pk: t for t in award_types}
     rows = list(PrintLayout.objects.filter(Q(organization=organization) | Q(organization__isnull=True),
@@ -321,7 +322,6 @@ def electronic_certificate_pdf(award, verify_url: str) -> bytes:
     (signed by the authority: the electronic certificate)."""
     from reportlab.lib.utils import ImageReader
 
-    from thidua.nominations.certificates import qr_png
 
     family = reportlab_fonts()
     layout = layouts_for(award.decision.authority, [award.award_type])[award.award_type_id]

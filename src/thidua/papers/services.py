@@ -17,6 +17,8 @@ from thidua.awards.models import Decision
 from thidua.core import audit
 from thidua.jobs import services as job_services
 from thidua.jobs.registry import JobFailed, JobOutput, register
+from thidua.lib import documents as core_documents
+from thidua.nominations import documents
 from thidua.papers import printing, signing
 from thidua.papers.models import SignedDocument, SignedKind
 
@@ -98,8 +100,6 @@ def _store(decision, kind, pdf: bytes, user, certificate=None) -> SignedDocument
 def decision_pdf(decision: Decision) -> bytes | None:
     """The decision as drafted from its dossier (Word → PDF with LibreOffice); None for a decision recorded
     without a dossier (its paper original is the document)."""
-    from thidua.lib import documents as core_documents
-    from thidua.nominations import documents
 
     dossier = decision.dossiers.select_related("authority", "from_org").first()
     if dossier is None:

@@ -26,6 +26,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from thidua.papers.fonts import reportlab_fonts
+
 log = logging.getLogger(__name__)
 
 FIELD_NAME = "ChuKySoCoQuan"
@@ -123,7 +125,6 @@ def appearance_pdf(authority, box: tuple[float, float, float, float], when: date
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    from thidua.papers.fonts import reportlab_fonts
 
     family = reportlab_fonts()
     width, height = box[2] - box[0], box[3] - box[1]

@@ -14,8 +14,12 @@ from django.views.decorators.http import require_POST
 from thidua.awards import authority as authority_rules
 from thidua.awards.models import Award, Decision
 from thidua.core import audit
+from thidua.lib.documents import document_response, xlsx_response
+from thidua.orgs.models import Organization
+from thidua.orgs.scope import scope_for
+from thidua.papers import fund as funds
 from thidua.papers import printing, services, signing
-from thidua.papers.forms import LayoutForm
+from thidua.papers.forms import FundPaymentForm, FundSourceForm, LayoutForm
 from thidua.papers.models import PrintLayout, SignedDocument, SignedKind
 
 
@@ -156,8 +160,6 @@ def layout_preview(request, pk: int):
 def _fund_authority(request, org: int, year: int):
     """The authority whose fund the user may see: its own office's (which also records), or a global role's
     (read only). Others: 404."""
-    from thidua.orgs.scope import scope_for
-    from thidua.orgs.models import Organization
 
     authority = get_object_or_404(Organization, pk=org)
     if not 2000 <= year <= 2100:
@@ -180,8 +182,6 @@ def fund_index(request):
 
 @login_required
 def fund(request, org: int, year: int):
-    from thidua.papers import fund as funds
-    from thidua.papers.forms import FundPaymentForm, FundSourceForm
 
     authority, can_record = _fund_authority(request, org, year)
     statement = funds.statement(authority, year)
@@ -203,8 +203,6 @@ def _fund_post(request, org, year, record):
 @login_required
 @require_POST
 def fund_source(request, org: int, year: int):
-    from thidua.papers import fund as funds
-    from thidua.papers.forms import FundSourceForm
 
     def record(authority):
         form = FundSourceForm(request.POST, year=year)
@@ -219,8 +217,6 @@ def fund_source(request, org: int, year: int):
 @login_required
 @require_POST
 def fund_payment(request, org: int, year: int):
-    from thidua.papers import fund as funds
-    from thidua.papers.forms import FundPaymentForm
 
     def record(authority):
         decisions = Decision.objects.own().filter(authority=authority, signed_on__year=year)
@@ -236,8 +232,6 @@ def fund_payment(request, org: int, year: int):
 
 @login_required
 def fund_xlsx(request, org: int, year: int):
-    from thidua.lib.documents import xlsx_response
-    from thidua.papers import fund as funds
 
     authority, _can = _fund_authority(request, org, year)
     return xlsx_response(funds.report_xlsx(funds.statement(authority, year)), f"quy-thi-dua-{authority.pk}-{year}")
@@ -245,8 +239,6 @@ def fund_xlsx(request, org: int, year: int):
 
 @login_required
 def fund_docx(request, org: int, year: int):
-    from thidua.lib.documents import document_response
-    from thidua.papers import fund as funds
 
     authority, _can = _fund_authority(request, org, year)
     return document_response(request, lambda: funds.report_docx(funds.statement(authority, year)),
