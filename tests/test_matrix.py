@@ -334,7 +334,55 @@ ROUTES: dict[str, Route] = {
     **{f"cong-viec/<int:pk>/{part}": Route(lambda o, part=part: [f"/cong-viec/{matrix_job().pk}/{part}"],
                                            statuses(LOGIN, rest=405), "POST only", post=True)
        for part in ("huy/", "chay-lai/")},
+    # Official papers (thidua.papers) of the demo decision of Cao Bằng: seen as the decision is; signing, printing
+    # and the preview are for the issuing office (and the administrator), refused (403) to others who see it.
+    "giay-to/quyet-dinh/<int:pk>/": Route(lambda o: [f"/giay-to/quyet-dinh/{demo_decision().pk}/"],
+                                          statuses(LOGIN, rest=200, outsider=404)),
+    "giay-to/quyet-dinh/<int:pk>/xem-truoc.pdf": Route(
+        lambda o: [f"/giay-to/quyet-dinh/{demo_decision().pk}/xem-truoc.pdf"],
+        statuses(LOGIN, rest=403, province_officer=200, admin=200, outsider=404)),
+    "giay-to/quyet-dinh/<int:pk>/quyet-dinh-da-ky.pdf": Route(
+        lambda o: [f"/giay-to/quyet-dinh/{demo_decision().pk}/quyet-dinh-da-ky.pdf"], statuses(LOGIN, rest=404),
+        "not signed in the demo: 404 (the signed download per persona: tests/papers/test_signing.py)"),
+    **{f"giay-to/quyet-dinh/<int:pk>/{part}/": Route(lambda o, part=part: [f"/giay-to/quyet-dinh/{demo_decision().pk}/{part}/"],
+                                                   statuses(LOGIN, rest=405), "POST only (per persona in tests/papers/)",
+                                                   post=True)
+       for part in ("ky-so", "in-phoi")},
+    "giay-to/mau-in/": Route(lambda o: ["/giay-to/mau-in/"],
+                             statuses(LOGIN, rest=200, unit_officer=404, council_member=404, auditor=404),
+                             "print layouts: offices that issue decisions", post=True),
+    **{f"giay-to/mau-in/<int:pk>/{part}": Route(lambda o, part=part: [f"/giay-to/mau-in/{matrix_layout().pk}/{part}"],
+                                                statuses(LOGIN, rest=404, province_officer=200, admin=200),
+                                                "Cao Bằng's layout: its office's and the administrator's")
+       for part in ("can-chinh.pdf", "xem-truoc.pdf")},
+    # The fund of the demo decision's authority (Cao Bằng): its office records, the global roles read; others 404.
+    "giay-to/quy/": Route(lambda o: ["/giay-to/quy/"],
+                          statuses(LOGIN, rest=200, unit_officer=404, council_member=404, auditor=404),
+                          "funds of the offices the user acts for"),
+    **{f"giay-to/quy/<int:org>/<int:year>/{part}": Route(
+        lambda o, part=part: [f"/giay-to/quy/{demo_decision().authority.pk}/{demo_decision().signed_on.year}/{part}"],
+        statuses(LOGIN, rest=404, province_officer=200, central_board=200, auditor=200, admin=200))
+       for part in ("", "bao-cao.xlsx", "bao-cao.docx")},
+    **{f"giay-to/quy/<int:org>/<int:year>/{part}/": Route(
+        lambda o, part=part: [f"/giay-to/quy/{demo_decision().authority.pk}/{demo_decision().signed_on.year}/{part}/"],
+        statuses(LOGIN, rest=405), "POST only (per persona in tests/papers/test_fund.py)", post=True)
+       for part in ("nguon", "chi")},
 }
+
+
+def demo_decision():
+    """The decision of the demo dossier (Cao Bằng's), with its certificates."""
+    from thidua.nominations.models import Certificate
+
+    return Certificate.objects.order_by("pk").first().award.decision
+
+
+def matrix_layout():
+    from thidua.papers.models import PrintLayout
+    from thidua.papers.printing import DEFAULT_FIELDS
+
+    return PrintLayout.objects.get_or_create(organization=demo_decision().authority, award_type=None,
+                                             defaults={"fields": DEFAULT_FIELDS})[0]
 
 
 def matrix_job():

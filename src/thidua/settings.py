@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "thidua.nominations",
     "thidua.demo",
     "thidua.jobs",
+    "thidua.papers",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -293,4 +294,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# Digital signatures of decisions and certificates (thidua.papers.signing): "pkcs12" files per authority in
+# THIDUA_SIGNING_DIR (a test CA: `thidua signing_ca`), or "pkcs11" for a USB token / HSM (module path, token label,
+# PIN from the environment). TRUST_ROOTS: PEM files of the certification authorities the verification trusts.
+THIDUA_SIGNING = {
+    "BACKEND": os.environ.get("THIDUA_SIGNING_BACKEND", "pkcs12").strip().lower(),
+    "DIR": Path(os.environ.get("THIDUA_SIGNING_DIR", VAR_DIR / "signing")),
+    "TRUST_ROOTS": [p for p in os.environ.get("THIDUA_SIGNING_TRUST_ROOTS", "").split(os.pathsep) if p],
+    "PKCS11_MODULE": os.environ.get("THIDUA_SIGNING_PKCS11_MODULE", ""),
+    "PKCS11_TOKEN_LABEL": os.environ.get("THIDUA_SIGNING_PKCS11_TOKEN", ""),
+    "PKCS11_PIN": os.environ.get("THIDUA_SIGNING_PKCS11_PIN", ""),
+    "PKCS11_LABELS": {},
 }

@@ -30,6 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
     path("cong-viec/", include("thidua.jobs.urls")),
+    path("giay-to/", include("thidua.papers.urls")),
     path("dang-nhap/", core_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/login/", moved("login"), name="login-moved"),

@@ -306,6 +306,29 @@ class VerifiedRevocationSerializer(serializers.Serializer):
                                            "recorded by another office")
 
 
+class SignatureCheckSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["intact", "altered", "unsigned"],
+                                    help_text="intact: the stored PDF is the one signed; altered: it was changed")
+    signer = serializers.CharField(help_text="the signing certificate's subject (common name)")
+    organisation = serializers.CharField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    trusted = serializers.BooleanField(help_text="the certificate chains to a configured trust root")
+    detail = serializers.CharField()
+
+
+class VerifiedSignaturesSerializer(serializers.Serializer):
+    certificate = SignatureCheckSerializer(allow_null=True, help_text="the signed electronic certificate, if any")
+    decision = SignatureCheckSerializer(allow_null=True, help_text="the signed decision PDF, if any")
+
+
+def _signatures(v) -> dict | None:
+    if v.signatures is None:
+        return None
+    return {k: None if c is None else {"state": c.state, "signer": c.signer, "organisation": c.organisation,
+                                       "signed_at": c.signed_at, "trusted": c.trusted, "detail": c.detail}
+            for k, c in v.signatures.items()}
+
+
 class CertificateVerificationSerializer(serializers.Serializer):
     recipient_name = serializers.CharField()
     award = serializers.CharField()
@@ -316,6 +339,7 @@ class CertificateVerificationSerializer(serializers.Serializer):
     decision_transcribed_by = serializers.CharField(allow_null=True, help_text="set when the decision is a copy "
                                                     "recorded by another office, not the authority's own record")
     revocation = VerifiedRevocationSerializer(allow_null=True, help_text="the revocation decision, once revoked")
+    signatures = VerifiedSignaturesSerializer(allow_null=True, help_text="digital signatures of the stored PDFs")
 
 
 def _obj(model, pk, field: str, qs=None):
@@ -524,5 +548,6 @@ class VerifyView(APIView):
                          "decision_transcribed_by": v.decision_transcribed_by,
                          "revocation": None if v.revocation_number is None else {
                              "number": v.revocation_number, "date": v.revocation_date,
-                             "authority": v.revocation_authority, "transcribed_by": v.revocation_transcribed_by}})
+                             "authority": v.revocation_authority, "transcribed_by": v.revocation_transcribed_by},
+                         "signatures": _signatures(v)})
 

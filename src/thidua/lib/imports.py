@@ -152,9 +152,15 @@ class Column:
     memoize: ClassVar[bool] = False  # parse each distinct value once (lists: units, ratings, award types…)
 
     def __init__(self, key: str, header: str, *, required: bool = False, note: str = "", width: int = 18,
-                 example: Any = ""):
+                 example: Any = "", aliases: Sequence[str] = ()):
         self.key, self.header, self.required, self.note, self.width, self.example = (
             key, header, required, note, width, example)
+        # Other headers meaning this column (a list typed by hand in a Word letter says "Số CCCD", "Hình thức").
+        self.aliases = tuple(aliases)
+
+    @property
+    def header_keys(self) -> set[str]:
+        return {header_key(h) for h in (self.header, *self.aliases)}
 
     @property
     def template_header(self) -> str:
@@ -337,6 +343,7 @@ class Importer:
     columns: ClassVar[list[Column]]
     unique_in_file: ClassVar[list[tuple[str, ...]]] = []
     url_name: ClassVar[str] = ""  # "app:import-<kind>" (set by urls_for)
+    word_tables: ClassVar[bool] = False  # also reads the table of a Word (.docx) letter (read_word_rows)
 
     def __init__(self, user, **params):
         self.user, self.params = user, params
@@ -462,10 +469,16 @@ def template_xlsx(importer: Importer, ctx: ImportContext, sample_rows: int = 100
 # ---------------------------------------------------------------------------
 
 
-def check_upload(upload) -> str:
-    """The shared content check (core.uploads) with the import's size limit; the safe name, or ImportRefused."""
+# Spreadsheets, and Word letters whose table lists the rows (for the importers that read them: `word_tables`).
+UPLOAD_TYPES = {**uploads.SPREADSHEET_TYPES, ".docx": uploads.DOCX}
+
+
+def check_upload(upload, *, word: bool = False) -> str:
+    """The shared content check (core.uploads) with the import's size limit; the safe name, or ImportRefused.
+    `word`: a Word letter (.docx) is accepted too."""
     try:
-        return uploads.check_upload(upload, allowed=uploads.SPREADSHEET_TYPES, limit=max_bytes())
+        return uploads.check_upload(upload, allowed=UPLOAD_TYPES if word else uploads.SPREADSHEET_TYPES,
+                                    limit=max_bytes())
     except ValidationError as exc:
         raise ImportRefused(" ".join(exc.messages)) from None
 
@@ -473,7 +486,7 @@ def check_upload(upload) -> str:
 def check_stored(path: Path, name: str) -> None:
     """Re-check a stored zip-based workbook (size, ratio, members) before python-calamine opens it."""
     ext = Path(name).suffix.lower()
-    file_type = uploads.SPREADSHEET_TYPES.get(ext)
+    file_type = UPLOAD_TYPES.get(ext)
     if file_type is None or file_type.signature != uploads.ZIP:
         return
     try:
@@ -554,35 +567,75 @@ def read_rows(importer: Importer, path: Path, name: str) -> tuple[str, list[Row]
             sheet_name, header_index, head, rest = _find_sheet(wb, importer, name)
         except (CalamineError, ValueError) as exc:
             raise ImportRefused(f"Không đọc được tệp “{name}”: tệp hỏng hoặc không phải bảng tính ({exc}).") from None
-        header = head[header_index]
-        positions: dict[str, int] = {}
-        known = {header_key(c.header): c for c in importer.columns}
-        warnings = []
-        for i, value in enumerate(header):
-            key = header_key(value)
-            if not key:
-                continue
-            if key in known and known[key].key not in positions:
-                positions[known[key].key] = i
-            elif key not in ("stt", "so thu tu"):
-                warnings.append(f"Cột “{cell_text(value)}” không thuộc mẫu nên được bỏ qua.")
-        missing = [c.header for c in importer.columns if c.required and c.key not in positions]
-        if missing:
-            raise ImportRefused(f"Thiếu cột bắt buộc: {', '.join(missing)}.")
-        rows = []
-        limit = max_rows()
-        data = itertools.chain(head[header_index + 1:], rest)
-        for i, cells in enumerate(data, start=header_index + 1):
-            raw = {key: (cells[pos] if pos < len(cells) else "") for key, pos in positions.items()}
-            if all(blank(v) for v in raw.values()):
-                continue
-            if len(rows) == limit:
-                raise ImportRefused(f"Tệp có hơn {format_number(limit)} dòng dữ liệu; tối đa {format_number(limit)} "
-                                    "dòng mỗi lần nhập. Hãy chia thành nhiều tệp.")
-            rows.append(Row(number=i + 1, raw=raw))
+        positions, warnings = map_header(importer, head[header_index])
+        rows = data_rows(positions, itertools.chain(head[header_index + 1:], rest), header_index + 1)
     finally:
         wb.close()
     return sheet_name, rows, warnings
+
+
+def map_header(importer: Importer, header: Sequence[Any]) -> tuple[dict[str, int], list[str]]:
+    """The position of each of the importer's columns in a header row (by header or alias), and warnings for the
+    columns left out. ImportRefused when a required column is missing."""
+    positions: dict[str, int] = {}
+    known = {key: c for c in importer.columns for key in c.header_keys}
+    warnings = []
+    for i, value in enumerate(header):
+        key = header_key(value)
+        if not key:
+            continue
+        if key in known and known[key].key not in positions:
+            positions[known[key].key] = i
+        elif key not in ("stt", "so thu tu", "tt"):
+            warnings.append(f"Cột “{cell_text(value)}” không thuộc mẫu nên được bỏ qua.")
+    missing = [c.header for c in importer.columns if c.required and c.key not in positions]
+    if missing:
+        raise ImportRefused(f"Thiếu cột bắt buộc: {', '.join(missing)}.")
+    return positions, warnings
+
+
+def data_rows(positions: dict[str, int], data: Iterable[Sequence[Any]], start: int) -> list[Row]:
+    """Rows below the header (numbered from 1 as the user sees them), blank rows skipped, up to max_rows()."""
+    rows = []
+    limit = max_rows()
+    for i, cells in enumerate(data, start=start):
+        raw = {key: (cells[pos] if pos < len(cells) else "") for key, pos in positions.items()}
+        if all(blank(v) for v in raw.values()):
+            continue
+        if len(rows) == limit:
+            raise ImportRefused(f"Tệp có hơn {format_number(limit)} dòng dữ liệu; tối đa {format_number(limit)} "
+                                "dòng mỗi lần nhập. Hãy chia thành nhiều tệp.")
+        rows.append(Row(number=i + 1, raw=raw))
+    return rows
+
+
+def read_word_rows(importer: Importer, path: Path, name: str) -> tuple[str, list[Row], list[str]]:
+    """The nominee table of a Word letter (python-docx): the first table with a header row (among its first rows)
+    naming the required columns, by header or alias. Rows are numbered as rows of that table (the header counts),
+    and the preview says which table was read and how each of its columns was understood."""
+    import docx
+
+    if not importer.word_tables:
+        raise ImportRefused(f"“{importer.title}” chỉ nhập từ bảng tính (.xlsx, .xls, .ods), không từ văn bản Word.")
+    check_stored(path, name)
+    try:
+        tables = docx.Document(str(path)).tables
+    except Exception as exc:  # python-docx raises many kinds on a damaged package
+        raise ImportRefused(f"Không đọc được văn bản Word “{name}”: tệp hỏng ({type(exc).__name__}).") from None
+    for number, table in enumerate(tables, 1):
+        cells = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        for index, row in enumerate(cells[:HEADER_ROWS]):
+            keys = {header_key(v) for v in row}
+            if not all(keys & c.header_keys for c in importer.columns if c.required):
+                continue
+            positions, warnings = map_header(importer, row)
+            understood = "; ".join(f"“{row[pos]}” → {importer.column(key).header}" for key, pos in positions.items())
+            label = f"Bảng {number} của văn bản Word ({len(tables)} bảng)"
+            return label, data_rows(positions, cells[index + 1:], index + 1), [f"Đã hiểu các cột: {understood}.",
+                                                                                *warnings]
+    expected = ", ".join(f"“{c.header}”" for c in importer.columns if c.required)
+    raise ImportRefused(f"Văn bản “{name}” có {len(tables)} bảng nhưng không bảng nào có dòng tiêu đề với các cột "
+                        f"bắt buộc: {expected}." if tables else f"Văn bản “{name}” không có bảng nào.")
 
 
 def validate(importer: Importer, rows: list[Row], ctx: ImportContext) -> None:
@@ -646,7 +699,8 @@ def run(importer: Importer, path: Path, name: str, ctx: ImportContext) -> Result
     if refusal:
         raise ImportRefused(refusal)
     ctx.report("read", 0, 0)
-    sheet, rows, warnings = read_rows(importer, path, name)
+    reader = read_word_rows if Path(name).suffix.lower() == ".docx" else read_rows
+    sheet, rows, warnings = reader(importer, path, name)
     if not rows:
         issues = [Issue(None, "", f"Trang tính “{sheet}” không có dòng dữ liệu nào (dưới dòng tiêu đề).")]
         return Result([], issues, warnings, sheet, 0, time.perf_counter() - started)
@@ -776,7 +830,8 @@ class UploadStore:
         """Check and keep an uploaded file (a Django UploadedFile). ImportRefused with a clear message otherwise."""
         import hashlib
 
-        name = check_upload(upload)  # type by content, size, zip limits: refused before anything is stored
+        importer = REGISTRY.get(kind)
+        name = check_upload(upload, word=bool(importer and importer.word_tables))  # type by content, size, zip limits: refused before anything is stored
         ext = Path(name).suffix.lower()
         UploadStore.purge()
         token = secrets.token_urlsafe(24)

@@ -52,6 +52,18 @@ class Verification:
     revocation_date: date | None = None
     revocation_authority: str | None = None
     revocation_transcribed_by: str | None = None
+    # The signatures of the stored PDFs ({"certificate": check, "decision": check}, a check None when that paper
+    # was not signed), when an upper app registered how to check them (thidua.papers).
+    signatures: dict | None = None
+
+
+# Set by thidua.papers (which stores and signs the PDFs): certificate → its signature checks.
+_signature_lookup = None
+
+
+def register_signature_lookup(lookup) -> None:
+    global _signature_lookup
+    _signature_lookup = lookup
 
 
 def verify(token: str) -> Verification | None:
@@ -71,7 +83,8 @@ def verify(token: str) -> Verification | None:
                         decision_transcribed_by=a.decision.transcribed_by.name if a.decision.transcribed_by else None,
                         revocation_number=rd.number if rd else None, revocation_date=rd.signed_on if rd else None,
                         revocation_authority=rd.authority.name if rd else None,
-                        revocation_transcribed_by=rd.transcribed_by.name if rd and rd.transcribed_by else None)
+                        revocation_transcribed_by=rd.transcribed_by.name if rd and rd.transcribed_by else None,
+                        signatures=_signature_lookup(cert) if _signature_lookup is not None else None)
 
 
 def qr_svg(url: str, scale: int = 3) -> str:

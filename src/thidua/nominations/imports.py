@@ -116,24 +116,33 @@ class DossierItemImporter(Importer):
     description = ("Người và tập thể đề nghị khen thưởng trong một hồ sơ: số định danh (cá nhân) hoặc đơn vị "
                    "(tập thể), hình thức, năm, tóm tắt thành tích.")
     sheet = "Danh sách"
+    word_tables = True  # units send their proposals as a Word letter with a table of names
     audit_type = "nominations.dossieritem"
     item_label = "mục đề nghị"
     columns = [
         TextColumn("name", "Họ và tên", max_length=255, width=28,
                    note="Để đối chiếu: nếu ghi cho cá nhân, phải khớp họ tên trong hệ thống (không phân biệt dấu, "
-                        "hoa thường).", example="Nguyễn Thị Lan"),
+                        "hoa thường).", example="Nguyễn Thị Lan",
+                   aliases=("Họ tên", "Tên cá nhân, tập thể", "Họ và tên, tên tập thể", "Tên tập thể, cá nhân")),
         DossierPersonColumn("citizen_id", "Số định danh cá nhân", width=17,
                             note="Cá nhân: 12 chữ số; người phải có trong hệ thống và thuộc đơn vị trình hồ sơ. "
-                                 "Tập thể: để trống và chọn đơn vị.", example="004185012345"),
+                                 "Tập thể: để trống và chọn đơn vị.", example="004185012345",
+                            aliases=("Số CCCD", "CCCD", "Số căn cước công dân", "Số căn cước", "Số định danh",
+                                     "Mã định danh cá nhân")),
         DossierUnitColumn("unit", "Đơn vị, tập thể", width=55,
                           note="Tập thể được đề nghị (chọn từ danh sách). Với cá nhân: để trống, hoặc ghi đơn vị "
-                               "công tác của người đó để đối chiếu."),
+                               "công tác của người đó để đối chiếu.",
+                          aliases=("Đơn vị", "Đơn vị công tác", "Tập thể", "Tên đơn vị")),
         DossierAwardTypeColumn("award_type", "Hình thức đề nghị", required=True, width=45,
                                note="Chọn từ danh sách: hình thức thuộc thẩm quyền quyết định của hồ sơ.",
-                               example="BK_TINH"),
-        YearColumn("year", "Năm thành tích", note="4 chữ số; để trống là năm của hồ sơ.", example=2024),
+                               example="BK_TINH",
+                               aliases=("Hình thức", "Hình thức khen thưởng", "Hình thức khen thưởng đề nghị",
+                                        "Danh hiệu, hình thức đề nghị")),
+        YearColumn("year", "Năm thành tích", note="4 chữ số; để trống là năm của hồ sơ.", example=2024,
+                   aliases=("Năm",)),
         TextColumn("summary", "Tóm tắt thành tích", max_length=4000, width=60,
-                   note="Tóm tắt thành tích (báo cáo thành tích đầy đủ đính kèm hồ sơ)."),
+                   note="Tóm tắt thành tích (báo cáo thành tích đầy đủ đính kèm hồ sơ).",
+                   aliases=("Thành tích", "Thành tích đạt được", "Tóm tắt thành tích đạt được")),
     ]
     unique_in_file = [("citizen_id", "award_type", "year"), ("unit", "award_type", "year")]
 
