@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import _client_for
-from tests.imports.helpers import cid
+from tests.lib.imports.helpers import cid
 from tests.nominations.conftest import new_person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
