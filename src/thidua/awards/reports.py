@@ -239,7 +239,9 @@ class Table:
 def facts_for(definition: FormDefinition, organization, period: Period) -> statistics.Facts:
     dims = definition.dimensions
     if definition.source == "awards":
-        return statistics.award_facts(statistics.awards_in_period(organization, period.start, period.end), dims)
+        from thidua.awards.summary import award_period_facts  # the summary table (a province or the country)
+
+        return award_period_facts(organization, period.start, period.end, dims)
     if definition.source == "movements":
         return statistics.movement_facts(organization, period.start, period.end)
     if definition.source == "emulation_bodies":

@@ -866,7 +866,13 @@ def generate(people: int, years: int, seed: int, province_code: str | Sequence[s
         government = (Organization.objects.filter(kind=OrganizationKind.STATE, name="Thủ tướng Chính phủ").order_by("pk").first()
                       or Organization.objects.create(kind=OrganizationKind.STATE, name="Thủ tướng Chính phủ", short_name="TTg"))
         gen = _Generator(provinces, catalogue, government, people, years, seed, last_year, progress)
-        return gen.run()
+        counts = gen.run()
+        # The load may have run with triggers off (session_replication_role = replica): recount the award summary
+        # of the provinces loaded, in the same transaction.
+        from thidua.awards import summary
+
+        summary.rebuild([p.pk for p in provinces])
+        return counts
 
 
 # ---------------------------------------------------------------------------
