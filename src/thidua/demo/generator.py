@@ -872,6 +872,9 @@ def generate(people: int, years: int, seed: int, province_code: str | Sequence[s
         from thidua.awards import summary
 
         summary.rebuild([p.pk for p in provinces])
+        from thidua.eligibility import snapshots
+
+        snapshots.mark_stale([p.pk for p in provinces])
         return counts
 
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -182,6 +183,7 @@ def check(request):
         size = people.count()
         if size > job_min_people():
             context.update({"org": org, "big_area": size, "job_min_people": job_min_people()})
+            context.update(_snapshot_context(request.user, org, year, award))
             return render(request, "eligibility/check.html", context)
         if request.GET.get("export") == "xlsx":
             table = evaluate_rendered(year, people, collectives, [award], render=exports.row)
@@ -192,6 +194,50 @@ def check(request):
         summary, _lines = summarise(year, award, org, people, collectives)
         context.update({**_page_context(summary), "export_url": f"?{context['query']}&export=xlsx"})
     return render(request, "eligibility/check.html", context)
+
+
+def _snapshot_context(user, org, year: int, award: str) -> dict:
+    """A province's (ministry's) precomputed result, shown instead of a computation in the request."""
+    from thidua.eligibility import snapshots
+    from thidua.orgs.models import TOP_LEVEL_KINDS
+
+    if org is None or org.kind not in TOP_LEVEL_KINDS:
+        return {}
+    snap = snapshots.snapshot_for(org, year, award)
+    context = {"snapshot_area": True, "snapshot": snap, "may_recompute": snapshots.may_recompute(user, org)}
+    if snap is not None and snap.computed_at is not None:
+        context.update({**_page_context(snap.summary), "export_url": None})
+    return context
+
+
+@login_required
+@require_POST
+def snapshot_recompute(request):
+    """Start the computation of a province's (ministry's) snapshot as a background job: only its emulation
+    office, the Central Board and administrators may; a refusal changes nothing."""
+    from thidua.core import audit
+    from thidua.eligibility import snapshots
+    from thidua.orgs.models import TOP_LEVEL_KINDS
+
+    form = EligibilityForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "eligibility/check.html", {"form": form}, status=400)
+    year, award = form.cleaned_data["year"], form.cleaned_data["award"]
+    org, _people, _collectives = _area(form, request.user)
+    if org is None or org.kind not in TOP_LEVEL_KINDS:
+        return render(request, "eligibility/check.html", {"form": form, "snapshot_error": _(
+            "Kết quả tính sẵn chỉ có cho cả một tỉnh hoặc một bộ; hãy chọn tỉnh, bộ.")}, status=400)
+    if not snapshots.may_recompute(request.user, org):
+        audit.record("denied", org, reason="eligibility snapshot recompute", user=request.user)
+        raise PermissionDenied(_("Chỉ cơ quan thi đua, khen thưởng của %(org)s, Ban Thi đua - Khen thưởng Trung ương "
+                                 "hoặc quản trị viên được tính lại kết quả xét điều kiện của %(org)s.")
+                               % {"org": org.name})
+    names = dict(AwardType.objects.values_list("code", "name"))
+    title = _("Tính sẵn xét điều kiện %(award)s năm %(year)s — %(area)s") % {
+        "award": names.get(award, award), "year": year, "area": org.name}
+    job = job_services.enqueue(snapshots.SNAPSHOT_KIND, owner=request.user, organization=org, title=str(title),
+                               params={"year": year, "award": award, "org": org.pk})
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _int_or_404(value: str) -> int:
