@@ -6,8 +6,10 @@ class AwardsConfig(AppConfig):
     verbose_name = "Khen thưởng"
 
     def ready(self) -> None:
-        from thidua.awards import jobs  # noqa: F401  (registers the background export)
-        from thidua.awards import summary
+        from thidua.awards import (
+            jobs,  # noqa: F401  (registers the background export)
+            summary,
+        )
         from thidua.core import backup
 
         backup.RESTORE_HOOKS.append((summary.drop_triggers, summary.install_triggers))

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from thidua.awards.models import (
     COLLECTIVE_CLASSES,
@@ -48,9 +48,10 @@ from thidua.awards.models import (
 from thidua.awards.statistics import CommendationCounts, Facts, award_facts, awards_in_period
 
 TABLE = AwardSummary._meta.db_table
-KEYS = ("signed_on", "province_id", "award_type_id", "recipient_class", "basis", "submitted_by_id")
+KEYS = ("signed_on", "province_id", "award_type_id", "recipient_class", "basis", "submitted_by_id", "grain")
 _KEY_LIST = ", ".join(KEYS)
-_CONFLICT = "province_id, signed_on, award_type_id, recipient_class, basis, submitted_by_id"
+_CONFLICT = "province_id, signed_on, award_type_id, recipient_class, basis, submitted_by_id, grain"
+_DAY_KEYS = ", ".join(KEYS[1:-1])
 NOT_REVOKED = "NOT EXISTS (SELECT 1 FROM awards_revocation rv0 WHERE rv0.award_id = a.id)"
 
 # ---------------------------------------------------------------------------
@@ -66,7 +67,18 @@ def _source(awards: str, decisions: str = "awards_decision d ON d.id = a.decisio
             + (f" WHERE {where}" if where else ""))
 
 
+def _year_start(vendor: str, column: str) -> str:
+    return f"date_trunc('year', {column})::date" if vendor == "postgresql" else f"substr({column}, 1, 4) || '-01-01'"
+
+
+def _grains(source: str, vendor: str) -> str:
+    """Each award record counted twice: on its decision's day ("d") and in its decision's year ("y")."""
+    return (f"SELECT signed_on, {_DAY_KEYS}, 'd' AS grain FROM ({source}) g UNION ALL "
+            f"SELECT {_year_start(vendor, 'signed_on')} AS signed_on, {_DAY_KEYS}, 'y' AS grain FROM ({source}) g")
+
+
 def _pg_change(source: str, sign: str) -> str:
+    source = _grains(source, "postgresql")
     if sign == "+":
         return (f"INSERT INTO {TABLE} AS s ({_KEY_LIST}, n) SELECT {_KEY_LIST}, count(*) FROM ({source}) x "
                 f"GROUP BY {_KEY_LIST} ORDER BY {_CONFLICT} "
@@ -77,6 +89,7 @@ def _pg_change(source: str, sign: str) -> str:
 
 
 def _sqlite_change(source: str, sign: str) -> str:
+    source = _grains(source, "sqlite")
     match = " AND ".join(f"x.{k} = {TABLE}.{k}" for k in KEYS)
     insert = (f"INSERT OR IGNORE INTO {TABLE} ({_KEY_LIST}, n) SELECT DISTINCT {_KEY_LIST}, 0 FROM ({source}) x;"
               if sign == "+" else "")
@@ -152,13 +165,12 @@ def drop_triggers(conn=None) -> None:
 
 
 def _raw_counts_sql(province_ids) -> tuple[str, list]:
-    where, params = NOT_REVOKED, []
-    if province_ids is not None:
-        ids = sorted(province_ids) or [0]
-        where += f" AND a.province_id IN ({', '.join(['%s'] * len(ids))})"
-        params = ids
-    return (f"SELECT {_KEY_LIST}, count(*) AS c FROM ({_source('awards_award a', where=where)}) y "
-            f"GROUP BY {_KEY_LIST}"), params
+    where = NOT_REVOKED
+    if province_ids is not None:  # integers, written in the SQL (the source appears twice in it)
+        where += f" AND a.province_id IN ({', '.join(str(int(i)) for i in sorted(province_ids)) or '0'})"
+    params: list = []
+    source = _grains(_source("awards_award a", where=where), connection.vendor)
+    return f"SELECT {_KEY_LIST}, count(*) AS c FROM ({source}) y GROUP BY {_KEY_LIST}", params
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,7 @@ class Difference:
     recipient_class: str
     basis: str
     submitted_by_id: int
+    grain: str
     summary: int
     records: int
 
@@ -186,7 +199,7 @@ def differences(province_ids=None, limit: int | None = None) -> list[Difference]
     on = " AND ".join(f"s.{k} = r.{k}" for k in KEYS)
     cols = ", ".join(f"COALESCE(s.{k}, r.{k})" for k in KEYS)
     sql = (f"SELECT {cols}, COALESCE(s.n, 0), COALESCE(r.c, 0) FROM ({summary}) s FULL OUTER JOIN ({raw}) r ON {on} "
-           "WHERE COALESCE(s.n, 0) <> COALESCE(r.c, 0) ORDER BY 2, 1, 3, 4, 5, 6")
+           "WHERE COALESCE(s.n, 0) <> COALESCE(r.c, 0) ORDER BY 7, 2, 1, 3, 4, 5, 6")
     if limit:
         sql += f" LIMIT {int(limit)}"
     with connection.cursor() as c:
@@ -229,7 +242,17 @@ def served(org, dimensions) -> bool:
 
 
 def summary_rows(org, start: date, end: date):
-    qs = AwardSummary.objects.filter(signed_on__gte=start, signed_on__lte=end)
+    """The summary rows of a period: whole calendar years from the yearly rows, the days around them from the
+    daily rows (a year or five years read one row per key and year)."""
+    first = start.year if start == date(start.year, 1, 1) else start.year + 1
+    last = end.year if end == date(end.year, 12, 31) else end.year - 1
+    if first > last:
+        period = Q(grain="d", signed_on__gte=start, signed_on__lte=end)
+    else:
+        period = (Q(grain="y", signed_on__gte=date(first, 1, 1), signed_on__lte=date(last, 1, 1))
+                  | Q(grain="d", signed_on__gte=start, signed_on__lt=date(first, 1, 1))
+                  | Q(grain="d", signed_on__gt=date(last, 12, 31), signed_on__lte=end))
+    qs = AwardSummary.objects.filter(period)
     if org is not None:
         qs = qs.filter(province_id__in=sorted(org.lineage_ids()))
     return qs
@@ -285,8 +308,7 @@ def commendation_counts_of(province_ids, year: int, level: str | None = None) ->
     """The dashboards' counts by recipient kind (and the priority share) of the award records in force of the
     provinces (with their lineage ids already expanded), decided in the calendar year, optionally of one level:
     the figures of `commendation_counts(awards_of(province_ids, year, level))`, from the summary."""
-    qs = AwardSummary.objects.filter(province_id__in=sorted(province_ids), signed_on__gte=date(year, 1, 1),
-                                     signed_on__lte=date(year, 12, 31))
+    qs = AwardSummary.objects.filter(province_id__in=sorted(province_ids), grain="y", signed_on=date(year, 1, 1))
     if level:
         qs = qs.filter(award_type_id__in=AwardType.objects.filter(level=level).values("pk"))
     by_class = dict(qs.values_list("recipient_class").annotate(total=Sum("n")).order_by())

@@ -8,7 +8,9 @@ class EligibilityConfig(AppConfig):
 
     def ready(self) -> None:
         from thidua.core import backup
-        from thidua.eligibility import jobs  # noqa: F401  (registers the background job kinds)
-        from thidua.eligibility import snapshots
+        from thidua.eligibility import (
+            jobs,  # noqa: F401  (registers the background job kinds)
+            snapshots,
+        )
 
         backup.RESTORE_HOOKS.append((snapshots.drop_triggers, snapshots.install_triggers))

@@ -39,7 +39,8 @@ class Command(BaseCommand):
                           f"{format_number(len(diffs))} dòng tổng hợp chênh lệch với bản ghi.")
         for d in diffs[:SHOWN]:
             self.stdout.write(f"  ngày {d.signed_on:%d/%m/%Y}, tỉnh #{d.province_id}, hình thức #{d.award_type_id}, "
-                              f"{d.recipient_class}, {d.basis}, cơ quan trình #{d.submitted_by_id}: "
+                              f"{d.recipient_class}, {d.basis}, cơ quan trình #{d.submitted_by_id}, "
+                              f"{'cả năm' if d.grain == 'y' else 'trong ngày'}: "
                               f"bảng tổng hợp {format_number(d.summary)}, bản ghi {format_number(d.records)}")
         if len(diffs) > SHOWN:
             self.stdout.write(f"  … và {format_number(len(diffs) - SHOWN)} dòng nữa.")
