@@ -101,7 +101,7 @@ def main() -> None:
 
     one = reports.Period.make("year", args.year)
     five = reports.Period.make("five_years", args.year)
-    print("\nStatistical forms, nationwide (best of %d):" % args.repeat)
+    print(f"\nStatistical forms, nationwide (best of {args.repeat}):")
     worst_ratio = 0.0
     for form in ("0602", "0603"):
         definition = reports.definition(form, one.end)
@@ -132,7 +132,6 @@ def main() -> None:
     from django.db.models import Count
 
     from thidua.eligibility import snapshots
-
     from thidua.orgs.models import Person
 
     row = (Person.objects.values("organization__province").annotate(n=Count("pk")).order_by("-n").first())
