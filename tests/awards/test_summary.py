@@ -177,7 +177,7 @@ def test_dashboard_counts_equal_the_raw_counts(cluster_year_2018):
 
 
 def test_rebuild_command_reports_and_repairs_a_drift(capsys):
-    row = AwardSummary.objects.filter(n__gt=0).order_by("pk").first()
+    row = AwardSummary.objects.filter(n__gt=0, grain="d").order_by("pk").first()
     AwardSummary.objects.filter(pk=row.pk).update(n=row.n + 5)
     AwardSummary.objects.create(signed_on=date(2001, 1, 1), province_id=row.province_id,
                                 award_type_id=row.award_type_id, recipient_class="collective", basis="merit", n=2)
