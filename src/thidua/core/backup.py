@@ -218,10 +218,10 @@ def restore_backup(path: str | os.PathLike, *, force: bool = False, using: str =
                 _flush(connection, cursor, list(models))
                 for table, info in manifest["tables"].items():
                     report.rows += _insert(connection, cursor, models[table], info, tmp_dir / "db" / f"{table}.jsonl")
-            for _before, after in RESTORE_HOOKS:
-                after(connection)
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
                     cursor.execute(sql)
+            for _before, after in RESTORE_HOOKS:
+                after(connection)
             connection.check_constraints(table_names=list(models))
             actual = table_checksums(using)
             wrong = [t for t, info in manifest["tables"].items()
