@@ -87,9 +87,11 @@ def main() -> None:
             call_command("generate", people=args.people, years=args.years, province=args.province, seed=1)
             print(f"generated in {vn(time.perf_counter() - t, 1)} s")
 
-    from thidua.awards import reports, statistics, summary
+    from thidua.awards import summary
     from thidua.awards.models import Award, AwardSummary
     from thidua.orgs.models import Organization, OrganizationKind
+    from thidua.reports import definitions as reports
+    from thidua.reports import facts
 
     with connection.cursor() as c:
         c.execute("SELECT count(*) FROM awards_award")
@@ -113,8 +115,8 @@ def main() -> None:
               f"5 years {vn(t5 * 1000)} ms (total {vn(table5.rows[0].values[0])}); ratio 5y/1y {vn(ratio, 2)} "
               f"{'OK' if ratio <= 1.5 and t1 < 1 and t5 < 1 else 'OVER TARGET'}")
         if args.raw:
-            tr, _ = best(lambda d=definition: statistics.award_facts(
-                statistics.awards_in_period(None, five.start, five.end), d.dimensions), 1)
+            tr, _ = best(lambda d=definition: facts.award_facts(
+                facts.awards_in_period(None, five.start, five.end), d.dimensions), 1)
             print(f"        5 years counted from the award records: {vn(tr * 1000)} ms ({vn(tr / t5, 1)}× slower)")
     provinces = list(Organization.objects.filter(kind__in=[OrganizationKind.PROVINCE, OrganizationKind.MINISTRY])
                      .values_list("pk", flat=True))

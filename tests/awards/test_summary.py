@@ -11,9 +11,11 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from tests.conftest import user
-from thidua.awards import reports, services, statistics, summary
+from thidua.awards import services, statistics, summary
 from thidua.awards.models import Award, AwardSummary, AwardType, Decision, RecipientClass
 from thidua.orgs.models import Organization, OrganizationKind, Person
+from thidua.reports import definitions as reports
+from thidua.reports import facts, summary_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -123,14 +125,14 @@ def test_a_merger_and_a_successors_revocation_keep_it_exact_and_the_lineage_is_r
     for form in ("0602", "0603"):
         definition = reports.definition(form, period.end)
         dims = definition.dimensions
-        raw = statistics.award_facts(statistics.awards_in_period(tuyen_quang, period.start, period.end), dims)
-        assert sorted_facts(summary.award_period_facts(tuyen_quang, period.start, period.end, dims)) == \
+        raw = facts.award_facts(facts.awards_in_period(tuyen_quang, period.start, period.end), dims)
+        assert sorted_facts(summary_facts.award_period_facts(tuyen_quang, period.start, period.end, dims)) == \
             sorted_facts(raw)
 
 
-def sorted_facts(facts) -> list:
+def sorted_facts(pairs) -> list:
     merged: dict = {}
-    for f, n in facts:
+    for f, n in pairs:
         key = tuple(sorted((k, str(v)) for k, v in f.items()))
         merged[key] = merged.get(key, 0) + n
     return sorted((k, n) for k, n in merged.items() if n)
@@ -151,19 +153,19 @@ def test_forms_from_the_summary_equal_a_raw_count(kind, year, part, start, end):
         definition = reports.definition(form, period.end)
         for org in areas:
             dims = definition.dimensions
-            raw = statistics.award_facts(statistics.awards_in_period(org, period.start, period.end), dims)
-            got = summary.award_period_facts(org, period.start, period.end, dims)
+            raw = facts.award_facts(facts.awards_in_period(org, period.start, period.end), dims)
+            got = summary_facts.award_period_facts(org, period.start, period.end, dims)
             assert sorted_facts(got) == sorted_facts(raw), (form, org)
     table = reports.compute(reports.definition("0602", period.end), None, period)
-    total = statistics.awards_in_period(None, period.start, period.end).filter(award_type__level="state").count()
+    total = facts.awards_in_period(None, period.start, period.end).filter(award_type__level="state").count()
     assert table.rows[0].values[0] == total
 
 
 def test_a_department_and_person_dimensions_are_counted_from_the_records():
     dept = Organization.objects.get(user_roles__user__username="donvi")
-    assert not summary.served(dept, {"level"})
-    assert not summary.served(None, {"gender"})
-    assert summary.served(province("04"), {"level", "recipient_kind", "submitted_by_kind"})
+    assert not summary_facts.served(dept, {"level"})
+    assert not summary_facts.served(None, {"gender"})
+    assert summary_facts.served(province("04"), {"level", "recipient_kind", "submitted_by_kind"})
 
 
 def test_dashboard_counts_equal_the_raw_counts(cluster_year_2018):
@@ -205,7 +207,7 @@ def test_rebuild_of_one_province_leaves_the_others_alone():
 
 
 def test_backup_and_restore_keep_the_summary(tmp_path):
-    from thidua.core import backup
+    from thidua.lib import backup
 
     path = tmp_path / "b.tar.gz"
     backup.create_backup(path)

@@ -10,6 +10,9 @@ class AwardsConfig(AppConfig):
             jobs,  # noqa: F401  (registers the background export)
             summary,
         )
-        from thidua.core import backup
+        from thidua.awards.views import organization_awards
+        from thidua.lib import backup
+        from thidua.orgs.views import register_detail_context
 
+        register_detail_context(organization_awards)
         backup.RESTORE_HOOKS.append((summary.drop_triggers, summary.install_triggers))

@@ -21,15 +21,15 @@ What keeps it honest: `thidua rebuild_statistics` compares the summary with a ra
 Bulk loaders that switch triggers off (`session_replication_role = replica`: the generator, pg_restore
 --disable-triggers) rebuild the provinces they loaded. `thidua restore` restores the table as it was backed up.
 
-Traceability: every figure is the count of `thidua.awards.statistics.awards_in_period(org, start, end)` grouped by
-the same dimensions (the registry lists those records); `award_period_facts` answers from the summary only when it
-holds every dimension asked for and the area is a province, a ministry or the country. Smaller areas (a department,
+Traceability: every figure is the count of `thidua.reports.facts.awards_in_period(org, start, end)` grouped by
+the same dimensions (the registry lists those records); `thidua.reports.summary_facts.award_period_facts` answers
+from the summary only when it holds every dimension asked for and the area is a province, a ministry or the
+country (`summary_rows` below selects the rows of a period). Smaller areas (a department,
 a commune) select their units' subtree, which the summary does not carry; their raw query is small.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,9 +43,8 @@ from thidua.awards.models import (
     AwardSummary,
     AwardType,
     RecipientClass,
-    recipient_kind_of,
 )
-from thidua.awards.statistics import CommendationCounts, Facts, award_facts, awards_in_period
+from thidua.awards.statistics import CommendationCounts
 
 TABLE = AwardSummary._meta.db_table
 KEYS = ("signed_on", "province_id", "award_type_id", "recipient_class", "basis", "submitted_by_id", "grain")
@@ -225,21 +224,8 @@ def rebuild(province_ids=None) -> int:
 
 
 # ---------------------------------------------------------------------------
-# Reading: the forms' award facts and the dashboards' counts
+# Reading: the dashboards' counts (the forms' facts: thidua.reports.summary_facts)
 # ---------------------------------------------------------------------------
-
-# Dimension → the summary column it comes from (award type attributes are looked up from the small catalogue).
-_TYPE_ATTRS = {"level": "level", "report_group": "report_group", "award_type": "code", "category": "category",
-               "granted_by": "granted_by"}
-SUMMARY_DIMENSIONS = {*_TYPE_ATTRS, "recipient_class", "recipient_kind", "basis", "submitted_by_kind"}
-
-
-def served(org, dimensions) -> bool:
-    """Whether the summary answers these dimensions for this area (else the raw query does)."""
-    from thidua.orgs.models import TOP_LEVEL_KINDS
-
-    return set(dimensions) <= SUMMARY_DIMENSIONS and (org is None or org.kind in TOP_LEVEL_KINDS)
-
 
 def summary_rows(org, start: date, end: date):
     """The summary rows of a period: whole calendar years from the yearly rows, the days around them from the
@@ -256,52 +242,6 @@ def summary_rows(org, start: date, end: date):
     if org is not None:
         qs = qs.filter(province_id__in=sorted(org.lineage_ids()))
     return qs
-
-
-def award_period_facts(org, start: date, end: date, dimensions) -> Facts:
-    """Counts of the award records in force decided between two dates (inclusive) in an organisation's area
-    (None: nationwide), grouped by the dimensions: what `award_facts(awards_in_period(org, start, end), dims)`
-    returns, read from the summary when it can (a few thousand rows whatever the period)."""
-    dims = set(dimensions)
-    if not served(org, dims):
-        return award_facts(awards_in_period(org, start, end), dims)
-    cols = []
-    if dims & set(_TYPE_ATTRS):
-        cols.append("award_type_id")
-    if dims & {"recipient_class", "recipient_kind"}:
-        cols.append("recipient_class")
-    if "basis" in dims:
-        cols.append("basis")
-    if "submitted_by_kind" in dims:
-        cols.append("submitted_by_id")
-    rows = list(summary_rows(org, start, end).values(*cols).annotate(total=Sum("n")).order_by())
-    types = {}
-    if "award_type_id" in cols:
-        types = {t["pk"]: t for t in AwardType.objects.values("pk", *_TYPE_ATTRS.values())}
-    kinds: dict[int, str] = {}
-    if "submitted_by_id" in cols:
-        from thidua.orgs.models import Organization
-
-        ids = {r["submitted_by_id"] for r in rows} - {0}
-        kinds = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "kind"))
-    merged: dict[tuple, int] = defaultdict(int)
-    for r in rows:
-        if not r["total"]:
-            continue
-        facts = {}
-        for d in dims:
-            if d in _TYPE_ATTRS:
-                facts[d] = types[r["award_type_id"]][_TYPE_ATTRS[d]]
-            elif d == "recipient_class":
-                facts[d] = r["recipient_class"]
-            elif d == "recipient_kind":
-                facts[d] = str(recipient_kind_of(r["recipient_class"]))
-            elif d == "basis":
-                facts[d] = r["basis"]
-            elif d == "submitted_by_kind":
-                facts[d] = kinds.get(r["submitted_by_id"])
-        merged[tuple(sorted(facts.items()))] += r["total"]
-    return [(dict(key), n) for key, n in merged.items()]
 
 
 def commendation_counts_of(province_ids, year: int, level: str | None = None) -> CommendationCounts:

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from thidua.core.numbers import format_number
-from thidua.eligibility import exports
+from thidua.eligibility import exports, snapshots
 from thidua.eligibility.views import JOB_KIND, EligibilityForm, _area, summarise
 from thidua.jobs.registry import JobFailed, JobOutput, register
+from thidua.lib.numbers import format_number
+from thidua.orgs.models import Organization
 
 
 @register(JOB_KIND, gettext_lazy("Xét điều kiện khen thưởng"))
@@ -41,9 +42,6 @@ def run_check(ctx) -> JobOutput:
 
 @register("eligibility.snapshot", gettext_lazy("Tính sẵn kết quả xét điều kiện của tỉnh, bộ"))
 def run_snapshot(ctx) -> JobOutput:
-    from thidua.eligibility import snapshots
-    from thidua.orgs.models import Organization
-
     params, owner = ctx.params, ctx.job.owner
     org = Organization.objects.filter(pk=params.get("org")).first()
     if org is None or not snapshots.may_recompute(owner, org):  # the owner's rights, checked again in the worker

@@ -17,8 +17,9 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from thidua.core.access import scope_for
+from thidua.eligibility.loader import subtree
 from thidua.eligibility.models import EligibilitySnapshot, EligibilitySnapshotArea
+from thidua.orgs.scope import scope_for
 
 SNAPSHOT_KIND = "eligibility.snapshot"
 RECOMPUTE_ROLES = {"emulation_office", "central_board", "admin"}
@@ -145,8 +146,7 @@ def compute(org, year: int, award: str, *, progress=None, job=None) -> Eligibili
     """Evaluate every person and collective of the organisation (and what merged into it) and store the page's
     summary. The rows read are those committed when the work starts; a write during the work marks the stored
     result stale again (the mark is cleared at the start, not at the end)."""
-    from thidua.eligibility.loader import subtree
-    from thidua.eligibility.views import summarise
+    from thidua.eligibility.views import summarise  # the page's function (views import this module)
 
     lineage = sorted(org.lineage_ids())
     with transaction.atomic():

@@ -21,14 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from thidua.awards.models import AwardType, Discipline, Evaluation, Initiative, Review
-from thidua.core.access import scope_for
-from thidua.eligibility import exports
+from thidua.core import audit
+from thidua.eligibility import exports, snapshots
 from thidua.eligibility.engine import Result, evaluate, evidence_count, quota_key
 from thidua.eligibility.loader import evaluate_database, evaluate_rendered, iter_people, rulebook, subtree
 from thidua.eligibility.models import Quota
 from thidua.jobs import services as job_services
 from thidua.jobs.models import Job, JobStatus
-from thidua.orgs.models import Organization, Person
+from thidua.orgs.models import TOP_LEVEL_KINDS, Organization, Person
+from thidua.orgs.scope import scope_for
 
 JOB_KIND = "eligibility.check"
 
@@ -198,9 +199,6 @@ def check(request):
 
 def _snapshot_context(user, org, year: int, award: str) -> dict:
     """A province's (ministry's) precomputed result, shown instead of a computation in the request."""
-    from thidua.eligibility import snapshots
-    from thidua.orgs.models import TOP_LEVEL_KINDS
-
     if org is None or org.kind not in TOP_LEVEL_KINDS:
         return {}
     snap = snapshots.snapshot_for(org, year, award)
@@ -215,10 +213,6 @@ def _snapshot_context(user, org, year: int, award: str) -> dict:
 def snapshot_recompute(request):
     """Start the computation of a province's (ministry's) snapshot as a background job: only its emulation
     office, the Central Board and administrators may; a refusal changes nothing."""
-    from thidua.core import audit
-    from thidua.eligibility import snapshots
-    from thidua.orgs.models import TOP_LEVEL_KINDS
-
     form = EligibilityForm(request.POST, user=request.user)
     if not form.is_valid():
         return render(request, "eligibility/check.html", {"form": form}, status=400)

@@ -1,7 +1,7 @@
 """Excel imports of a big file as a job (registered in core.import_views by JobsConfig.ready).
 
 The request stored the upload (type, size and row limits checked there); the job re-reads it, checks every row
-with the importer's rules and writes all rows or none, in one transaction (thidua.core.imports.commit), reporting
+with the importer's rules and writes all rows or none, in one transaction (thidua.lib.imports.commit), reporting
 progress by phase. A file with errors writes nothing; the job fails and its page lists the errors by row and
 column. The job runs with its owner's rights, checked again in the worker."""
 
@@ -12,11 +12,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from thidua.core import import_views, imports
-from thidua.core.numbers import format_number
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
 from thidua.jobs.registry import JobFailed, JobOutput, register
+from thidua.lib import import_views, imports
+from thidua.lib.numbers import format_number
 
 KIND = "imports.commit"
 SHOWN_ISSUES = 500

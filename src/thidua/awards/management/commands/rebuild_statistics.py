@@ -8,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from thidua.awards import summary
-from thidua.core.numbers import format_number
+from thidua.lib.numbers import format_number
 from thidua.orgs.models import Organization
 
 SHOWN = 20
