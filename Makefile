@@ -5,29 +5,38 @@ PORT   ?= 8000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test test-pg test-browser test-slow bench lint clean api-fuzz load docx
+.PHONY: run test test-unit test-pg test-browser test-slow bench lint clean api-fuzz load docx
 
 # Create or reuse the virtual environment; reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	# XStatic-Bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81).
-	$(BIN)/python -m pip install -q "setuptools<81" wheel
-	$(BIN)/python -m pip install -q --no-build-isolation "XStatic-Bootstrap>=5.3"
-	$(BIN)/python -m pip install -q -e ".[test]"
-	touch $(STAMP)
+	@echo "Cài đặt môi trường .venv (lần đầu ~1–2 phút)…"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --upgrade pip
+	@# XStatic-Bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81).
+	@$(BIN)/python -m pip install -qq "setuptools<81" wheel
+	@$(BIN)/python -m pip install -qq --no-build-isolation "XStatic-Bootstrap>=5.3"
+	@$(BIN)/python -m pip install -qq -e ".[test]"
+	@touch $(STAMP)
 
 # Serve the application with the reference scenario on SQLite (var/thidua.sqlite3), with one background-job worker
 # beside the web server (stopped when the server stops).
 run: $(STAMP)
-	$(BIN)/thidua demo
-	$(BIN)/thidua worker & WORKER=$$!; \
+	@$(BIN)/thidua demo
+	@echo ""
+	@echo "==> Mở http://127.0.0.1:$(PORT)/ và đăng nhập bằng một tài khoản ở trên (mật khẩu thidua2018). Ctrl+C để dừng; nhật ký tác vụ nền: var/worker.log."
+	@echo ""
+	@$(BIN)/thidua worker >"$${THIDUA_VAR_DIR:-var}/worker.log" 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/thidua runserver 127.0.0.1:$(PORT)
 
-# The test suite on SQLite (browser tests are run by .ci/run, see README).
+# The test suite on SQLite (browser tests are run by .ci/run, see README): unit tests on their own data, integration
+# tests on the reference scenario (loaded once per worker). Slow process-level tests: make test-slow.
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow" -n 2
+
+# Unit tests only: no reference scenario is loaded, which also checks that they build all the data they need.
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not integration and not browser and not slow" -n 2
 
 # The same suite on PostgreSQL (DATABASE_URL must point at a server where we may create a test database).
 test-pg: $(STAMP)
@@ -36,9 +45,11 @@ test-pg: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser
 
-# Slow tests (kill the server during dossier submissions, ~1 min); on PostgreSQL when DATABASE_URL is set.
+# Slow tests: processes and conversions (the server killed during dossier submissions, `thidua serve` under
+# gunicorn, real workers, whole-database backups, LibreOffice PDF); on PostgreSQL when DATABASE_URL is set.
+# The Redis worker test is run by its own CI step (pytest -m redis, THIDUA_REQUIRE_REDIS=1).
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m slow
+	$(BIN)/python -m pytest -m "slow and not redis" -n 2
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_statistics.py

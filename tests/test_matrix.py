@@ -28,7 +28,7 @@ from thidua.core.models import ApiToken, AuditEvent
 from thidua.emulation.models import ClusterYear, Score
 from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PERSONAS = ["anonymous", "province_officer", "other_province_officer", "outsider", "unit_officer",
             "central_board", "council_member", "auditor", "admin"]
@@ -36,7 +36,7 @@ USERNAMES = {"province_officer": "caobang", "other_province_officer": "laichau",
              "unit_officer": "donvi", "central_board": "trunguong", "council_member": "hoidong",
              "auditor": "kiemtra", "admin": "admin"}
 
-LOGIN = "login"  # 302 to /accounts/login/?next=…
+LOGIN = "login"  # 302 to /dang-nhap/?next=…
 ADMIN_LOGIN = "admin-login"  # 302 to /admin/login/?next=…
 API_REFUSED = "api-refused"  # 401 or 403
 
@@ -71,7 +71,7 @@ def import_token(kind: str) -> str:
     """An upload of Cao Bằng's office (an empty sheet of the kind), for the token routes."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.imports.helpers import PEOPLE_HEADER, RATINGS_HEADER, xlsx
+    from tests.lib.imports.helpers import PEOPLE_HEADER, RATINGS_HEADER, xlsx
     from thidua.lib.imports import UploadStore
 
     header, sheet = (RATINGS_HEADER, "Xếp loại") if kind == "ratings" else (PEOPLE_HEADER, "Cá nhân")
@@ -86,7 +86,7 @@ def dossier_import_token() -> str:
     """An upload of the unit officer into the demo draft dossier (an empty sheet), for the token routes."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.imports.helpers import xlsx
+    from tests.lib.imports.helpers import xlsx
     from thidua.lib.imports import UploadStore
 
     upload = SimpleUploadedFile("matrix.xlsx", xlsx([], ["Số định danh cá nhân", "Hình thức đề nghị (*)"], "Danh sách"))
@@ -104,14 +104,16 @@ class Route:
 
 ROUTES: dict[str, Route] = {
     # Public
-    "accounts/login/": Route(lambda o: ["/accounts/login/"], PUBLIC, "login form"),
+    "dang-nhap/": Route(lambda o: ["/dang-nhap/"], PUBLIC, "login form"),
     "i18n/setlang/": Route(lambda o: ["/i18n/setlang/"], statuses(302, rest=302),
                            "language switch: redirects (sets the cookie on POST)", post=True),
     "api/v1/schema/": Route(lambda o: ["/api/v1/schema/"], PUBLIC, "OpenAPI schema: public, no data"),
     "api/v1/docs/": Route(lambda o: ["/api/v1/docs/"], PUBLIC, "Swagger UI page: public, no data"),
     "favicon.ico": Route(lambda o: ["/favicon.ico"], statuses(301, rest=301), "redirect to the static icon"),
-    "accounts/logout/": Route(lambda o: ["/accounts/logout/"], statuses(405, rest=405),
+    "dang-xuat/": Route(lambda o: ["/dang-xuat/"], statuses(405, rest=405),
                               "GET refused: logout is a POST", post=True),
+    "accounts/login/": Route(lambda o: ["/accounts/login/"], statuses(308, rest=308), "former address: to /dang-nhap/"),
+    "accounts/logout/": Route(lambda o: ["/accounts/logout/"], statuses(308, rest=308), "former address: to /dang-xuat/"),
     # Pages
     "": Route(lambda o: ["/"], EVERYONE_LOGGED_IN, "home: the user's cluster years"),
     "cum/<int:pk>/": Route(lambda o: [f"/cum/{o.cy.pk}/"], CLUSTER),
@@ -128,13 +130,25 @@ ROUTES: dict[str, Route] = {
     **{f"cum/<int:pk>/van-ban/{name}.xlsx": Route(lambda o, name=name: [f"/cum/{o.cy.pk}/van-ban/{name}.xlsx"], CLUSTER,
                                                   "Excel export")
        for name in ("chi-tieu", "cham-diem")},
-    # Running the cluster year (emulation/year_views.py), on 2018 (locked, done) and 2019 (not opened): every page is
+    # Running the cluster year (emulation/year_*_views.py), on 2018 (locked, done) and 2019 (not opened): every page is
     # the cluster's; the actions on it depend on the role and are tested per persona (refusals change nothing) in
     # tests/emulation/test_year_pages.py.
     **{f"cum/<int:pk>/nam/{part}": Route(lambda o, part=part: [f"/cum/{cy.pk}/nam/{part}" for cy in run_years(o)],
-                                         CLUSTER, "page; POST goes through the services", post=part != "")
+                                         CLUSTER, "page; the forms of a single-form step POST here", post=part in (
+                                             "mo/", "dang-ky/", "ket-qua/", "cham-diem/tu-cham/", "cham-diem/tong-hop/"))
        for part in ("", "mo/", "khung/", "dang-ky/", "giao-uoc/", "ket-qua/", "cham-diem/", "cham-diem/tu-cham/",
                     "cham-diem/cham-cheo/", "cham-diem/tong-hop/", "cham-diem/lich-su/", "bo-phieu/")},
+    # One URL per action of the year (year_*_views.py): POST only; who may act, and that a refusal changes
+    # nothing, is tested per persona in tests/emulation/test_year_pages.py.
+    **{f"cum/<int:pk>/nam/{part}": Route(lambda o, part=part: [f"/cum/{o.cy.pk}/nam/{part}"],
+                                         statuses(LOGIN, rest=405), "POST only", post=True)
+       for part in ("khung/tieu-chi/", "khung/tieu-chi/xoa/", "khung/chi-tieu/", "khung/chi-tieu/xoa/",
+                    "giao-uoc/soan/", "giao-uoc/ky/", "cham-diem/khoa/", "cham-diem/cham-cheo/cham/",
+                    "cham-diem/cham-cheo/phan-cong/", "cham-diem/cham-cheo/phan-cong-tay/", "bo-phieu/hoi-nghi/",
+                    "bo-phieu/mo-phien/", "bo-phieu/trao-co/")},
+    **{f"cum/<int:pk>/nam/bo-phieu/<int:sid>/{part}": Route(
+        lambda o, part=part: [f"/cum/{o.cy.pk}/nam/bo-phieu/{o.cy.vote_sessions.order_by('pk').first().pk}/{part}"],
+        statuses(LOGIN, rest=405), "POST only", post=True) for part in ("phieu/", "ket-thuc/", "kiem-lai/", "vong-moi/")},
     "cum/<int:pk>/nam/luy-ke-dau-nam/": Route(
         lambda o: [f"/cum/{cy.pk}/nam/luy-ke-dau-nam/" for cy in run_years(o)], CLUSTER,
         "opening balances of cumulative indicators (per persona in tests/emulation/test_running_totals.py)"),
@@ -142,7 +156,7 @@ ROUTES: dict[str, Route] = {
         lambda o: [f"/cum/{o.cy.pk}/nam/luy-ke-dau-nam/luu/"], statuses(LOGIN, rest=405), "POST only", post=True),
     "cum/<int:pk>/nam/bo-phieu/<int:sid>/": Route(
         lambda o: [f"/cum/{o.cy.pk}/nam/bo-phieu/{s.pk}/" for s in o.cy.vote_sessions.order_by("pk")[:2]], CLUSTER,
-        "a vote session: ballot, close, tie round by POST", post=True),
+        "a vote session (its actions have their own URLs below)"),
     "cum/<int:pk>/nam/minh-chung/<str:kind>/<int:obj>/": Route(
         lambda o: [f"/cum/{o.cy.pk}/nam/minh-chung/diem/{Score.objects.filter(criterion__cluster_year=o.cy).first().pk}/"],
         statuses(LOGIN, rest=404), "a score without a file: 404 (a file per persona in tests/emulation/test_year_pages.py)"),
@@ -409,7 +423,7 @@ def clients(db) -> dict[str, Client]:
 def check(response, expected, url, persona):
     where = f"{persona} GET {url}: {response.status_code}"
     if expected == LOGIN:
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/?next="), where
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/?next="), where
     elif expected == ADMIN_LOGIN:
         assert response.status_code == 302 and response.url.startswith("/admin/login/?next="), where
     elif expected == API_REFUSED:
@@ -513,10 +527,10 @@ def test_refused_writes_change_nothing(clients, objects):
     # Pages are GET only: a POST to a page is refused or ignored, never a write.
     for url in ("/khen-thuong/", f"/cum/{objects.cy.pk}/", f"/don-vi/{objects.cao_bang.pk}/"):
         response = anonymous.post(url, {"name": "x"})
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
     # Logout of an anonymous client, the language switch: redirects, no row changes.
-    response = anonymous.post("/accounts/logout/")
-    assert response.status_code == 302 and response.url == "/accounts/login/"
+    response = anonymous.post("/dang-xuat/")
+    assert response.status_code == 302 and response.url == "/dang-nhap/"
     response = anonymous.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302 and response.cookies["django_language"].value == "en"
     # The admin refuses anonymous and non-staff writes.

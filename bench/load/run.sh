@@ -3,7 +3,8 @@
 # reference scenario plus a generated province (Hà Nội, 25 000 people × 10 years, ~1M records), driven by
 # locust headless: 50 users, spawn rate 10, 2 minutes, against 127.0.0.1 only.
 #
-#     bash bench/load/run.sh [--fresh] [--prepare-only]   # --fresh drops and rebuilds the database thidua_load
+#     bash bench/load/run.sh [--fresh] [--prepare-only] [--existing]   # --fresh drops and rebuilds thidua_load;
+#                                                       # --existing uses PG_URL's database as it is (bench/national)
 #
 # Environment: PG_URL (default postgres://postgres@127.0.0.1:5432/thidua_load), LOAD_USERS (50),
 # LOAD_SPAWN_RATE (10), LOAD_TIME (2m), WEB_CONCURRENCY (gunicorn workers, default 3), PORT (free port).
@@ -24,16 +25,17 @@ case "$PG_HOST" in 127.0.0.1|localhost) ;; *) echo "refusing: the load test runs
 psql_admin() { psql -h "$PG_HOST" -U postgres -d postgres -qAt "$@"; }
 pg_isready -q -h "$PG_HOST" || { echo "PostgreSQL is not answering on $PG_HOST" >&2; exit 1; }
 
-FRESH=0 PREPARE_ONLY=0
+FRESH=0 PREPARE_ONLY=0 EXISTING=0
 for arg in "$@"; do
-    case "$arg" in --fresh) FRESH=1;; --prepare-only) PREPARE_ONLY=1;; *) echo "unknown argument $arg" >&2; exit 2;; esac
+    case "$arg" in --fresh) FRESH=1;; --prepare-only) PREPARE_ONLY=1;; --existing) EXISTING=1;;
+        *) echo "unknown argument $arg" >&2; exit 2;; esac
 done
 if [ "$FRESH" = 1 ]; then
     psql_admin -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)"
 fi
 # A comment on the database marks it as fully prepared (set only once generation has finished).
 prepared=$(psql_admin -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$PG_DB'")
-if [ "$prepared" != "thidua load test: prepared" ]; then
+if [ "$EXISTING" = 0 ] && [ "$prepared" != "thidua load test: prepared" ]; then
     echo "== Preparing $PG_DB (migrate, reference scenario, generated province 01: 25 000 people × 10 years)"
     psql_admin -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)"
     psql_admin -c "CREATE DATABASE $PG_DB"
@@ -49,6 +51,7 @@ psql -h "$PG_HOST" -U postgres -d "$PG_DB" -qAt -F ' ' -c \
 [ "$PREPARE_ONLY" = 1 ] && exit 0
 
 TOKEN=$($BIN/thidua token create trunguong "load test $(date +%FT%T)" 2>/dev/null)
+PROVINCE_TOKEN=$($BIN/thidua token create caobang "load test $(date +%FT%T)" 2>/dev/null)
 PORT=${PORT:-$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")}
 HOST=http://127.0.0.1:$PORT
 echo "== Production server on $HOST (gunicorn, ${WEB_CONCURRENCY:-3} workers)"
@@ -67,11 +70,13 @@ done
 
 echo "== locust: ${LOAD_USERS:-50} users, spawn rate ${LOAD_SPAWN_RATE:-10}/s, ${LOAD_TIME:-2m}"
 status=0
-LOAD_API_TOKEN=$TOKEN timeout 600 $BIN/locust -f bench/load/locustfile.py --headless \
+LOAD_API_TOKEN=$TOKEN LOAD_PROVINCE_TOKEN=$PROVINCE_TOKEN timeout 600 $BIN/locust -f bench/load/locustfile.py --headless \
     -u "${LOAD_USERS:-50}" -r "${LOAD_SPAWN_RATE:-10}" -t "${LOAD_TIME:-2m}" --host "$HOST" \
     --csv "$OUT/locust" --only-summary --stop-timeout 10 >"$OUT/locust.log" 2>&1 || status=$?
 tail -n 60 "$OUT/locust.log"
-$BIN/thidua token revoke "$(.venv/bin/thidua token list trunguong | awk -F'\t' '/load test/ && /active/ {id=$1} END {print id}')" >/dev/null || true
+for account in trunguong caobang; do
+    $BIN/thidua token revoke "$($BIN/thidua token list $account | awk -F'\t' '/load test/ && /active/ {id=$1} END {print id}')" >/dev/null || true
+done
 $BIN/python bench/load/report.py "$OUT/locust_stats.csv" "$OUT/locust_failures.csv" || status=$?
 grep -E "Traceback|Error" "$OUT/server.log" | tail -20 || true
 exit $status

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "thidua.core.errors.DatabaseUnavailableMiddleware",
     # A service's refusal a page did not show itself: 403 or 409 with its message (core/errors.py).
     "thidua.core.errors.RefusalMiddleware",
+    # Report pages read from the replica when THIDUA_REPLICA_URL is set (core/replica.py).
+    "thidua.core.replica.ReportReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "thidua.urls"
@@ -157,6 +159,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # failing with "database is locked" when a reader upgrades to a writer.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20,
                                        "transaction_mode": "IMMEDIATE"}
+# A read replica for reports (docs/SCALING.md): THIDUA_REPLICA_URL names it; the GET requests under
+# THIDUA_REPLICA_PATHS (comma-separated path prefixes; default: the statistical forms) read the record apps from it
+# (thidua.core.replica). Writes, sessions, accounts and jobs always use the primary.
+THIDUA_REPLICA_URL = os.environ.get("THIDUA_REPLICA_URL", "")
+if THIDUA_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(THIDUA_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+THIDUA_REPLICA_PATHS = [p.strip() for p in os.environ.get(
+    "THIDUA_REPLICA_PATHS", "/khen-thuong/bieu-thong-ke/").split(",") if p.strip()]
+DATABASE_ROUTERS = ["thidua.core.replica.ReplicaRouter"]
+# Registry and API counts are exact up to this many rows; above it PostgreSQL's estimate is shown as approximate.
+THIDUA_EXACT_COUNT_LIMIT = int(os.environ.get("THIDUA_EXACT_COUNT_LIMIT", 10_000))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first; older hashes (PBKDF2 of earlier demo databases) still verify and are upgraded at the next login.

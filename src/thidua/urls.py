@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from thidua.core import views as core_views
 from thidua.orgs import audit_views
@@ -16,13 +16,24 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("thidua/favicon.svg"))
 
 
+def moved(name):
+    """The former English addresses of the login and logout pages: a permanent redirect that keeps the method (308,
+    so a bookmarked form still posts) and the query string (?next=…)."""
+    def view(request):
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(reverse(name) + (f"?{query}" if query else ""), preserve_request=True)
+    return view
+
+
 urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
     path("cong-viec/", include("thidua.jobs.urls")),
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-nhap/", core_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", moved("login"), name="login-moved"),
+    path("accounts/logout/", moved("logout"), name="logout-moved"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("nhat-ky/", audit_views.audit_log, name="audit-log"),
     path("nhat-ky/export.xlsx", audit_views.audit_log_export, name="audit-log-export"),

@@ -15,7 +15,7 @@ from thidua.core.models import AuditEvent
 from thidua.orgs.models import Organization, OrganizationKind, Person
 from thidua.orgs.scope import scope_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from thidua.awards.models import Award, Evaluation
 from thidua.orgs import scope as access
 from thidua.orgs.scope import OFFICE_ROLES, scope_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 USERS = ["caobang", "laichau", "donvi", "hoidong", "trunguong", "kiemtra"]
 

@@ -94,7 +94,7 @@ def demo_server(tmp_path_factory):
         )
     try:
         deadline = time.monotonic() + START_TIMEOUT
-        while not _answers(base_url + "/accounts/login/"):
+        while not _answers(base_url + "/dang-nhap/"):
             if proc.poll() is not None:
                 pytest.fail(f"runserver exited with {proc.returncode}:\n{_tail(log_path)}")
             if time.monotonic() > deadline:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_no_csp_violation_anywhere(page, demo_server):
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
-    response = page.goto(demo_server + "/accounts/login/")
+    response = page.goto(demo_server + "/dang-nhap/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     login(page, demo_server)
     dashboard = open_cluster_year_2018(page, demo_server)

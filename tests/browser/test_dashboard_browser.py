@@ -15,7 +15,7 @@ from .conftest import NAVIGATION_TIMEOUT_MS, REPO_ROOT, TIMEOUT_MS
 pytestmark = pytest.mark.browser
 
 USERNAME, PASSWORD = "caobang", "thidua2018"
-LOGIN_PATH = "/accounts/login/"
+LOGIN_PATH = "/dang-nhap/"
 SCREENSHOT = REPO_ROOT / "var" / "screenshots" / "dashboard.png"
 DASHBOARD_FIGURES = [
     "26.174", "104,3%", "99.555", "108,1%", "118%", "121%", "219", "19,1%", "7/7", "180", "567",

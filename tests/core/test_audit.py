@@ -19,7 +19,7 @@ from thidua.core.middleware import RequestIdMiddleware
 from thidua.core.models import AppendOnlyError, AuditEvent
 from thidua.orgs.models import Organization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def test_record_takes_user_ip_organisation_and_request_id_from_the_request():
@@ -98,7 +98,7 @@ def test_audit_page_access(request, persona, status):
 
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/nhat-ky/")
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert response.status_code == 302 and response.url.startswith("/dang-nhap/")
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_audit_export(central_board, events):
 
 
 def test_login_is_audited_with_the_request_id(client):
-    response = client.post("/accounts/login/", {"username": "kiemtra", "password": "thidua2018"})
+    response = client.post("/dang-nhap/", {"username": "kiemtra", "password": "thidua2018"})
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="login", username="kiemtra")
     assert event.request_id == response["X-Request-ID"]

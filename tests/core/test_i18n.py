@@ -2,7 +2,7 @@
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def test_dashboard_in_english_with_the_language_cookie(province_officer, cluster_year_2018):
@@ -28,3 +28,29 @@ def test_language_switcher_sets_the_cookie_and_returns_to_the_page(province_offi
     assert response.status_code == 302 and response.url == url
     assert province_officer.cookies["django_language"].value == "en"
     assert "Indicator results" in province_officer.get(url).content.decode()
+
+
+def test_english_pages_name_awards_in_english_and_the_catalogue_is_complete(province_officer, cluster_year_2018):
+    import gettext
+    from pathlib import Path
+
+    import thidua
+
+    province_officer.cookies["django_language"] = "en"
+    html = province_officer.get("/khen-thuong/?award_type=CO_CP").content.decode()
+    assert "Government Emulation Flag" in html and "Cờ thi đua của Chính phủ</td>" not in html
+    # Every entry of the catalogue is translated (no empty msgstr) and compiled into the .mo the server reads.
+    locale = Path(thidua.__file__).parent / "locale" / "en" / "LC_MESSAGES"
+    po = (locale / "django.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" not in po
+    entries = po.split("\n\n")[1:]
+    empty = [e for e in entries if e.rstrip().endswith('msgstr ""') and not e.lstrip().startswith("#~")]
+    assert not empty, empty[:3]
+    mo = gettext.GNUTranslations(open(locale / "django.mo", "rb"))
+    assert mo.gettext("Phiếu trắng: không chọn đơn vị nào.") == "Blank ballot: no member chosen."
+    assert mo.gettext("Mở, đóng trình đơn") == "Open or close the menu"
+
+
+def test_vietnamese_pages_keep_the_vietnamese_award_names(province_officer, cluster_year_2018):
+    html = province_officer.get("/khen-thuong/?award_type=CO_CP").content.decode()
+    assert "Cờ thi đua của Chính phủ" in html and "Government Emulation Flag</td>" not in html

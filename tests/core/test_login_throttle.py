@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from thidua.core.models import AuditEvent, LoginAttempt
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PASSWORD = "thidua2018"
 
 
 def login(client, username, password, ip="10.0.0.1"):
-    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post("/dang-nhap/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def fail(client, username, times, ip="10.0.0.1"):
@@ -31,7 +31,7 @@ def fail(client, username, times, ip="10.0.0.1"):
 def test_five_failures_lock_the_account_even_with_the_right_password(client):
     fail(client, "caobang", 4)
     assert login(client, "caobang", PASSWORD).status_code == 302  # 4 failures: still allowed
-    client.post("/accounts/logout/")
+    client.post("/dang-xuat/")
     fail(client, "caobang", 5)
     response = login(client, "caobang", PASSWORD)
     assert response.status_code == 200
@@ -63,7 +63,7 @@ def test_failures_spread_over_more_than_15_minutes_do_not_lock(client):
 def test_a_success_resets_the_count(client):
     fail(client, "caobang", 4)
     assert login(client, "caobang", PASSWORD).status_code == 302
-    client.post("/accounts/logout/")
+    client.post("/dang-xuat/")
     fail(client, "caobang", 4)
     assert login(client, "caobang", PASSWORD).status_code == 302
 
@@ -136,10 +136,10 @@ def test_the_client_address_header_behind_a_proxy(client, settings):
     sending its own header: the proxy appends the real one after it)."""
     settings.CLIENT_IP_HEADER = "X-Forwarded-For"
     for _ in range(5):
-        client.post("/accounts/login/", {"username": "caobang", "password": "wrong"}, REMOTE_ADDR="127.0.0.1",
+        client.post("/dang-nhap/", {"username": "caobang", "password": "wrong"}, REMOTE_ADDR="127.0.0.1",
                     HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.77")
     assert set(LoginAttempt.objects.filter(username="caobang").values_list("ip", flat=True)) == {"198.51.100.77"}
-    ok = Client().post("/accounts/login/", {"username": "caobang", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1",
+    ok = Client().post("/dang-nhap/", {"username": "caobang", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1",
                        HTTP_X_FORWARDED_FOR="198.51.100.78")
     assert ok.status_code == 302  # another client behind the same proxy
 
@@ -154,3 +154,12 @@ def test_attempts_are_audited(client):
     login(Client(), "laichau", PASSWORD, ip="10.0.0.9")
     ok = AuditEvent.objects.get(action="login", username="laichau")
     assert ok.object_type == "auth.user" and ok.ip == "10.0.0.9" and ok.organization_name == "Lai Châu"
+
+
+def test_the_former_login_address_redirects_keeping_the_method_and_the_next_page(client):
+    response = client.get("/accounts/login/?next=/khen-thuong/")
+    assert response.status_code == 308 and response.url == "/dang-nhap/?next=/khen-thuong/"
+    response = client.post("/accounts/login/", {"username": "caobang", "password": "x"})
+    assert response.status_code == 308 and response.url == "/dang-nhap/"
+    assert client.get("/dang-nhap/").status_code == 200
+    assert client.get("/khen-thuong/").url.startswith("/dang-nhap/?next=")

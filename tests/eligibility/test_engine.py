@@ -105,13 +105,13 @@ def test_gap_year_breaks_the_run_and_is_named():
     r = evaluate(s, "CSTD_TINH", 2024, BOOK)
     c = check(r, "cstdcs_3")
     assert not c.met
-    assert c.explanation == "Cần 3 năm liên tục CSTDCS: có 2022, 2024; thiếu 2023."
+    assert c.explanation == "Cần 3 năm liên tục Chiến sĩ thi đua cơ sở: có 2022, 2024; thiếu 2023."
 
 
 def test_missing_year_message_in_the_issue_format():
     s = person({2022: {"awards": ["CSTDCS"]}, 2023: {"awards": ["CSTDCS"]}})
     c = check(evaluate(s, "CSTD_TINH", 2024, BOOK), "cstdcs_3")
-    assert c.explanation == "Cần 3 năm liên tục CSTDCS: có 2022, 2023; thiếu 2024."
+    assert c.explanation == "Cần 3 năm liên tục Chiến sĩ thi đua cơ sở: có 2022, 2023; thiếu 2024."
     assert "missing 2024" in c.explanation_en
 
 
@@ -167,7 +167,7 @@ def test_bk_ttg_needs_bk_tinh_first_and_three_cstdcs():
     years = five_good_years(cstdcs=(2021, 2022))
     years[2019] = {"awards": ["BK_TINH"]}
     c = check(evaluate(person(years), "BK_TTG", 2024, BOOK), "after_bk_tinh")
-    assert not c.met and "cần 3 lần CSTDCS" in c.explanation
+    assert not c.met and "cần 3 lần Chiến sĩ thi đua cơ sở" in c.explanation
 
 
 def test_bk_ttg_with_holding_without_year():
@@ -289,6 +289,19 @@ def test_one_achievement_one_award():
     """BK_TINH 2023 used CSTDCS 2022–2023: in 2024 the same run cannot serve again; 2025 can."""
     s = person({2022: {"awards": ["CSTDCS"]}, 2023: {"awards": ["CSTDCS", "BK_TINH"]}, 2024: {"awards": ["CSTDCS"]}})
     r = evaluate(s, "BK_TINH", 2024, BOOK)
-    assert not r.eligible and "Đã được tặng BK_TINH năm 2023" in check(r, "not_already_awarded").explanation
+    assert not r.eligible and "Đã được tặng Bằng khen cấp bộ, ban, ngành, tỉnh năm 2023" in check(r, "not_already_awarded").explanation
     s.years[2025] = YearRecord(awards={"CSTDCS": "CSTDCS 2025"})
     assert evaluate(s, "BK_TINH", 2025, BOOK).eligible
+
+
+def test_explanations_name_awards_and_read_as_sentences():
+    """A reader sees award names, never catalogue codes, and no "có chưa có năm nào"."""
+    s = person({2024: {"rating": "HTT", "awards": ["LDTT"]}})
+    r = evaluate(s, "CSTD_TINH", 2024, BOOK)
+    text = " ".join(c.explanation for c in r.checks)
+    assert "Chiến sĩ thi đua cơ sở" in text
+    for code in ("CSTDCS", "CSTD_TINH", "BK_TINH", "LDTT"):
+        assert code not in text, code
+    assert "có chưa có" not in text and "chưa có năm nào" in text
+    english = " ".join(c.explanation_en for c in r.checks)
+    assert "Grassroots Emulation Fighter" in english and "CSTDCS" not in english

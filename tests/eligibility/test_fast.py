@@ -116,7 +116,7 @@ def test_requested_awards_without_a_rule_say_so_lazily():
     s = Subject(id="p", years={2024: YearRecord(rating="HTXS")})
     (r,) = evaluate_all([s], 2024, BOOK, ["TTLDXS"])  # a collective title, asked for a person
     assert (r.eligible, r.rule, r.missing_count) == (False, None, 1)
-    assert r.checks[0].condition == "rule" and "Không có quy định về TTLDXS" in r.checks[0].explanation
+    assert r.checks[0].condition == "rule" and "Không có quy định về Tập thể lao động xuất sắc" in r.checks[0].explanation
 
 
 def test_a_kind_added_elsewhere_runs_its_full_function(monkeypatch):

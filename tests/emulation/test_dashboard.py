@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PUBLISHED = ["26.174", "104,3%", "99.555", "108,1%", "118%", "121%", "219", "19,1%", "7/7", "180", "567",
              "52,48%", "7.521", "11.976", "50,11%", "Lai Châu", "Sơn La", "Cờ thi đua của Chính phủ"]
@@ -41,3 +41,15 @@ def test_indicator_and_exemplar_drilldowns(province_officer, cluster_year_2018):
 def test_pages_are_vietnamese_whatever_the_browser_asks(province_officer, cluster_year_2018):
     html = province_officer.get(f"/cum/{cluster_year_2018.pk}/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
     assert "26.174" in html and "năm 2018" in html and "2.018" not in html and "2,018" not in html
+
+
+def test_a_year_without_records_says_chua_co_so_lieu_instead_of_zeros_and_dashes(province_officer):
+    from thidua.emulation.models import ClusterYear
+
+    cy = ClusterYear.objects.get(year=2019)
+    html = province_officer.get(f"/cum/{cy.pk}/").content.decode()
+    assert 'id="chi-tieu-chua-co"' in html and "chưa có chỉ tiêu nào được đăng ký" in html
+    assert "chưa có quyết định khen thưởng nào của cấp này trong năm" in html  # state level: no 2019 decision
+    assert "chưa có điển hình tiên tiến nào" in html and "Chưa có phương hướng cho năm sau." in html
+    assert "0</a> điển hình" not in html and "kpi-value" not in html
+    assert "Chi tiết theo từng tỉnh" not in html

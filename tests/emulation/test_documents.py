@@ -24,7 +24,7 @@ from thidua.lib.documents import MOTTO, NATIONAL_TITLE, docx_text
 from thidua.lib.numbers import format_number, format_percent
 from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 DOCS = ("giao-uoc", "bao-cao-tong-ket", "thong-cao-bao-chi")
 
@@ -213,7 +213,7 @@ def test_documents_are_hidden_outside_the_cluster(outsider, unit_officer, client
         assert outsider.get(url).status_code == 404, url
         assert unit_officer.get(url).status_code == 404, url
         response = client.get(url)
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
     assert outsider.get(f"/cum/{cluster_year_2018.pk}/van-ban/bao-cao.doc").status_code == 404  # unknown format
 
 
@@ -228,6 +228,7 @@ def test_dashboard_links_to_the_documents(province_officer, cluster_year_2018):
 # --- PDF ---------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_downloads(libreoffice, province_officer, cluster_year_2018):
     for name in ("bao-cao-tong-ket", "thong-cao-bao-chi"):
         response = province_officer.get(_url(cluster_year_2018, name, "pdf"))

@@ -11,7 +11,7 @@ from thidua.core.refusals import Conflict
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def _enqueue(kind="tests.steps", params=None, who="caobang"):

@@ -8,7 +8,7 @@ from tests.conftest import user
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def _client(username):
@@ -93,4 +93,4 @@ def test_cancel_and_retry_are_post_only_and_anonymous_is_sent_to_login(job):
     assert owner.get(f"/cong-viec/{job.pk}/huy/").status_code == 405
     assert owner.get(f"/cong-viec/{job.pk}/chay-lai/").status_code == 405
     response = Client().get(f"/cong-viec/{job.pk}/")
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert response.status_code == 302 and response.url.startswith("/dang-nhap/")

@@ -16,7 +16,7 @@ from thidua.eligibility.models import Quota
 from thidua.nominations import services
 from thidua.nominations.checks import BLOCK, INFO, OK, WARN, check_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def checks_of(dossier, item, code=None):
@@ -34,7 +34,7 @@ def test_eligibility_from_the_engine_with_its_explanation(dossier, unit):
     assert good.status == OK and report.items[ok.pk].eligible is True
     assert any("Luật TĐKT" in line or "Luật" in line for line in good.details)
     assert bad.status == WARN and report.items[missing.pk].eligible is False
-    assert bad.message.startswith("Chưa đủ điều kiện BK_TINH năm 2024")
+    assert bad.message.startswith("Chưa đủ điều kiện Bằng khen cấp bộ, ban, ngành, tỉnh năm 2024")
     assert "2023" in bad.message and "2024" in bad.message  # the engine says which years are missing
     # Not eligible is a warning (the appraisal decides), not a block: the dossier can be submitted.
     services.move(donvi, dossier, "submit")
@@ -45,7 +45,7 @@ def test_no_rule_and_non_merit_kinds_are_information(dept, unit):
     d = services.create_dossier(donvi, from_org=dept, granted_by="head_of_unit", year=2024, title="Giấy khen")
     item = services.add_item(donvi, d, award_type=atype("GIAY_KHEN"), person=new_person(unit))
     (c,) = checks_of(d, item, "eligibility")
-    assert c.status == INFO and "Chưa có quy định để xét tự động GIAY_KHEN" in c.message
+    assert c.status == INFO and "Chưa có quy định để xét tự động Giấy khen" in c.message
     adhoc = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="Đột xuất",
                                     kind="adhoc")
     item = services.add_item(donvi, adhoc, award_type=atype("BK_TINH"), person=new_person(unit, "Dũng Cảm"))

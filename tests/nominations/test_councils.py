@@ -15,7 +15,7 @@ from thidua.demo.nominations import COUNCIL_NAME
 from thidua.nominations import councils, services
 from thidua.nominations.models import Council
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_anonymous_is_sent_to_login(council):
     before = members(council)
     for url in ("/hoi-dong/", f"/hoi-dong/{council.pk}/"):
         r = Client().get(url)
-        assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+        assert r.status_code == 302 and r["Location"].startswith("/dang-nhap/")
     r = Client().post(f"/hoi-dong/{council.pk}/thanh-vien/them/", {"member": user("donvi").pk})
     assert r.status_code == 302 and members(council) == before
 

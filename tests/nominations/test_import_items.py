@@ -10,14 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import _client_for
-from tests.imports.helpers import cid, xlsx
+from tests.lib.imports.helpers import cid, xlsx
 from tests.nominations.conftest import atype, give_award, new_person
 from thidua.core.models import AuditEvent
 from thidua.nominations import services
 from thidua.nominations.models import Dossier, DossierItem
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 HEADER = ["STT", "Họ và tên", "Số định danh cá nhân", "Đơn vị, tập thể", "Hình thức đề nghị (*)", "Năm thành tích",
           "Tóm tắt thành tích"]
@@ -188,7 +188,7 @@ def test_template_lists_only_the_dossiers_units_and_authority(dossier, unit, dep
 def test_who_may_import(dossier, staff):
     good = sheet([["", staff[0].citizen_id, "", "BK_TINH", 2024, ""]])
     anonymous = Client().get(url(dossier))
-    assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
+    assert anonymous.status_code == 302 and anonymous.url.startswith("/dang-nhap/")
     assert _client_for("laichau").get(url(dossier)).status_code == 404  # another province: not found
     assert _client_for("laichau").get(url(dossier) + "mau.xlsx").status_code == 404
     for username in ("trunguong", "kiemtra", "caobang"):  # sees the dossier, is not its proposer

@@ -29,7 +29,7 @@ from thidua.nominations import documents, services
 from thidua.nominations.models import CouncilSession, DossierItem
 from thidua.orgs.models import Gender
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture
@@ -133,6 +133,7 @@ def test_the_dossier_page_links_each_item_report(dossier, nominee):
     assert f"/ho-so/{dossier.pk}/muc/{item.pk}/bao-cao-thanh-tich.pdf" in page
 
 
+@pytest.mark.slow
 def test_report_pdf(libreoffice, dossier, nominee):
     item = services.add_item(user("donvi"), dossier, award_type=atype("BK_TINH"), person=nominee[0])
     r = client_for("donvi").get(f"/ho-so/{dossier.pk}/muc/{item.pk}/bao-cao-thanh-tich.pdf")

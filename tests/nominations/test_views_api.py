@@ -14,7 +14,7 @@ from tests.nominations.conftest import atype, bk_tinh_candidate, build, client_f
 from thidua.awards.models import Award
 from thidua.nominations.models import Attachment, Certificate, Dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def messages_of(response) -> str:
@@ -43,7 +43,7 @@ def test_whole_path_through_the_pages(dept, unit, media):
     assert r.status_code == 302 and d.attachments.get().original_name == "bao-cao.pdf"
     page = donvi.get(f"/ho-so/{d.pk}/").content.decode()
     assert 'data-transition="submit"' in page and 'data-transition="receive"' not in page
-    assert "Đủ điều kiện BK_TINH năm 2024" in page
+    assert "Đủ điều kiện Bằng khen cấp bộ, ban, ngành, tỉnh năm 2024" in page
     donvi.post(f"/ho-so/{d.pk}/chuyen/", {"transition": "submit"})
     page = caobang.get(f"/ho-so/{d.pk}/").content.decode()
     assert 'data-transition="receive"' in page and 'data-transition="submit"' not in page
@@ -82,7 +82,7 @@ def test_page_refusals_change_nothing(dept, unit):
     assert client_for("laichau").post(f"/ho-so/{d.pk}/chuyen/", {"transition": "receive"}).status_code == 404
     assert client_for("laichau").get(f"/ho-so/{d.pk}/").status_code == 404
     anonymous = Client().post(f"/ho-so/{d.pk}/chuyen/", {"transition": "receive"})
-    assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
+    assert anonymous.status_code == 302 and anonymous.url.startswith("/dang-nhap/")
     item = d.items.first()
     r = client_for("donvi").post(f"/ho-so/{d.pk}/muc/{item.pk}/xoa/", follow=True)
     assert "chỉ sửa được khi" in messages_of(r)

@@ -14,7 +14,7 @@ from thidua.lib.numbers import format_number
 from thidua.orgs.models import Organization, OrganizationKind
 from thidua.reports import definitions as reports
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 PAGE, EXPORT = "/khen-thuong/bieu-thong-ke/", "/khen-thuong/bieu-thong-ke/export.xlsx"
 
 
@@ -34,7 +34,7 @@ def test_organisation_outside_the_scope_is_404(cao_bang, username, status):
 def test_anonymous_goes_to_login(cao_bang):
     for url in (PAGE, EXPORT):
         response = Client().get(url, {"form": "0602", "org": cao_bang.pk, "year": 2018})
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/")
 
 
 def test_default_organisation_is_the_users_own_and_global_roles_see_the_country():

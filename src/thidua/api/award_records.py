@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from thidua.api.common import CONFLICT, Conflict, YearFilter, call, check_filters, visible
 from thidua.api.eligibility import AWARD_CODES
 from thidua.api.fields import RecordField, Required, StrictBooleanField, StrictCharField
+from thidua.api.pagination import KeysetPagination
 from thidua.api.serializers import AwardSerializer
 from thidua.awards import services
 from thidua.awards.models import (
@@ -210,6 +211,7 @@ def _decisions(request):
 
 class DecisionListView(generics.ListAPIView):
     serializer_class = DecisionSerializer
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser]
 
     def get_queryset(self):
@@ -331,6 +333,7 @@ class EvaluationCreateSerializer(serializers.Serializer):
 
 class EvaluationListView(generics.ListAPIView):
     serializer_class = EvaluationListSerializer
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser]
 
     def get_queryset(self):
@@ -380,6 +383,7 @@ class InitiativeFilter(SubjectFilter):
 
 class InitiativeListView(generics.ListAPIView):
     serializer_class = InitiativeListSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         f = check_filters(InitiativeFilter, self.request)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from thidua.api.common import CONFLICT, call, check_filters, visible
 from thidua.api.fields import RecordField, Required, StrictBooleanField, StrictCharField
+from thidua.api.pagination import KeysetPagination
 from thidua.lib.text import fold
 from thidua.orgs import services
 from thidua.orgs.models import TOP_LEVEL_KINDS, Gender, Organization, OrganizationKind, Person
@@ -160,6 +161,7 @@ class PersonFilter(serializers.Serializer):
 
 class PersonListView(generics.ListAPIView):
     serializer_class = PersonSerializer
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser]
 
     def get_queryset(self):

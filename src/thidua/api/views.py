@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from thidua.api.serializers import AwardSerializer, ClusterYearSerializer, ClusterYearSummarySerializer
+from thidua.api.pagination import KeysetPagination
 from thidua.awards.filters import RegistryFilterForm, filter_awards
 from thidua.emulation.models import ClusterYear
 from thidua.emulation.statistics import cluster_year_summary
@@ -42,6 +43,7 @@ REGISTRY_PARAMS = [
 
 class AwardList(generics.ListAPIView):
     serializer_class = AwardSerializer
+    pagination_class = KeysetPagination
 
     @extend_schema(parameters=REGISTRY_PARAMS)
     def get(self, request, *args, **kwargs):

@@ -61,7 +61,14 @@ class AwardType(models.Model):
         ordering = ["-rank", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (English pages show `name_en`); official documents use `name`."""
+        from django.utils.translation import get_language
+
+        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -184,8 +191,11 @@ def recipient_kind_of(recipient_class: str) -> str:
 
 class AwardQuerySet(models.QuerySet):
     def in_force(self) -> AwardQuerySet:
-        """Awards not revoked: a revoked award stops counting everywhere."""
-        return self.filter(revocation__isnull=True)
+        """Awards not revoked: a revoked award stops counting everywhere. NOT EXISTS, not a LEFT JOIN … IS NULL:
+        PostgreSQL plans it as an anti-join and estimates it from the revocations' statistics, whereas the join
+        form, with few or no revocations, was estimated to keep 0,5 % of the awards (wrong counts, parallel plans
+        for a 50-row page)."""
+        return self.filter(~models.Exists(Revocation.objects.filter(award_id=models.OuterRef("pk"))))
 
     def visible_to(self, user) -> AwardQuerySet:
         return scope_for(user).filter_by_province(self)
@@ -247,6 +257,11 @@ class Award(models.Model):
             models.Index(fields=["award_type", "year"], name="award_type_year"),
             models.Index(fields=["year", "recipient_class"], name="award_year_class"),
             models.Index(fields=["register_no"], name="award_register_no"),  # search by golden-register number
+            # The registry's name sort, read page by page from a key (thidua.lib.keyset). The search "name
+            # contains" uses a trigram index on PostgreSQL (migration 0008, not expressible for SQLite here).
+            models.Index(fields=["recipient_name_folded", "id"], name="award_name_id"),
+            # The year sorts: newest years first with names A→Z read forwards, the oldest first read backwards.
+            models.Index(fields=["-year", "recipient_name_folded", "id"], name="award_year_name_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,7 +1,6 @@
 """The award registry: filter, search without diacritics, sort, paginate, export to Excel."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -9,22 +8,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.awards.exports import registry_xlsx
-from thidua.awards.filters import RegistryFilterForm, filter_awards
+from thidua.awards.filters import RegistryFilterForm, filter_awards, ordering_of
 from thidua.awards.jobs import EXPORT_KIND, export_job_min_rows
 from thidua.awards.models import Award
 from thidua.awards.statistics import counts_by
+from thidua.lib.keyset import InvalidCursor, KeysetPaginator, count_rows
 from thidua.jobs import services as job_services
 from thidua.lib import charts
 from thidua.orgs.models import OrganizationKind
+
+PAGE_SIZE = 50
 
 
 @login_required
 def registry(request):
     form = RegistryFilterForm(request.GET, user=request.user)
-    qs = filter_awards(form).select_related("award_type", "decision", "decision__authority",
-                                            "decision__transcribed_by", "province", "unit", "recipient_person")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "awards/registry.html", {"form": form, "page": page, "sort": request.GET.get("sort", "-date")})
+    # The page's query joins only what it sorts by; the names shown come by id in a few small queries (a nine-table
+    # join took PostgreSQL 70 ms to plan on a national registry).
+    qs = filter_awards(form).select_related("award_type", "decision").prefetch_related(
+        "decision__authority", "decision__transcribed_by", "province", "unit", "recipient_person")
+    # Keyset pages: page 10 000 costs what page 1 does (see thidua.lib.keyset); the count is exact up to a limit.
+    paginator = KeysetPaginator(qs, ordering_of(form), PAGE_SIZE)
+    count = count_rows(qs)
+    try:
+        page, cursor_error = paginator.page(request.GET.get("cursor") or None, count), False
+    except InvalidCursor:
+        page, cursor_error = paginator.page(None, count), True
+    return render(request, "awards/registry.html", {"form": form, "page": page, "cursor_error": cursor_error,
+                                                    "sort": request.GET.get("sort", "-date")})
 
 
 @login_required

@@ -103,7 +103,9 @@ class _Builder:
             for dname, _ in names.DEPARTMENTS:
                 full = f"{dname} {prov.name}" if dname.endswith("tỉnh") else f"{dname} tỉnh {prov.name}"
                 depts.append(Organization(kind=OrganizationKind.DEPARTMENT, name=full, parent=prov))
-            for cname in self.rng.sample(names.COMMUNE_NAMES, 24):
+            # Same draw as before (indices into a list of the same length), names from the province's own communes.
+            own = names.COMMUNES_BY_PROVINCE[prov.admin_code]
+            for cname in (own[i] for i in self.rng.sample(range(len(names.COMMUNE_NAMES)), 24)):
                 depts.append(Organization(kind=OrganizationKind.COMMUNE, name=f"Xã {cname}, tỉnh {prov.name}", parent=prov))
             for ename in names.ENTERPRISES:
                 depts.append(Organization(kind=OrganizationKind.ENTERPRISE, name=f"{ename} {prov.name}", parent=prov))
@@ -196,6 +198,7 @@ class _Builder:
                     else:
                         rclass, org = RecipientClass.COLLECTIVE, rng.choice(pool["collective"])
                     code = rng.choices([t for t, _ in types_c], [w for _, w in types_c])[0]
+                    code, org = self._flag_recipient(code, rclass, org, pool, i)
                     awards.append(self._award(level, prov, code, rclass, org=org, state_decisions=(state_dec_ttg, state_dec_ctn),
                                               prov_decisions=prov_decisions))
                 for i in range(n_ind):
@@ -218,6 +221,19 @@ class _Builder:
             if a.recipient_person is not None:
                 a.recipient_person_id = a.recipient_person.pk
         bulk_record_awards(awards)
+
+    @staticmethod
+    def _flag_recipient(code, rclass, org, pool, i):
+        """An emulation flag goes to a collective that leads a province's movement (a department, a provincial
+        enterprise), never to a small team: a small collective drawn for a flag gets the certificate instead, and
+        another collective gives way to a department. Deterministic, so the random draws (and totals) are unchanged."""
+        flag_to_certificate = {"CO_CP": "BK_TTG", "CO_TINH": "BK_TINH"}
+        if code not in flag_to_certificate or rclass == RecipientClass.ENTERPRISE:
+            return code, org
+        if rclass == RecipientClass.SMALL_COLLECTIVE:
+            return flag_to_certificate[code], org
+        departments = [o for o in pool["collective"] if o.kind == OrganizationKind.DEPARTMENT]
+        return code, departments[i % len(departments)]
 
     def _award(self, level, prov, code, rclass, *, org=None, person=None, state_decisions, prov_decisions) -> Award:
         rng = self.rng

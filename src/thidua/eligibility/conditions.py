@@ -20,6 +20,7 @@ from thidua.eligibility.history import (
     InitiativeFact,
     Subject,
 )
+from thidua.eligibility.labels import award_en, award_vi, rating_en
 
 
 class Outcome:
@@ -55,7 +56,16 @@ class Context:
 
 
 def _years(ys) -> str:
-    return ", ".join(str(y) for y in ys) if ys else "chưa có năm nào"
+    return ", ".join(str(y) for y in ys) if ys else "không năm nào"
+
+
+def _has(ys) -> str:
+    """ "có 2022, 2023" or "chưa có năm nào" (never "có chưa có năm nào")."""
+    return "có " + ", ".join(str(y) for y in ys) if ys else "chưa có năm nào"
+
+
+def _had(ys) -> str:
+    return "đã có " + ", ".join(str(y) for y in ys) if ys else "chưa có lần nào"
 
 
 def _years_en(ys) -> str:
@@ -157,7 +167,7 @@ def rating_run(s: Subject, ctx: Context, p: dict) -> Outcome:
                 True,
                 lambda: (
                     f"Năm {ctx.year} xếp loại {got} (yêu cầu từ {label} trở lên).",
-                    f"{ctx.year} rated {rating} (at least {minimum} required).",
+                    f"{ctx.year} rated {rating_en(rating)} (at least {rating_en(minimum)} required).",
                 ),
                 [f"{rating} {ctx.year}"],
             )
@@ -174,14 +184,14 @@ def rating_run(s: Subject, ctx: Context, p: dict) -> Outcome:
                 False,
                 lambda: (
                     f"Năm {ctx.year} chưa có xếp loại; yêu cầu từ {label} trở lên.",
-                    f"No rating for {ctx.year}; at least {minimum} required.",
+                    f"No rating for {ctx.year}; at least {rating_en(minimum)} required.",
                 ),
             )
         return Outcome(
             False,
             lambda: (
                 f"Năm {ctx.year} xếp loại {got}; yêu cầu từ {label} trở lên.",
-                f"{ctx.year} rated {rating or 'none'}; at least {minimum} required.",
+                f"{ctx.year} rated {rating_en(rating) if rating else 'none'}; at least {rating_en(minimum)} required.",
             ),
         )
     if not missing:
@@ -189,15 +199,15 @@ def rating_run(s: Subject, ctx: Context, p: dict) -> Outcome:
             True,
             lambda: (
                 f"{n} năm liên tục xếp loại từ {label} trở lên: {_years(have)}.{note}",
-                f"{n} consecutive years rated {minimum} or better: {_years_en(have)}.{note_en}",
+                f"{n} consecutive years rated {rating_en(minimum)} or better: {_years_en(have)}.{note_en}",
             ),
             [f"{s.year(y).rating} {y}" for y in have],
         )
     return Outcome(
         False,
         lambda: (
-            f"Cần {n} năm liên tục xếp loại từ {label} trở lên: có {_years(have)}; thiếu {_years(missing)}.{note}",
-            f"Needs {n} consecutive years rated {minimum} or better: has {_years_en(have)}; "
+            f"Cần {n} năm liên tục xếp loại từ {label} trở lên: {_has(have)}; thiếu {_years(missing)}.{note}",
+            f"Needs {n} consecutive years rated {rating_en(minimum)} or better: has {_years_en(have)}; "
             f"missing {_years_en(missing)}.{note_en}",
         ),
     )
@@ -220,18 +230,18 @@ def title_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     if not missing:
         what = f"năm {end}" if n == 1 else f"{n} năm liên tục ({_years(have)})"
         return Outcome(
-            True, lambda: (f"Đạt danh hiệu {code} {what}.{note}", f"Holds {code} in {_years_en(have)}.{note_en}"),
+            True, lambda: (f"Đạt danh hiệu {award_vi(code)} {what}.{note}", f"Holds {award_en(code)} in {_years_en(have)}.{note_en}"),
             evidence
         )
     if n == 1:
         return Outcome(
-            False, lambda: (f"Chưa có danh hiệu {code} năm {window[0]}.", f"No {code} for {window[0]}.")
+            False, lambda: (f"Chưa có danh hiệu {award_vi(code)} năm {window[0]}.", f"No {award_en(code)} for {window[0]}.")
         )
     return Outcome(
         False,
         lambda: (
-            f"Cần {n} năm liên tục {code}: có {_years(have)}; thiếu {_years(missing)}.{note}",
-            f"Needs {code} in {n} consecutive years: has {_years_en(have)}; missing {_years_en(missing)}.{note_en}",
+            f"Cần {n} năm liên tục {award_vi(code)}: {_has(have)}; thiếu {_years(missing)}.{note}",
+            f"Needs {award_en(code)} in {n} consecutive years: has {_years_en(have)}; missing {_years_en(missing)}.{note_en}",
         ),
         evidence,
     )
@@ -283,7 +293,7 @@ def holds_then_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     held = [y for y in s.award_years(code) if y < ctx.year]
     if not held and code not in s.holds:
         return Outcome(
-            False, lambda: (f"Chưa có {code} (điều kiện trước).", f"Does not hold {code} yet (prerequisite).")
+            False, lambda: (f"Chưa có {award_vi(code)} (điều kiện trước).", f"Does not hold {award_en(code)} yet (prerequisite).")
         )
     since = held[-1] if held else None
     run, bridged, y = ([], [], ctx.year)
@@ -302,26 +312,26 @@ def holds_then_run(s: Subject, ctx: Context, p: dict) -> Outcome:
     problems, problems_en = ([], [])
     if len(run) < n:
         problems.append(
-            f"cần {n} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên sau {code}{(f' năm {since}' if since else '')}, có {len(run)} ({_years(run)})"
+            f"cần {n} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên sau {award_vi(code)}{(f' năm {since}' if since else '')}, có {len(run)} ({_years(run)})"
         )
-        problems_en.append(f"needs {n} consecutive years rated {minimum}+ after {code}, has {len(run)}")
+        problems_en.append(f"needs {n} consecutive years rated {rating_en(minimum)} or better after {award_en(code)}, has {len(run)}")
     for title, need in (p.get("titles") or {}).items():
         got = [y for y in run if title in s.year(y).awards]
         evidence += [s.year(y).awards[title] for y in got]
         if len(got) < int(need):
-            problems.append(f"cần {need} lần {title} trong thời gian đó, có {len(got)} ({_years(got)})")
-            problems_en.append(f"needs {need} × {title} in that run, has {len(got)}")
+            problems.append(f"cần {need} lần {award_vi(title)} trong thời gian đó, có {len(got)} ({_years(got)})")
+            problems_en.append(f"needs {need} × {award_en(title)} in that run, has {len(got)}")
     htxs = [y for y in run if s.year(y).rating == "HTXS"]
     if len(htxs) < int(p.get("min_htxs", 0)):
         problems.append(f"cần ít nhất {p['min_htxs']} năm hoàn thành xuất sắc, có {len(htxs)}")
-        problems_en.append(f"needs {p['min_htxs']} HTXS year(s), has {len(htxs)}")
-    head = f"Đã có {code}{(f' năm {since}' if since else '')}"
+        problems_en.append(f"needs {p['min_htxs']} year(s) rated excellent, has {len(htxs)}")
+    head = f"Đã có {award_vi(code)}{(f' năm {since}' if since else '')}"
     if problems:
         return Outcome(
             False,
             lambda: (
                 f"{head}; " + "; ".join(problems) + "." + note,
-                f"Holds {code}; " + "; ".join(problems_en) + "." + note_en,
+                f"Holds {award_en(code)}; " + "; ".join(problems_en) + "." + note_en,
             ),
             evidence,
         )
@@ -329,7 +339,7 @@ def holds_then_run(s: Subject, ctx: Context, p: dict) -> Outcome:
         True,
         lambda: (
             f"{head}; {len(run)} năm liên tục từ {RATING_LABEL_VI[minimum]} trở lên ({_years(run)}).{note}",
-            f"Holds {code}; {len(run)} consecutive years rated {minimum}+ ({_years_en(run)}).{note_en}",
+            f"Holds {award_en(code)}; {len(run)} consecutive years rated {rating_en(minimum)} or better ({_years_en(run)}).{note_en}",
         ),
         evidence,
     )
@@ -348,16 +358,16 @@ def title_repeat(s: Subject, ctx: Context, p: dict) -> Outcome:
             return Outcome(
                 True,
                 lambda pair=pair: (
-                    f"Hai lần liên tục {code}: {_years(pair)}.",
-                    f"{code} twice in a row: {_years_en(pair)}.",
+                    f"Hai lần liên tục {award_vi(code)}: {_years(pair)}.",
+                    f"{award_en(code)} twice in a row: {_years_en(pair)}.",
                 ),
                 [s.year(y).awards[code] for y in pair],
             )
     return Outcome(
         False,
         lambda: (
-            f"Cần hai lần liên tục {code}, lần sau trong {latest_within} năm gần nhất: đã có {_years(years)}.",
-            f"Needs {code} twice in a row, the later within {latest_within} year(s): has {_years_en(years)}.",
+            f"Cần hai lần liên tục {award_vi(code)}, lần sau trong {latest_within} năm gần nhất: {_had(years)}.",
+            f"Needs {award_en(code)} twice in a row, the later within {latest_within} year(s): has {_years_en(years)}.",
         ),
     )
 
@@ -433,17 +443,17 @@ def not_awarded_within(s: Subject, ctx: Context, p: dict) -> Outcome:
         return Outcome(
             False,
             lambda: (
-                f"Đã được tặng {code} năm {_years(given)}, dùng thành tích của giai đoạn "
+                f"Đã được tặng {award_vi(code)} năm {_years(given)}, dùng thành tích của giai đoạn "
                 f"{window[0]}–{window[-1]}; cần thành tích mới.",
-                f"{code} already given for {_years_en(given)} within {window[0]}–{window[-1]}.",
+                f"{award_en(code)} already given for {_years_en(given)} within {window[0]}–{window[-1]}.",
             ),
             [s.year(y).awards[code] for y in given],
         )
     return Outcome(
         True,
         lambda: (
-            f"Chưa được tặng {code} cho giai đoạn {window[0]}–{window[-1]}.",
-            f"No {code} yet for {window[0]}–{window[-1]}.",
+            f"Chưa được tặng {award_vi(code)} cho giai đoạn {window[0]}–{window[-1]}.",
+            f"No {award_en(code)} yet for {window[0]}–{window[-1]}.",
         ),
     )
 
@@ -456,10 +466,10 @@ def title_count(s: Subject, ctx: Context, p: dict) -> Outcome:
     got = [y for y in window if code in s.year(y).awards]
     evidence = [s.year(y).awards[code] for y in got]
     if len(got) >= count:
-        return Outcome(True, lambda: (f"Có {len(got)} lần {code} trong {window[0]}–{window[-1]}: {_years(got)}.",
-                                      f"{code} {len(got)} time(s) in {window[0]}–{window[-1]}."), evidence)
-    return Outcome(False, lambda: (f"Cần {count} lần {code} trong {window[0]}–{window[-1]}: có {len(got)}.",
-                                   f"Needs {code} {count} time(s) in {window[0]}–{window[-1]}: has {len(got)}."),
+        return Outcome(True, lambda: (f"Có {len(got)} lần {award_vi(code)} trong {window[0]}–{window[-1]}: {_years(got)}.",
+                                      f"{award_en(code)} {len(got)} time(s) in {window[0]}–{window[-1]}."), evidence)
+    return Outcome(False, lambda: (f"Cần {count} lần {award_vi(code)} trong {window[0]}–{window[-1]}: có {len(got)}.",
+                                   f"Needs {award_en(code)} {count} time(s) in {window[0]}–{window[-1]}: has {len(got)}."),
                    evidence)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from thidua.eligibility.conditions import KINDS, Context, MetFn, Outcome, compile_met, held_codes
 from thidua.eligibility.history import Subject, canonical, input_years, subjects_from_input
+from thidua.eligibility.labels import award_en, award_vi
 
 BUILTIN_RULES = Path(__file__).parent / "data" / "rules.json"
 CONFIDENCE_VI = {"confirmed": "", "paraphrased": " (diễn giải, cần đối chiếu văn bản)",
@@ -223,8 +224,8 @@ class RuleBook:
 def _no_rule(subject: Subject, award: str, year: int) -> Check:
     kind_vi = "tập thể" if subject.kind == "collective" else "cá nhân"
     return Check("rule", "Quy định áp dụng", False, "—", Outcome(False, lambda: (
-        f"Không có quy định về {award} cho {kind_vi} có hiệu lực trong năm {year}.",
-        f"No rule for {award} ({subject.kind}) in force in {year}.")))
+        f"Không có quy định về {award_vi(award)} cho {kind_vi} có hiệu lực trong năm {year}.",
+        f"No rule for {award_en(award)} ({subject.kind}) in force in {year}.")))
 
 
 def _checks(subject: Subject, award: str, year: int, rule: dict, book: RuleBook) -> list[Check]:

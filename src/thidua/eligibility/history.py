@@ -9,6 +9,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from thidua.eligibility.labels import award_vi
+
 RATING_ORDER = {"HTXS": 3, "HTT": 2, "HT": 1, "KHT": 0}
 RATING_LABEL_VI = {"HTXS": "hoàn thành xuất sắc", "HTT": "hoàn thành tốt", "HT": "hoàn thành", "KHT": "không hoàn thành"}
 SCOPE_ORDER = {"grassroots": 0, "provincial": 1, "national": 2}
@@ -127,7 +129,7 @@ def _input_awards(raw, where: str) -> dict[str, str]:
         if kind in NOT_COUNTING_KINDS:
             continue
         code = canonical(code)
-        out[code] = f"{code} ({decision})" if decision else f"{code} {where.rsplit('.', 1)[-1]}"
+        out[code] = f"{award_vi(code)} ({decision})" if decision else f"{award_vi(code)} {where.rsplit('.', 1)[-1]}"
     return out
 
 

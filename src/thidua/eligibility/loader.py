@@ -46,6 +46,7 @@ from thidua.awards.models import (
 )
 from thidua.eligibility.engine import Result, RuleBook, evaluate, evaluate_all, evaluator
 from thidua.eligibility.history import ALIASES, InitiativeFact, MemberStats, Subject, YearRecord, canonical
+from thidua.eligibility.labels import award_vi
 from thidua.eligibility.models import RuleOverride
 from thidua.emulation.models import ClusterYear
 from thidua.emulation.scoring import score_sheet
@@ -140,7 +141,7 @@ class _Lookups:
             codes = self.codes
             for type_id, decision_id in pairs:
                 code = codes[type_id]
-                cache[type_id, decision_id] = (code, f"{code} ({decisions[decision_id]})")
+                cache[type_id, decision_id] = (code, f"{award_vi(code)} ({decisions[decision_id]})")
         return cache
 
 
@@ -325,7 +326,7 @@ def iter_collectives(collectives: QuerySet[Organization], year: int, lookback: i
                                                          "decision__number", "decision__signed_on")):
         rec = _rec(subjects[oid], y)
         code = canonical(code)
-        rec.awards[code] = f"{code} (QĐ {number} ngày {signed_on:%d/%m/%Y})"
+        rec.awards[code] = f"{award_vi(code)} (QĐ {number} ngày {signed_on:%d/%m/%Y})"
         subjects[oid].holds.setdefault(code, rec.awards[code])
     for row in member_stats(ids, first, year):
         subjects[row["organization_id"]].years.setdefault(row["year"], YearRecord()).members = MemberStats(

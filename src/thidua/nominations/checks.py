@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 
 from thidua.awards.models import Award, Discipline, Review
 from thidua.eligibility.engine import Result
+from thidua.eligibility.labels import award_vi
 from thidua.eligibility.loader import evaluate_database
 from thidua.eligibility.models import Quota
 from thidua.nominations.models import ACTIVE_OUTCOMES, Dossier, DossierItem, DossierKind
@@ -172,16 +173,16 @@ def _eligibility(dossier: Dossier, items: list[DossierItem], reports: dict[int, 
             if r is None or r.rule is None:
                 rep.checks.append(ItemCheck(
                     "eligibility", label, INFO,
-                    f"Chưa có quy định để xét tự động {i.final_award_type.code} cho "
+                    f"Chưa có quy định để xét tự động {i.final_award_type.name} cho "
                     f"{'hộ gia đình' if i.household_id else ('tập thể' if i.organization_id else 'cá nhân')} "
                     f"năm {year}: cơ quan thẩm định xét theo hồ sơ."))
             elif r.eligible:
-                rep.checks.append(ItemCheck("eligibility", label, OK, f"Đủ điều kiện {r.award} năm {year}.",
+                rep.checks.append(ItemCheck("eligibility", label, OK, f"Đủ điều kiện {award_vi(r.award)} năm {year}.",
                                             [f"{c.label}: {c.explanation} ({c.basis})" for c in r.checks]))
             else:
                 rep.checks.append(ItemCheck(
                     "eligibility", label, WARN,
-                    f"Chưa đủ điều kiện {r.award} năm {year}: " + " ".join(c.explanation for c in r.missing),
+                    f"Chưa đủ điều kiện {award_vi(r.award)} năm {year}: " + " ".join(c.explanation for c in r.missing),
                     [f"{'✔' if c.met else '✘'} {c.label}: {c.explanation} ({c.basis})" for c in r.checks]))
 
 
@@ -336,8 +337,8 @@ def _quotas(dossier: Dossier, items: list[DossierItem], reports: dict[int, ItemR
     for line in lines:
         # A warning while dossiers are proposed and appraised; record_decision refuses to go past the limit.
         status = WARN if line.exceeded else OK
-        msg = (f"Chỉ tiêu {line.award_code} năm {line.year}: tối đa {line.limit}"
-               + (f" (= tỷ lệ × {line.base} {line.of_award_code})" if line.base is not None else "")
+        msg = (f"Chỉ tiêu {award_vi(line.award_code)} năm {line.year}: tối đa {line.limit}"
+               + (f" (= tỷ lệ × {line.base} {award_vi(line.of_award_code)})" if line.base is not None else "")
                + f"; đã khen {line.awarded}, hồ sơ khác đang xét {line.other_dossiers}, hồ sơ này {line.this_dossier}; "
                + (f"còn lại {line.remaining}." if not line.exceeded else f"vượt {-line.remaining}."))
         for i in items:

@@ -31,6 +31,7 @@ from thidua.awards.models import (
 )
 from thidua.awards.services import bulk_record_awards, revoke_award
 from thidua.core import audit, refusals
+from thidua.eligibility.labels import award_vi
 from thidua.lib import sealing
 from thidua.lib.numbers import format_percent
 from thidua.lib.uploads import DOCUMENT_TYPES, check_upload
@@ -513,7 +514,7 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
             over = [q for q in report.quotas if q.exceeded_by_decision]
             if over:
                 raise ValidationError("Ghi quyết định: vượt chỉ tiêu số lượng — " + "; ".join(
-                    f"{q.award_code} năm {q.year}: tối đa {q.limit}, đã khen {q.awarded}, quyết định này "
+                    f"{award_vi(q.award_code)} năm {q.year}: tối đa {q.limit}, đã khen {q.awarded}, quyết định này "
                     f"{q.this_dossier}" for q in over) + ".")
             decision = Decision.objects.create(number=number, signed_on=signed_on, authority=d.authority,
                                                signer_name=signer_name.strip(), signer_title=signer_title.strip(),

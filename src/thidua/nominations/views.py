@@ -322,8 +322,16 @@ def _choices(request, s: CouncilSession) -> dict[int, str]:
 @require_POST
 def session_vote(request, pk: int):
     s = _session(request, pk)
+    choices = _choices(request, s)
+    can_vote = (s.status == SessionStatus.OPEN and s.council.members.filter(pk=request.user.pk).exists()
+                and not s.participations.filter(member=request.user).exists())
+    if can_vote and request.POST.get("confirm") != "1":
+        # A cast ballot cannot be changed: show it back and ask once more (a server-side step, no JS needed).
+        counts = s.counts.select_related("item__award_type", "item__lowered_to").order_by("item__position")
+        return render(request, "nominations/ballot_confirm.html",
+                      {"s": s, "rows": [(c, choices.get(c.item_id, "")) for c in counts]})
     try:
-        services.cast_ballot(request.user, s, _choices(request, s))
+        services.cast_ballot(request.user, s, choices)
     except (PermissionDenied, ValidationError) as exc:
         refusals.show(request, exc)
     else:

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/organisations/"
 
 
+@pytest.mark.integration
 def test_deeply_nested_json_is_a_400_json(province_officer):
     province_officer.raise_request_exception = False
     before = Organization.objects.count()
@@ -22,6 +23,7 @@ def test_deeply_nested_json_is_a_400_json(province_officer):
     assert Organization.objects.count() == before
 
 
+@pytest.mark.integration
 def test_an_oversized_body_on_the_api_is_a_400_json(province_officer, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
     before = Organization.objects.count()
@@ -32,6 +34,7 @@ def test_an_oversized_body_on_the_api_is_a_400_json(province_officer, settings):
     assert Organization.objects.count() == before
 
 
+@pytest.mark.integration
 def test_ordinary_bad_json_is_still_named_by_the_parser(province_officer):
     response = province_officer.post(URL, '{"name": ', content_type="application/json")
     assert response.status_code == 400 and "JSON" in response.json()["detail"]
@@ -39,7 +42,7 @@ def test_ordinary_bad_json_is_still_named_by_the_parser(province_officer):
 
 def test_a_refused_request_outside_the_api_gets_the_400_page(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
-    response = client.post("/accounts/login/", {"username": "caobang", "password": "x" * 4096})
+    response = client.post("/dang-nhap/", {"username": "caobang", "password": "x" * 4096})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Yêu cầu không hợp lệ" in html and "vượt giới hạn 1 KB" in html

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 
 from tests.conftest import _client_for
-from tests.imports.helpers import PEOPLE_HEADER, xlsx
-from tests.imports.test_people import commit, dept, person_row, preview, upload  # noqa: F401 - fixture
+from tests.lib.imports.helpers import PEOPLE_HEADER, xlsx
+from tests.lib.imports.test_people import commit, dept, person_row, preview, upload  # noqa: F401 - fixture
 from thidua.core.models import AuditEvent
 from thidua.lib import imports
 from thidua.orgs.models import Person
@@ -32,6 +32,7 @@ def bomb(megabytes: int = 60) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.integration
 def test_a_zip_bomb_is_refused_before_anything_is_stored_or_opened(import_store, monkeypatch):
     opened = []
     monkeypatch.setattr("python_calamine.CalamineWorkbook.from_path", lambda *a, **k: opened.append(a))
@@ -53,6 +54,7 @@ def test_a_stored_file_is_checked_again_before_calamine_opens_it(tmp_path):
         imports.read_rows(importer, path, "ds.xlsx")
 
 
+@pytest.mark.integration
 def test_the_uncompressed_size_is_limited(settings):
     settings.UPLOAD_ZIP_MAX_UNCOMPRESSED_MB = 1
     settings.UPLOAD_ZIP_MAX_RATIO = 10_000
@@ -60,6 +62,7 @@ def test_the_uncompressed_size_is_limited(settings):
     assert response.status_code == 400 and "khi giải nén nặng 2 MB, vượt giới hạn 1 MB" in response.context["error"]
 
 
+@pytest.mark.integration
 def test_reading_stops_after_the_row_limit(settings, dept, monkeypatch):  # noqa: F811
     settings.IMPORT_MAX_ROWS = 10
     made = []
@@ -78,6 +81,7 @@ def _clean_preview(dept):  # noqa: F811
     return client, purl, response, response.context["stored"]
 
 
+@pytest.mark.integration
 def test_a_lock_left_by_a_crashed_commit_is_freed(dept):  # noqa: F811
     """A worker killed during a commit leaves commit.lock behind; no process holds it, so the upload commits."""
     client, purl, response, stored = _clean_preview(dept)
@@ -87,6 +91,7 @@ def test_a_lock_left_by_a_crashed_commit_is_freed(dept):  # noqa: F811
     assert Person.objects.count() == before + 3
 
 
+@pytest.mark.integration
 def test_a_commit_in_progress_still_answers_409_and_writes_nothing(dept):  # noqa: F811
     client, purl, response, stored = _clean_preview(dept)
     with open(stored.dir / "commit.lock", "a+") as holder:  # another worker, alive, writing this upload

@@ -35,6 +35,7 @@ def test_rows_hide_ids_and_show_choice_labels_dates_and_booleans():
     assert rows == [("Flag", "Không", "Có")]
 
 
+@pytest.mark.integration
 def test_the_log_page_and_the_history_panel_show_no_raw_dictionary(auditor):
     from thidua.awards.models import Rating
     from thidua.awards.services import record_evaluation

@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 
 from tests.conftest import _client_for
-from tests.imports.helpers import RATINGS_HEADER, cid, ods, xlsx
-from tests.imports.test_people import commit, issues, preview
+from tests.lib.imports.helpers import RATINGS_HEADER, cid, ods, xlsx
+from tests.lib.imports.test_people import commit, issues, preview
 from thidua.awards.models import Evaluation
 from thidua.core.models import AuditEvent
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 UPLOAD = "/khen-thuong/nhap-xep-loai/"
 
 

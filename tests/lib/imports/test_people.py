@@ -7,11 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import _client_for
-from tests.imports.helpers import PEOPLE_HEADER, cid, ods, xls, xlsx
+from tests.lib.imports.helpers import PEOPLE_HEADER, cid, ods, xls, xlsx
 from thidua.core.models import AuditEvent
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 UPLOAD = "/don-vi/nhap-ca-nhan/"
 
 

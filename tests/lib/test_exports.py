@@ -52,6 +52,7 @@ def test_csv_cell(value, expected):
     assert csv_cell(value) == expected
 
 
+@pytest.mark.integration
 def test_cluster_targets_workbook(council_member, cluster_year_2018):
     indicator = cluster_year_2018.indicators.filter(targets__isnull=False).first()
     indicator.name = EVIL
@@ -61,6 +62,7 @@ def test_cluster_targets_workbook(council_member, cluster_year_2018):
     assert_text_not_formula(response.content)
 
 
+@pytest.mark.integration
 def test_cluster_scores_workbook(province_officer, cluster_year_2018):
     criterion = cluster_year_2018.criteria.filter(children__isnull=True).first()
     criterion.name = EVIL
@@ -70,6 +72,7 @@ def test_cluster_scores_workbook(province_officer, cluster_year_2018):
     assert_text_not_formula(response.content)
 
 
+@pytest.mark.integration
 def test_statistical_form_workbook(province_officer):
     from thidua.orgs.models import Organization
 
@@ -81,6 +84,7 @@ def test_statistical_form_workbook(province_officer):
     assert any(isinstance(t, str) and EVIL in t for t in texts(response.content))
 
 
+@pytest.mark.integration
 def test_award_registry_workbook(province_officer, cluster_year_2018):
     from thidua.awards.models import Award
 
@@ -91,6 +95,7 @@ def test_award_registry_workbook(province_officer, cluster_year_2018):
     assert_text_not_formula(response.content)
 
 
+@pytest.mark.integration
 def test_audit_log_workbook(central_board):
     from thidua.core import audit
 

@@ -12,14 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import _client_for, user
-from tests.imports.helpers import PEOPLE_HEADER, xlsx
-from tests.imports.test_people import person_row, preview
+from tests.lib.imports.helpers import PEOPLE_HEADER, xlsx
+from tests.lib.imports.test_people import person_row, preview
 from thidua.awards.import_columns import AwardTypeColumn
 from thidua.lib import imports
 from thidua.orgs.import_columns import OrganizationColumn
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def list_columns(data) -> dict[str, list]:
@@ -148,9 +148,9 @@ def test_anonymous_is_sent_to_login():
     for url in ("/khen-thuong/nhap/", "/don-vi/nhap-ca-nhan/", "/don-vi/nhap-ca-nhan/mau.xlsx",
                 "/don-vi/nhap-ca-nhan/" + "a" * 32 + "/"):
         response = client.get(url)
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
     response = client.post("/don-vi/nhap-ca-nhan/" + "a" * 32 + "/ghi", {"sha256": "x", "rows": 1})
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert response.status_code == 302 and response.url.startswith("/dang-nhap/")
 
 
 def test_a_token_belongs_to_its_user(import_store):

@@ -224,6 +224,7 @@ def test_pdf_conversion_failure_and_timeout_are_reported(monkeypatch, tmp_path):
         to_pdf(b"PK", timeout=1)
 
 
+@pytest.mark.slow
 def test_docx_converts_to_pdf(libreoffice, tmp_path):
     data = render(_sample_template(tmp_path), {
         "doc": _head().as_context(), "text": "Nội dung", "rows": [],

@@ -1,0 +1,212 @@
+"""Keyset (cursor) pagination and row counts that stay cheap on tens of millions of rows.
+
+An OFFSET page reads and throws away every row before it (page 10 000 of the registry reads 500 000 rows), and
+COUNT(*) over a national registry reads it all. Here a page starts where the previous one ended: the cursor holds
+the sort values of its last (or first) row, and the next query asks for rows strictly after them, which an index on
+the sort columns answers as a range from that point. The ordering always ends with the primary key, so the key is
+unique: rows inserted meanwhile never make a page repeat or skip a row that was already there.
+
+Counts are exact up to `THIDUA_EXACT_COUNT_LIMIT` rows (a bounded COUNT reads at most that many); above it,
+PostgreSQL's planner estimate is shown as approximate ("khoảng …"). SQLite has no estimate: there the count is
+exact (one machine, small registries).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import Q, QuerySet
+
+
+class InvalidCursor(ValueError):
+    """A cursor that this ordering did not make (edited, truncated or from another sort)."""
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    approximate: bool
+
+    def __int__(self) -> int:
+        return self.value
+
+
+def exact_count_limit() -> int:
+    return int(getattr(settings, "THIDUA_EXACT_COUNT_LIMIT", 10_000))
+
+
+def planner_estimate(qs: QuerySet) -> int:
+    """PostgreSQL's estimate of the rows `qs` returns (EXPLAIN, no execution)."""
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def count_rows(qs: QuerySet, limit: int | None = None, estimate: Callable[[], int] | None = None) -> Count:
+    """Exact up to `limit` rows, PostgreSQL's estimate (never below limit + 1) above it. `estimate` replaces the
+    planner's estimate of `qs` where the caller knows a better one (the planner misjudges some anti-joins)."""
+    limit = exact_count_limit() if limit is None else limit
+    bounded = qs.order_by()[: limit + 1].count()
+    if bounded <= limit:
+        return Count(bounded, False)
+    if connections[qs.db].vendor == "postgresql":
+        guess = estimate() if estimate is not None else planner_estimate(qs)
+        return Count(_round(max(guess, limit + 1)), True)
+    return Count(qs.order_by().count(), False)
+
+
+def _round(n: int) -> int:
+    """An estimate shown to three significant digits: more would claim a precision it does not have."""
+    step = 10 ** max(0, len(str(n)) - 3)
+    return max(step, round(n / step) * step)
+
+
+def _field(model, path: str):
+    """The model field at the end of a lookup path ("decision__signed_on")."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+
+
+def _jsonable(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+@dataclass
+class KeysetPage:
+    """One page: its rows, the cursors of the pages before and after it, its number (counted from the first page
+    along the cursors, for display only) and the count of the whole selection (exact or approximate)."""
+
+    object_list: list
+    number: int
+    next_cursor: str | None
+    previous_cursor: str | None
+    count: Count
+    size: int
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.object_list else 0
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count.value // self.size))
+
+
+class KeysetPaginator:
+    """Pages of `qs` in `ordering` (field paths, "-" for descending; the primary key is appended when missing)."""
+
+    def __init__(self, qs: QuerySet, ordering: Sequence[str], size: int = 50):
+        ordering = list(ordering)
+        last = ordering[-1].lstrip("-") if ordering else ""
+        if last not in ("pk", "id"):
+            ordering.append("-pk" if ordering and ordering[-1].startswith("-") else "pk")
+        self.qs, self.size = qs, size
+        self.keys = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
+        self.fields = [_field(qs.model, name) for name, _desc in self.keys]
+
+    # -- cursors -------------------------------------------------------------------------------------------------
+    def encode(self, direction: str, values: Sequence, number: int) -> str:
+        payload = json.dumps({direction: [_jsonable(v) for v in values], "n": number}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str) -> tuple[str, list, int]:
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            (direction,) = {"a", "b"} & payload.keys()
+            raw, number = payload[direction], int(payload.get("n", 1))
+            if not isinstance(raw, list) or len(raw) != len(self.fields) or number < 1:
+                raise InvalidCursor(cursor)
+            values = [field.to_python(value) for field, value in zip(self.fields, raw, strict=True)]
+        except (ValueError, TypeError, KeyError, binascii.Error, ValidationError, UnicodeDecodeError) as exc:
+            raise InvalidCursor(cursor) from exc
+        if any(v is None for v in values):
+            raise InvalidCursor(cursor)
+        return direction, values, number
+
+    def _key_of(self, row) -> list:
+        """The sort values of a row, read along its attributes (a relation the query did not select costs a query)."""
+        values = []
+        for (name, _desc), field in zip(self.keys, self.fields, strict=True):
+            *relations, last = name.split("__")
+            obj = row
+            for relation in relations:
+                obj = getattr(obj, relation)
+            values.append(obj.pk if last == "pk" else getattr(obj, field.attname))
+        return values
+
+    # -- the query -----------------------------------------------------------------------------------------------
+    def _beyond(self, values: list, forward: bool) -> Q:
+        """Rows strictly after `values` in the ordering (before them when not `forward`). The leading bound
+        (first column ≥ / ≤ its value) lets the planner start the index range there."""
+        branches = []
+        for i, (name, desc) in enumerate(self.keys):
+            op = "lt" if desc == forward else "gt"
+            branches.append(Q(**{k: v for (k, _d), v in zip(self.keys[:i], values[:i], strict=True)},
+                              **{f"{name}__{op}": values[i]}))
+        first, desc = self.keys[0]
+        bound = Q(**{f"{first}__{'lte' if desc == forward else 'gte'}": values[0]})
+        return bound & reduce(or_, branches)
+
+    def _ordered(self, qs: QuerySet, forward: bool) -> QuerySet:
+        return qs.order_by(*[("-" if desc == forward else "") + name for name, desc in self.keys])
+
+    def page(self, cursor: str | None, count: Count | None = None) -> KeysetPage:
+        """The page a cursor points at (the first page without one); raises InvalidCursor."""
+        direction, values, number = self.decode(cursor) if cursor else ("a", None, 1)
+        forward = direction == "a"
+        qs = self.qs if values is None else self.qs.filter(self._beyond(values, forward))
+        rows = list(self._ordered(qs, forward)[: self.size + 1])
+        more = len(rows) > self.size
+        rows = rows[: self.size]
+        if not forward:
+            rows.reverse()
+        if forward:
+            has_next, has_previous = more, values is not None
+        else:
+            has_next, has_previous = True, more
+        if not has_previous and not forward:
+            number = 2  # came back to the first page
+        number = max(1, number if forward else number - 1)
+        next_cursor = self.encode("a", self._key_of(rows[-1]), number + 1) if has_next and rows else None
+        previous_cursor = self.encode("b", self._key_of(rows[0]), number) if has_previous and rows else None
+        if count is None:
+            count = count_rows(self.qs)
+        return KeysetPage(rows, number, next_cursor, previous_cursor, count, self.size)

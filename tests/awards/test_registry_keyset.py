@@ -1,0 +1,168 @@
+"""The registry at national size: keyset pages (page and API), exact or estimated counts, the trigram index."""
+
+import pytest
+from django.db import connection
+
+from thidua.awards.models import Award
+from thidua.lib.keyset import KeysetPaginator, count_rows
+from thidua.lib.text import fold
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (CI's PostgreSQL step)")
+
+
+def clone(award: Award, name: str) -> Award:
+    """A new award row like `award` with another recipient name (a write between two page reads)."""
+    award.pk = None
+    award.recipient_name, award.recipient_name_folded = name, fold(name)
+    award.save()
+    return award
+
+
+def walk_api(client, params, insert_between=None):
+    """Every page of /api/v1/awards/ following `next`; `insert_between(i)` runs before page i + 1 is read."""
+    seen, url, i = [], "/api/v1/awards/", 0
+    response = client.get(url, params).json()
+    while True:
+        seen += [r["id"] for r in response["results"]]
+        if not response["next"]:
+            return seen, response
+        if insert_between:
+            insert_between(i)
+        i += 1
+        response = client.get(response["next"]).json()
+
+
+@pytest.mark.parametrize("sort", [None, "name", "-date", "type"])
+def test_api_cursor_pages_neither_repeat_nor_skip_while_rows_are_inserted(province_officer, cluster_year_2018, sort):
+    params = {"cluster_year": cluster_year_2018.pk, "level": "state", "page_size": 60}
+    if sort:
+        params["sort"] = sort
+    baseline, first = walk_api(province_officer, params)
+    assert len(baseline) == first["count"] > 120  # at least three pages
+    last_pk = Award.objects.order_by("-pk").values_list("pk", flat=True).first()
+    template = Award.objects.get(pk=baseline[0])
+    names = ["Aaa Đầu Danh Sách", "Zzz Cuối Danh Sách", "Mmm Giữa Danh Sách"]
+
+    def insert(i):  # new rows that sort before, inside and after the pages already read
+        clone(Award.objects.get(pk=template.pk), names[i % 3])
+
+    seen, _last = walk_api(province_officer, params, insert)
+    assert Award.objects.filter(pk__gt=last_pk).count() >= 2
+    # The rows that were there are all read, once each and in the same order, whatever was inserted meanwhile.
+    assert [pk for pk in seen if pk <= last_pk] == baseline
+    assert len(seen) == len(set(seen))
+
+
+def test_api_previous_link_returns_the_same_page(central_board):
+    first = central_board.get("/api/v1/awards/", {"sort": "name", "page_size": 30}).json()
+    second = central_board.get(first["next"]).json()
+    back = central_board.get(second["previous"]).json()
+    assert [r["id"] for r in back["results"]] == [r["id"] for r in first["results"]]
+    assert first["previous"] is None and back["previous"] is None
+    names = [fold(r["recipient_name"]) for r in first["results"] + second["results"]]
+    assert names == sorted(names)
+
+
+def test_api_bad_cursor_or_page_size_is_refused_with_a_message(central_board):
+    response = central_board.get("/api/v1/awards/", {"cursor": "not-a-cursor"})
+    assert response.status_code == 404 and "cursor" in response.json()["detail"]
+    # A cursor of another sort does not fit this ordering: refused, not misread.
+    name_cursor = central_board.get("/api/v1/awards/", {"sort": "name"}).json()["next"].split("cursor=")[1]
+    assert central_board.get("/api/v1/awards/", {"sort": "type", "cursor": name_cursor}).status_code == 404
+    response = central_board.get("/api/v1/awards/", {"page_size": "0"})
+    assert response.status_code == 400 and "từ 1 đến 200" in str(response.json()["page_size"])
+
+
+def test_cursor_never_widens_the_scope(central_board, province_officer):
+    """A cursor only says where a page starts: another province's officer following the Central Board's cursor
+    still sees only rows of their own scope."""
+    from thidua.orgs.scope import scope_for
+    from tests.conftest import user
+
+    cursor = central_board.get("/api/v1/awards/").json()["next"].split("cursor=")[1]
+    rows = province_officer.get("/api/v1/awards/", {"cursor": cursor}).json()["results"]
+    visible = set(Award.objects.visible_to(user("caobang")).values_list("pk", flat=True))
+    assert rows and {r["id"] for r in rows} <= visible
+    assert not scope_for(user("caobang")).is_global
+
+
+def test_registry_page_next_and_previous(central_board):
+    first = central_board.get("/khen-thuong/", {"sort": "-date"}).context["page"]
+    html = central_board.get("/khen-thuong/", {"sort": "-date"}).content.decode()
+    assert first.number == 1 and 'rel="next"' in html and 'rel="prev"' not in html
+    second = central_board.get("/khen-thuong/", {"sort": "-date", "cursor": first.next_cursor}).context["page"]
+    assert second.number == 2 and not {a.pk for a in first} & {a.pk for a in second}
+    keys = [(a.decision.signed_on, a.pk) for a in list(first) + list(second)]
+    assert keys == sorted(keys, reverse=True)
+    back = central_board.get("/khen-thuong/", {"sort": "-date", "cursor": second.previous_cursor}).context["page"]
+    assert [a.pk for a in back] == [a.pk for a in first] and back.number == 1
+
+
+def test_registry_page_with_a_broken_cursor_shows_the_first_page_and_says_so(central_board):
+    response = central_board.get("/khen-thuong/", {"cursor": "eyJ4Ijo1fQ"})
+    assert response.status_code == 200 and response.context["page"].number == 1
+    assert "Liên kết trang không hợp lệ" in response.content.decode()
+
+
+def test_counts_are_exact_below_the_limit(central_board, settings):
+    total = Award.objects.filter(revocation__isnull=True).count()
+    settings.THIDUA_EXACT_COUNT_LIMIT = total + 1
+    page = central_board.get("/khen-thuong/").context["page"]
+    assert page.count.value == total and not page.count.approximate
+    html = central_board.get("/khen-thuong/").content.decode()
+    assert "khoảng" not in html.split('id="result-count"')[1][:80]
+    api = central_board.get("/api/v1/awards/").json()
+    assert api["count"] == total and api["count_approximate"] is False
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no estimate")
+def test_sqlite_counts_exactly_above_the_limit(central_board, settings):
+    settings.THIDUA_EXACT_COUNT_LIMIT = 10
+    count = count_rows(Award.objects.all())
+    assert count.value == Award.objects.count() and not count.approximate
+
+
+@on_postgresql
+def test_postgresql_estimates_above_the_limit_and_says_approximate(central_board, settings):
+    with connection.cursor() as c:
+        c.execute("ANALYZE")  # the planner estimates the anti-join on revocations from their statistics too
+    total = Award.objects.filter(revocation__isnull=True).count()
+    settings.THIDUA_EXACT_COUNT_LIMIT = 100
+    page = central_board.get("/khen-thuong/").context["page"]
+    assert page.count.approximate and page.count.value > 100
+    assert abs(page.count.value - total) < total * 0.5  # the planner's estimate, near the truth after ANALYZE
+    html = central_board.get("/khen-thuong/").content.decode()
+    assert "khoảng" in html.split('id="result-count"')[1][:80]
+    api = central_board.get("/api/v1/awards/").json()
+    assert api["count_approximate"] is True
+    # A selective filter under the limit is still counted exactly.
+    exact = central_board.get("/api/v1/awards/", {"q": "nguyen van thanh"}).json()
+    assert exact["count_approximate"] is False
+
+
+@on_postgresql
+def test_postgresql_name_search_uses_the_trigram_index():
+    with connection.cursor() as c:
+        c.execute("SELECT indexname FROM pg_indexes WHERE indexname IN ('award_name_trgm', 'person_name_trgm')")
+        assert {r[0] for r in c.fetchall()} == {"award_name_trgm", "person_name_trgm"}
+        qs = Award.objects.filter(recipient_name_folded__contains="nguyen van").values("pk")
+        sql, params = qs.query.sql_with_params()
+        c.execute("SET LOCAL enable_seqscan = off")
+        c.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(r[0] for r in c.fetchall())
+    assert "award_name_trgm" in plan
+
+
+def test_keyset_paginator_walks_every_row_once_in_mixed_directions():
+    qs = Award.objects.filter(award_type__level="state").select_related("award_type")
+    paginator = KeysetPaginator(qs, ["-award_type__rank", "recipient_name_folded"], size=37)
+    page, seen = paginator.page(None), []
+    while True:
+        seen += [(-a.award_type.rank, a.recipient_name_folded, a.pk) for a in page]
+        if not page.has_next:
+            break
+        page = paginator.page(page.next_cursor)
+    assert len(seen) == qs.count() == len({pk for *_k, pk in seen})
+    assert seen == sorted(seen)
