@@ -199,6 +199,9 @@ ROUTES: dict[str, Route] = {
     "xet-dieu-kien/chay-nen/": Route(lambda o: ["/xet-dieu-kien/chay-nen/"], statuses(LOGIN, rest=405),
                                      "POST only: starts the job of a big area (tests/jobs/test_eligibility_job.py)",
                                      post=True),
+    "xet-dieu-kien/tinh-san/": Route(lambda o: ["/xet-dieu-kien/tinh-san/"], statuses(LOGIN, rest=405),
+                                     "POST only: recompute a province's snapshot (per persona in "
+                                     "tests/eligibility/test_snapshots.py)", post=True),
     "ca-nhan/<int:pk>/": Route(lambda o: [f"/ca-nhan/{o.person.pk}/"], CAO_BANG_PERSON),
     "can-cu-phap-ly/": Route(lambda o: ["/can-cu-phap-ly/"], EVERYONE_LOGGED_IN, "overrides listed are scoped"),
     # API

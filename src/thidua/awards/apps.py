@@ -6,8 +6,13 @@ class AwardsConfig(AppConfig):
     verbose_name = "Khen thưởng"
 
     def ready(self) -> None:
-        from thidua.awards import jobs  # noqa: F401  (registers the background export)
+        from thidua.awards import (
+            jobs,  # noqa: F401  (registers the background export)
+            summary,
+        )
         from thidua.awards.views import organization_awards
+        from thidua.lib import backup
         from thidua.orgs.views import register_detail_context
 
         register_detail_context(organization_awards)
+        backup.RESTORE_HOOKS.append((summary.drop_triggers, summary.install_triggers))

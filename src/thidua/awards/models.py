@@ -458,3 +458,30 @@ class Membership(models.Model):
         verbose_name_plural = _("thành viên tập thể")
         constraints = [models.UniqueConstraint(fields=["person", "organization", "year"], name="membership_unique")]
         indexes = [models.Index(fields=["organization", "year"], name="membership_org_year")]
+
+
+class AwardSummary(models.Model):
+    """Award records in force counted by (decision day, province, award type, recipient class, basis, submitting
+    office): the summary behind the statistical forms and dashboards at national size. Maintained by database
+    triggers in the transaction of every award write; see thidua.awards.summary for why and how it is checked.
+    Plain integer keys, no foreign keys: it is an index of the award records, never a source of truth."""
+
+    signed_on = models.DateField()
+    province_id = models.IntegerField()
+    award_type_id = models.IntegerField()
+    recipient_class = models.CharField(max_length=24)
+    basis = models.CharField(max_length=16)
+    submitted_by_id = models.IntegerField(default=0)  # 0: no submitting office (a NULL would defeat the upsert key)
+    # "d": the day's count; "y": the whole year's (signed_on is then 1 January), so that a period of whole years
+    # reads one row per key and year, not one per day.
+    grain = models.CharField(max_length=1, default="d")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số khen thưởng tổng hợp"
+        verbose_name_plural = "số khen thưởng tổng hợp"
+        constraints = [models.UniqueConstraint(
+            fields=["province_id", "signed_on", "award_type_id", "recipient_class", "basis", "submitted_by_id", "grain"],
+            name="award_summary_key")]
+        # National figures read a range of days (or years) over every province.
+        indexes = [models.Index(fields=["grain", "signed_on"], name="award_summary_grain_signed_on")]

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from thidua.awards import summary
 from thidua.awards.models import (
     Award,
     AwardType,
@@ -50,6 +51,7 @@ from thidua.awards.models import (
 )
 from thidua.awards.services import load_catalogue
 from thidua.demo import names
+from thidua.eligibility import snapshots
 from thidua.lib.numbers import format_number
 from thidua.lib.text import fold
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
@@ -866,7 +868,12 @@ def generate(people: int, years: int, seed: int, province_code: str | Sequence[s
         government = (Organization.objects.filter(kind=OrganizationKind.STATE, name="Thủ tướng Chính phủ").order_by("pk").first()
                       or Organization.objects.create(kind=OrganizationKind.STATE, name="Thủ tướng Chính phủ", short_name="TTg"))
         gen = _Generator(provinces, catalogue, government, people, years, seed, last_year, progress)
-        return gen.run()
+        counts = gen.run()
+        # The load may have run with triggers off (session_replication_role = replica): recount the award summary
+        # of the provinces loaded, in the same transaction.
+        summary.rebuild([p.pk for p in provinces])
+        snapshots.mark_stale([p.pk for p in provinces])
+        return counts
 
 
 # ---------------------------------------------------------------------------

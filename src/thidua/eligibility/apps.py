@@ -7,4 +7,10 @@ class EligibilityConfig(AppConfig):
     verbose_name = _("Xét điều kiện khen thưởng")
 
     def ready(self) -> None:
-        from thidua.eligibility import jobs  # noqa: F401  (registers the background job kind)
+        from thidua.eligibility import (
+            jobs,  # noqa: F401  (registers the background job kinds)
+            snapshots,
+        )
+        from thidua.lib import backup
+
+        backup.RESTORE_HOOKS.append((snapshots.drop_triggers, snapshots.install_triggers))

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from thidua.eligibility import exports
+from thidua.eligibility import exports, snapshots
 from thidua.eligibility.views import JOB_KIND, EligibilityForm, _area, summarise
 from thidua.jobs.registry import JobFailed, JobOutput, register
 from thidua.lib.numbers import format_number
+from thidua.orgs.models import Organization
 
 
 @register(JOB_KIND, gettext_lazy("Xét điều kiện khen thưởng"))
@@ -37,3 +38,18 @@ def run_check(ctx) -> JobOutput:
         "near": format_number(summary["n_near"])}
     return JobOutput(content=exports.rows_to_xlsx(lines), filename=f"xet-dieu-kien-{award}-{year}.xlsx",
                      message=message, data=summary)
+
+
+@register("eligibility.snapshot", gettext_lazy("Tính sẵn kết quả xét điều kiện của tỉnh, bộ"))
+def run_snapshot(ctx) -> JobOutput:
+    params, owner = ctx.params, ctx.job.owner
+    org = Organization.objects.filter(pk=params.get("org")).first()
+    if org is None or not snapshots.may_recompute(owner, org):  # the owner's rights, checked again in the worker
+        raise JobFailed(_("Không tính được: đơn vị không còn hoặc bạn không còn quyền tính lại kết quả của đơn vị này."))
+    ctx.progress(0, None, _("Đang xét điều kiện…"))
+    snap = snapshots.compute(org, int(params["year"]), params["award"], progress=ctx.progress, job=ctx.job)
+    url = reverse("eligibility:check") + "?" + urlencode({"year": snap.year, "award": snap.award_code, "org": org.pk})
+    message = _("Đã xét %(n)s đối tượng của %(org)s trong %(s)s giây: %(ok)s đủ điều kiện.") % {
+        "n": format_number(snap.evaluated), "org": org.name, "s": format_number(snap.seconds, 1),
+        "ok": format_number(snap.summary["n_eligible"])}
+    return JobOutput(message=message, data={"url": url, "snapshot": snap.pk})

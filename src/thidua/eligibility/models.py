@@ -98,3 +98,38 @@ class Quota(models.Model):
         if self.max_count is not None:
             limits.append(self.max_count)
         return min(limits) if limits else base_count
+
+
+class EligibilitySnapshot(models.Model):
+    """"Xét điều kiện" of a whole province or ministry for one award and year, computed by a background job and kept
+    with its computation time. Any write to the records it read (ratings, awards, initiatives, discipline, reviews,
+    memberships, people of the area) marks it stale, by database triggers (thidua.eligibility.snapshots)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("tỉnh, bộ"))
+    year = models.PositiveSmallIntegerField(_("năm xét"))
+    award_code = models.CharField(_("mã hình thức"), max_length=32)
+    summary = models.JSONField(_("kết quả"), default=dict, blank=True)  # what the page shows (views.summarise)
+    evaluated = models.PositiveIntegerField(_("số đối tượng đã xét"), default=0)
+    computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
+    seconds = models.FloatField(_("thời gian tính (giây)"), null=True, blank=True)
+    stale_since = models.DateTimeField(_("dữ liệu thay đổi từ"), null=True, blank=True)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            verbose_name=_("công việc tính"))
+
+    class Meta:
+        verbose_name = _("kết quả xét điều kiện tính sẵn")
+        verbose_name_plural = _("kết quả xét điều kiện tính sẵn")
+        constraints = [models.UniqueConstraint(fields=["organization", "year", "award_code"],
+                                               name="eligibility_snapshot_unique")]
+
+    @property
+    def is_stale(self) -> bool:
+        return self.stale_since is not None
+
+
+class EligibilitySnapshotArea(models.Model):
+    """The provinces (with what merged into them) whose records a snapshot read: a write there marks it stale."""
+
+    snapshot = models.ForeignKey(EligibilitySnapshot, on_delete=models.CASCADE, related_name="areas")
+    province_id = models.IntegerField(db_index=True)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,13 +21,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from thidua.awards.models import AwardType, Discipline, Evaluation, Initiative, Review
-from thidua.eligibility import exports
+from thidua.core import audit
+from thidua.eligibility import exports, snapshots
 from thidua.eligibility.engine import Result, evaluate, evidence_count, quota_key
 from thidua.eligibility.loader import evaluate_database, evaluate_rendered, iter_people, rulebook, subtree
 from thidua.eligibility.models import Quota
 from thidua.jobs import services as job_services
 from thidua.jobs.models import Job, JobStatus
-from thidua.orgs.models import Organization, Person
+from thidua.orgs.models import TOP_LEVEL_KINDS, Organization, Person
 from thidua.orgs.scope import scope_for
 
 JOB_KIND = "eligibility.check"
@@ -182,6 +184,7 @@ def check(request):
         size = people.count()
         if size > job_min_people():
             context.update({"org": org, "big_area": size, "job_min_people": job_min_people()})
+            context.update(_snapshot_context(request.user, org, year, award))
             return render(request, "eligibility/check.html", context)
         if request.GET.get("export") == "xlsx":
             table = evaluate_rendered(year, people, collectives, [award], render=exports.row)
@@ -192,6 +195,43 @@ def check(request):
         summary, _lines = summarise(year, award, org, people, collectives)
         context.update({**_page_context(summary), "export_url": f"?{context['query']}&export=xlsx"})
     return render(request, "eligibility/check.html", context)
+
+
+def _snapshot_context(user, org, year: int, award: str) -> dict:
+    """A province's (ministry's) precomputed result, shown instead of a computation in the request."""
+    if org is None or org.kind not in TOP_LEVEL_KINDS:
+        return {}
+    snap = snapshots.snapshot_for(org, year, award)
+    context = {"snapshot_area": True, "snapshot": snap, "may_recompute": snapshots.may_recompute(user, org)}
+    if snap is not None and snap.computed_at is not None:
+        context.update({**_page_context(snap.summary), "export_url": None})
+    return context
+
+
+@login_required
+@require_POST
+def snapshot_recompute(request):
+    """Start the computation of a province's (ministry's) snapshot as a background job: only its emulation
+    office, the Central Board and administrators may; a refusal changes nothing."""
+    form = EligibilityForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "eligibility/check.html", {"form": form}, status=400)
+    year, award = form.cleaned_data["year"], form.cleaned_data["award"]
+    org, _people, _collectives = _area(form, request.user)
+    if org is None or org.kind not in TOP_LEVEL_KINDS:
+        return render(request, "eligibility/check.html", {"form": form, "snapshot_error": _(
+            "Kết quả tính sẵn chỉ có cho cả một tỉnh hoặc một bộ; hãy chọn tỉnh, bộ.")}, status=400)
+    if not snapshots.may_recompute(request.user, org):
+        audit.record("denied", org, reason="eligibility snapshot recompute", user=request.user)
+        raise PermissionDenied(_("Chỉ cơ quan thi đua, khen thưởng của %(org)s, Ban Thi đua - Khen thưởng Trung ương "
+                                 "hoặc quản trị viên được tính lại kết quả xét điều kiện của %(org)s.")
+                               % {"org": org.name})
+    names = dict(AwardType.objects.values_list("code", "name"))
+    title = _("Tính sẵn xét điều kiện %(award)s năm %(year)s — %(area)s") % {
+        "award": names.get(award, award), "year": year, "area": org.name}
+    job = job_services.enqueue(snapshots.SNAPSHOT_KIND, owner=request.user, organization=org, title=str(title),
+                               params={"year": year, "award": award, "org": org.pk})
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _int_or_404(value: str) -> int:

@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from thidua.awards.models import AwardLevel
-from thidua.awards.statistics import CommendationCounts, awards_of, commendation_counts, percent
+from thidua.awards.statistics import CommendationCounts, awards_of, percent
+from thidua.awards.summary import commendation_counts_of
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -313,8 +314,8 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
     return ClusterYearSummary(
         cluster_year=cluster_year,
         indicators=indicator_summaries(cluster_year),
-        state_awards=commendation_counts(awards_of(ids, cluster_year.year, AwardLevel.STATE)),
-        provincial_awards=commendation_counts(awards_of(ids, cluster_year.year, AwardLevel.PROVINCIAL)),
+        state_awards=commendation_counts_of(ids, cluster_year.year, AwardLevel.STATE),
+        provincial_awards=commendation_counts_of(ids, cluster_year.year, AwardLevel.PROVINCIAL),
         exemplars_honoured_nationally=exemplars_of(cluster_year, national=True).count(),
         exemplars_honoured_at_review=exemplars_of(cluster_year, national=False).count(),
         review_conference=review,

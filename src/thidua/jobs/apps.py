@@ -8,8 +8,10 @@ class JobsConfig(AppConfig):
     verbose_name = _("Công việc chạy nền")
 
     def ready(self) -> None:
-        from thidua.jobs import kinds  # noqa: F401  (the built-in self-test kind)
+        from thidua.jobs import imports, kinds  # noqa: F401  (the built-in self-test kind)
         from thidua.jobs.pdf import launch
+        from thidua.lib import import_views
         from thidua.lib.documents import register_pdf_launcher
 
         register_pdf_launcher(launch)
+        import_views.register_job_launcher(imports.launch)

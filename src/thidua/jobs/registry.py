@@ -22,9 +22,10 @@ from typing import Any
 class JobFailed(Exception):
     """An expected failure: `message` is shown to the user as it is (Vietnamese, says what and why)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, data: dict | None = None):
         super().__init__(message)
         self.message = message
+        self.data = data  # what the job page shows about the failure (e.g. an import's errors by row)
 
 
 class JobCancelled(Exception):

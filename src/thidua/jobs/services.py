@@ -125,7 +125,7 @@ def execute(job_id: int) -> str:
         _finish(job.pk, JobStatus.CANCELLED, message=_("Đã hủy theo yêu cầu."))
         return JobStatus.CANCELLED
     except JobFailed as exc:
-        _finish(job.pk, JobStatus.FAILED, message=exc.message)
+        _finish(job.pk, JobStatus.FAILED, message=exc.message, data=exc.data)
         return JobStatus.FAILED
     except Exception as exc:
         log.exception("job %s (%s) failed", job.pk, job.kind)
@@ -157,9 +157,10 @@ def _succeed(job: Job, output: JobOutput) -> None:
 
 
 def _finish(job_id: int, status: str, *, message: str, error_detail: str = "",
-            statuses: tuple = (JobStatus.QUEUED, JobStatus.RUNNING)) -> bool:
+            statuses: tuple = (JobStatus.QUEUED, JobStatus.RUNNING), data: dict | None = None) -> bool:
+    extra = {"data": data} if data is not None else {}
     return bool(Job.objects.filter(pk=job_id, status__in=statuses).update(
-        status=status, finished_at=timezone.now(), message=message[:500], error_detail=error_detail))
+        status=status, finished_at=timezone.now(), message=message[:500], error_detail=error_detail, **extra))
 
 
 # --- The user's actions --------------------------------------------------------------------------------------

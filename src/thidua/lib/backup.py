@@ -41,6 +41,10 @@ from django.utils.duration import duration_iso_string
 
 FORMAT = 1
 BATCH = 2000
+# Tables kept by database triggers (derived rows, e.g. the award summary) are restored as they were backed up:
+# an upper app registers (before, after) callables, each given the connection, that suspend its triggers while the
+# rows go in and put them back after, inside the restore's transaction.
+RESTORE_HOOKS: list[tuple] = []
 # Rows that `migrate` itself creates; a database holding only these counts as empty.
 MIGRATE_CREATED = {"django_content_type", "auth_permission", "django_session"}
 
@@ -208,12 +212,16 @@ def restore_backup(path: str | os.PathLike, *, force: bool = False, using: str =
         members = [m for m in tar.getmembers() if m.name.startswith(("db/", "media/"))]
         tar.extractall(tmp_dir, members=members, filter="data")
         with transaction.atomic(using=using):
+            for before, _after in RESTORE_HOOKS:
+                before(connection)
             with connection.cursor() as cursor:
                 _flush(connection, cursor, list(models))
                 for table, info in manifest["tables"].items():
                     report.rows += _insert(connection, cursor, models[table], info, tmp_dir / "db" / f"{table}.jsonl")
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
                     cursor.execute(sql)
+            for _before, after in RESTORE_HOOKS:
+                after(connection)
             connection.check_constraints(table_names=list(models))
             actual = table_checksums(using)
             wrong = [t for t, info in manifest["tables"].items()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from thidua.lib.exports import workbook
 from thidua.lib.numbers import format_date, format_number
-from thidua.reports import facts
+from thidua.reports import facts, summary_facts
 
 FORMS_DIR = Path(__file__).parent / "data" / "forms"
 
@@ -240,7 +240,8 @@ class Table:
 def facts_for(definition: FormDefinition, organization, period: Period) -> facts.Facts:
     dims = definition.dimensions
     if definition.source == "awards":
-        return facts.award_facts(facts.awards_in_period(organization, period.start, period.end), dims)
+        # the award summary (a province or the country)
+        return summary_facts.award_period_facts(organization, period.start, period.end, dims)
     if definition.source == "movements":
         return facts.movement_facts(organization, period.start, period.end)
     if definition.source == "emulation_bodies":
