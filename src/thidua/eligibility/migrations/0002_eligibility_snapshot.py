@@ -19,7 +19,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0008_award_summary'),
+        ('awards', '0009_award_summary'),
         ('eligibility', '0001_initial'),
         ('jobs', '0001_initial'),
         ('orgs', '0002_emulation_bodies_and_officers'),

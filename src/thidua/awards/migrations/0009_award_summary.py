@@ -21,7 +21,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0007_evaluation_maternity'),
+        ('awards', '0008_registry_national_indexes'),
     ]
 
     operations = [
