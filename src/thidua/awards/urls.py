@@ -11,6 +11,7 @@ urlpatterns = [
     # Excel imports (thidua.core.imports): the list of kinds, and the yearly ratings.
     path("nhap/", import_views.index, name="imports"),
     *import_views.import_urls("ratings", "nhap-xep-loai/", "awards"),
+    *import_views.import_urls("golden-register", "nhap-so-vang/", "awards"),
     # Statistical report forms 0601–0605 (Thông tư 02/2023/TT-BNV), defined in awards/data/forms/.
     path("bieu-thong-ke/", reports_views.forms_page, name="report-forms"),
     path("bieu-thong-ke/export.xlsx", reports_views.forms_export, name="report-forms-export"),

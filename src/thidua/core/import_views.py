@@ -25,6 +25,22 @@ SHOWN_ISSUES = 500
 SHOWN_ROWS = 20
 NAMESPACES: dict[str, str] = {}  # kind → URL namespace of the app that mounts it
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_JOB_ROWS = 5000  # above this many rows the commit runs as a background job (settings.IMPORT_JOB_ROWS)
+
+# Writing a big file takes longer than a request should: a background-job app registers how to commit outside the
+# request (thidua.jobs registers `thidua.jobs.imports.launch`); the ground floor does not import it.
+_commit_launcher = None
+
+
+def register_commit_launcher(launcher) -> None:
+    global _commit_launcher
+    _commit_launcher = launcher
+
+
+def job_rows() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "IMPORT_JOB_ROWS", DEFAULT_JOB_ROWS))
 
 
 def import_urls(kind: str, prefix: str, namespace: str) -> list:
@@ -168,6 +184,8 @@ def commit(request, kind: str, token: str, **params):
         expected = int(request.POST.get("rows", ""))
     except ValueError:
         expected = None
+    if _commit_launcher is not None and expected is not None and expected >= job_rows():
+        return _commit_launcher(request, importer, stored, expected, params)
     if not stored.lock():
         return _refused(request, importer, "Tệp này đang được ghi; vui lòng chờ.", 409)
     ctx.progress = stored.set_progress
