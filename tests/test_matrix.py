@@ -64,7 +64,11 @@ API_CAO_BANG_PERSON = {**CAO_BANG_PERSON, "anonymous": API_REFUSED}
 PUBLIC = statuses(200, rest=200)
 IMPORT = statuses(LOGIN, rest=200, central_board=403, council_member=403, auditor=403)
 UPLOADER = statuses(LOGIN, rest=404, province_officer=200)
-IMPORT_PREFIXES = {"khen-thuong/nhap-xep-loai/": "ratings", "don-vi/nhap-ca-nhan/": "people"}
+IMPORT_PREFIXES = {"khen-thuong/nhap-xep-loai/": "ratings", "don-vi/nhap-ca-nhan/": "people",
+                   "khen-thuong/nhap-so-vang/": "golden-register"}
+# The golden register (past decisions): a province's or ministry's emulation office only (not a department).
+IMPORT_BY_PREFIX = {"khen-thuong/nhap-so-vang/": statuses(LOGIN, rest=200, central_board=403, council_member=403,
+                                                          auditor=403, unit_officer=403)}
 
 
 def import_token(kind: str) -> str:
@@ -74,7 +78,10 @@ def import_token(kind: str) -> str:
     from tests.imports.helpers import PEOPLE_HEADER, RATINGS_HEADER, xlsx
     from thidua.core.imports import UploadStore
 
-    header, sheet = (RATINGS_HEADER, "Xếp loại") if kind == "ratings" else (PEOPLE_HEADER, "Cá nhân")
+    from tests.imports.test_golden_register import HEADER as GOLDEN_HEADER
+
+    header, sheet = {"ratings": (RATINGS_HEADER, "Xếp loại"), "golden-register": (GOLDEN_HEADER, "Sổ vàng")}.get(
+        kind, (PEOPLE_HEADER, "Cá nhân"))
     upload = SimpleUploadedFile("matrix.xlsx", xlsx([], header, sheet))
     return UploadStore.save(get_user_model().objects.get(username="caobang"), kind, upload).token
 
@@ -155,8 +162,8 @@ ROUTES: dict[str, Route] = {
     # Excel imports (core/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
     # token belongs to the user who uploaded it (Cao Bằng's office here): anyone else gets 404. Commit is POST only.
     "khen-thuong/nhap/": Route(lambda o: ["/khen-thuong/nhap/"], EVERYONE_LOGGED_IN, "kinds; read-only roles told why"),
-    **{f"{prefix}{part}": Route(lambda o, prefix=prefix, part=part: [f"/{prefix}{part}"], IMPORT)
-       for prefix in IMPORT_PREFIXES for part in ("", "mau.xlsx")},
+    **{f"{prefix}{part}": Route(lambda o, prefix=prefix, part=part: [f"/{prefix}{part}"],
+                                IMPORT_BY_PREFIX.get(prefix, IMPORT)) for prefix in IMPORT_PREFIXES for part in ("", "mau.xlsx")},
     **{f"{prefix}<str:token>/{part}": Route(lambda o, prefix=prefix, part=part: [
         f"/{prefix}{import_token(IMPORT_PREFIXES[prefix])}/{part}"], UPLOADER) for prefix in IMPORT_PREFIXES
        for part in ("", "tien-do")},

@@ -127,16 +127,42 @@ class DecisionForm(forms.Form):
     file = forms.FileField(label=_("Tệp quyết định (PDF)"), required=False)
     items = forms.ModelMultipleChoiceField(label=_("Người, tập thể được khen"), queryset=None,
                                            widget=forms.CheckboxSelectMultiple)
+    override_reason = forms.CharField(
+        label=_("Lý do vẫn khen người, tập thể chưa đủ điều kiện (đánh dấu ⚠)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi quyết định khen người, tập thể mà hệ thống xác định chưa đủ điều kiện; được ghi vào "
+                    "từng mục, lịch sử hồ sơ và nhật ký."))
 
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from thidua.nominations.checks import check_dossier
         from thidua.nominations.models import ACTIVE_OUTCOMES
+        from thidua.nominations.services import ineligible
 
-        qs = dossier.items.filter(outcome__in=ACTIVE_OUTCOMES).select_related("award_type", "lowered_to")
+        qs = dossier.items.filter(outcome__in=ACTIVE_OUTCOMES).select_related("award_type", "lowered_to", "person",
+                                                                               "organization", "household")
+        items = list(qs)
+        self.flagged = [i for i, _m in ineligible(check_dossier(dossier, items), items) if not i.override_reason]
+        flagged = {i.pk for i in self.flagged}
         self.fields["items"].queryset = qs
-        self.fields["items"].initial = list(qs)
-        self.fields["items"].label_from_instance = lambda i: f"{i.recipient_name} — {i.final_award_type.name} ({i.year})"
+        self.fields["items"].initial = items
+        self.fields["items"].label_from_instance = lambda i: (
+            f"{i.recipient_name} — {i.final_award_type.name} ({i.year})"
+            + (" ⚠ chưa đủ điều kiện" if i.pk in flagged else "")
+            + (f" ⚠ vẫn khen khi chưa đủ điều kiện: {i.override_reason}" if i.override_reason else ""))
+        if not self.flagged:
+            del self.fields["override_reason"]
         _bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        chosen = {i.pk for i in data.get("items") or []}
+        names = [i.recipient_name for i in self.flagged if i.pk in chosen]
+        if names and not (data.get("override_reason") or "").strip():
+            self.add_error("override_reason", _("Cần ghi lý do vẫn khen: %(names)s chưa đủ điều kiện theo quy định.")
+                           % {"names": ", ".join(names)})
+        self.flagged = [i for i in self.flagged if i.pk in chosen]
+        return data
 
 
 class SessionForm(forms.Form):

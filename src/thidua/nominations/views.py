@@ -154,7 +154,13 @@ def _lower_choices(d: Dossier) -> list:
 def dossier_move(request, pk: int):
     d = _dossier(request, pk)
     try:
-        services.move(request.user, d, request.POST.get("transition", ""), request.POST.get("reason", ""))
+        services.move(request.user, d, request.POST.get("transition", ""), request.POST.get("reason", ""),
+                      confirm=request.POST.get("confirm") == "1")
+    except services.NeedsConfirmation as exc:
+        # Asked on the server, not only in the page: the dossier moves only when the user confirms here.
+        return render(request, "nominations/confirm_move.html", {
+            "d": d, "message": _message(exc), "transition": request.POST.get("transition", ""),
+            "reason": request.POST.get("reason", "")}, status=409)
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:
@@ -210,7 +216,7 @@ def item_outcome(request, pk: int, item_pk: int):
     lowered_to = AwardType.objects.filter(pk=lowered).first() if lowered and lowered.isdigit() else None
     try:
         services.set_item_outcome(request.user, item, request.POST.get("outcome", ""), request.POST.get("reason", ""),
-                                  lowered_to=lowered_to)
+                                  lowered_to=lowered_to, override_reason=request.POST.get("override_reason", ""))
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:
@@ -255,7 +261,8 @@ def decision_form(request, pk: int):
         try:
             services.record_decision(request.user, d, number=f["number"], signed_on=f["signed_on"],
                                      signer_name=f["signer_name"], signer_title=f["signer_title"], summary=f["summary"],
-                                     file=f["file"], items=list(f["items"]))
+                                     file=f["file"], items=list(f["items"]),
+                                     overrides={i.pk: f["override_reason"] for i in form.flagged})
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, _message(exc))
         else:
