@@ -131,13 +131,15 @@ def vote_minutes_docx(s: CouncilSession) -> bytes:
 def certificate_docx(cert: Certificate, verify_url: str) -> bytes:
     from thidua.nominations.certificates import qr_png
 
+    from thidua.nominations.certificates import certificate_text
+
     a = cert.award
-    lead = {"collective": "Tặng tập thể", "household": "Tặng hộ gia đình"}.get(a.recipient_kind, "Tặng")
+    text = certificate_text(a)
     context = {
         "national_title": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc",
-        "authority": upper_vi(_authority_body(a.decision.authority)), "award": upper_vi(a.award_type.name),
-        "lead": lead, "recipient": a.recipient_name, "unit": a.unit.name,
-        "achievement": f"Đã có thành tích năm {a.year} — {a.get_basis_display().lower()}",
+        "authority": upper_vi(text.issuer), "award": upper_vi(text.title),
+        "lead": text.lead, "recipient": a.recipient_name, "unit": a.unit.name,
+        "achievement": text.achievement,
         "decision_line": f"Quyết định số {a.decision.number} ngày {format_date(a.decision.signed_on)}",
         "register_line": f"Số sổ vàng: {cert.register_no}" + (" — ĐÃ THU HỒI" if hasattr(a, "revocation") else ""),
         "qr": DocImage(qr_png(verify_url), width_mm=30),

@@ -84,6 +84,9 @@ class ItemForm(forms.Form):
         self.fields["initiatives"].queryset = (Initiative.objects.filter(person__organization__path__startswith=base)
                                                | Initiative.objects.filter(organization__path__startswith=base)
                                                ).filter(used_for__isnull=True).order_by("-year")
+        # "SK-2023-12 — Cải tiến … (Cấp bộ, ngành, tỉnh, 2023)", not "Initiative object (555)".
+        self.fields["initiatives"].label_from_instance = lambda i: (
+            f"{i.code + ' — ' if i.code else ''}{i.title} ({i.get_scope_display()}, {i.year})")
         self.fields["year"].initial = dossier.year
         _bootstrap(self)
 
@@ -92,6 +95,13 @@ class ItemForm(forms.Form):
         kind = data.get("recipient_kind")
         if kind and not data.get(kind):
             self.add_error(kind, _("Cần chọn đối tượng."))
+        award_type = data.get("award_type")
+        if kind and award_type is not None:
+            allowed = {"person": award_type.for_individual, "organization": award_type.for_collective,
+                       "household": award_type.for_household}[kind]
+            if not allowed:
+                self.add_error("award_type", _("%(award)s không dành cho %(who)s.") % {
+                    "award": award_type.name, "who": dict(self.RECIPIENT)[kind].lower()})
         for other in ("person", "organization", "household"):
             if other != kind:
                 data[other] = None

@@ -437,7 +437,7 @@ def certificate(request, pk: int):
         raise Http404("Khen thưởng này chưa có giấy chứng nhận.")
     url = verification_url(request, cert)
     can_revoke = not hasattr(award, "revocation") and _can_revoke(request.user, award)
-    return render(request, "nominations/certificate.html", {
+    return render(request, "nominations/certificate.html", {"text": certificates.certificate_text(award),
         "award": award, "cert": cert, "url": url, "qr": certificates.qr_svg(url),
         "revoked": hasattr(award, "revocation"), "can_revoke": can_revoke, "revoke_form": RevokeForm()})
 

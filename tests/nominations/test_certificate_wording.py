@@ -1,0 +1,36 @@
+"""Certificates and the registry name the real issuer and use the customary wording, not the catalogue label."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nominations.conftest import client_for
+from thidua.awards.authority import issued_award_name, issuer_title
+from thidua.awards.models import Award, AwardType
+from thidua.nominations.certificates import certificate_text
+from thidua.orgs.models import Organization, OrganizationKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_issuer_titles():
+    cao_bang = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="04", valid_to__isnull=True)
+    assert issuer_title(cao_bang) == "Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng"
+    assert issuer_title(Organization.objects.get(kind="state", name="Thủ tướng Chính phủ")) == "Thủ tướng Chính phủ"
+    assert issued_award_name(AwardType.objects.get(code="BK_TINH"), cao_bang) == \
+        "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng"
+    assert issued_award_name(AwardType.objects.get(code="CSTD_TINH"), cao_bang) == \
+        AwardType.objects.get(code="CSTD_TINH").name
+
+
+def test_demo_certificate_and_registry_wording():
+    award = Award.objects.filter(award_type__code="BK_TINH", certificate__isnull=False,
+                                 decision__number="245/QĐ-UBND").first()
+    text = certificate_text(award)
+    assert (text.issuer, text.title) == ("Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng", "Bằng khen")
+    assert text.achievement == f"Đã có thành tích xuất sắc trong thực hiện nhiệm vụ năm {award.year}"
+    page = client_for("caobang").get(f"/chung-nhan/{award.pk}/").content.decode()
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH CAO BẰNG" in page and "CẤP BỘ, BAN, NGÀNH" not in page
+    assert text.achievement in page
+    registry = client_for("caobang").get("/khen-thuong/?q=245%2FQĐ-UBND").content.decode()
+    assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng" in registry
