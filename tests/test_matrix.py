@@ -248,6 +248,11 @@ ROUTES: dict[str, Route] = {
     "ho-so/<int:pk>/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/"], CAO_BANG_PERSON),
     "ho-so/<int:pk>/muc/them/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/muc/them/"], CAO_BANG_PERSON,
                                       "form (the service refuses who may not add)"),
+    # The nominee picker's search: only who may add nominees to the dossier (donvi's draft); viewers are told no.
+    "ho-so/<int:pk>/muc/tim-doi-tuong/": Route(
+        lambda o: [f"/ho-so/{demo_dossier('draft').pk}/muc/tim-doi-tuong/?kind=person&person_q=a"],
+        statuses(LOGIN, rest=403, unit_officer=200, other_province_officer=404, outsider=404, admin=200),
+        "people of the dossier's subtree the user may see (tests/nominations/test_nominee_form.py)"),
     "ho-so/<int:pk>/quyet-dinh/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/quyet-dinh/"],
                                         CAO_BANG_PERSON, "form (the service refuses who may not decide)"),
     "ho-so/<int:pk>/tai-lieu/<int:att_pk>/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/tai-lieu/999999/"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,13 +60,90 @@ class DossierForm(forms.Form):
         _bootstrap(self)
 
 
+RECIPIENT_SEARCH_LIMIT = 20
+
+
+def recipient_querysets(dossier) -> dict:
+    """Who may be nominated in a dossier: people, collectives and households of the proposing organisation's
+    subtree (the services check again)."""
+    base = dossier.from_org.path
+    return {"person": Person.objects.filter(organization__path__startswith=base).select_related("organization"),
+            "organization": Organization.objects.filter(path__startswith=base),
+            "household": Household.objects.filter(organization__path__startswith=base).select_related("organization")}
+
+
+def recipient_label(kind: str, obj) -> str:
+    if kind == "person":
+        cid = f" — số định danh …{obj.citizen_id[-4:]}" if obj.citizen_id else ""
+        return f"{obj.full_name} — {obj.organization.name}{cid}"
+    if kind == "household":
+        return f"Hộ {obj.head_name} — {obj.organization.name}"
+    return obj.name
+
+
+def search_recipients(dossier, user, kind: str, query: str, limit: int = RECIPIENT_SEARCH_LIMIT) -> list:
+    """The nominees matching a name (accents and case ignored) or a citizen ID (its first digits), inside the
+    dossier's subtree and the user's scope; at most `limit`, one query."""
+    from thidua.core.text import fold
+
+    qs = recipient_querysets(dossier).get(kind)
+    if qs is None:
+        return []
+    qs = qs.visible_to(user) if hasattr(qs, "visible_to") else qs.filter(
+        organization__in=Organization.objects.visible_to(user))
+    text = (query or "").strip()
+    if kind == "person" and text.replace(" ", "").isdigit():
+        qs = qs.filter(citizen_id__startswith=text.replace(" ", ""))
+    elif text:
+        qs = qs.filter(name_folded__contains=fold(text))
+    order = {"person": "name_folded", "organization": "path", "household": "name_folded"}[kind]
+    return list(qs.order_by(order, "pk")[:limit])
+
+
+class SearchSelect(forms.Select):
+    """A picker fed by a search: it renders only the chosen option (a province has hundreds of thousands of people);
+    typing a name or a citizen ID asks the search endpoint (htmx) for the matching ones, scoped on the server."""
+
+    def __init__(self, kind: str, attrs=None):
+        super().__init__(attrs)
+        self.kind, self.search_url = kind, ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "size": 6}
+        select_id = attrs.get("id") or f"id_{name}"
+        hint = _("Gõ họ tên hoặc số định danh để tìm") if self.kind == "person" else _("Gõ tên để tìm")
+        search = format_html(
+            '<input type="search" name="{}_q" class="form-control form-control-sm mb-1 recipient-search" '
+            'placeholder="{}" aria-label="{}" autocomplete="off" hx-get="{}" '
+            'hx-trigger="input changed delay:300ms, search" hx-target="#{}" hx-swap="innerHTML">',
+            self.kind, hint, hint, self.search_url, select_id)
+        return search + super().render(name, value, attrs, renderer)
+
+
+class AwardTypeSelect(forms.Select):
+    """Award types marked with the recipient kinds they are for (the page shows only those of the chosen kind)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        t = getattr(value, "instance", None)
+        if t is not None:
+            option["attrs"]["class"] = " ".join(c for c, ok in (("for-person", t.for_individual),
+                                                              ("for-organization", t.for_collective),
+                                                              ("for-household", t.for_household)) if ok)
+        return option
+
+
 class ItemForm(forms.Form):
     RECIPIENT = [("person", _("Cá nhân")), ("organization", _("Tập thể")), ("household", _("Hộ gia đình"))]
     recipient_kind = forms.ChoiceField(label=_("Đối tượng"), choices=RECIPIENT, initial="person")
-    person = forms.ModelChoiceField(label=_("Cá nhân"), queryset=Person.objects.none(), required=False)
-    organization = forms.ModelChoiceField(label=_("Tập thể"), queryset=Organization.objects.none(), required=False)
-    household = forms.ModelChoiceField(label=_("Hộ gia đình"), queryset=Household.objects.none(), required=False)
-    award_type = forms.ModelChoiceField(label=_("Hình thức, danh hiệu đề nghị"), queryset=AwardType.objects.none())
+    person = forms.ModelChoiceField(label=_("Cá nhân"), queryset=Person.objects.none(), required=False,
+                                    widget=SearchSelect("person"))
+    organization = forms.ModelChoiceField(label=_("Tập thể"), queryset=Organization.objects.none(), required=False,
+                                          widget=SearchSelect("organization"))
+    household = forms.ModelChoiceField(label=_("Hộ gia đình"), queryset=Household.objects.none(), required=False,
+                                       widget=SearchSelect("household"))
+    award_type = forms.ModelChoiceField(label=_("Hình thức, danh hiệu đề nghị"), queryset=AwardType.objects.none(),
+                                        widget=AwardTypeSelect)
     year = forms.IntegerField(label=_("Năm thành tích"), min_value=1945)
     recipient_class = forms.ChoiceField(label=_("Phân loại đối tượng (biểu thống kê)"), required=False,
                                         choices=[("", _("Tự xác định"))] + list(RecipientClass.choices))
@@ -75,11 +154,16 @@ class ItemForm(forms.Form):
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
         base = dossier.from_org.path
-        self.fields["person"].queryset = (Person.objects.filter(organization__path__startswith=base)
-                                          .select_related("organization").order_by("full_name"))
-        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} — {p.organization.name}"
-        self.fields["organization"].queryset = Organization.objects.filter(path__startswith=base).order_by("path")
-        self.fields["household"].queryset = Household.objects.filter(organization__path__startswith=base)
+        search_url = reverse("nominations:recipient-search", args=[dossier.pk])
+        for kind, qs in recipient_querysets(dossier).items():
+            field = self.fields[kind]
+            field.queryset = qs
+            field.widget.search_url = f"{search_url}?kind={kind}"
+            # Only the chosen one is rendered; the search brings the others (validation still uses the queryset).
+            value = self.data.get(self.add_prefix(kind)) if self.is_bound else self.initial.get(kind)
+            chosen = qs.filter(pk=value).first() if str(value or "").isdigit() else None
+            field.widget.choices = [("", _("— tìm rồi chọn trong danh sách —"))] + (
+                [(chosen.pk, recipient_label(kind, chosen))] if chosen else [])
         self.fields["award_type"].queryset = AwardType.objects.filter(granted_by=dossier.granted_by).order_by("-rank")
         self.fields["initiatives"].queryset = (Initiative.objects.filter(person__organization__path__startswith=base)
                                                | Initiative.objects.filter(organization__path__startswith=base)

@@ -192,6 +192,23 @@ def item_add(request, pk: int):
 
 
 @login_required
+def recipient_search(request, pk: int):
+    """The options of a nominee picker (htmx): people by name or citizen ID, collectives, households of the
+    dossier's proposing organisation that the user may see; only for who may add nominees to the dossier."""
+    from thidua.nominations.forms import recipient_label, search_recipients
+
+    d = _dossier(request, pk)
+    if not services.can_edit_items(request.user, d):
+        raise PermissionDenied("Bạn không thêm được người, tập thể vào hồ sơ này.")
+    kind = request.GET.get("kind", "")
+    if kind not in ("person", "organization", "household"):
+        raise Http404
+    found = search_recipients(d, request.user, kind, request.GET.get(f"{kind}_q", ""))
+    return render(request, "nominations/_recipient_options.html", {
+        "options": [(o.pk, recipient_label(kind, o)) for o in found], "query": request.GET.get(f"{kind}_q", "")})
+
+
+@login_required
 @require_POST
 def item_remove(request, pk: int, item_pk: int):
     d = _dossier(request, pk)
