@@ -251,7 +251,7 @@ ROUTES: dict[str, Route] = {
     # The nominee picker's search: only who may add nominees to the dossier (donvi's draft); viewers are told no.
     "ho-so/<int:pk>/muc/tim-doi-tuong/": Route(
         lambda o: [f"/ho-so/{demo_dossier('draft').pk}/muc/tim-doi-tuong/?kind=person&person_q=a"],
-        statuses(LOGIN, rest=403, unit_officer=200, other_province_officer=404, outsider=404, admin=200),
+        statuses(LOGIN, rest=403, unit_officer=200, other_province_officer=404, outsider=404),
         "people of the dossier's subtree the user may see (tests/nominations/test_nominee_form.py)"),
     "ho-so/<int:pk>/quyet-dinh/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/quyet-dinh/"],
                                         CAO_BANG_PERSON, "form (the service refuses who may not decide)"),
