@@ -32,5 +32,7 @@ def test_demo_certificate_and_registry_wording():
     page = client_for("caobang").get(f"/chung-nhan/{award.pk}/").content.decode()
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH CAO BẰNG" in page and "CẤP BỘ, BAN, NGÀNH" not in page
     assert text.achievement in page
+    assert text.place_line.startswith("Cao Bằng, ngày ") and text.place_line in page  # not "Tỉnh Cao Bằng, …"
+    assert text.signature == ["CHỦ TỊCH"]  # the demo decision is signed by the chairman himself
     registry = client_for("caobang").get("/khen-thuong/?q=245%2FQĐ-UBND").content.decode()
     assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng" in registry

@@ -106,13 +106,17 @@ class CertificateText:
     title: str  # "Bằng khen", or the title's name
     lead: str  # "Tặng", "Tặng tập thể", "Tặng hộ gia đình"
     achievement: str  # "Đã có thành tích xuất sắc trong thực hiện nhiệm vụ năm 2019"
+    signature: list[str]  # the ND 30 signature block's lines ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    place_line: str  # "Cao Bằng, ngày 05 tháng 12 năm 2026"
 
 
 def certificate_text(award: Award) -> CertificateText:
     from thidua.awards.authority import ISSUED_FORMS, issuer_title
+    from thidua.core.documents import date_line, signature_block
 
     lead = {"collective": "Tặng tập thể", "household": "Tặng hộ gia đình"}.get(award.recipient_kind, "Tặng")
     wording = ACHIEVEMENT_WORDING.get(award.basis, ACHIEVEMENT_WORDING["merit"]).format(year=award.year)
     return CertificateText(issuer=issuer_title(award.decision.authority),
                            title=ISSUED_FORMS.get(award.award_type.code, award.award_type.name), lead=lead,
-                           achievement=wording)
+                           achievement=wording, signature=signature_block(award.decision.signer_title).lines,
+                           place_line=date_line(award.decision.authority.place_name, award.decision.signed_on))

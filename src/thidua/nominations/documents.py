@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from thidua.core.documents import DocImage, DocumentHead, Signature, render, template_path, upper_vi
+from thidua.core.documents import DocImage, DocumentHead, render, signature_block, template_path, upper_vi
 from thidua.core.numbers import format_date, format_number, format_percent
 from thidua.nominations import services
 from thidua.nominations.models import ACTIVE_OUTCOMES, Certificate, CouncilSession, Dossier
@@ -46,7 +46,7 @@ def submission_letter_docx(d: Dossier) -> bytes:
         symbol=_number(d.letter_number, "TTr")[1], number=_number(d.letter_number, "TTr")[0], place=_place(d.from_org),
         on=timezone.localtime(d.submitted_at).date() if d.submitted_at else None, doc_type="Tờ trình",
         subject=f"Về việc đề nghị tặng {', '.join(a[:1].lower() + a[1:] for a in awards) or 'khen thưởng'} năm {d.year}",
-        signature=Signature(title="Thủ trưởng đơn vị"), recipients=[f"Như trên ({d.steps.first().organization.name})"],
+        signature=signature_block("Thủ trưởng đơn vị"), recipients=[f"Như trên ({d.steps.first().organization.name})"],
         year=d.year + 1)
     rows = [{"stt": n, "name": i.recipient_name, "unit": i.recipient_unit.name, "award": i.final_award_type.name,
              "year": i.year, "achievement": i.achievement or "—"} for n, i in enumerate(items, 1)]
@@ -78,7 +78,7 @@ def decision_docx(d: Dossier) -> bytes:
         number=_number(decision.number, "QĐ")[0],
         place=_place(d.authority), on=decision.signed_on, doc_type="Quyết định",
         subject=decision.summary or f"Về việc khen thưởng năm {d.year}",
-        signature=Signature(title=decision.signer_title or "Người ký", name=decision.signer_name),
+        signature=signature_block(decision.signer_title, decision.signer_name),
         recipients=["Như Điều 3", d.from_org.name])
     context = {
         "doc": head.as_context(),
@@ -110,7 +110,7 @@ def vote_minutes_docx(s: CouncilSession) -> bytes:
     head = DocumentHead(issuing_body=s.council.name, parent_body=_authority_body(org), symbol="BB-HĐTĐKT",
                         place=_place(org), on=s.held_on, doc_type="Biên bản kiểm phiếu",
                         subject=f"Phiên họp xét khen thưởng: {s.dossier.title}",
-                        signature=Signature(authority="TM. Ban kiểm phiếu", title="Trưởng ban"),
+                        signature=signature_block("Trưởng ban", body="Ban kiểm phiếu"),
                         recipients=["Thành viên Hội đồng", "Cơ quan thường trực Hội đồng"])
     rows = [{"stt": n, "name": r.item.recipient_name, "award": r.item.final_award_type.code,
              "yes": format_number(r.yes), "no": format_number(r.no), "share": format_percent(r.share),
@@ -144,7 +144,9 @@ def certificate_docx(cert: Certificate, verify_url: str) -> bytes:
         "register_line": f"Số sổ vàng: {cert.register_no}" + (" — ĐÃ THU HỒI" if hasattr(a, "revocation") else ""),
         "qr": DocImage(qr_png(verify_url), width_mm=30),
         "verify_line": f"Xác minh: {verify_url}",
-        "signer_title": upper_vi(a.decision.signer_title or ""), "signer_name": a.decision.signer_name,
+        # The ND 30 block on separate lines ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"): docxtpl turns "\n" into line breaks.
+        "signer_title": "\n".join(signature_block(a.decision.signer_title).lines),
+        "signer_name": a.decision.signer_name,
     }
     return render(template_path("nominations", "giay-chung-nhan.docx"), context)
 
