@@ -26,6 +26,7 @@ from thidua.awards import authority as auth
 from thidua.awards.imports import PersonColumn
 from thidua.awards.models import Award, AwardType, Basis, Decision, RecipientClass
 from thidua.awards.services import bulk_record_awards
+from thidua.core.import_views import job_rows
 from thidua.core.imports import (
     AwardTypeColumn,
     CellError,
@@ -42,6 +43,7 @@ from thidua.core.imports import (
     chunks,
     register,
 )
+from thidua.core.numbers import format_number
 from thidua.core.text import fold
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
@@ -167,7 +169,9 @@ class GoldenRegisterImporter(Importer):
                 "Quyết định do chính tỉnh, bộ của bạn ban hành được ghi là quyết định của cơ quan đó. Quyết định của "
                 "cơ quan khác (Chủ tịch nước, Thủ tướng Chính phủ…) khen cán bộ, tập thể của đơn vị bạn được ghi là "
                 "bản ghi lại, với tệp Excel này làm văn bản gốc.",
-                "Quyết định, số sổ vàng đã có trong hệ thống bị từ chối (không ghi trùng)."]
+                "Quyết định, số sổ vàng đã có trong hệ thống bị từ chối (không ghi trùng).",
+                f"Tệp từ {format_number(job_rows())} dòng trở lên được ghi bằng công việc chạy nền (xem tiến độ tại "
+                "trang Công việc)."]
 
     # --- the authority and the office, once per distinct value --------------------------------------------
     def _context(self, ctx: ImportContext) -> dict:
