@@ -36,3 +36,17 @@ def test_demo_certificate_and_registry_wording():
     assert text.signature == ["CHỦ TỊCH"]  # the demo decision is signed by the chairman himself
     registry = client_for("caobang").get("/khen-thuong/?q=245%2FQĐ-UBND").content.decode()
     assert "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng" in registry
+
+
+def test_registry_export_names_the_issuer():
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    r = client_for("caobang").get("/khen-thuong/export.xlsx", {"q": "245/QĐ-UBND"})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
+    head = rows[0]
+    line = next(row for row in rows[1:] if row[head.index("Số quyết định")] == "245/QĐ-UBND"
+                and "Bằng khen" in row[head.index("Hình thức")])
+    assert line[head.index("Hình thức")] == "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng"
+    assert line[head.index("Cơ quan ban hành")] == "Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng"
