@@ -76,7 +76,7 @@ def libreoffice():
     THIDUA_REQUIRE_PDF=1 (set by .ci/run, which installs LibreOffice), so CI cannot silently skip them."""
     import os
 
-    from thidua.core.documents import soffice_path
+    from thidua.lib.documents import soffice_path
 
     path = soffice_path()
     if path is None:

@@ -76,9 +76,8 @@ def import_token(kind: str) -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.imports.helpers import PEOPLE_HEADER, RATINGS_HEADER, xlsx
-    from thidua.core.imports import UploadStore
-
     from tests.imports.test_golden_register import HEADER as GOLDEN_HEADER
+    from thidua.lib.imports import UploadStore
 
     header, sheet = {"ratings": (RATINGS_HEADER, "Xếp loại"), "golden-register": (GOLDEN_HEADER, "Sổ vàng")}.get(
         kind, (PEOPLE_HEADER, "Cá nhân"))
@@ -94,7 +93,7 @@ def dossier_import_token() -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.imports.helpers import xlsx
-    from thidua.core.imports import UploadStore
+    from thidua.lib.imports import UploadStore
 
     upload = SimpleUploadedFile("matrix.xlsx", xlsx([], ["Số định danh cá nhân", "Hình thức đề nghị (*)"], "Danh sách"))
     return UploadStore.save(get_user_model().objects.get(username="donvi"), "dossier-items", upload,
@@ -159,7 +158,7 @@ ROUTES: dict[str, Route] = {
     "khen-thuong/xuat-chay-nen/": Route(lambda o: ["/khen-thuong/xuat-chay-nen/"], statuses(LOGIN, rest=405),
                                         "POST only: the export as a job (tests/jobs/test_registry_export_job.py)",
                                         post=True),
-    # Excel imports (core/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
+    # Excel imports (lib/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
     # token belongs to the user who uploaded it (Cao Bằng's office here): anyone else gets 404. Commit is POST only.
     "khen-thuong/nhap/": Route(lambda o: ["/khen-thuong/nhap/"], EVERYONE_LOGGED_IN, "kinds; read-only roles told why"),
     **{f"{prefix}{part}": Route(lambda o, prefix=prefix, part=part: [f"/{prefix}{part}"],
@@ -178,7 +177,7 @@ ROUTES: dict[str, Route] = {
         statuses(LOGIN, rest=404, unit_officer=200), "the uploader's token only") for part in ("", "tien-do")},
     "ho-so/<int:dossier>/nhap/<str:token>/ghi": Route(lambda o: [f"/ho-so/{demo_dossier('draft').pk}/nhap/{'a' * 32}/ghi"],
                                                        statuses(LOGIN, rest=405), "POST only", post=True),
-    # Statistical report forms 0601–0605 (awards/reports.py): the page defaults to the user's organisation; an
+    # Statistical report forms 0601–0605 (reports/definitions.py): the page defaults to the user's organisation; an
     # organisation outside the scope is 404 (tests/reports/test_views.py checks the page with ?org= too).
     "khen-thuong/bieu-thong-ke/": Route(lambda o: ["/khen-thuong/bieu-thong-ke/", "/khen-thuong/bieu-thong-ke/?form=0603"],
                                         EVERYONE_LOGGED_IN, "form; organisations are scoped"),
@@ -237,7 +236,7 @@ ROUTES: dict[str, Route] = {
     **{f"api/v1/votes/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/votes/{o.cy.vote_sessions.first().pk}/{part}"],
                                               statuses(API_REFUSED, rest=405), "POST only", post=True)
        for part in ("ballots", "close", "tie-round")},
-    # Nominations (issue 5), on the demo dossiers of nominations/demo.py: the department's submitted dossier (seen by
+    # Nominations, on the demo dossiers of demo/nominations.py: the department's submitted dossier (seen by
     # the department, Cao Bằng's office and council, the central roles), the province's decided dossier and its
     # council session (not the department's), a certificate of that decision (award visibility: cluster peers too)
     # and its public verification. Writes are POST only (GET 405); they are tested per persona in

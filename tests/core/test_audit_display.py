@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from thidua.core.models import AuditEvent
-from thidua.core.templatetags.audit import audit_rows
+from thidua.orgs.templatetags.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

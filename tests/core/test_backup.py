@@ -13,8 +13,8 @@ from django.db import connection
 from tests.conftest import user
 from thidua.awards.models import Award
 from thidua.core import audit
-from thidua.core.backup import _flush, _models, read_manifest, table_checksums
 from thidua.core.tokens import create_token
+from thidua.lib.backup import _flush, _models, read_manifest, table_checksums
 from thidua.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ import pytest
 from docx import Document
 from PIL import Image
 
-from thidua.core import charts
-from thidua.core.documents import (
+from thidua.lib import charts
+from thidua.lib.documents import (
     MOTTO,
     NATIONAL_TITLE,
     DocImage,
@@ -32,7 +32,7 @@ from thidua.core.documents import (
     render,
     to_pdf,
 )
-from thidua.core.docx_builder import Nd30Builder, registered_templates, template_parts, write_templates
+from thidua.lib.docx_builder import Nd30Builder, registered_templates, template_parts, write_templates
 
 # --- ND30 pieces -------------------------------------------------------------------------------------------
 
@@ -149,7 +149,7 @@ def test_committed_templates_match_their_builders():
     assert registered_templates(), "no template registered"
     assert write_templates(check=True) == []
     for app, name, builder in registered_templates():
-        from thidua.core.documents import template_path
+        from thidua.lib.documents import template_path
 
         committed = template_path(app, name).read_bytes()
         assert template_parts(committed) == template_parts(builder().to_bytes()), name
@@ -244,7 +244,7 @@ def test_docx_converts_to_pdf(libreoffice, tmp_path):
     ("Bộ trưởng Bộ Nội vụ", "", ["BỘ TRƯỞNG"]),
 ])
 def test_signature_block_in_the_nd30_forms(title, body, lines):
-    from thidua.core.documents import signature_block
+    from thidua.lib.documents import signature_block
 
     block = signature_block(title, "Nguyễn Văn A", body=body)
     assert block.lines == lines and block.as_context()["name"] == "Nguyễn Văn A"

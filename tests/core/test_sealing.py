@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from thidua.core import sealing
+from thidua.lib import sealing
 
 PURPOSE, CONTEXT = "test.ballots", "session:7"
 

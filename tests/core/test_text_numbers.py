@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thidua.core.numbers import format_date, format_number, format_percent
-from thidua.core.text import fold
+from thidua.lib.numbers import format_date, format_number, format_percent
+from thidua.lib.text import fold
 
 
 @pytest.mark.parametrize(

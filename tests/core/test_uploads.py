@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from thidua.core.uploads import check_upload, safe_name
+from thidua.lib.uploads import check_upload, safe_name
 
 
 def docx_bytes() -> bytes:
@@ -106,7 +106,7 @@ def test_opendocument_is_recognised_by_its_mimetype_member(name, mimetype, ok):
 
 
 def test_each_use_has_its_allowed_list():
-    from thidua.core.uploads import SPREADSHEET_TYPES
+    from thidua.lib.uploads import SPREADSHEET_TYPES
 
     with pytest.raises(ValidationError, match="chỉ nhận .ods, .xls, .xlsx"):
         check_upload(SimpleUploadedFile("a.pdf", b"%PDF-1.7"), allowed=SPREADSHEET_TYPES)

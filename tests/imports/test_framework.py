@@ -14,7 +14,9 @@ from python_calamine import CalamineWorkbook
 from tests.conftest import _client_for, user
 from tests.imports.helpers import PEOPLE_HEADER, xlsx
 from tests.imports.test_people import person_row, preview
-from thidua.core import imports
+from thidua.awards.import_columns import AwardTypeColumn
+from thidua.lib import imports
+from thidua.orgs.import_columns import OrganizationColumn
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +89,8 @@ class AwardListImporter(imports.Importer):
     sheet = "Danh sách"
     audit_type = "awards.award"
     columns = [imports.TextColumn("name", "Họ và tên", required=True),
-               imports.AwardTypeColumn("award_type", "Hình thức", required=True, levels=["provincial", "grassroots"]),
-               imports.OrganizationColumn("unit", "Đơn vị", required=True),
+               AwardTypeColumn("award_type", "Hình thức", required=True, levels=["provincial", "grassroots"]),
+               OrganizationColumn("unit", "Đơn vị", required=True),
                imports.YearColumn("year", "Năm", required=True)]
     unique_in_file = [("name", "award_type", "year")]
     written: list = []

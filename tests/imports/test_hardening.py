@@ -12,8 +12,8 @@ import pytest
 from tests.conftest import _client_for
 from tests.imports.helpers import PEOPLE_HEADER, xlsx
 from tests.imports.test_people import commit, dept, person_row, preview, upload  # noqa: F401 - fixture
-from thidua.core import imports
 from thidua.core.models import AuditEvent
+from thidua.lib import imports
 from thidua.orgs.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ PDF. A failed conversion says why. Each user's conversions are their own."""
 import pytest
 from django.core.files.storage import default_storage
 
-from thidua.core import documents
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
+from thidua.lib import documents
 
 pytestmark = pytest.mark.django_db
 

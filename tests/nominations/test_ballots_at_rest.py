@@ -24,9 +24,9 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.nominations.conftest import PAPER_PDF, build, council_members, secretary, user
-from thidua.core import sealing
 from thidua.emulation import services as emulation
 from thidua.emulation.models import ClusterYear, VoteCandidate, VoteKind, VoteSession
+from thidua.lib import sealing
 from thidua.nominations import services
 
 pytestmark = pytest.mark.django_db

@@ -17,13 +17,13 @@ from tests.nominations.conftest import (
     atype,
     build,
     council_members,
+    decide,
     new_person,
     paper_scan,
     secretary,
     snapshot,
     user,
 )
-from tests.nominations.conftest import decide
 from thidua.core.models import AuditEvent
 from thidua.nominations import services
 from thidua.nominations.models import BallotCount, Participation, SealedCouncilBallot

@@ -10,8 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.nominations.conftest import atype, build, give_award, new_person, snapshot, user
-from tests.nominations.conftest import OVERRIDE, decide
+from tests.nominations.conftest import OVERRIDE, atype, build, decide, give_award, new_person, snapshot, user
 from thidua.awards.models import Award, Initiative, RecipientClass
 from thidua.eligibility.models import Quota
 from thidua.nominations import certificates, services

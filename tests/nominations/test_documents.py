@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from tests.nominations.conftest import build, user
-from thidua.core.documents import docx_text
+from thidua.lib.documents import docx_text
 from thidua.nominations import services
 from thidua.nominations.models import Certificate, CouncilSession, Dossier
 from thidua.nominations.prize import decision_prizes

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.imports.helpers import cid, xlsx
 from tests.nominations.conftest import atype
 from tests.nominations.test_import_items import HEADER
-from thidua.core import imports
 from thidua.core.models import AuditEvent
+from thidua.lib import imports
 from thidua.nominations import services
 from thidua.nominations.imports import DossierItemImporter
 from thidua.nominations.models import DossierItem

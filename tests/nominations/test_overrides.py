@@ -42,7 +42,7 @@ def test_api_submission_needs_confirmation_too(dossier, unit):
     api = client_for("donvi")
     url = f"/api/v1/dossiers/{dossier.pk}/transitions"
     refused = api.post(url, {"transition": "submit"}, content_type="application/json")
-    assert refused.status_code == 400 and "chưa đủ điều kiện" in refused.content.decode()
+    assert refused.status_code == 409 and "chưa đủ điều kiện" in refused.content.decode()
     assert api.post(url, {"transition": "submit", "confirm": True}, content_type="application/json").status_code == 200
 
 

@@ -23,8 +23,8 @@ from tests.nominations.conftest import (
     user,
 )
 from thidua.awards.models import Award, Decision, Evaluation, Initiative, Revocation
-from thidua.core.documents import docx_text
-from thidua.core.numbers import format_date, format_percent
+from thidua.lib.documents import docx_text
+from thidua.lib.numbers import format_date, format_percent
 from thidua.nominations import documents, services
 from thidua.nominations.models import CouncilSession, DossierItem
 from thidua.orgs.models import Gender

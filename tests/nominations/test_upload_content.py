@@ -7,8 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.nominations.conftest import build, user
-from tests.nominations.conftest import decide
+from tests.nominations.conftest import build, decide, user
 from thidua.awards.models import Decision
 from thidua.nominations import services
 from thidua.nominations.models import Attachment

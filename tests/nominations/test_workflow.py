@@ -9,8 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.nominations.conftest import REASON, atype, build, new_person, snapshot, user
-from tests.nominations.conftest import OVERRIDE, decide
+from tests.nominations.conftest import OVERRIDE, REASON, atype, build, decide, new_person, snapshot, user
 from thidua.core.models import AuditEvent
 from thidua.nominations import services
 from thidua.nominations.models import Dossier, DossierEvent, ItemOutcome

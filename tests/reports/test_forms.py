@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from thidua.awards import reports
 from thidua.awards.models import (
     COLLECTIVE_CLASSES,
     INDIVIDUAL_CLASSES,
@@ -32,6 +31,7 @@ from thidua.orgs.models import (
     OrganizationKind,
     Person,
 )
+from thidua.reports import definitions as reports
 
 pytestmark = pytest.mark.django_db
 YEAR = 2023

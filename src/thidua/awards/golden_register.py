@@ -1,5 +1,5 @@
 """Excel import of a province's back catalogue: the golden register (sổ vàng) of decisions issued before the
-system, on the framework of thidua.core.imports.
+system, on the framework of thidua.lib.imports.
 
 Each row is one award of one decision: decision number, signing date, issuing authority, award type, the year of
 the achievement and the recipient (a person by citizen ID, or a collective of the user's scope), with the name as
@@ -23,19 +23,18 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 
 from thidua.awards import authority as auth
+from thidua.awards.import_columns import AwardTypeColumn
 from thidua.awards.imports import PersonColumn
 from thidua.awards.models import Award, AwardType, Basis, Decision, RecipientClass
 from thidua.awards.services import bulk_record_awards
-from thidua.core.import_views import job_rows
-from thidua.core.imports import (
-    AwardTypeColumn,
+from thidua.lib.import_views import job_rows
+from thidua.lib.imports import (
     CellError,
     ChoiceColumn,
     Column,
     DateColumn,
     ImportContext,
     Importer,
-    OrganizationColumn,
     Row,
     TextColumn,
     YearColumn,
@@ -43,8 +42,9 @@ from thidua.core.imports import (
     chunks,
     register,
 )
-from thidua.core.numbers import format_number
-from thidua.core.text import fold
+from thidua.lib.numbers import format_number
+from thidua.lib.text import fold
+from thidua.orgs.import_columns import OrganizationColumn
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
 

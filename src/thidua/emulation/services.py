@@ -8,20 +8,18 @@ before and after; a ballot's audit event names the member that voted, never its 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from thidua.awards.models import AwardType
-from thidua.core import audit
-from thidua.core.access import scope_for
-from thidua.core.uploads import check_upload
+from thidua.core import audit, refusals
+from thidua.core.refusals import Conflict
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -51,7 +49,9 @@ from thidua.emulation.models import (
 )
 from thidua.emulation.scoring import framework, mean, score_sheet
 from thidua.emulation.voting import Tally, count_sealed, recount, seal_ballot, tally
+from thidua.lib.uploads import check_upload
 from thidua.orgs.models import Organization, OrganizationKind
+from thidua.orgs.scope import scope_for
 
 MEMBER_ROLES = {"emulation_office", "admin"}
 
@@ -110,49 +110,19 @@ def year_roles(user, cy: ClusterYear) -> YearRoles:
     return roles
 
 
-def _refuse(user, cy, message: str, *, exc=PermissionDenied):
-    """Refuse: the `service` wrapper records the denial once the transaction has rolled back."""
-    error = exc(message)
-    error.denied = (user, cy, message)
-    raise error
-
-
-def service(fn):
-    """One transaction per service; a refusal rolls everything back and is then recorded in the audit trail."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            with transaction.atomic():
-                return fn(*args, **kwargs)
-        except (PermissionDenied, ValidationError) as exc:
-            record_denial(exc)
-            raise
-
-    return wrapper
-
-
-def record_denial(exc: Exception) -> None:
-    """Write the audit row of a refusal (once the transaction that refused has rolled back). Callers that
-    wrap several services in their own transaction call it again after their rollback."""
-    if hasattr(exc, "denied"):
-        user, cy, message = exc.denied
-        audit.record("denied", cy, user=user, reason=message[:255])
-
-
 def _require_lead(user, cy: ClusterYear) -> YearRoles:
     roles = year_roles(user, cy)
     if not roles.can_lead:
-        _refuse(user, cy, f"Chỉ cụm trưởng ({cy.chair.name}) hoặc cơ quan tổ chức cụm được làm việc này.")
+        refusals.deny(user, cy, f"Chỉ cụm trưởng ({cy.chair.name}) hoặc cơ quan tổ chức cụm được làm việc này.")
     return roles
 
 
 def _require_member(user, cy: ClusterYear, member: Organization, *, allow_lead=False) -> YearRoles:
     roles = year_roles(user, cy)
     if not cy.members.filter(pk=member.pk).exists():
-        _refuse(user, cy, f"{member.name} không phải thành viên của {cy}.", exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} không phải thành viên của {cy}.", cls=Conflict)
     if member.pk not in roles.member_ids and not (allow_lead and roles.is_authority):
-        _refuse(user, cy, f"Bạn không thay mặt {member.name} trong cụm này.")
+        refusals.deny(user, cy, f"Bạn không thay mặt {member.name} trong cụm này.")
     return roles
 
 
@@ -166,8 +136,8 @@ def _run(cy: ClusterYear) -> YearRun:
 def _require_unlocked(user, cy: ClusterYear) -> YearRun:
     run = _run(cy)
     if run.locked:
-        _refuse(user, cy, f"Điểm năm {cy.year} đã khóa lúc {timezone.localtime(run.scores_locked_at):%H:%M %d/%m/%Y}; "
-                          "không thể thay đổi.", exc=ValidationError)
+        refusals.deny(user, cy, f"Điểm năm {cy.year} đã khóa lúc {timezone.localtime(run.scores_locked_at):%H:%M %d/%m/%Y}; "
+                          "không thể thay đổi.", cls=Conflict)
     return run
 
 
@@ -184,14 +154,14 @@ def _decimal(value, label: str) -> Decimal:
 # --------------------------------------------------------------------------- 1. opening the year
 
 
-@service
+@refusals.service
 def open_year(user, cy: ClusterYear, *, theme: str, opened_on: date, movements=(), milestones: dict | None = None,
               copy_framework: bool = False, min_cross_scorers: int = 2, rotation_years: int = 3) -> YearRun:
     """The chair (or the organising authority) opens the year: theme, movements, calendar, settings;
     optionally the indicators and scoring framework of last year, copied for editing."""
     _require_lead(user, cy)
     if YearRun.objects.filter(cluster_year=cy).exists():
-        _refuse(user, cy, f"Năm thi đua {cy.year} đã được mở.", exc=ValidationError)
+        refusals.deny(user, cy, f"Năm thi đua {cy.year} đã được mở.", cls=Conflict)
     if not theme.strip():
         raise ValidationError("Cần nhập chủ đề thi đua của năm.")
     if min_cross_scorers < 1 or min_cross_scorers > cy.members.count() - 1:
@@ -234,7 +204,7 @@ def copy_framework_from(source: ClusterYear, target: ClusterYear) -> None:
             bonus_per_percent=crit.bonus_per_percent, bonus_cap=crit.bonus_cap, guidance=crit.guidance)
 
 
-@service
+@refusals.service
 def save_criterion(user, cy: ClusterYear, *, code: str, name: str, kind: str, max_points, parent_code: str = "",
                    indicator_code: str = "", bonus_per_percent=None, bonus_cap=None, guidance: str = "",
                    order: int = 0) -> Criterion:
@@ -278,7 +248,7 @@ def save_criterion(user, cy: ClusterYear, *, code: str, name: str, kind: str, ma
     return crit
 
 
-@service
+@refusals.service
 def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, aggregation: str = "sum",
                    percent_decimals: int = 1) -> Indicator:
     _require_lead(user, cy)
@@ -296,7 +266,7 @@ def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, ag
     return ind
 
 
-@service
+@refusals.service
 def delete_criterion(user, cy: ClusterYear, *, code: str) -> None:
     """Remove a criterion nobody has scored yet (a group only once it is empty); refused once locked."""
     _require_lead(user, cy)
@@ -312,7 +282,7 @@ def delete_criterion(user, cy: ClusterYear, *, code: str) -> None:
     crit.delete()
 
 
-@service
+@refusals.service
 def delete_indicator(user, cy: ClusterYear, *, code: str) -> None:
     """Remove an indicator no criterion uses and no member has a plan or result for; refused once locked."""
     _require_lead(user, cy)
@@ -333,7 +303,7 @@ def delete_indicator(user, cy: ClusterYear, *, code: str) -> None:
 # --------------------------------------------------------------------------- 2. registration and pact
 
 
-@service
+@refusals.service
 def register(user, cy: ClusterYear, member: Organization, *, plans: dict[str, object], titles=(),
              on: date | None = None) -> list[Target]:
     """A member registers its targets (plan per indicator code) and the titles it aims for."""
@@ -367,7 +337,7 @@ def register(user, cy: ClusterYear, member: Organization, *, plans: dict[str, ob
     return out
 
 
-@service
+@refusals.service
 def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference: Conference | None = None) -> Pact:
     _require_lead(user, cy)
     if not title.strip() or not commitments.strip():
@@ -376,7 +346,7 @@ def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference
                                                                            "conference": conference})
     if not created:
         if pact.signatures.exists():
-            _refuse(user, cy, "Giao ước đã có chữ ký; không sửa nội dung được.", exc=ValidationError)
+            refusals.deny(user, cy, "Giao ước đã có chữ ký; không sửa nội dung được.", cls=Conflict)
         before = audit.snapshot(pact)
         pact.title, pact.commitments = title, commitments
         pact.conference = conference or pact.conference
@@ -387,7 +357,7 @@ def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference
     return pact
 
 
-@service
+@refusals.service
 def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, position: str,
               signed_on: date) -> PactSignature:
     _require_member(user, cy, member)
@@ -397,14 +367,14 @@ def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, po
     if not signatory.strip() or not position.strip():
         raise ValidationError("Cần họ tên và chức vụ người ký.")
     if PactSignature.objects.filter(pact=pact, member=member).exists():
-        _refuse(user, cy, f"{member.name} đã ký giao ước.", exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} đã ký giao ước.", cls=Conflict)
     sig = PactSignature.objects.create(pact=pact, member=member, signatory=signatory.strip(),
                                        position=position.strip(), signed_on=signed_on)
     audit.record("create", sig, object_repr=f"{member.name} ký giao ước {cy.year}", after=audit.snapshot(sig), user=user)
     return sig
 
 
-@service
+@refusals.service
 def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, prior, base) -> Target:
     """Enter a member's opening balance (the running total before the year) and base of a cumulative indicator,
     for a first year or to correct what was carried from the previous year's records
@@ -412,7 +382,7 @@ def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: 
     if not year_roles(user, cy).can_lead:
         _require_member(user, cy, member)
     elif not cy.members.filter(pk=member.pk).exists():
-        _refuse(user, cy, f"{member.name} không phải thành viên của {cy}.", exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} không phải thành viên của {cy}.", cls=Conflict)
     _require_unlocked(user, cy)
     if indicator.cluster_year_id != cy.pk:
         raise ValidationError(f"Chỉ tiêu {indicator.code} không thuộc năm {cy.year}.")
@@ -438,7 +408,7 @@ def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: 
 # --------------------------------------------------------------------------- 3. results
 
 
-@service
+@refusals.service
 def report_result(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, period: str, value,
                   evidence=None) -> ResultReport:
     """A member reports its result for an indicator (mid-year or year-end). The year-end value is the
@@ -486,7 +456,7 @@ def not_reported(cy: ClusterYear, period: str = ResultReport.Period.YEAR_END) ->
 # --------------------------------------------------------------------------- 4. scoring
 
 
-@service
+@refusals.service
 def assign_cross_scoring(user, cy: ClusterYear, pairs: list[tuple[Organization, Organization]] | None = None
                          ) -> list[CrossAssignment]:
     """The chair assigns who cross-scores whom (scorer, member). Without pairs: a rotation in which each
@@ -519,7 +489,7 @@ def assign_cross_scoring(user, cy: ClusterYear, pairs: list[tuple[Organization, 
     return out
 
 
-@service
+@refusals.service
 def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, round: str, points,
           comment: str = "", reason: str = "", evidence=None, scorer: Organization | None = None) -> Score:
     """Record (or change) one score. self: the member scores itself; cross: an assigned scorer; final: the
@@ -541,9 +511,9 @@ def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, 
             assigned = CrossAssignment.objects.filter(cluster_year=cy, member=member, scorer_id__in=roles.member_ids)
             scorer = assigned.first().scorer if assigned.exists() else None
         if scorer is None or scorer.pk not in roles.member_ids:
-            _refuse(user, cy, f"Bạn không được phân công chấm chéo {member.name}.")
+            refusals.deny(user, cy, f"Bạn không được phân công chấm chéo {member.name}.")
         if not CrossAssignment.objects.filter(cluster_year=cy, member=member, scorer=scorer).exists():
-            _refuse(user, cy, f"{scorer.name} không được phân công chấm chéo {member.name}.")
+            refusals.deny(user, cy, f"{scorer.name} không được phân công chấm chéo {member.name}.")
     elif round == ScoreRound.FINAL:
         _require_lead(user, cy)
         scorer = cy.chair
@@ -581,7 +551,7 @@ def _score_repr(s: Score) -> str:
     return f"{s.get_round_display()}: {s.scorer.name} → {s.member.name}, tiêu chí {s.criterion.code}"
 
 
-@service
+@refusals.service
 def lock_scores(user, cy: ClusterYear, *, at: datetime | None = None) -> YearRun:
     """The chair locks the scores once every member has a final score for every criterion and has been
     cross-scored by the required number of members."""
@@ -618,7 +588,7 @@ def review_conference(cy: ClusterYear) -> Conference | None:
     return cy.conferences.filter(kind=ConferenceKind.YEAR_END).order_by("-held_on").first()
 
 
-@service
+@refusals.service
 def schedule_review(user, cy: ClusterYear, *, title: str, held_on: date, place: str) -> Conference:
     """The year-end review conference, hosted by the chair."""
     _require_lead(user, cy)
@@ -647,7 +617,7 @@ def default_award_type(cy: ClusterYear, kind: str) -> AwardType | None:
     return AwardType.objects.filter(code=code).first() if code else None
 
 
-@service
+@refusals.service
 def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization], opens_at: datetime,
               closes_at: datetime, seats: int = 1, threshold_percent=50, threshold_strict: bool = True,
               quorum_percent=50, quorum_strict: bool = True, award_type: AwardType | None = None,
@@ -704,7 +674,7 @@ def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization
     return session
 
 
-@service
+@refusals.service
 def cast_ballot(user, session: VoteSession, member: Organization, choices: list[Organization], *,
                 at: datetime | None = None) -> None:
     """One ballot for `member`: a sealed ballot (the choice, encrypted, with no voter and no time) and a
@@ -715,12 +685,11 @@ def cast_ballot(user, session: VoteSession, member: Organization, choices: list[
     now = at or timezone.now()
     session = VoteSession.objects.select_for_update().get(pk=session.pk)
     if session.closed_at is not None or now >= session.closes_at:
-        _refuse(user, cy, f"Phiên bỏ phiếu “{session}” đã đóng lúc "
-                          f"{timezone.localtime(session.closed_at or session.closes_at):%H:%M %d/%m/%Y}.",
-                exc=ValidationError)
+        refusals.deny(user, cy, f"Phiên bỏ phiếu “{session}” đã đóng lúc "
+                          f"{timezone.localtime(session.closed_at or session.closes_at):%H:%M %d/%m/%Y}.", cls=Conflict)
     if now < session.opens_at:
-        _refuse(user, cy, f"Phiên bỏ phiếu “{session}” chưa mở (mở lúc "
-                          f"{timezone.localtime(session.opens_at):%H:%M %d/%m/%Y}).", exc=ValidationError)
+        refusals.deny(user, cy, f"Phiên bỏ phiếu “{session}” chưa mở (mở lúc "
+                          f"{timezone.localtime(session.opens_at):%H:%M %d/%m/%Y}).", cls=Conflict)
     if len(set(c.pk for c in choices)) != len(choices):
         raise ValidationError("Một đơn vị được chọn hai lần trên cùng một phiếu.")
     if len(choices) > session.seats:
@@ -733,13 +702,12 @@ def cast_ballot(user, session: VoteSession, member: Organization, choices: list[
         with transaction.atomic():
             participation = VoteParticipation.objects.create(session=session, member=member)
     except IntegrityError:
-        _refuse(user, cy, f"{member.name} đã bỏ phiếu trong phiên “{session}”; mỗi thành viên một phiếu.",
-                exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} đã bỏ phiếu trong phiên “{session}”; mỗi thành viên một phiếu.", cls=Conflict)
     SealedBallot.objects.create(session=session, sealed=seal_ballot(session, candidate_ids, [c.pk for c in choices]))
     audit.record("create", participation, object_repr=f"{member.name} đã bỏ phiếu: {session} ({cy})", user=user)
 
 
-@service
+@refusals.service
 def close_vote(user, session: VoteSession, *, at: datetime | None = None):
     """The chair closes the session: the sealed ballots are opened and counted in memory, only the totals are
     stored; the tally becomes visible and a clear outcome takes effect."""
@@ -773,7 +741,7 @@ class Recount:
     matches: bool  # the totals re-derived from the sealed ballots equal the stored ones
 
 
-@service
+@refusals.service
 def recount_vote(user, session: VoteSession) -> Recount:
     """Recount a closed session from its sealed ballots and compare with the stored totals (changes nothing
     but the audit trail, which records the recount and whether it matched)."""
@@ -792,7 +760,7 @@ def recount_vote(user, session: VoteSession) -> Recount:
     return result
 
 
-@service
+@refusals.service
 def open_tie_round(user, session: VoteSession, *, opens_at: datetime, closes_at: datetime) -> VoteSession:
     session = VoteSession.objects.select_related("cluster_year", "award_type").get(pk=session.pk)
     if not session.is_closed or not tally(session).needs_new_round:
@@ -845,7 +813,7 @@ def apply_outcome(user, session: VoteSession, result) -> None:
 # --------------------------------------------------------------------------- 6. handover
 
 
-@service
+@refusals.service
 def hand_over_flag(user, cy: ClusterYear, *, handed_on: date, handed_by: str = "") -> FlagHandover:
     """The outgoing chair hands the rotating flag to next year's chair, at the review conference."""
     _require_lead(user, cy)

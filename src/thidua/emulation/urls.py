@@ -1,7 +1,7 @@
 from django.urls import path
 
-from thidua.core.documents import register_doc_format_converter
 from thidua.emulation import balance_views, document_views, views, year_views
+from thidua.lib.documents import register_doc_format_converter
 
 register_doc_format_converter()
 

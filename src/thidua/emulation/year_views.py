@@ -1,4 +1,4 @@
-"""Pages that run a cluster year, step by step (issue 4, item 8): /cum/<pk>/nam/…
+"""Pages that run a cluster year, step by step: /cum/<pk>/nam/…
 
 Every page answers 404 to a user who cannot see the cluster year (ClusterYear.visible_to) and shows only the
 actions the user's role in the year allows (services.year_roles: member officer, chair, organising authority,
@@ -17,9 +17,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.awards.models import AwardType
+from thidua.core import refusals
 from thidua.core.models import AuditEvent
-from thidua.core.text import fold
-from thidua.core.uploads import serve_file
+from thidua.core.refusals import REFUSALS
 from thidua.emulation import forms as f
 from thidua.emulation import services
 from thidua.emulation.models import (
@@ -56,9 +54,10 @@ from thidua.emulation.models import (
 from thidua.emulation.scoring import TIE_BREAKS, framework, group_max, max_total, score_sheet
 from thidua.emulation.statistics import indicator_summaries
 from thidua.emulation.voting import needed, tally
+from thidua.lib.text import fold
+from thidua.lib.uploads import serve_file
 from thidua.orgs.models import Organization
 
-REFUSALS = (PermissionDenied, ValidationError)
 HISTORY_PAGE = 50  # score-history rows per page
 
 
@@ -100,12 +99,6 @@ def _year(request, pk: int) -> Year:
     return year
 
 
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("Bạn không có quyền làm việc này.")
-
-
 def _error(request, text: str) -> None:
     """An error message shown as a Bootstrap "danger" alert (base.html renders the message tags)."""
     messages.error(request, text, extra_tags="danger")
@@ -116,7 +109,7 @@ def _attempt(request, action, *args, success: str = "", **kwargs):
     try:
         result = action(*args, **kwargs)
     except REFUSALS as exc:
-        _error(request, _refusal(exc))
+        refusals.show(request, exc)
         return None
     if success:
         messages.success(request, success)
@@ -124,16 +117,14 @@ def _attempt(request, action, *args, success: str = "", **kwargs):
 
 
 def _all_or_nothing(request, calls) -> bool:
-    """Several service calls in one transaction (a form of many rows): all saved, or none and the refusal shown.
-    The services record a denial after their own rollback; inside this outer transaction that record would be
-    rolled back too, so it is written again here, once everything is undone."""
+    """Several service calls in one transaction (a form of many rows): all saved, or none and the refusal shown
+    (the outermost refusals.service block writes a denial once everything is undone)."""
     try:
-        with transaction.atomic():
+        with refusals.service():
             for call in calls:
                 call()
     except REFUSALS as exc:
-        services.record_denial(exc)
-        _error(request, _refusal(exc))
+        refusals.show(request, exc)
         return False
     return True
 

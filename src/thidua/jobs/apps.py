@@ -8,12 +8,11 @@ class JobsConfig(AppConfig):
     verbose_name = _("Công việc chạy nền")
 
     def ready(self) -> None:
-        from thidua.core.documents import register_pdf_launcher
-        from thidua.core.import_views import register_commit_launcher
         from thidua.jobs import kinds  # noqa: F401  (the built-in self-test kind)
+        from thidua.jobs.imports import launch as launch_import
         from thidua.jobs.pdf import launch
+        from thidua.lib.documents import register_pdf_launcher
+        from thidua.lib.import_views import register_commit_launcher
 
         register_pdf_launcher(launch)
-        from thidua.jobs.imports import launch as launch_import
-
         register_commit_launcher(launch_import)

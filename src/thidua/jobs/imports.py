@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
-from thidua.core import imports
-from thidua.core.numbers import format_number
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
 from thidua.jobs.registry import JobFailed, JobOutput, register
+from thidua.lib import imports
+from thidua.lib.numbers import format_number
 
 KIND = "imports.commit"
 PHASES = {"read": gettext_lazy("Đang đọc tệp"), "validate": gettext_lazy("Đang kiểm tra lại"),

@@ -112,7 +112,7 @@ class CertificateText:
 
 def certificate_text(award: Award) -> CertificateText:
     from thidua.awards.authority import ISSUED_FORMS, issuer_title
-    from thidua.core.documents import date_line, signature_block
+    from thidua.lib.documents import date_line, signature_block
 
     lead = {"collective": "Tặng tập thể", "household": "Tặng hộ gia đình"}.get(award.recipient_kind, "Tặng")
     wording = ACHIEVEMENT_WORDING.get(award.basis, ACHIEVEMENT_WORDING["merit"]).format(year=award.year)

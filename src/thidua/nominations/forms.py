@@ -5,14 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
 from thidua.emulation.models import Movement
-from thidua.nominations.models import AttachmentKind, DossierKind, ItemOutcome
-from thidua.nominations.services import acting
+from thidua.nominations.checks import check_dossier
+from thidua.nominations.councils import candidates
+from thidua.nominations.models import ACTIVE_OUTCOMES, AttachmentKind, DossierKind, ItemOutcome
+from thidua.nominations.services import acting, ineligible
 from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Household, Organization, Person
 
@@ -84,7 +86,7 @@ def recipient_label(kind: str, obj) -> str:
 def search_recipients(dossier, user, kind: str, query: str, limit: int = RECIPIENT_SEARCH_LIMIT) -> list:
     """The nominees matching a name (accents and case ignored) or a citizen ID (its first digits), inside the
     dossier's subtree and the user's scope; at most `limit`, one query."""
-    from thidua.core.text import fold
+    from thidua.lib.text import fold
 
     qs = recipient_querysets(dossier).get(kind)
     if qs is None:
@@ -229,9 +231,6 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from thidua.nominations.checks import check_dossier
-        from thidua.nominations.models import ACTIVE_OUTCOMES
-        from thidua.nominations.services import ineligible
 
         qs = dossier.items.filter(outcome__in=ACTIVE_OUTCOMES).select_related("award_type", "lowered_to", "person",
                                                                                "organization", "household")
@@ -304,8 +303,6 @@ class CouncilMemberForm(forms.Form):
                                         "required": _("Thêm thành viên: cần chọn một tài khoản.")})
 
     def __init__(self, *args, council, **kwargs):
-        from thidua.nominations.councils import candidates
-
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = candidates(council)
         self.fields["member"].label_from_instance = lambda u: (f"{u.get_full_name()} ({u.username})"

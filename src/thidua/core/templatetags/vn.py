@@ -2,7 +2,7 @@
 
 from django import template
 
-from thidua.core import numbers
+from thidua.lib import numbers
 
 register = template.Library()
 

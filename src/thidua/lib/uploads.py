@@ -29,8 +29,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 
-from thidua.core.documents import attachment_disposition
-from thidua.core.numbers import format_number
+from thidua.lib.documents import attachment_disposition
+from thidua.lib.numbers import format_number
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls (Compound File Binary)
 ZIP = b"PK\x03\x04"

@@ -1,12 +1,12 @@
 """The statistical report forms of the emulation sector (forms 0601–0605 of Thông tư 02/2023/TT-BNV), as data.
 
-Each form is a JSON file in awards/data/forms/: its header texts, a source of records (awards, movements,
+Each form is a JSON file in reports/data/forms/: its header texts, a source of records (awards, movements,
 emulation_bodies, emulation_staff), a base filter, columns and rows. A cell counts the records matching
 base ∧ row.where ∧ column.where, where a `where` is a set of dimension → allowed values ("!dim" negates); a
 column may instead be the sum of other columns. A successor version of the circular is another file with the
 same "form" and a later "valid_from": `definition(form, on=day)` picks the one in force.
 
-The counting itself is in thidua.awards.statistics (one grouped query per form); this module only evaluates
+The counting itself is in thidua.reports.facts (one grouped query per form); this module only evaluates
 the declarative cells and lays the table out (HTML preview and the Excel form, the same Table object).
 """
 
@@ -19,17 +19,18 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from thidua.awards import statistics
-from thidua.core.documents import date_line, nd30_date
-from thidua.core.numbers import format_date, format_number
+from thidua.lib.documents import date_line, nd30_date
+from thidua.lib.exports import workbook
+from thidua.lib.numbers import format_date, format_number
+from thidua.reports import facts
 
 FORMS_DIR = Path(__file__).parent / "data" / "forms"
 
 SOURCES = {
-    "awards": statistics.AWARD_DIMENSIONS.keys() | statistics.AWARD_DERIVED.keys(),
-    "movements": statistics.MOVEMENT_DIMENSIONS,
-    "emulation_bodies": statistics.BODY_DIMENSIONS,
-    "emulation_staff": statistics.STAFF_DIMENSIONS,
+    "awards": facts.AWARD_DIMENSIONS.keys() | facts.AWARD_DERIVED.keys(),
+    "movements": facts.MOVEMENT_DIMENSIONS,
+    "emulation_bodies": facts.BODY_DIMENSIONS,
+    "emulation_staff": facts.STAFF_DIMENSIONS,
 }
 
 
@@ -237,15 +238,15 @@ class Table:
         return [top, bottom]
 
 
-def facts_for(definition: FormDefinition, organization, period: Period) -> statistics.Facts:
+def facts_for(definition: FormDefinition, organization, period: Period) -> facts.Facts:
     dims = definition.dimensions
     if definition.source == "awards":
-        return statistics.award_facts(statistics.awards_in_period(organization, period.start, period.end), dims)
+        return facts.award_facts(facts.awards_in_period(organization, period.start, period.end), dims)
     if definition.source == "movements":
-        return statistics.movement_facts(organization, period.start, period.end)
+        return facts.movement_facts(organization, period.start, period.end)
     if definition.source == "emulation_bodies":
-        return statistics.emulation_body_facts(organization, period.end)
-    return statistics.emulation_staff_facts(organization, period.end)
+        return facts.emulation_body_facts(organization, period.end)
+    return facts.emulation_staff_facts(organization, period.end)
 
 
 def compute(definition: FormDefinition, organization, period: Period) -> Table:
@@ -281,8 +282,6 @@ def compute(definition: FormDefinition, organization, period: Period) -> Table:
 
 
 def table_xlsx(table: Table, place: str = "", signed_on: date | None = None) -> bytes:
-    from thidua.core.exports import workbook
-
     d = table.definition
     buf = io.BytesIO()
     wb = workbook(buf, {"in_memory": True})

@@ -3,9 +3,9 @@
 Shared by every app (cluster reports, pacts, vote minutes, submission letters…):
 
 - `render(template, context)`: fill a docxtpl template (.docx kept in the repo, authored by a
-  builder, see `thidua.core.docx_builder`) and return the .docx bytes. `DocImage` values
+  builder, see `thidua.lib.docx_builder`) and return the .docx bytes. `DocImage` values
   anywhere in the context (dicts, lists) become inline pictures (PNG charts from
-  `thidua.core.charts`).
+  `thidua.lib.charts`).
 - `to_pdf(docx_bytes)`: the same document as PDF through LibreOffice headless; raises
   `PdfUnavailable` (a Vietnamese message saying how to install it) when LibreOffice is missing,
   `PdfConversionError` when it fails or times out.
@@ -37,7 +37,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render as render_page
 
-from thidua.core.numbers import format_date, format_number, format_percent
+from thidua.lib.numbers import format_date, format_number, format_percent
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Page "Biểu thống kê": choose a form (0601–0605), an organisation of the user's scope and a period; see the
-table and download the Excel form. Both come from the same Table (thidua.awards.reports)."""
+table and download the Excel form. Both come from the same Table (thidua.reports.definitions)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from thidua.awards import reports
-from thidua.core.access import scope_for
 from thidua.orgs.models import Organization
+from thidua.orgs.scope import scope_for
+from thidua.reports import definitions as reports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIOD_KINDS = [("year", _("Năm")), ("half", _("6 tháng")), ("quarter", _("Quý")), ("month", _("Tháng")),

@@ -15,7 +15,7 @@ centred in bold capitals with its subject and a short rule; body justified with 
 first-line indent and 6 pt after each paragraph; "Nơi nhận:" (12 pt bold italic, entries 11 pt)
 on the left and the signature block on the right.
 
-The Jinja tags use the context of `thidua.core.documents.DocumentHead.as_context()` under `doc`.
+The Jinja tags use the context of `thidua.lib.documents.DocumentHead.as_context()` under `doc`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
+
+from thidua.lib.documents import template_path
 
 FONT = "Times New Roman"
 LANG = "vi-VN"
@@ -409,8 +411,6 @@ def template_parts(data: bytes) -> dict[str, str]:
 def write_templates(*, check: bool = False) -> list[Path]:
     """Rebuild every registered template. With check=True nothing is written; the paths whose
     committed file differs from the builder's output (or is missing) are returned."""
-    from thidua.core.documents import template_path
-
     differing = []
     for app, name, builder in registered_templates():
         path = template_path(app, name)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from thidua.core.audit import history
-from thidua.core.views import can_read_audit
+from thidua.orgs.audit_views import can_read_audit
 
 register = template.Library()
 

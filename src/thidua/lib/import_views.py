@@ -1,4 +1,4 @@
-"""Pages of the Excel import framework (thidua.core.imports), the same for every kind.
+"""Pages of the Excel import framework (thidua.lib.imports), the same for every kind.
 
 An app mounts a kind with `import_urls(kind, prefix, namespace)` in its urls.py; the routes are:
     <prefix>                 upload form (GET) and upload (POST → preview)
@@ -18,8 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_POST
 
-from thidua.core import imports
-from thidua.core.numbers import format_number
+from thidua.lib import imports
+from thidua.lib.numbers import format_number
 
 SHOWN_ISSUES = 500
 SHOWN_ROWS = 20

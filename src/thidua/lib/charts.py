@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.utils.safestring import SafeString, mark_safe
 
-from thidua.core.numbers import format_number, format_percent
+from thidua.lib.numbers import format_number, format_percent
 
 PALETTE = ["#0b5394", "#c0392b", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#455a64"]
 FONT = "font-family='Liberation Sans, Arial, sans-serif'"

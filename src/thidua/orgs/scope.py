@@ -6,21 +6,35 @@ A user acts for organisations with roles (orgs.UserRole). The scope is:
   province or ministry office also every organisation merged into it
   (its lineage), so a former province's records stay visible from its successor.
 Cluster peers see each other's published cluster figures (ClusterYear.visible_to)
-and, for emulation offices, the decided award records behind them (peer_ids).
+and, for emulation offices, the decided award records behind them (peer_ids). Who is a peer is a rule of the
+apps above (emulation: the members of a cluster year), registered with `register_peer_rule` in their
+AppConfig.ready(): scoping sits with the organisations and imports nothing above them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Q, QuerySet
+
+from thidua.orgs.models import Organization, UserRole
 
 GLOBAL_ROLES = {"central_board", "auditor", "admin"}
 OFFICE_ROLES = {"emulation_office", "council_member"}
 EDIT_ROLES = {"emulation_office", "unit_officer"}
 # Above this many unit ids a subquery is used instead of a literal IN list (SQLite's variable limit, plan size).
 UNIT_IDS_MAX = 2000
+
+# peer rule: the lineage ids of a user's organisations → ids of organisations sharing figures with them.
+PEER_RULES: list[Callable[[set[int]], set[int]]] = []
+
+
+def register_peer_rule(rule: Callable[[set[int]], set[int]]) -> Callable[[set[int]], set[int]]:
+    if rule not in PEER_RULES:
+        PEER_RULES.append(rule)
+    return rule
 
 
 @dataclass
@@ -34,8 +48,6 @@ class Scope:
     @cached_property
     def lineage_ids(self) -> set[int]:
         """The user's organisations and everything merged into them."""
-        from thidua.orgs.models import Organization
-
         ids = set()
         for org in Organization.objects.filter(pk__in=self.org_ids):
             ids |= org.lineage_ids()
@@ -43,20 +55,15 @@ class Scope:
 
     @cached_property
     def lineage_paths(self) -> list[str]:
-        from thidua.orgs.models import Organization
-
         return list(Organization.objects.filter(pk__in=self.lineage_ids).values_list("path", flat=True))
 
     @cached_property
     def peer_ids(self) -> set[int]:
-        """Provinces that share a cluster year with one of the user's organisations:
-        their decided awards stand behind the cluster figures the user is shown."""
-        from thidua.emulation.models import ClusterYear
-        from thidua.orgs.models import Organization
-
-        through = ClusterYear.members.through
-        years = through.objects.filter(organization_id__in=self.lineage_ids).values("clusteryear_id")
-        ids = set(through.objects.filter(clusteryear_id__in=years).values_list("organization_id", flat=True))
+        """Provinces that share figures with one of the user's organisations by a registered peer rule (a cluster
+        year, see emulation.apps): their decided awards stand behind the cluster figures the user is shown."""
+        ids: set[int] = set()
+        for rule in PEER_RULES:
+            ids |= rule(self.lineage_ids)
         ids |= set(Organization.objects.filter(successor_id__in=ids).values_list("pk", flat=True))
         return ids | self.lineage_ids
 
@@ -85,6 +92,21 @@ class Scope:
             return False
         return any(org.path.startswith(p) for p in self.lineage_paths)
 
+    @property
+    def may_edit(self) -> bool:
+        """An editing role somewhere (or an administrator): what imports and write pages ask first."""
+        return self.is_superuser or bool(self.roles & EDIT_ROLES)
+
+    def can_edit_path(self, path: str) -> bool:
+        """`can_edit` for an organisation known only by its tree path."""
+        if self.user_id is None:
+            return False
+        if self.is_superuser:
+            return True
+        if not self.roles & EDIT_ROLES:
+            return False
+        return any(path.startswith(p) for p in self.lineage_paths)
+
     def filter_by_unit(self, qs: QuerySet, field_name: str) -> QuerySet:
         """Rows that belong to an organisation (FK `field_name`) inside the scope."""
         if self.is_global:
@@ -97,24 +119,18 @@ class Scope:
     def units_outside_peers(self) -> list[int]:
         """Organisations of the user's subtrees whose province is not among `peer_ids` (an office of a department
         or commune: its province is not a cluster member). Usually empty for a province or ministry office."""
-        from thidua.orgs.models import Organization
-
         return list(Organization.objects.filter(self._path_q("")).exclude(province_id__in=self.peer_ids)
                     .values_list("pk", flat=True)[:UNIT_IDS_MAX + 1])
 
     @cached_property
     def unit_ids(self) -> list[int]:
         """The organisations of the user's subtrees (at most UNIT_IDS_MAX + 1 of them)."""
-        from thidua.orgs.models import Organization
-
         return list(Organization.objects.filter(self._path_q("")).values_list("pk", flat=True)[:UNIT_IDS_MAX + 1])
 
     def units_q(self, field_name: str = "unit") -> Q:
         """Rows whose unit is in the user's subtrees: the organisation index finds the units first, then the row
         table's unit index finds the rows (no join of every row to its unit). A literal id list while it is
         small (the planner estimates it exactly), a subquery beyond that."""
-        from thidua.orgs.models import Organization
-
         if len(self.unit_ids) <= UNIT_IDS_MAX:
             return Q(**{f"{field_name}_id__in": self.unit_ids})
         return Q(**{f"{field_name}_id__in": Organization.objects.filter(self._path_q("")).values("pk")})
@@ -149,8 +165,6 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_thidua_scope", None)
     if cached is not None:
         return cached
-    from thidua.orgs.models import UserRole
-
     rows = list(UserRole.objects.filter(user=user).values_list("organization_id", "role"))
     roles = {r for _, r in rows}
     scope = Scope(
@@ -162,3 +176,12 @@ def scope_for(user) -> Scope:
     )
     user._thidua_scope = scope
     return scope
+
+
+def acting_organization(user) -> Organization | None:
+    """The organisation a user acts for when it is unambiguous (exactly one role organisation): the audit trail's
+    default organisation (registered in OrgsConfig.ready)."""
+    orgs = list(UserRole.objects.filter(user=user).values_list("organization_id", flat=True).distinct()[:2])
+    if len(orgs) == 1:
+        return Organization.objects.filter(pk=orgs[0]).first()
+    return None

@@ -54,11 +54,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from thidua.core import audit, uploads
-from thidua.core.access import EDIT_ROLES, Scope, scope_for
-from thidua.core.numbers import format_number
-from thidua.core.text import fold
-from thidua.core.uploads import format_size
+from thidua.lib import uploads
+from thidua.lib.exports import workbook
+from thidua.lib.numbers import format_number
+from thidua.lib.text import fold
+from thidua.lib.uploads import format_size
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MB
@@ -302,134 +302,6 @@ class BooleanColumn(Column):
         return ["Có", "Không"]
 
 
-class CitizenIdColumn(Column):
-    """The 12-digit personal ID. A cell typed as a number lost its leading zero in Excel: it is padded back."""
-
-    text_format = True
-
-    @staticmethod
-    def normalize(value: Any) -> str:
-        text = cell_text(value).replace(" ", "").replace(".", "")
-        if isinstance(value, float | int) and not isinstance(value, bool) and text.isdigit():
-            text = text.zfill(12)
-        return text
-
-    def parse(self, value, ctx):
-        text = self.normalize(value)
-        from thidua.orgs.validators import validate_citizen_id
-
-        try:
-            validate_citizen_id(text)
-        except ValidationError as exc:
-            raise CellError(" ".join(exc.messages)) from None
-        return text
-
-
-class OrganizationColumn(Column):
-    """An organisation within the user's editing scope. The dropdown lists "Tên [#id]" (unambiguous); a bare name
-    is accepted when exactly one organisation of the scope bears it."""
-
-    memoize = True
-
-    list_name = "DonVi"
-    allow_ended = False  # a unit that has since merged away (historical records name it as it was)
-    LIST_LIMIT = 20_000
-    ID_RE = re.compile(r"\[#(\d+)\]\s*$")
-
-    def prepare(self, values, ctx):
-        from thidua.orgs.models import Organization
-
-        ids, names = set(), set()
-        for v in values:
-            text = cell_text(v)
-            m = self.ID_RE.search(text)
-            if m:
-                ids.add(int(m.group(1)))
-            else:
-                names.add(fold(text))
-        fields = ("pk", "name", "name_folded", "path", "valid_to", "successor__name")
-        by_id, by_name = {}, {}
-        for part in chunks(sorted(ids)):
-            for row in Organization.objects.filter(pk__in=part).values(*fields):
-                by_id[row["pk"]] = row
-        for part in chunks(sorted(names)):
-            for row in Organization.objects.filter(name_folded__in=part).values(*fields):
-                by_name.setdefault(row["name_folded"], []).append(row)
-        ctx.cache[self.key] = (by_id, by_name)
-
-    def parse(self, value, ctx):
-        by_id, by_name = ctx.cache[self.key]
-        text = cell_text(value)
-        m = self.ID_RE.search(text)
-        if m:
-            org = by_id.get(int(m.group(1)))
-            name = text[:m.start()].strip()
-            if org is None:
-                raise CellError(f"Không tìm thấy đơn vị “{text}”.")
-            if name and fold(name) != org["name_folded"]:
-                raise CellError(f"Mã #{org['pk']} là đơn vị “{org['name']}”, không khớp tên “{name}”.")
-        else:
-            candidates = by_name.get(fold(text), [])
-            if not candidates:
-                raise CellError(f"Không tìm thấy đơn vị “{text}”; hãy chọn từ danh sách.")
-            inside = [o for o in candidates if ctx.can_edit_path(o["path"])]
-            if len(inside) > 1:
-                raise CellError(f"Có {len(inside)} đơn vị tên “{text}”; hãy chọn từ danh sách (tên kèm mã #).")
-            org = inside[0] if inside else candidates[0]
-        if not ctx.can_edit_path(org["path"]):
-            raise CellError(f"Đơn vị “{org['name']}” nằm ngoài phạm vi quản lý của bạn.")
-        if org["valid_to"] and org["valid_to"] < ctx.today and not self.allow_ended:
-            after = f" (nay là “{org['successor__name']}”)" if org["successor__name"] else ""
-            raise CellError(f"Đơn vị “{org['name']}” đã hết hiệu lực từ {org['valid_to']:%d/%m/%Y}{after}.")
-        return org["pk"]
-
-    def choices(self, ctx):
-        from thidua.orgs.models import Organization
-
-        qs = Organization.objects.visible_to(ctx.user).valid_on(ctx.today).order_by("path")
-        rows = qs.values_list("pk", "name", "path")[: self.LIST_LIMIT]
-        return [f"{name} [#{pk}]" for pk, name, path in rows if ctx.can_edit_path(path)]
-
-
-class AwardTypeColumn(Column):
-    """An award type of the catalogue, by code or by name (the dropdown shows "CODE — name")."""
-
-    memoize = True
-
-    list_name = "HinhThuc"
-
-    def __init__(self, key, header, *, levels: Sequence[str] | None = None, for_individual: bool | None = None, **kw):
-        super().__init__(key, header, **kw)
-        self.levels, self.for_individual = levels, for_individual
-
-    def _queryset(self):
-        from thidua.awards.models import AwardType
-
-        qs = AwardType.objects.all()
-        if self.levels:
-            qs = qs.filter(level__in=self.levels)
-        if self.for_individual is not None:
-            qs = qs.filter(for_individual=self.for_individual)
-        return qs
-
-    def prepare(self, values, ctx):
-        catalogue = {}
-        for code, name in self._queryset().values_list("code", "name"):
-            for text in (code, name, f"{code} — {name}"):
-                catalogue[fold(text)] = code
-        ctx.cache[self.key] = catalogue
-
-    def parse(self, value, ctx):
-        text = cell_text(value)
-        code = ctx.cache[self.key].get(fold(text))
-        if code is None:
-            raise CellError(f"Hình thức khen thưởng “{text}” không có trong danh mục (mã hoặc tên, ví dụ “BK_TINH”).")
-        return code
-
-    def choices(self, ctx):
-        return [f"{code} — {name}" for code, name in self._queryset().order_by("-rank", "code").values_list("code", "name")]
-
-
 # ---------------------------------------------------------------------------
 # Rows, context, importer base class and registry
 # ---------------------------------------------------------------------------
@@ -452,6 +324,19 @@ class Row:
 
 
 @dataclass
+class Hooks:
+    """What the library needs from the apps above it, registered in their AppConfig.ready(): the library knows no
+    user, scope or audit trail. scope_for(user) → a scope with `may_edit` and `can_edit_path(path)` (orgs);
+    record_audit(action, **fields) → the audit row of a committed import (core.audit.record)."""
+
+    scope_for: Callable[[Any], Any] | None = None
+    record_audit: Callable[..., Any] | None = None
+
+
+HOOKS = Hooks()
+
+
+@dataclass
 class ImportContext:
     user: Any
     params: dict[str, Any] = field(default_factory=dict)
@@ -460,18 +345,12 @@ class ImportContext:
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def scope(self) -> Scope:
-        return scope_for(self.user)
+    def scope(self):
+        """The user's access scope (thidua.orgs.scope.Scope), from the provider the organisations app registers."""
+        return HOOKS.scope_for(self.user)
 
     def can_edit_path(self, path: str) -> bool:
-        scope = self.scope
-        if scope.user_id is None:
-            return False
-        if scope.is_superuser:
-            return True
-        if not scope.roles & EDIT_ROLES:
-            return False
-        return any(path.startswith(p) for p in scope.lineage_paths)
+        return self.scope.can_edit_path(path)
 
     def report(self, phase: str, done: int, total: int) -> None:
         if self.progress:
@@ -495,8 +374,7 @@ class Importer:
     # --- hooks -------------------------------------------------------------------------------------------
     def refusal(self, ctx: ImportContext) -> str | None:
         """Why this user may not import this kind (None: allowed). Default: an editing role is needed."""
-        scope = ctx.scope
-        if scope.is_superuser or scope.roles & EDIT_ROLES:
+        if ctx.scope.may_edit:
             return None
         return "Vai trò của bạn chỉ được xem; nhập dữ liệu cần vai trò cơ quan TĐKT hoặc cán bộ đơn vị."
 
@@ -560,8 +438,6 @@ def _load_importers() -> None:
 def template_xlsx(importer: Importer, ctx: ImportContext, sample_rows: int = 1000) -> bytes:
     """The template: the data sheet (header, notes, dropdowns), a hidden list sheet, an instructions sheet."""
     from xlsxwriter.utility import xl_col_to_name
-
-    from thidua.core.exports import workbook
 
     buf = io.BytesIO()
     wb = workbook(buf, {"in_memory": True})
@@ -834,7 +710,7 @@ def commit(importer: Importer, stored: StoredUpload, ctx: ImportContext, *, expe
         except IntegrityError:
             raise StaleImport("Chưa ghi dòng nào: một bản ghi trùng vừa được tạo trong lúc ghi (có thể do một lần nhập "
                               "khác). Hãy xem trước lại.") from None
-        audit.record(
+        HOOKS.record_audit(
             "create", object_type=importer.audit_type, object_id="",
             object_repr=f"Nhập Excel: {format_number(written)} {importer.item_label} từ {stored.name}",
             after={"import": importer.kind, "file": stored.name, "sha256": stored.sha256, "sheet": result.sheet,
