@@ -2,8 +2,10 @@
 
 import io
 
-from thidua.awards.models import Basis, RecipientClass
+from thidua.awards.authority import issued_award_name, issuer_title
+from thidua.awards.models import AwardType, Basis, RecipientClass
 from thidua.lib.exports import workbook
+from thidua.orgs.models import Organization
 
 COLUMNS = [("STT", 6), ("Năm", 7), ("Tên người/tập thể được khen", 40), ("Năm sinh", 9), ("Chức vụ", 24),
            ("Đơn vị công tác", 36), ("Đối tượng", 24), ("Hình thức", 40), ("Loại khen thưởng", 20),
@@ -13,10 +15,6 @@ COLUMNS = [("STT", 6), ("Năm", 7), ("Tên người/tập thể được khen", 
 def _issued_names():
     """(award as the decision names it, the issuer) per award type and authority, computed once per pair (the
     page's `Award.issued_name` and `Decision.issuer`, from the same functions)."""
-    from thidua.awards.authority import issued_award_name, issuer_title
-    from thidua.awards.models import AwardType
-    from thidua.orgs.models import Organization
-
     cache: dict = {}
 
     def issued(code, type_name, authority_id, kind, name):

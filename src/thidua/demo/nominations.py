@@ -4,12 +4,25 @@ waiting in the province's inbox; and a draft. Built through the services, as a u
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from thidua.awards.models import AwardType, Decision
+from thidua.awards.authority import powers
+from thidua.awards.models import (
+    Award,
+    AwardType,
+    Decision,
+    Evaluation,
+    Initiative,
+    InitiativeScope,
+    Rating,
+    RecipientClass,
+)
+from thidua.awards.services import bulk_record_awards
 from thidua.eligibility.loader import evaluate_database, subtree
 from thidua.nominations import services
 from thidua.nominations.checks import check_dossier
@@ -28,8 +41,6 @@ ILLUSTRATIVE_SCAN = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
 
 def _grassroots_authority(org: Organization) -> Organization:
     """The unit whose head grants grassroots titles to its staff: the organisation itself or the nearest above."""
-    from thidua.awards.authority import powers
-
     while org.parent_id and "head_of_unit" not in powers(org):
         org = org.parent
     return org
@@ -40,11 +51,6 @@ def _give_records(people: list[Person], years: list[int], initiative_year: int |
     74): rated HTXS and Chiến sĩ thi đua cơ sở each year of `years` (decided by their unit's head early the next
     year), and, with `initiative_year`, an initiative recognised at provincial level. The generated registry stops
     in 2019, so without them nobody qualifies for a 2024 title."""
-    from datetime import date
-
-    from thidua.awards.models import Award, Evaluation, Initiative, InitiativeScope, Rating, RecipientClass
-    from thidua.awards.services import bulk_record_awards
-
     cstdcs = AwardType.objects.get(code="CSTDCS")
     decisions: dict[tuple[int, int], Decision] = {}
     awards, ratings = [], []

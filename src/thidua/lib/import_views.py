@@ -11,6 +11,7 @@ Converters in the prefix (e.g. "ho-so/<int:dossier>/nhap/") become keyword argum
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -38,8 +39,6 @@ def register_commit_launcher(launcher) -> None:
 
 
 def job_rows() -> int:
-    from django.conf import settings
-
     return int(getattr(settings, "IMPORT_JOB_ROWS", DEFAULT_JOB_ROWS))
 
 

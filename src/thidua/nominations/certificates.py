@@ -10,7 +10,9 @@ from datetime import date
 import segno
 from django.db.models import Max
 
+from thidua.awards.authority import ISSUED_FORMS, issuer_title
 from thidua.awards.models import Award
+from thidua.lib.documents import date_line, signature_block
 from thidua.nominations.models import Certificate
 from thidua.orgs.models import Organization
 
@@ -111,8 +113,6 @@ class CertificateText:
 
 
 def certificate_text(award: Award) -> CertificateText:
-    from thidua.awards.authority import ISSUED_FORMS, issuer_title
-    from thidua.lib.documents import date_line, signature_block
 
     lead = {"collective": "Tặng tập thể", "household": "Tặng hộ gia đình"}.get(award.recipient_kind, "Tặng")
     wording = ACHIEVEMENT_WORDING.get(award.basis, ACHIEVEMENT_WORDING["merit"]).format(year=award.year)

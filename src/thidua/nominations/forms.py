@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
 from thidua.emulation.models import Movement
+from thidua.lib.text import fold
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.councils import candidates
 from thidua.nominations.models import ACTIVE_OUTCOMES, AttachmentKind, DossierKind, ItemOutcome
@@ -86,8 +87,6 @@ def recipient_label(kind: str, obj) -> str:
 def search_recipients(dossier, user, kind: str, query: str, limit: int = RECIPIENT_SEARCH_LIMIT) -> list:
     """The nominees matching a name (accents and case ignored) or a citizen ID (its first digits), inside the
     dossier's subtree and the user's scope; at most `limit`, one query."""
-    from thidua.lib.text import fold
-
     qs = recipient_querysets(dossier).get(kind)
     if qs is None:
         return []

@@ -33,6 +33,8 @@ from thidua.nominations.forms import (
     ItemForm,
     RevokeForm,
     SessionForm,
+    recipient_label,
+    search_recipients,
 )
 from thidua.nominations.models import (
     Attachment,
@@ -189,8 +191,6 @@ def item_add(request, pk: int):
 def recipient_search(request, pk: int):
     """The options of a nominee picker (htmx): people by name or citizen ID, collectives, households of the
     dossier's proposing organisation that the user may see; only for who may add nominees to the dossier."""
-    from thidua.nominations.forms import recipient_label, search_recipients
-
     d = _dossier(request, pk)
     if not services.can_edit_items(request.user, d):
         raise PermissionDenied("Bạn không thêm được người, tập thể vào hồ sơ này.")
