@@ -64,7 +64,11 @@ API_CAO_BANG_PERSON = {**CAO_BANG_PERSON, "anonymous": API_REFUSED}
 PUBLIC = statuses(200, rest=200)
 IMPORT = statuses(LOGIN, rest=200, central_board=403, council_member=403, auditor=403)
 UPLOADER = statuses(LOGIN, rest=404, province_officer=200)
-IMPORT_PREFIXES = {"khen-thuong/nhap-xep-loai/": "ratings", "don-vi/nhap-ca-nhan/": "people"}
+IMPORT_PREFIXES = {"khen-thuong/nhap-xep-loai/": "ratings", "don-vi/nhap-ca-nhan/": "people",
+                   "khen-thuong/nhap-so-vang/": "golden-register"}
+# The golden register (past decisions): a province's or ministry's emulation office only (not a department).
+IMPORT_BY_PREFIX = {"khen-thuong/nhap-so-vang/": statuses(LOGIN, rest=200, central_board=403, council_member=403,
+                                                          auditor=403, unit_officer=403)}
 
 
 def import_token(kind: str) -> str:
@@ -72,9 +76,11 @@ def import_token(kind: str) -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.lib.imports.helpers import PEOPLE_HEADER, RATINGS_HEADER, xlsx
+    from tests.lib.imports.test_golden_register import HEADER as GOLDEN_HEADER
     from thidua.lib.imports import UploadStore
 
-    header, sheet = (RATINGS_HEADER, "Xếp loại") if kind == "ratings" else (PEOPLE_HEADER, "Cá nhân")
+    header, sheet = {"ratings": (RATINGS_HEADER, "Xếp loại"), "golden-register": (GOLDEN_HEADER, "Sổ vàng")}.get(
+        kind, (PEOPLE_HEADER, "Cá nhân"))
     upload = SimpleUploadedFile("matrix.xlsx", xlsx([], header, sheet))
     return UploadStore.save(get_user_model().objects.get(username="caobang"), kind, upload).token
 
@@ -169,8 +175,8 @@ ROUTES: dict[str, Route] = {
     # Excel imports (lib/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
     # token belongs to the user who uploaded it (Cao Bằng's office here): anyone else gets 404. Commit is POST only.
     "khen-thuong/nhap/": Route(lambda o: ["/khen-thuong/nhap/"], EVERYONE_LOGGED_IN, "kinds; read-only roles told why"),
-    **{f"{prefix}{part}": Route(lambda o, prefix=prefix, part=part: [f"/{prefix}{part}"], IMPORT)
-       for prefix in IMPORT_PREFIXES for part in ("", "mau.xlsx")},
+    **{f"{prefix}{part}": Route(lambda o, prefix=prefix, part=part: [f"/{prefix}{part}"],
+                                IMPORT_BY_PREFIX.get(prefix, IMPORT)) for prefix in IMPORT_PREFIXES for part in ("", "mau.xlsx")},
     **{f"{prefix}<str:token>/{part}": Route(lambda o, prefix=prefix, part=part: [
         f"/{prefix}{import_token(IMPORT_PREFIXES[prefix])}/{part}"], UPLOADER) for prefix in IMPORT_PREFIXES
        for part in ("", "tien-do")},
@@ -258,6 +264,11 @@ ROUTES: dict[str, Route] = {
     "ho-so/<int:pk>/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/"], CAO_BANG_PERSON),
     "ho-so/<int:pk>/muc/them/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/muc/them/"], CAO_BANG_PERSON,
                                       "form (the service refuses who may not add)"),
+    # The nominee picker's search: only who may add nominees to the dossier (donvi's draft); viewers are told no.
+    "ho-so/<int:pk>/muc/tim-doi-tuong/": Route(
+        lambda o: [f"/ho-so/{demo_dossier('draft').pk}/muc/tim-doi-tuong/?kind=person&person_q=a"],
+        statuses(LOGIN, rest=403, unit_officer=200, other_province_officer=404, outsider=404),
+        "people of the dossier's subtree the user may see (tests/nominations/test_nominee_form.py)"),
     "ho-so/<int:pk>/quyet-dinh/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/quyet-dinh/"],
                                         CAO_BANG_PERSON, "form (the service refuses who may not decide)"),
     "ho-so/<int:pk>/tai-lieu/<int:att_pk>/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/tai-lieu/999999/"],

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import user
+from tests.nominations.conftest import decide
 from thidua.awards import authority, services
 from thidua.awards.models import Award, AwardType, Decision, Revocation
 from thidua.core.models import AuditEvent
@@ -263,15 +264,15 @@ def test_decision_step_of_a_dossier_obeys_the_authority_rules(dept):
     d = nominations.create_dossier(donvi, from_org=dept, granted_by="head_of_unit", year=2024, title="Giấy khen")
     nominations.add_item(donvi, d, award_type=atype("GIAY_KHEN"), person=new_person(unit, "Người Được Khen"))
     for t in ("submit", "receive", "appraise", "propose"):
-        nominations.move(donvi, d, t)
+        nominations.move(donvi, d, t, confirm=True)
     certs = Certificate.objects.count()
     office = office_user("vp-sonv", dept)
     assert "decide" not in [t.code for t in nominations.allowed_transitions(donvi, d)]  # no button either
     assert "decide" in [t.code for t in nominations.allowed_transitions(office, d)]
-    refused(lambda: nominations.record_decision(donvi, d, number="1/QĐ-SNV", signed_on=date(2025, 1, 15),
+    refused(lambda: decide(donvi, d, number="1/QĐ-SNV", signed_on=date(2025, 1, 15),
                                                 signer_name="A"), "donvi", "Chỉ cơ quan thi đua, khen thưởng")
     assert Dossier.objects.get(pk=d.pk).state == "proposed" and Certificate.objects.count() == certs
-    decision = nominations.record_decision(office, d, number="1/QĐ-SNV",
+    decision = decide(office, d, number="1/QĐ-SNV",
                                            signed_on=date(2025, 1, 15), signer_name="A")
     assert decision.authority == dept and not decision.is_transcribed
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import _client_for
-from tests.imports.helpers import RATINGS_HEADER, cid, xlsx
+from tests.lib.imports.helpers import RATINGS_HEADER, cid, xlsx
 from thidua.awards.models import Evaluation
 from thidua.jobs.imports import KIND
 from thidua.jobs.models import Job, JobStatus

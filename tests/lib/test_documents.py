@@ -233,3 +233,19 @@ def test_docx_converts_to_pdf(libreoffice, tmp_path):
     assert pdf.startswith(b"%PDF")
     assert b"LiberationSerif" in pdf or b"TimesNewRoman" in pdf  # the ND30 font or its metric twin
     assert os.environ.get("HOME")  # the conversion did not disturb the caller's environment
+
+
+@pytest.mark.parametrize("title, body, lines", [
+    ("Chủ tịch UBND tỉnh Cao Bằng", "", ["CHỦ TỊCH"]),
+    ("Phó Chủ tịch UBND tỉnh Cao Bằng", "", ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    ("Quyền Giám đốc Sở Nội vụ", "", ["Q. GIÁM ĐỐC"]),
+    ("Chủ tịch", "Ủy ban nhân dân", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+    ("Phó Chủ tịch", "Ủy ban nhân dân", ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    ("Thủ tướng Chính phủ", "", ["THỦ TƯỚNG"]),
+    ("Bộ trưởng Bộ Nội vụ", "", ["BỘ TRƯỞNG"]),
+])
+def test_signature_block_in_the_nd30_forms(title, body, lines):
+    from thidua.lib.documents import signature_block
+
+    block = signature_block(title, "Nguyễn Văn A", body=body)
+    assert block.lines == lines and block.as_context()["name"] == "Nguyễn Văn A"

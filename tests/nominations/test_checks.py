@@ -37,7 +37,7 @@ def test_eligibility_from_the_engine_with_its_explanation(dossier, unit):
     assert bad.message.startswith("Chưa đủ điều kiện Bằng khen cấp bộ, ban, ngành, tỉnh năm 2024")
     assert "2023" in bad.message and "2024" in bad.message  # the engine says which years are missing
     # Not eligible is a warning (the appraisal decides), not a block: the dossier can be submitted.
-    services.move(donvi, dossier, "submit")
+    services.move(donvi, dossier, "submit", confirm=True)
 
 
 def test_no_rule_and_non_merit_kinds_are_information(dept, unit):
@@ -62,7 +62,7 @@ def test_duplicate_against_the_registry_blocks_submission(dossier, unit):
     assert c.status == BLOCK and "QĐ DUP-1/QĐ-UBND" in c.message and "Điều 5" in c.message
     before = snapshot(dossier)
     with pytest.raises(ValidationError, match="Đã được khen BK_TINH năm 2024"):
-        services.move(donvi, dossier, "submit")
+        services.move(donvi, dossier, "submit", confirm=True)
     assert snapshot(dossier) == before
     # Another year is not a duplicate.
     other = services.add_item(donvi, dossier, award_type=atype("BK_TINH"), person=p, year=2023)
@@ -77,7 +77,7 @@ def test_duplicate_against_other_open_dossiers_and_inside_the_dossier(dept, unit
     second = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="Hai")
     item = services.add_item(donvi, second, award_type=atype("BK_TINH"), person=p)
     assert checks_of(second, item, "duplicate")[0].status == OK  # the first is only a draft
-    services.move(donvi, first, "submit")
+    services.move(donvi, first, "submit", confirm=True)
     (c,) = checks_of(second, item, "duplicate")
     assert c.status == BLOCK and f"hồ sơ #{first.pk}" in c.message
     third = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="Ba")
@@ -98,7 +98,7 @@ def test_initiative_used_for_another_award_is_refused(dossier, unit):
     assert messages == ["Sáng kiến “Số hóa hồ sơ thi đua” đã được dùng cho GIAY_KHEN năm 2024 (QĐ GK-1/QĐ); mỗi sáng "
                         "kiến chỉ dùng cho một lần khen thưởng (CV 5007/BNV-TĐKT)."]
     with pytest.raises(ValidationError, match="đã được dùng cho GIAY_KHEN"):
-        services.move(donvi, dossier, "submit")
+        services.move(donvi, dossier, "submit", confirm=True)
     # Someone else's initiative cannot be cited at all.
     with pytest.raises(ValidationError, match="không phải của đối tượng"):
         services.add_item(donvi, dossier, award_type=atype("BK_TINH"), person=new_person(unit, "Khác"),
@@ -111,7 +111,7 @@ def test_initiative_cited_in_another_open_dossier_is_refused(dept, unit):
     ini = Initiative.objects.create(person=p, title="Quy trình một cửa", scope="grassroots", year=2024)
     a = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="A")
     services.add_item(donvi, a, award_type=atype("BK_TINH"), person=p, initiatives=[ini])
-    services.move(donvi, a, "submit")
+    services.move(donvi, a, "submit", confirm=True)
     b = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="B")
     item = services.add_item(donvi, b, award_type=atype("CSTD_TINH"), person=p, initiatives=[ini])
     (c,) = [c for c in checks_of(b, item, "initiative") if c.status == BLOCK]
@@ -136,13 +136,13 @@ def test_discipline_and_open_review_block_with_the_reason(dossier, unit):
     assert r2.status == BLOCK and "khiếu nại" in r2.message and "10/01/2025" in r2.message
     assert not [c for c in report.items[i3.pk].checks if c.code in ("review", "discipline")]
     with pytest.raises(ValidationError) as exc:
-        services.move(donvi, dossier, "submit")
+        services.move(donvi, dossier, "submit", confirm=True)
     text = " ".join(exc.value.messages)
     assert "Kỷ Luật" in text and "Đang Xem Xét" in text and "Đã Xong" not in text
     # Rejecting the blocked items lets the rest go on.
     services.remove_item(donvi, i1)
     services.remove_item(donvi, i2)
-    services.move(donvi, dossier, "submit")
+    services.move(donvi, dossier, "submit", confirm=True)
 
 
 def test_quota_of_the_authority_shown_with_what_remains(dossier, unit, cao_bang):
@@ -158,7 +158,7 @@ def test_quota_of_the_authority_shown_with_what_remains(dossier, unit, cao_bang)
     other = services.create_dossier(donvi, from_org=dossier.from_org, granted_by="minister_chairman", year=2024,
                                     title="Khác")
     services.add_item(donvi, other, award_type=atype("BK_TINH"), person=new_person(unit, "Ở Hồ Sơ Khác"))
-    services.move(donvi, other, "submit")
+    services.move(donvi, other, "submit", confirm=True)
     pending = DossierItem.objects.filter(dossier__authority=cao_bang, dossier__state__in=["submitted", "received",
                                          "appraisal", "council", "proposed"], award_type__code="BK_TINH", year=2024,
                                          outcome="pending").count()
@@ -177,7 +177,7 @@ def test_quota_of_the_authority_shown_with_what_remains(dossier, unit, cao_bang)
     (line,) = report.quotas
     assert line.remaining == -1 and line.exceeded and not line.exceeded_by_decision
     assert {c.status for r in report.items.values() for c in r.checks if c.code == "quota"} == {WARN}
-    services.move(donvi, dossier, "submit")  # a warning: the authority chooses when it decides
+    services.move(donvi, dossier, "submit", confirm=True)  # a warning: the authority chooses when it decides
 
 
 def test_quota_as_a_share_of_another_award(dossier, unit, cao_bang):

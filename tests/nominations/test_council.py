@@ -17,6 +17,7 @@ from tests.nominations.conftest import (
     atype,
     build,
     council_members,
+    decide,
     new_person,
     paper_scan,
     secretary,
@@ -103,7 +104,7 @@ def test_all_in_favour_passes_and_the_decision_follows(session):
     assert r.passed and r.share == 100
     d = session.dossier
     services.move(user("caobang"), d, "propose")
-    decision = services.record_decision(user("caobang"), d, number="TN-HD-1/QĐ-UBND", signed_on=date(2025, 3, 14),
+    decision = decide(user("caobang"), d, number="TN-HD-1/QĐ-UBND", signed_on=date(2025, 3, 14),
                                         signer_name="A")
     assert sorted(decision.awards.values_list("award_type__code", flat=True)) == ["BK_TINH", "CSTD_TINH"]
 
@@ -242,7 +243,7 @@ def test_no_row_links_a_member_to_a_choice(dept, unit):
     first_item, second_item = (services.add_item(donvi, d, award_type=atype("CSTD_TINH"), person=new_person(unit, n))
                                for n in ("Người Thứ Nhất", "Người Thứ Hai"))
     for actor, code in ((donvi, "submit"), (caobang, "receive"), (caobang, "appraise"), (caobang, "to_council")):
-        services.move(actor, d, code)
+        services.move(actor, d, code, confirm=True)
     session = services.open_session(caobang, d, date(2025, 3, 5))
     a, b, absent = council_members()[:3]
     since = max_pks()

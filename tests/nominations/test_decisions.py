@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.nominations.conftest import atype, build, give_award, new_person, snapshot, user
+from tests.nominations.conftest import OVERRIDE, atype, build, decide, give_award, new_person, snapshot, user
 from thidua.awards.models import Award, Initiative, RecipientClass
 from thidua.eligibility.models import Quota
 from thidua.nominations import certificates, services
@@ -72,14 +72,14 @@ def test_decision_creates_awards_certificates_and_uses_initiatives(dept, unit, c
     caobang, donvi = user("caobang"), user("donvi")
     d = build("council_voted", dept, unit)
     p = new_person(unit, "Lý Văn Sáng", is_direct_worker=True)
-    services.set_item_outcome(caobang, d.items.first(), "approved", "")
+    services.set_item_outcome(caobang, d.items.first(), "approved", "", override_reason=OVERRIDE)
     ini = Initiative.objects.create(person=p, title="Bản đồ số", scope="provincial", year=2024)
     d2 = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="Có sáng kiến")
     item = services.add_item(donvi, d2, award_type=atype("BK_TINH"), person=p, initiatives=[ini])
     for actor, code in ((donvi, "submit"), (caobang, "receive"), (caobang, "appraise"), (caobang, "propose")):
-        services.move(actor, d2, code)
+        services.move(actor, d2, code, confirm=True)
     before = Certificate.objects.filter(authority=cao_bang, year=2025).count()
-    decision = services.record_decision(caobang, d2, number="TN-1/QĐ-UBND", signed_on=date(2025, 3, 20),
+    decision = decide(caobang, d2, number="TN-1/QĐ-UBND", signed_on=date(2025, 3, 20),
                                         signer_name="Hoàng Xuân Ánh", signer_title="Chủ tịch UBND tỉnh")
     (award,) = decision.awards.all()
     item.refresh_from_db()
@@ -96,8 +96,8 @@ def test_decision_creates_awards_certificates_and_uses_initiatives(dept, unit, c
     assert (d2.state, d2.decision) == ("decided", decision)
     assert DossierEvent.objects.filter(dossier=d2, transition="decide", to_state="decided").exists()
     # The next decision of the same authority and year continues the register.
-    services.move(caobang, d, "propose")
-    decision2 = services.record_decision(caobang, d, number="TN-2/QĐ-UBND", signed_on=date(2025, 3, 21),
+    services.move(caobang, d, "propose", confirm=True)
+    decision2 = decide(caobang, d, number="TN-2/QĐ-UBND", signed_on=date(2025, 3, 21),
                                          signer_name="A")
     seqs = sorted(Certificate.objects.filter(award__decision=decision2).values_list("sequence", flat=True))
     assert seqs == [before + 2, before + 3]
@@ -105,7 +105,7 @@ def test_decision_creates_awards_certificates_and_uses_initiatives(dept, unit, c
     d3 = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="Lần hai")
     services.add_item(donvi, d3, award_type=atype("CSTD_TINH"), person=p, initiatives=[ini])
     with pytest.raises(ValidationError, match="đã được dùng cho BK_TINH"):
-        services.move(donvi, d3, "submit")
+        services.move(donvi, d3, "submit", confirm=True)
 
 
 @pytest.mark.integration
@@ -115,8 +115,8 @@ def test_items_left_out_of_the_decision_are_not_awarded(dept, unit):
     a = services.add_item(donvi, d2, award_type=atype("BK_TINH"), person=new_person(unit, "Được"))
     b = services.add_item(donvi, d2, award_type=atype("BK_TINH"), person=new_person(unit, "Không Được"))
     for actor, code in ((donvi, "submit"), (caobang, "receive"), (caobang, "appraise"), (caobang, "propose")):
-        services.move(actor, d2, code)
-    services.record_decision(caobang, d2, number="TN-3/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A", items=[a])
+        services.move(actor, d2, code, confirm=True)
+    decide(caobang, d2, number="TN-3/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A", items=[a])
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.outcome, b.outcome, b.award) == ("approved", "rejected", None)
@@ -141,21 +141,21 @@ def test_decision_refusals_change_nothing(dept, unit, cao_bang):
         kwargs = {"number": "TN-9/QĐ-UBND", "signed_on": date(2025, 3, 1), "signer_name": "A", **override}
         before = snapshot(d)
         with pytest.raises(error):
-            services.record_decision(actor, d, **kwargs)
+            decide(actor, d, **kwargs)
         assert snapshot(d) == before, override
     appraisal = build("appraisal", dept, unit, vote_item=False)
     with pytest.raises(ValidationError, match="trạng thái"):
-        services.record_decision(caobang, appraisal, number="TN-10/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
+        decide(caobang, appraisal, number="TN-10/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
 
 
 @pytest.mark.integration
 def test_a_title_needing_a_vote_is_not_decided_without_one(dept, unit):
     caobang = user("caobang")
     d = build("appraisal", dept, unit)  # CSTD_TINH item, no council
-    services.move(caobang, d, "propose")
+    services.move(caobang, d, "propose", confirm=True)
     before = snapshot(d)
     with pytest.raises(ValidationError, match=r"Cần Hội đồng TĐKT biểu quyết.*CSTD_TINH, cần ≥ 90%"):
-        services.record_decision(caobang, d, number="TN-11/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
+        decide(caobang, d, number="TN-11/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
     assert snapshot(d) == before
 
 
@@ -167,9 +167,9 @@ def test_decision_refused_beyond_the_quota(dept, unit, cao_bang):
                                               unit__path__startswith=cao_bang.path).count()
     Quota.objects.create(authority=cao_bang, year=2024, award_code="BK_TINH", max_count=awarded)
     with pytest.raises(ValidationError, match=f"vượt chỉ tiêu số lượng — Bằng khen cấp bộ, ban, ngành, tỉnh năm 2024: tối đa {awarded}"):
-        services.record_decision(caobang, d, number="TN-12/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
+        decide(caobang, d, number="TN-12/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
     Quota.objects.filter(authority=cao_bang, year=2024).update(max_count=awarded + 1)
-    services.record_decision(caobang, d, number="TN-12/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
+    decide(caobang, d, number="TN-12/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
 
 
 def _decide(dossier, number, signed_on, items_people_types):
@@ -180,12 +180,12 @@ def _decide(dossier, number, signed_on, items_people_types):
         services.add_item(donvi, dossier, award_type=atype(code), **kw)
     handler = caobang if dossier.handler.kind == "province" else donvi
     for actor, code in ((donvi, "submit"), (handler, "receive"), (handler, "appraise")):
-        services.move(actor, dossier, code)
+        services.move(actor, dossier, code, confirm=True)
     if any(code in ("CSTDCS", "CSTD_TINH") for _, code in items_people_types):
         return None
-    services.move(handler, dossier, "propose")
+    services.move(handler, dossier, "propose", confirm=True)
     decider = caobang if dossier.handler.kind == "province" else office_of(dossier.handler)
-    return services.record_decision(decider, dossier, number=number, signed_on=signed_on, signer_name="A")
+    return decide(decider, dossier, number=number, signed_on=signed_on, signer_name="A")
 
 
 def office_of(org):
@@ -224,26 +224,26 @@ def test_only_the_highest_title_of_the_same_year_is_paid(dept, unit):
     p = new_person(unit, "Hai Danh Hiệu")
     for code in ("LDTT", "CSTDCS"):
         services.add_item(donvi, d, award_type=atype(code), person=p)
-    services.move(donvi, d, "submit")
-    services.move(donvi, d, "receive")  # the department both proposes (for its unit) and decides
-    services.move(donvi, d, "appraise")
+    services.move(donvi, d, "submit", confirm=True)
+    services.move(donvi, d, "receive", confirm=True)  # the department both proposes (for its unit) and decides
+    services.move(donvi, d, "appraise", confirm=True)
     ldtt, cstdcs = d.items.order_by("position")
-    services.set_item_outcome(donvi, cstdcs, "approved", "")
+    services.set_item_outcome(donvi, cstdcs, "approved", "", override_reason=OVERRIDE)
     # CSTDCS needs a council vote: the department has no council in the demo, so create one.
     from thidua.nominations.models import Council
 
     council = Council.objects.create(organization=dept, name="Hội đồng TĐKT Sở Nội vụ")
     council.members.set([user("donvi"), user("hoidong")])
-    services.move(donvi, d, "to_council")
+    services.move(donvi, d, "to_council", confirm=True)
     session = services.open_session(donvi, d, date(2025, 1, 10))
     choices = {c.item_id: "yes" for c in session.counts.all()}
     for m in council.members.all():
         services.cast_ballot(m, session, choices)
     services.close_session(donvi, session)
-    services.move(donvi, d, "propose")
+    services.move(donvi, d, "propose", confirm=True)
     with pytest.raises(PermissionDenied, match="Chỉ cơ quan thi đua, khen thưởng"):
-        services.record_decision(donvi, d, number="TN-21/QĐ-SNV", signed_on=date(2025, 1, 15), signer_name="A")
-    decision = services.record_decision(office_of(dept), d, number="TN-21/QĐ-SNV", signed_on=date(2025, 1, 15),
+        decide(donvi, d, number="TN-21/QĐ-SNV", signed_on=date(2025, 1, 15), signer_name="A")
+    decision = decide(office_of(dept), d, number="TN-21/QĐ-SNV", signed_on=date(2025, 1, 15),
                                         signer_name="A")
     lines = {line.award_code: line for line in decision_prizes(decision)}
     assert (lines["CSTDCS"].amount, lines["CSTDCS"].paid) == (by_hand("1", 2_340_000), 2_340_000)

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.nominations.conftest import build, user
+from tests.nominations.conftest import build, decide, user
 from thidua.awards.models import Decision
 from thidua.nominations import services
 from thidua.nominations.models import Attachment
@@ -34,7 +34,7 @@ def test_an_executable_named_pdf_is_not_the_decision_file(dept, unit, media):
     d = build("proposed", dept, unit, vote_item=False)
     decisions = Decision.objects.count()
     with pytest.raises(ValidationError, match="nội dung không phải tệp .pdf"):
-        services.record_decision(user("caobang"), d, number=f"EXE-{d.pk}/QĐ-UBND", signed_on=d.created_at.date(),
+        decide(user("caobang"), d, number=f"EXE-{d.pk}/QĐ-UBND", signed_on=d.created_at.date(),
                                  signer_name="Chủ tịch UBND tỉnh", file=SimpleUploadedFile("qd.pdf", EXE))
     d.refresh_from_db()
     assert d.state == "proposed" and Decision.objects.count() == decisions

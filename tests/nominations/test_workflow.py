@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.nominations.conftest import REASON, atype, build, new_person, snapshot, user
+from tests.nominations.conftest import OVERRIDE, REASON, atype, build, decide, new_person, snapshot, user
 from thidua.core.models import AuditEvent
 from thidua.nominations import services
 from thidua.nominations.models import Dossier, DossierEvent, ItemOutcome
@@ -65,7 +65,7 @@ def test_transition_allowed_for_the_right_role_and_level(code, source, granted_b
     d = build(source, dept, unit, granted_by=granted_by)
     events = d.events.count()
     reason = REASON if t.reason else ""
-    event = services.move(actors(t, dept_council_member)["right"], d, code, reason)
+    event = services.move(actors(t, dept_council_member)["right"], d, code, reason, confirm=True)
     d.refresh_from_db()
     assert d.state == t.target
     assert (event.transition, event.from_state, event.to_state, event.reason) == (
@@ -84,7 +84,7 @@ def test_transition_refused_for_a_wrong_role_and_a_wrong_level(code, source, gra
         actor = actors(t, dept_council_member)[kind]
         before, denied = snapshot(d), AuditEvent.objects.filter(action="denied").count()
         with pytest.raises(PermissionDenied) as exc:
-            services.move(actor, d, code, REASON)
+            services.move(actor, d, code, REASON, confirm=True)
         message = str(exc.value)
         if kind == "wrong_role":
             assert "vai trò của bạn" in message and "không được làm việc này" in message, message
@@ -103,7 +103,7 @@ def test_transition_refused_in_a_wrong_state(code, dept, unit, dept_council_memb
     # The actor at the right level with the right role, had the state been right.
     actor = user("donvi") if t.level == "proposer" else user("caobang")
     with pytest.raises((ValidationError, PermissionDenied)) as exc:
-        services.move(actor, d, code, REASON)
+        services.move(actor, d, code, REASON, confirm=True)
     assert snapshot(d) == before
     if isinstance(exc.value, ValidationError):
         assert "trạng thái" in " ".join(exc.value.messages)
@@ -115,7 +115,7 @@ def test_a_reason_is_required_to_return_reject_and_withdraw(dept, unit):
         before = snapshot(d)
         actor = user("donvi") if code == "withdraw" else user("caobang")
         with pytest.raises(ValidationError, match="cần nêu lý do"):
-            services.move(actor, d, code, "   ")
+            services.move(actor, d, code, "   ", confirm=True)
         assert snapshot(d) == before
 
 
@@ -132,14 +132,14 @@ def test_submit_needs_items_and_editing_only_while_draft_or_returned(dept, unit)
     donvi = user("donvi")
     d = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="Rỗng")
     with pytest.raises(ValidationError, match="chưa có người"):
-        services.move(donvi, d, "submit")
+        services.move(donvi, d, "submit", confirm=True)
     d = build("submitted", dept, unit, vote_item=False)
     with pytest.raises(ValidationError, match="chỉ sửa được khi"):
         services.add_item(donvi, d, award_type=atype("BK_TINH"), person=new_person(unit, "Người Mới"))
     services.move(user("caobang"), d, "return", REASON)
     d.refresh_from_db()
     services.add_item(donvi, d, award_type=atype("BK_TINH"), person=new_person(unit, "Người Mới"))  # returned: editable
-    services.move(donvi, d, "submit")
+    services.move(donvi, d, "submit", confirm=True)
     d.refresh_from_db()
     assert d.state == "submitted" and d.items.count() == 2
     assert [e.transition for e in d.events.order_by("pk")] == ["create", "submit", "return", "submit"]
@@ -162,11 +162,11 @@ def test_routing_to_the_central_board_and_its_levels(dept, unit):
         services.move(user("donvi"), d, "recall")
     trunguong = user("trunguong")
     for code in ("receive", "appraise"):
-        services.move(trunguong, d, code)
+        services.move(trunguong, d, code, confirm=True)
     with pytest.raises(ValidationError, match="cấp cuối"):
-        services.move(trunguong, d, "forward")
-    services.move(trunguong, d, "propose")
-    decision = services.record_decision(trunguong, d, number="88/QĐ-TTg", signed_on=date(2025, 4, 1),
+        services.move(trunguong, d, "forward", confirm=True)
+    services.move(trunguong, d, "propose", confirm=True)
+    decision = decide(trunguong, d, number="88/QĐ-TTg", signed_on=date(2025, 4, 1),
                                         signer_name="Thủ tướng Chính phủ")
     assert decision.authority.name == "Thủ tướng Chính phủ"
     assert list(decision.awards.values_list("award_type__code", flat=True)) == ["BK_TTG"]
@@ -214,18 +214,19 @@ def test_item_outcomes_return_reject_lower_without_stopping_the_rest(dept, unit)
     items = [services.add_item(donvi, d2, award_type=atype(code), person=new_person(unit, n))
              for code, n in (("BK_TINH", "Lương Văn Bảy"), ("BK_TINH", "Mã Thị Tám"), ("CSTD_TINH", "Nông Văn Chín"),
                              ("BK_TINH", "Hà Thị Mười"))]
-    services.move(donvi, d2, "submit")
-    services.move(caobang, d2, "receive")
+    services.move(donvi, d2, "submit", confirm=True)
+    services.move(caobang, d2, "receive", confirm=True)
     services.set_item_outcome(caobang, items[0], "returned", "Bổ sung báo cáo thành tích")
     services.set_item_outcome(caobang, items[1], "rejected", "Không đủ tiêu chuẩn")
-    services.set_item_outcome(caobang, items[2], "lowered", "Chưa đủ 3 năm CSTĐCS", lowered_to=atype("BK_TINH"))
+    services.set_item_outcome(caobang, items[2], "lowered", "Chưa đủ 3 năm CSTĐCS", lowered_to=atype("BK_TINH"),
+                              override_reason=OVERRIDE)
     for item in items:
         item.refresh_from_db()
     assert [i.outcome for i in items] == ["returned", "rejected", "lowered", "pending"]
     assert items[2].final_award_type.code == "BK_TINH"
-    services.move(caobang, d2, "appraise")
-    services.move(caobang, d2, "propose")  # the lowered item needs no vote any more
-    services.record_decision(caobang, d2, number="TN-77/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
+    services.move(caobang, d2, "appraise", confirm=True)
+    services.move(caobang, d2, "propose", confirm=True)  # the lowered item needs no vote any more
+    decide(caobang, d2, number="TN-77/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
     for item in items:
         item.refresh_from_db()
     assert [i.award is not None for i in items] == [False, False, True, True]

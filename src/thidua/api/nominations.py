@@ -249,12 +249,16 @@ class ItemInputSerializer(serializers.Serializer):
 class TransitionInputSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=[t for t in workflow().transitions if t != "decide"])
     reason = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    confirm = serializers.BooleanField(required=False, default=False,
+                                       help_text="submit even though every nominee is flagged ineligible")
 
 
 class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ItemOutcome.choices)
     reason = StrictCharField(max_length=2000, required=False, allow_blank=True)
     lowered_to = serializers.ChoiceField(choices=AWARD_CODES, required=False, allow_null=True)
+    override_reason = StrictCharField(max_length=2000, required=False, allow_blank=True,
+                                      help_text="why approve an item flagged ineligible (required then)")
 
 
 class DecisionInputSerializer(serializers.Serializer):
@@ -265,6 +269,8 @@ class DecisionInputSerializer(serializers.Serializer):
     summary = StrictCharField(max_length=500, required=False, allow_blank=True)
     items = serializers.ListField(child=id_field(), required=False, max_length=5000,
                                   help_text="items awarded (default: every item still in the running)")
+    override_reason = StrictCharField(max_length=2000, required=False, allow_blank=True,
+                                      help_text="why decide the items flagged ineligible (required when there are any)")
 
 
 class CouncilBallotInputSerializer(serializers.Serializer):
@@ -458,7 +464,8 @@ class ItemOutcomeView(APIView):
         data.is_valid(raise_exception=True)
         f = data.validated_data
         lowered = AwardType.objects.filter(code=f["lowered_to"]).first() if f.get("lowered_to") else None
-        call(lambda: services.set_item_outcome(request.user, item, f["outcome"], f.get("reason", ""), lowered_to=lowered))
+        call(lambda: services.set_item_outcome(request.user, item, f["outcome"], f.get("reason", ""), lowered_to=lowered,
+                                                override_reason=f.get("override_reason", "")))
         detail = dossier_detail(request, d)
         return Response(next(i for i in detail["items"] if i["id"] == item.pk))
 
@@ -474,7 +481,8 @@ class DossierTransitionView(APIView):
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         f = data.validated_data
-        e = call(lambda: services.move(request.user, d, f["transition"], f.get("reason", "")))
+        e = call(lambda: services.move(request.user, d, f["transition"], f.get("reason", ""),
+                                           confirm=f.get("confirm", False)))
         return Response({"state": d.state, "state_label": d.state_label, "event": {
             "at": e.at, "user": e.username, "organization": e.organization.name if e.organization else None,
             "transition": e.transition, "label": e.label, "from_state": e.from_state, "to_state": e.to_state,
@@ -496,7 +504,8 @@ class DossierDecisionView(APIView):
             raise NotFound("items: có mục không thuộc hồ sơ này.")
         decision = call(lambda: services.record_decision(
             request.user, d, number=f["number"], signed_on=f["signed_on"], signer_name=f["signer_name"],
-            signer_title=f.get("signer_title", ""), summary=f.get("summary", ""), items=items))
+            signer_title=f.get("signer_title", ""), summary=f.get("summary", ""), items=items,
+            overrides={i.pk: f.get("override_reason", "") for i in (items if items is not None else d.items.all())}))
         paid = {p.award_id: p.paid for p in decision_prizes(decision)}
         awarded = (DossierItem.objects.filter(dossier=d, award__decision=decision)
                    .select_related("award__award_type", "award__certificate").order_by("position"))

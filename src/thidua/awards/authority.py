@@ -265,3 +265,45 @@ def require(verdict: Verdict, user, obj=None, *, what: str = "") -> None:
     if verdict:
         return
     refusals.deny(user, obj, verdict.reason, what=what)
+
+
+# ---------------------------------------------------------------------------
+# Who signs, as printed: certificates, the registry, documents
+# ---------------------------------------------------------------------------
+
+# Catalogue entries whose label names a level ("cấp bộ, ban, ngành, tỉnh"): the document names the form and its issuer.
+ISSUED_FORMS = {"BK_TINH": "Bằng khen", "CO_TINH": "Cờ thi đua", "BK_TTG": "Bằng khen", "CO_CP": "Cờ thi đua"}
+
+
+def _locality(name: str, kind: str) -> str:
+    """"Cao Bằng" / "Tỉnh Cao Bằng" → "tỉnh Cao Bằng"; "Thành phố Hà Nội" → "thành phố Hà Nội"; "Xã A" → "xã A"."""
+    for prefix in ("Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Đặc khu "):
+        if name.startswith(prefix):
+            return prefix.lower() + name[len(prefix):]
+    return f"tỉnh {name}" if kind == OrganizationKind.PROVINCE else name
+
+
+def issuer_title(org: Organization) -> str:
+    """The office that signs an award of `org`, as printed on the certificate and in the registry: "Chủ tịch Ủy ban
+    nhân dân tỉnh Cao Bằng", "Bộ trưởng Bộ Nội vụ", "Thủ tướng Chính phủ", "Chủ tịch nước Cộng hòa xã hội chủ nghĩa
+    Việt Nam" (Luật TĐKT 2022 Điều 78–80 name the deciding offices)."""
+    if org.kind == OrganizationKind.STATE:
+        return {"Chủ tịch nước": "Chủ tịch nước Cộng hòa xã hội chủ nghĩa Việt Nam"}.get(org.name, org.name)
+    if org.kind in (OrganizationKind.PROVINCE, OrganizationKind.COMMUNE, OrganizationKind.DISTRICT):
+        return f"Chủ tịch Ủy ban nhân dân {_locality(org.name, org.kind)}"
+    if org.kind == OrganizationKind.MINISTRY:
+        return f"Bộ trưởng {org.name}" if org.name.startswith("Bộ ") else f"Thủ trưởng {org.name}"
+    if org.kind == OrganizationKind.DEPARTMENT and org.name.startswith("Sở "):
+        return f"Giám đốc {org.name}"
+    return f"Thủ trưởng {org.name}"
+
+
+def issued_award_name(award_type: AwardType, org: Organization) -> str:
+    """The award as the decision names it: "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng" rather than the
+    catalogue's "Bằng khen cấp bộ, ban, ngành, tỉnh"; other entries keep their name."""
+    form = ISSUED_FORMS.get(award_type.code)
+    if form is None:
+        return award_type.name
+    if award_type.code == "CO_CP":
+        return "Cờ thi đua của Chính phủ"
+    return f"{form} của {issuer_title(org)}"

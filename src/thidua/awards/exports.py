@@ -2,12 +2,29 @@
 
 import io
 
-from thidua.awards.models import Basis, RecipientClass
+from thidua.awards.authority import issued_award_name, issuer_title
+from thidua.awards.models import AwardType, Basis, RecipientClass
 from thidua.lib.exports import workbook
+from thidua.orgs.models import Organization
 
 COLUMNS = [("STT", 6), ("Năm", 7), ("Tên người/tập thể được khen", 40), ("Năm sinh", 9), ("Chức vụ", 24),
            ("Đơn vị công tác", 36), ("Đối tượng", 24), ("Hình thức", 40), ("Loại khen thưởng", 20),
            ("Số quyết định", 16), ("Ngày ký", 12), ("Cơ quan ban hành", 28), ("Tỉnh, bộ", 18), ("Số sổ vàng", 12)]
+
+
+def _issued_names():
+    """(award as the decision names it, the issuer) per award type and authority, computed once per pair (the
+    page's `Award.issued_name` and `Decision.issuer`, from the same functions)."""
+    cache: dict = {}
+
+    def issued(code, type_name, authority_id, kind, name):
+        key = (code, authority_id)
+        if key not in cache:
+            org = Organization(kind=kind, name=name)
+            cache[key] = (issued_award_name(AwardType(code=code, name=type_name), org), issuer_title(org))
+        return cache[key]
+
+    return issued
 
 
 def registry_xlsx(awards, progress=None, every: int = 5_000) -> bytes:
@@ -26,10 +43,13 @@ def registry_xlsx(awards, progress=None, every: int = 5_000) -> bytes:
     bases = {value: str(label) for value, label in Basis.choices}
     rows = awards.values_list("year", "recipient_name", "recipient_person__birth_year", "recipient_person__position",
                               "unit__name", "recipient_class", "award_type__name", "basis", "decision__number",
-                              "decision__signed_on", "decision__authority__name", "province__name", "register_no")
+                              "decision__signed_on", "decision__authority__name", "province__name", "register_no",
+                              "award_type__code", "decision__authority_id", "decision__authority__kind")
+    issued = _issued_names()
     n = 0
     for n, (year, name, born, position, unit, rclass, atype, basis, number, signed, authority, province,
-            register_no) in enumerate(rows.iterator(2000), start=1):
+            register_no, code, authority_id, authority_kind) in enumerate(rows.iterator(2000), start=1):
+        atype, authority = issued(code, atype, authority_id, authority_kind, authority)
         ws.write_number(n, 0, n)
         ws.write_number(n, 1, year)
         ws.write_string(n, 2, name)

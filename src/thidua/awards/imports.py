@@ -109,3 +109,6 @@ class RatingImporter(Importer):
             done += len(part)
             ctx.report("write", done, len(evaluations))
         return done
+
+
+from thidua.awards import golden_register  # noqa: E402, F401  (registers the golden-register importer)

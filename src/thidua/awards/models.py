@@ -138,6 +138,13 @@ class Decision(models.Model):
     def is_transcribed(self) -> bool:
         return self.transcribed_by_id is not None
 
+    @property
+    def issuer(self) -> str:
+        """"Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng": the signing office as printed (awards.authority.issuer_title)."""
+        from thidua.awards.authority import issuer_title
+
+        return issuer_title(self.authority)
+
 
 class Basis(models.TextChoices):
     """Kinds of commendation (Law art. 8), in the order of forms 0602/0603 rows 15–21."""
@@ -280,6 +287,13 @@ class Award(models.Model):
     @property
     def recipient_kind(self) -> str:
         return recipient_kind_of(self.recipient_class)
+
+    @property
+    def issued_name(self) -> str:
+        """The award as its decision names it ("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng")."""
+        from thidua.awards.authority import issued_award_name
+
+        return issued_award_name(self.award_type, self.decision.authority)
 
 
 class Revocation(models.Model):

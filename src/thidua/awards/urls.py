@@ -11,4 +11,5 @@ urlpatterns = [
     # Excel imports (thidua.lib.imports): the list of kinds, and the yearly ratings.
     path("nhap/", import_views.index, name="imports"),
     *import_views.import_urls("ratings", "nhap-xep-loai/", "awards"),
+    *import_views.import_urls("golden-register", "nhap-so-vang/", "awards"),
 ]

@@ -4,12 +4,25 @@ waiting in the province's inbox; and a draft. Built through the services, as a u
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from thidua.awards.models import AwardType, Decision
+from thidua.awards.authority import powers
+from thidua.awards.models import (
+    Award,
+    AwardType,
+    Decision,
+    Evaluation,
+    Initiative,
+    InitiativeScope,
+    Rating,
+    RecipientClass,
+)
+from thidua.awards.services import bulk_record_awards
 from thidua.eligibility.loader import evaluate_database, subtree
 from thidua.nominations import services
 from thidua.nominations.checks import check_dossier
@@ -24,6 +37,45 @@ ILLUSTRATIVE_SCAN = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
                      b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
                      b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
                      b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _grassroots_authority(org: Organization) -> Organization:
+    """The unit whose head grants grassroots titles to its staff: the organisation itself or the nearest above."""
+    while org.parent_id and "head_of_unit" not in powers(org):
+        org = org.parent
+    return org
+
+
+def _give_records(people: list[Person], years: list[int], initiative_year: int | None = None) -> None:
+    """Illustrative records that make these people eligible under the rules in force (Luật TĐKT 2022 Điều 22–23,
+    74): rated HTXS and Chiến sĩ thi đua cơ sở each year of `years` (decided by their unit's head early the next
+    year), and, with `initiative_year`, an initiative recognised at provincial level. The generated registry stops
+    in 2019, so without them nobody qualifies for a 2024 title."""
+    cstdcs = AwardType.objects.get(code="CSTDCS")
+    decisions: dict[tuple[int, int], Decision] = {}
+    awards, ratings = [], []
+    rated = set(Evaluation.objects.filter(person__in=people, year__in=years).values_list("person_id", "year"))
+    for p in people:
+        authority = _grassroots_authority(p.organization)
+        for year in years:
+            key = (authority.pk, year)
+            if key not in decisions:
+                decisions[key] = Decision.objects.create(
+                    number=f"{len(decisions) + 11}/QĐ-CSTĐCS-{year}", signed_on=date(year + 1, 1, 15),
+                    authority=authority, signer_name="(minh họa)", signer_title="Thủ trưởng đơn vị",
+                    summary=f"Về việc công nhận danh hiệu Chiến sĩ thi đua cơ sở năm {year}", is_illustrative=True)
+            awards.append(Award(decision=decisions[key], award_type=cstdcs, year=year, recipient_person=p,
+                                recipient_class=RecipientClass.DIRECT_WORKER if p.is_direct_worker
+                                else RecipientClass.INDIVIDUAL_OTHER, recipient_name=p.full_name,
+                                unit=p.organization))
+            if (p.pk, year) not in rated:
+                ratings.append(Evaluation(person=p, year=year, rating=Rating.HTXS))
+        if initiative_year:
+            Initiative.objects.create(person=p, code=f"SK-{initiative_year}-{p.pk}", year=initiative_year,
+                                      title=f"Cải tiến quy trình tiếp nhận hồ sơ trực tuyến tại {p.organization.name}",
+                                      scope=InitiativeScope.PROVINCIAL, recognised_by="(minh họa)")
+    bulk_record_awards(awards)
+    Evaluation.objects.bulk_create(ratings)
 
 
 def _eligible(people, award: str, year: int, limit: int, exclude=()) -> list[Person]:
@@ -67,8 +119,16 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
     # 1. The province's own dossier, from proposal to certificates.
     people, _ = subtree(cao_bang)
     caobang = users["caobang"]
+    dept_ids = set(subtree(dept)[0].values_list("pk", flat=True)) if dept is not None else set()
+    clear = people.filter(disciplines__isnull=True, reviews__isnull=True).exclude(pk__in=dept_ids).order_by("pk")
+    # The nominees of the province's dossier qualify (records below); the department's show both cases.
+    _give_records(list(clear[:1]), [2022, 2023, 2024], initiative_year=2023)
+    _give_records(list(clear[1:4]), [2023, 2024])
+    if dept is not None:
+        own = subtree(dept)[0].filter(disciplines__isnull=True, reviews__isnull=True).order_by("pk")
+        _give_records(list(own[:1]), [2023, 2024])
     cstd = _eligible(people, "CSTD_TINH", 2024, 1)
-    bk = _eligible(people, "BK_TINH", 2024, 3, exclude={p.pk for p in cstd})
+    bk = _eligible(people, "BK_TINH", 2024, 3, exclude={p.pk for p in cstd} | dept_ids)
     d = services.create_dossier(caobang, from_org=cao_bang, granted_by="minister_chairman", year=2024, title=DEMO_TITLE,
                                 letter_number="15/TTr-SNV")
     types = {t.code: t for t in AwardType.objects.filter(code__in=["CSTD_TINH", "BK_TINH"])}
@@ -101,9 +161,11 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
     if dept is not None:
         dept_people, _ = subtree(dept)
         taken = {p.pk for p in cstd + bk}
-        chosen = _eligible(dept_people, "BK_TINH", 2024, 3, exclude=taken)
-        if len(chosen) < 3:  # not enough eligible people: others, whose checks then show what is missing
-            chosen += list(dept_people.exclude(pk__in=taken | {p.pk for p in chosen}).order_by("pk")[:3 - len(chosen)])
+        # One who qualifies and one who does not: the province's office sees the warning and must give a reason
+        # to approve the second anyway; the draft holds only a non-qualifying nominee (submitting asks to confirm).
+        chosen = _eligible(dept_people, "BK_TINH", 2024, 1, exclude=taken)
+        chosen += list(dept_people.exclude(pk__in=taken | {p.pk for p in chosen})
+                       .filter(disciplines__isnull=True, reviews__isnull=True).order_by("pk")[:2])
         if chosen:
             donvi = users["donvi"]
             waiting = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024,
@@ -113,7 +175,7 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
                 services.add_item(donvi, waiting, award_type=types["BK_TINH"], person=p,
                                   achievement="Hoàn thành xuất sắc nhiệm vụ (minh họa).")
             _drop_blocked(donvi, waiting)
-            services.move(donvi, waiting, "submit")
+            services.move(donvi, waiting, "submit", confirm=True)
             draft = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2025,
                                             title=f"Đề nghị khen thưởng năm 2025 — {dept.name} (nháp, minh họa)")
             services.add_item(donvi, draft, award_type=types["BK_TINH"], person=chosen[-1], year=2024,

@@ -249,6 +249,50 @@ class Signature:
                 "subtitle": upper_vi(self.subtitle), "name": self.name or "……………………………"}
 
 
+    @property
+    def lines(self) -> list[str]:
+        """The block's lines, top to bottom, without the name (the page and the certificate print these)."""
+        c = self.as_context()
+        return [line for line in (c["authority"], c["title"], c["subtitle"]) if line]
+
+
+DEPUTY_PREFIXES = ("Phó ",)
+ACTING_PREFIXES = ("Quyền ", "Q. ")
+
+
+def signature_block(signer_title: str, name: str = "", *, body: str = "", head_title: str = "") -> Signature:
+    """The ND 30/2020 signature block (Phụ lục I, mục II.8) from the signer's title, the one function every document
+    uses:
+    - the head signs for a collective body (`body`, e.g. "Ủy ban nhân dân"): "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH";
+    - a deputy signs for the head ("Phó Chủ tịch …"): "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" (under "TM. …" for a body);
+    - an acting head ("Quyền Chủ tịch …", "Q. Chủ tịch …"): "Q. CHỦ TỊCH";
+    - the head signs in their own name: "CHỦ TỊCH".
+    `signer_title` may name the organisation after the office ("Phó Chủ tịch UBND tỉnh Cao Bằng"): the office is the
+    part before it. `head_title` names the head's office when it is not the title without "Phó" ("Giám đốc")."""
+    role = _office(signer_title)
+    tm = f"TM. {body}" if body else ""
+    if role.startswith(ACTING_PREFIXES):
+        own = role.split(" ", 1)[1] if role.startswith("Quyền ") else role[3:]
+        return Signature(authority=tm, title=f"Q. {own}", name=name)
+    if role.startswith(DEPUTY_PREFIXES):
+        head = head_title or role[len("Phó "):]
+        head = head[:1].upper() + head[1:]
+        if tm:
+            return Signature(authority=tm, title=f"KT. {head}", subtitle=role, name=name)
+        return Signature(authority=f"KT. {head}", title=role, name=name)
+    return Signature(authority=tm, title=role or head_title or "Thủ trưởng đơn vị", name=name)
+
+
+def _office(title: str) -> str:
+    """"Phó Chủ tịch UBND tỉnh Cao Bằng" → "Phó Chủ tịch"; "Giám đốc Sở Nội vụ" → "Giám đốc"."""
+    text = " ".join((title or "").split())
+    for marker in (" UBND", " Ủy ban", " Uỷ ban", " Sở ", " Bộ ", " Ban ", " tỉnh ", " xã ", " Chính phủ", " nước"):
+        cut = text.find(marker)
+        if cut > 0 and not (marker == " nước" and text.startswith("Chủ tịch nước")):
+            text = text[:cut]
+    return text.strip()
+
+
 @dataclass
 class DocumentHead:
     """The common ND30 parts of a document, as template context under `doc`.

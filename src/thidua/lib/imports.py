@@ -223,6 +223,36 @@ class YearColumn(IntegerColumn):
         return year
 
 
+class DateColumn(Column):
+    """A date: an Excel date cell, or text "dd/mm/yyyy" (also "d/m/yyyy", "dd-mm-yyyy", "yyyy-mm-dd")."""
+
+    def __init__(self, key, header, *, minimum: date = date(1945, 1, 1), **kw):
+        super().__init__(key, header, width=12, **kw)
+        self.minimum = minimum
+
+    def parse(self, value, ctx):
+        if isinstance(value, datetime):
+            day = value.date()
+        elif isinstance(value, date):
+            day = value
+        else:
+            text = cell_text(value)
+            m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+            iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+            try:
+                if m:
+                    day = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+                elif iso:
+                    day = date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+                else:
+                    raise ValueError
+            except ValueError:
+                raise CellError(f"Ngày “{text}” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 19/03/2019.") from None
+        if not self.minimum <= day <= ctx.today:
+            raise CellError(f"Ngày {day:%d/%m/%Y} không hợp lệ (từ {self.minimum:%d/%m/%Y} đến hôm nay).")
+        return day
+
+
 class ChoiceColumn(Column):
     """One of a fixed list. The dropdown shows labels; a code, a label or "code — label" are all accepted,
     compared without case and diacritics."""
@@ -727,6 +757,7 @@ def commit(importer: Importer, stored: StoredUpload, ctx: ImportContext, *, expe
             raise StaleImport(f"Chưa ghi dòng nào: bản xem trước có {format_number(expected_rows)} dòng nhưng tệp có "
                               f"{format_number(result.total)} dòng. Hãy xem trước lại.", result)
         ctx.report("write", 0, result.total)
+        ctx.cache["_upload"] = stored  # an importer that keeps the file itself (as a source document) finds it here
         try:
             with transaction.atomic():
                 written = importer.commit(result.rows, ctx)

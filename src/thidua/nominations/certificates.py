@@ -10,7 +10,9 @@ from datetime import date
 import segno
 from django.db.models import Max
 
+from thidua.awards.authority import ISSUED_FORMS, issuer_title
 from thidua.awards.models import Award
+from thidua.lib.documents import date_line, signature_block
 from thidua.nominations.models import Certificate
 from thidua.orgs.models import Organization
 
@@ -99,3 +101,35 @@ def qr_png(url: str, scale: int = 8) -> bytes:
     buf = io.BytesIO()
     segno.make(url, error="m").save(buf, kind="png", scale=scale, border=2, dark="#0b3d6e")
     return buf.getvalue()
+
+
+# What the certificate says, in the customary wording (the same for the page and the Word/PDF certificate).
+ACHIEVEMENT_WORDING = {
+    "merit": "Đã có thành tích xuất sắc trong thực hiện nhiệm vụ năm {year}",
+    "thematic": "Đã có thành tích xuất sắc trong phong trào thi đua năm {year}",
+    "adhoc": "Đã có thành tích xuất sắc đột xuất năm {year}",
+    "career": "Đã có quá trình cống hiến xuất sắc",
+    "service": "Đã có thành tích theo niên hạn đến năm {year}",
+    "foreign": "Đã có thành tích xuất sắc trong quan hệ hợp tác, hữu nghị năm {year}",
+    "resistance": "Đã có thành tích trong kháng chiến",
+}
+
+
+@dataclass(frozen=True)
+class CertificateText:
+    issuer: str  # "Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng"
+    title: str  # "Bằng khen", or the title's name
+    lead: str  # "Tặng", "Tặng tập thể", "Tặng hộ gia đình"
+    achievement: str  # "Đã có thành tích xuất sắc trong thực hiện nhiệm vụ năm 2019"
+    signature: list[str]  # the ND 30 signature block's lines ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    place_line: str  # "Cao Bằng, ngày 05 tháng 12 năm 2026"
+
+
+def certificate_text(award: Award) -> CertificateText:
+
+    lead = {"collective": "Tặng tập thể", "household": "Tặng hộ gia đình"}.get(award.recipient_kind, "Tặng")
+    wording = ACHIEVEMENT_WORDING.get(award.basis, ACHIEVEMENT_WORDING["merit"]).format(year=award.year)
+    return CertificateText(issuer=issuer_title(award.decision.authority),
+                           title=ISSUED_FORMS.get(award.award_type.code, award.award_type.name), lead=lead,
+                           achievement=wording, signature=signature_block(award.decision.signer_title).lines,
+                           place_line=date_line(award.decision.authority.place_name, award.decision.signed_on))

@@ -8,10 +8,10 @@ from __future__ import annotations
 from django.utils import timezone
 
 from thidua.awards.models import Award, AwardCategory, Discipline, Evaluation, Initiative, Membership
-from thidua.lib.documents import DocImage, DocumentHead, Signature, render, template_path, upper_vi
+from thidua.lib.documents import DocImage, DocumentHead, render, signature_block, template_path, upper_vi
 from thidua.lib.numbers import format_date, format_number, format_percent
 from thidua.nominations import services
-from thidua.nominations.certificates import qr_png
+from thidua.nominations.certificates import certificate_text, qr_png
 from thidua.nominations.models import ACTIVE_OUTCOMES, Certificate, CouncilSession, Dossier
 from thidua.nominations.prize import decision_prizes
 
@@ -48,7 +48,7 @@ def submission_letter_docx(d: Dossier) -> bytes:
         symbol=_number(d.letter_number, "TTr")[1], number=_number(d.letter_number, "TTr")[0], place=_place(d.from_org),
         on=timezone.localtime(d.submitted_at).date() if d.submitted_at else None, doc_type="Tờ trình",
         subject=f"Về việc đề nghị tặng {', '.join(a[:1].lower() + a[1:] for a in awards) or 'khen thưởng'} năm {d.year}",
-        signature=Signature(title="Thủ trưởng đơn vị"), recipients=[f"Như trên ({d.steps.first().organization.name})"],
+        signature=signature_block("Thủ trưởng đơn vị"), recipients=[f"Như trên ({d.steps.first().organization.name})"],
         year=d.year + 1)
     rows = [{"stt": n, "name": i.recipient_name, "unit": i.recipient_unit.name, "award": i.final_award_type.name,
              "year": i.year, "achievement": i.achievement or "—"} for n, i in enumerate(items, 1)]
@@ -80,7 +80,7 @@ def decision_docx(d: Dossier) -> bytes:
         number=_number(decision.number, "QĐ")[0],
         place=_place(d.authority), on=decision.signed_on, doc_type="Quyết định",
         subject=decision.summary or f"Về việc khen thưởng năm {d.year}",
-        signature=Signature(title=decision.signer_title or "Người ký", name=decision.signer_name),
+        signature=signature_block(decision.signer_title, decision.signer_name),
         recipients=["Như Điều 3", d.from_org.name])
     context = {
         "doc": head.as_context(),
@@ -112,7 +112,7 @@ def vote_minutes_docx(s: CouncilSession) -> bytes:
     head = DocumentHead(issuing_body=s.council.name, parent_body=_authority_body(org), symbol="BB-HĐTĐKT",
                         place=_place(org), on=s.held_on, doc_type="Biên bản kiểm phiếu",
                         subject=f"Phiên họp xét khen thưởng: {s.dossier.title}",
-                        signature=Signature(authority="TM. Ban kiểm phiếu", title="Trưởng ban"),
+                        signature=signature_block("Trưởng ban", body="Ban kiểm phiếu"),
                         recipients=["Thành viên Hội đồng", "Cơ quan thường trực Hội đồng"])
     rows = [{"stt": n, "name": r.item.recipient_name, "award": r.item.final_award_type.code,
              "yes": format_number(r.yes), "no": format_number(r.no), "share": format_percent(r.share),
@@ -132,17 +132,19 @@ def vote_minutes_docx(s: CouncilSession) -> bytes:
 
 def certificate_docx(cert: Certificate, verify_url: str) -> bytes:
     a = cert.award
-    lead = {"collective": "Tặng tập thể", "household": "Tặng hộ gia đình"}.get(a.recipient_kind, "Tặng")
+    text = certificate_text(a)
     context = {
         "national_title": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc",
-        "authority": upper_vi(_authority_body(a.decision.authority)), "award": upper_vi(a.award_type.name),
-        "lead": lead, "recipient": a.recipient_name, "unit": a.unit.name,
-        "achievement": f"Đã có thành tích năm {a.year} — {a.get_basis_display().lower()}",
+        "authority": upper_vi(text.issuer), "award": upper_vi(text.title),
+        "lead": text.lead, "recipient": a.recipient_name, "unit": a.unit.name,
+        "achievement": text.achievement,
         "decision_line": f"Quyết định số {a.decision.number} ngày {format_date(a.decision.signed_on)}",
         "register_line": f"Số sổ vàng: {cert.register_no}" + (" — ĐÃ THU HỒI" if hasattr(a, "revocation") else ""),
         "qr": DocImage(qr_png(verify_url), width_mm=30),
         "verify_line": f"Xác minh: {verify_url}",
-        "signer_title": upper_vi(a.decision.signer_title or ""), "signer_name": a.decision.signer_name,
+        # The ND 30 block on separate lines ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"): docxtpl turns "\n" into line breaks.
+        "signer_title": "\n".join(signature_block(a.decision.signer_title).lines),
+        "signer_name": a.decision.signer_name,
     }
     return render(template_path("nominations", "giay-chung-nhan.docx"), context)
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
 from thidua.emulation.models import Movement
+from thidua.lib.text import fold
+from thidua.nominations.checks import check_dossier
 from thidua.nominations.councils import candidates
 from thidua.nominations.models import ACTIVE_OUTCOMES, AttachmentKind, DossierKind, ItemOutcome
-from thidua.nominations.services import acting
+from thidua.nominations.services import acting, ineligible
 from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Household, Organization, Person
 
@@ -59,13 +63,88 @@ class DossierForm(forms.Form):
         _bootstrap(self)
 
 
+RECIPIENT_SEARCH_LIMIT = 20
+
+
+def recipient_querysets(dossier) -> dict:
+    """Who may be nominated in a dossier: people, collectives and households of the proposing organisation's
+    subtree (the services check again)."""
+    base = dossier.from_org.path
+    return {"person": Person.objects.filter(organization__path__startswith=base).select_related("organization"),
+            "organization": Organization.objects.filter(path__startswith=base),
+            "household": Household.objects.filter(organization__path__startswith=base).select_related("organization")}
+
+
+def recipient_label(kind: str, obj) -> str:
+    if kind == "person":
+        cid = f" — số định danh …{obj.citizen_id[-4:]}" if obj.citizen_id else ""
+        return f"{obj.full_name} — {obj.organization.name}{cid}"
+    if kind == "household":
+        return f"Hộ {obj.head_name} — {obj.organization.name}"
+    return obj.name
+
+
+def search_recipients(dossier, user, kind: str, query: str, limit: int = RECIPIENT_SEARCH_LIMIT) -> list:
+    """The nominees matching a name (accents and case ignored) or a citizen ID (its first digits), inside the
+    dossier's subtree and the user's scope; at most `limit`, one query."""
+    qs = recipient_querysets(dossier).get(kind)
+    if qs is None:
+        return []
+    qs = qs.visible_to(user) if hasattr(qs, "visible_to") else qs.filter(
+        organization__in=Organization.objects.visible_to(user))
+    text = (query or "").strip()
+    if kind == "person" and text.replace(" ", "").isdigit():
+        qs = qs.filter(citizen_id__startswith=text.replace(" ", ""))
+    elif text:
+        qs = qs.filter(name_folded__contains=fold(text))
+    order = {"person": "name_folded", "organization": "path", "household": "name_folded"}[kind]
+    return list(qs.order_by(order, "pk")[:limit])
+
+
+class SearchSelect(forms.Select):
+    """A picker fed by a search: it renders only the chosen option (a province has hundreds of thousands of people);
+    typing a name or a citizen ID asks the search endpoint (htmx) for the matching ones, scoped on the server."""
+
+    def __init__(self, kind: str, attrs=None):
+        super().__init__(attrs)
+        self.kind, self.search_url = kind, ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "size": 6}
+        select_id = attrs.get("id") or f"id_{name}"
+        hint = _("Gõ họ tên hoặc số định danh để tìm") if self.kind == "person" else _("Gõ tên để tìm")
+        search = format_html(
+            '<input type="search" name="{}_q" class="form-control form-control-sm mb-1 recipient-search" '
+            'placeholder="{}" aria-label="{}" autocomplete="off" hx-get="{}" '
+            'hx-trigger="input changed delay:300ms, search" hx-target="#{}" hx-swap="innerHTML">',
+            self.kind, hint, hint, self.search_url, select_id)
+        return search + super().render(name, value, attrs, renderer)
+
+
+class AwardTypeSelect(forms.Select):
+    """Award types marked with the recipient kinds they are for (the page shows only those of the chosen kind)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        t = getattr(value, "instance", None)
+        if t is not None:
+            option["attrs"]["class"] = " ".join(c for c, ok in (("for-person", t.for_individual),
+                                                              ("for-organization", t.for_collective),
+                                                              ("for-household", t.for_household)) if ok)
+        return option
+
+
 class ItemForm(forms.Form):
     RECIPIENT = [("person", _("Cá nhân")), ("organization", _("Tập thể")), ("household", _("Hộ gia đình"))]
     recipient_kind = forms.ChoiceField(label=_("Đối tượng"), choices=RECIPIENT, initial="person")
-    person = forms.ModelChoiceField(label=_("Cá nhân"), queryset=Person.objects.none(), required=False)
-    organization = forms.ModelChoiceField(label=_("Tập thể"), queryset=Organization.objects.none(), required=False)
-    household = forms.ModelChoiceField(label=_("Hộ gia đình"), queryset=Household.objects.none(), required=False)
-    award_type = forms.ModelChoiceField(label=_("Hình thức, danh hiệu đề nghị"), queryset=AwardType.objects.none())
+    person = forms.ModelChoiceField(label=_("Cá nhân"), queryset=Person.objects.none(), required=False,
+                                    widget=SearchSelect("person"))
+    organization = forms.ModelChoiceField(label=_("Tập thể"), queryset=Organization.objects.none(), required=False,
+                                          widget=SearchSelect("organization"))
+    household = forms.ModelChoiceField(label=_("Hộ gia đình"), queryset=Household.objects.none(), required=False,
+                                       widget=SearchSelect("household"))
+    award_type = forms.ModelChoiceField(label=_("Hình thức, danh hiệu đề nghị"), queryset=AwardType.objects.none(),
+                                        widget=AwardTypeSelect)
     year = forms.IntegerField(label=_("Năm thành tích"), min_value=1945)
     recipient_class = forms.ChoiceField(label=_("Phân loại đối tượng (biểu thống kê)"), required=False,
                                         choices=[("", _("Tự xác định"))] + list(RecipientClass.choices))
@@ -76,15 +155,23 @@ class ItemForm(forms.Form):
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
         base = dossier.from_org.path
-        self.fields["person"].queryset = (Person.objects.filter(organization__path__startswith=base)
-                                          .select_related("organization").order_by("full_name"))
-        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} — {p.organization.name}"
-        self.fields["organization"].queryset = Organization.objects.filter(path__startswith=base).order_by("path")
-        self.fields["household"].queryset = Household.objects.filter(organization__path__startswith=base)
+        search_url = reverse("nominations:recipient-search", args=[dossier.pk])
+        for kind, qs in recipient_querysets(dossier).items():
+            field = self.fields[kind]
+            field.queryset = qs
+            field.widget.search_url = f"{search_url}?kind={kind}"
+            # Only the chosen one is rendered; the search brings the others (validation still uses the queryset).
+            value = self.data.get(self.add_prefix(kind)) if self.is_bound else self.initial.get(kind)
+            chosen = qs.filter(pk=value).first() if str(value or "").isdigit() else None
+            field.widget.choices = [("", _("— tìm rồi chọn trong danh sách —"))] + (
+                [(chosen.pk, recipient_label(kind, chosen))] if chosen else [])
         self.fields["award_type"].queryset = AwardType.objects.filter(granted_by=dossier.granted_by).order_by("-rank")
         self.fields["initiatives"].queryset = (Initiative.objects.filter(person__organization__path__startswith=base)
                                                | Initiative.objects.filter(organization__path__startswith=base)
                                                ).filter(used_for__isnull=True).order_by("-year")
+        # "SK-2023-12 — Cải tiến … (Cấp bộ, ngành, tỉnh, 2023)", not "Initiative object (555)".
+        self.fields["initiatives"].label_from_instance = lambda i: (
+            f"{i.code + ' — ' if i.code else ''}{i.title} ({i.get_scope_display()}, {i.year})")
         self.fields["year"].initial = dossier.year
         _bootstrap(self)
 
@@ -93,6 +180,13 @@ class ItemForm(forms.Form):
         kind = data.get("recipient_kind")
         if kind and not data.get(kind):
             self.add_error(kind, _("Cần chọn đối tượng."))
+        award_type = data.get("award_type")
+        if kind and award_type is not None:
+            allowed = {"person": award_type.for_individual, "organization": award_type.for_collective,
+                       "household": award_type.for_household}[kind]
+            if not allowed:
+                self.add_error("award_type", _("%(award)s không dành cho %(who)s.") % {
+                    "award": award_type.name, "who": dict(self.RECIPIENT)[kind].lower()})
         for other in ("person", "organization", "household"):
             if other != kind:
                 data[other] = None
@@ -128,15 +222,39 @@ class DecisionForm(forms.Form):
     file = forms.FileField(label=_("Tệp quyết định (PDF)"), required=False)
     items = forms.ModelMultipleChoiceField(label=_("Người, tập thể được khen"), queryset=None,
                                            widget=forms.CheckboxSelectMultiple)
+    override_reason = forms.CharField(
+        label=_("Lý do vẫn khen người, tập thể chưa đủ điều kiện (đánh dấu ⚠)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi quyết định khen người, tập thể mà hệ thống xác định chưa đủ điều kiện; được ghi vào "
+                    "từng mục, lịch sử hồ sơ và nhật ký."))
 
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
 
-        qs = dossier.items.filter(outcome__in=ACTIVE_OUTCOMES).select_related("award_type", "lowered_to")
+        qs = dossier.items.filter(outcome__in=ACTIVE_OUTCOMES).select_related("award_type", "lowered_to", "person",
+                                                                               "organization", "household")
+        items = list(qs)
+        self.flagged = [i for i, _m in ineligible(check_dossier(dossier, items), items) if not i.override_reason]
+        flagged = {i.pk for i in self.flagged}
         self.fields["items"].queryset = qs
-        self.fields["items"].initial = list(qs)
-        self.fields["items"].label_from_instance = lambda i: f"{i.recipient_name} — {i.final_award_type.name} ({i.year})"
+        self.fields["items"].initial = items
+        self.fields["items"].label_from_instance = lambda i: (
+            f"{i.recipient_name} — {i.final_award_type.name} ({i.year})"
+            + (" ⚠ chưa đủ điều kiện" if i.pk in flagged else "")
+            + (f" ⚠ vẫn khen khi chưa đủ điều kiện: {i.override_reason}" if i.override_reason else ""))
+        if not self.flagged:
+            del self.fields["override_reason"]
         _bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        chosen = {i.pk for i in data.get("items") or []}
+        names = [i.recipient_name for i in self.flagged if i.pk in chosen]
+        if names and not (data.get("override_reason") or "").strip():
+            self.add_error("override_reason", _("Cần ghi lý do vẫn khen: %(names)s chưa đủ điều kiện theo quy định.")
+                           % {"names": ", ".join(names)})
+        self.flagged = [i for i in self.flagged if i.pk in chosen]
+        return data
 
 
 class SessionForm(forms.Form):

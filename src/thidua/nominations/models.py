@@ -155,6 +155,12 @@ class DossierItem(models.Model):
     reason = models.TextField(_("lý do"), blank=True)
     award = models.OneToOneField(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="nomination",
                                  verbose_name=_("bản ghi khen thưởng"))
+    # Approved or decided although the eligibility engine found a condition unmet: who chose to go past the
+    # warning, when, and why (also in the audit log and the dossier's history).
+    override_reason = models.TextField(_("lý do vẫn khen khi chưa đủ điều kiện"), blank=True)
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("người quyết định vượt cảnh báo"))
+    override_at = models.DateTimeField(_("vượt cảnh báo lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mục đề nghị")
@@ -247,7 +253,8 @@ class AppendOnlyError(Exception):
     pass
 
 
-EVENT_LABELS = {"create": "Lập hồ sơ", "item_outcome": "Kết quả từng mục", "council_open": "Mở phiên họp Hội đồng",
+EVENT_LABELS = {"create": "Lập hồ sơ", "item_outcome": "Kết quả từng mục",
+                "override": "Vẫn khen khi chưa đủ điều kiện", "council_open": "Mở phiên họp Hội đồng",
                 "council_close": "Kết thúc phiên họp Hội đồng", "revoke": "Thu hồi khen thưởng", "revoked": "Đã thu hồi"}
 
 

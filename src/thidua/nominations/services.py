@@ -377,9 +377,35 @@ def can_set_outcomes(user, dossier: Dossier) -> bool:
         return False
 
 
-def move(user, dossier: Dossier, transition: str, reason: str = "") -> DossierEvent:
+class NeedsConfirmation(refusals.Conflict):
+    """The step is allowed but unusual (every nominee flagged ineligible): take it again with `confirm=True`."""
+
+
+def ineligible(report, items: list[DossierItem]) -> list[tuple[DossierItem, str]]:
+    """The items the eligibility engine found not eligible, with its message ("Chưa đủ điều kiện …")."""
+    out = []
+    for i in items:
+        r = report.items.get(i.pk)
+        if r is not None and r.eligible is False:
+            out.append((i, next((c.message for c in r.checks if c.code == "eligibility"), "")))
+    return out
+
+
+def _override(user, org: Organization, d: Dossier, item: DossierItem, reason: str) -> None:
+    """Record that `user` approves or decides an ineligible item anyway, and why (item, history, audit)."""
+    before = audit.snapshot(item)
+    item.override_reason, item.override_by, item.override_at = reason, user if getattr(user, "pk", None) else None, \
+        timezone.now()
+    item.save(update_fields=["override_reason", "override_by", "override_at"])
+    _event(d, user, org, "override", item.outcome, item.outcome, reason, item=item)
+    audit.record("change", item, before=before, after=audit.snapshot(item), only_changes=True, user=user,
+                 reason=f"Vẫn khen khi chưa đủ điều kiện: {reason}"[:255])
+
+
+def move(user, dossier: Dossier, transition: str, reason: str = "", *, confirm: bool = False) -> DossierEvent:
     """Take a workflow transition. Checks role, level, state, reason, route and (where the transition says
-    so) the items' checks; refuses with a clear message and changes nothing."""
+    so) the items' checks; refuses with a clear message and changes nothing. Submitting a dossier whose every
+    nominee is flagged ineligible raises NeedsConfirmation unless `confirm`."""
     wf = workflow()
     t = wf.transitions.get(transition)
     if t is None:
@@ -408,10 +434,15 @@ def move(user, dossier: Dossier, transition: str, reason: str = "") -> DossierEv
                     raise ValidationError(f"{t.label_vi}: phiên họp Hội đồng chưa kết thúc.")
                 if not d.council_sessions.filter(status=SessionStatus.CLOSED).exists():
                     raise ValidationError(f"{t.label_vi}: Hội đồng chưa họp xét hồ sơ này.")
-            if t.checks:
-                report = check_dossier(d, items)
-                if report.blocking:
-                    raise ValidationError(f"{t.label_vi}: chưa được, vì {report.blocking_message()}")
+            report = check_dossier(d, items) if t.checks or t.code == "submit" else None
+            if t.checks and report.blocking:
+                raise ValidationError(f"{t.label_vi}: chưa được, vì {report.blocking_message()}")
+            if t.code == "submit" and not confirm:
+                flagged = ineligible(report, active)
+                if active and len(flagged) == len(active):
+                    raise NeedsConfirmation(
+                        f"{t.label_vi}: cả {len(active)} người, tập thể đề nghị đều chưa đủ điều kiện theo quy định "
+                        f"({'; '.join(f'{i.recipient_name}: {m}' for i, m in flagged[:5])}). Xác nhận nếu vẫn gửi.")
             before = audit.snapshot(d)
             from_state, now = d.state, timezone.now()
             d.state, d.state_entered_at = t.target, now
@@ -432,8 +463,9 @@ def move(user, dossier: Dossier, transition: str, reason: str = "") -> DossierEv
 
 
 def set_item_outcome(user, item: DossierItem, outcome: str, reason: str = "",
-                     lowered_to: AwardType | None = None) -> DossierEvent:
-    """Return, reject, lower or approve one item (or set it back to pending) without stopping the rest."""
+                     lowered_to: AwardType | None = None, override_reason: str = "") -> DossierEvent:
+    """Return, reject, lower or approve one item (or set it back to pending) without stopping the rest. Approving
+    (or lowering to) an award the item is not eligible for needs `override_reason` (recorded and audited)."""
     rules = workflow().item_outcomes
     reason = (reason or "").strip()
     with refusals.service(user=user, on=item):
@@ -466,12 +498,21 @@ def set_item_outcome(user, item: DossierItem, outcome: str, reason: str = "",
             from_outcome = it.outcome
             it.outcome = outcome
             it.lowered_to = lowered_to if outcome == ItemOutcome.LOWERED else None
+            override_reason = (override_reason or "").strip()
+            flagged = []
+            if outcome in (ItemOutcome.APPROVED, ItemOutcome.LOWERED):
+                flagged = ineligible(check_dossier(d, [it]), [it])
+                if flagged and not override_reason and not it.override_reason:
+                    raise ValidationError({"override_reason": f"{it.recipient_name}: {flagged[0][1]} Muốn vẫn đồng ý "
+                                                              f"khen, hãy ghi lý do vượt cảnh báo."})
             it.reason = reason
             it.save(update_fields=["outcome", "lowered_to", "reason"])
             text = reason + (f" (hạ xuống {lowered_to.code})" if outcome == ItemOutcome.LOWERED else "")
             event = _event(d, user, org, "item_outcome", from_outcome, outcome, text, item=it)
             audit.record("change", it, before=before, after=audit.snapshot(it), only_changes=True, user=user,
                          reason=text[:255])
+            if flagged and override_reason:
+                _override(user, org, d, it, override_reason)
     return event
 
 
@@ -481,9 +522,12 @@ def set_item_outcome(user, item: DossierItem, outcome: str, reason: str = "",
 
 
 def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, signer_name: str, signer_title: str = "",
-                    summary: str = "", file=None, items: list[DossierItem] | None = None) -> Decision:
+                    summary: str = "", file=None, items: list[DossierItem] | None = None,
+                    overrides: dict[int, str] | None = None) -> Decision:
     """The authority's decision: approved items become award records linked to it (one certificate each, with
-    its golden-register number); items left out are recorded as not awarded. One transaction."""
+    its golden-register number); items left out are recorded as not awarded. One transaction. An item the
+    eligibility engine finds not eligible is decided only with a reason to go past the warning: given when it was
+    approved, or now in `overrides` (item id → reason)."""
     t = workflow().transitions["decide"]
     number = (number or "").strip()
     with refusals.service(user=user, on=dossier):
@@ -511,6 +555,12 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
             report = check_dossier(d, chosen)
             if report.blocking:
                 raise ValidationError(f"Ghi quyết định: chưa được, vì {report.blocking_message()}")
+            overrides = {pk: (text or "").strip() for pk, text in (overrides or {}).items()}
+            flagged = [(i, m) for i, m in ineligible(report, chosen) if not i.override_reason]
+            missing = [(i, m) for i, m in flagged if not overrides.get(i.pk)]
+            if missing:
+                raise ValidationError({"override_reason": "Ghi quyết định: " + "; ".join(
+                    f"{i.recipient_name} — {m}" for i, m in missing) + ". Muốn vẫn khen, hãy ghi lý do vượt cảnh báo."})
             over = [q for q in report.quotas if q.exceeded_by_decision]
             if over:
                 raise ValidationError("Ghi quyết định: vượt chỉ tiêu số lượng — " + "; ".join(
@@ -539,6 +589,8 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
             audit.record("create", decision, user=user, reason=f"Hồ sơ #{d.pk}: {len(awards)} khen thưởng",
                          after={**audit.snapshot(decision), "awards": [a.pk for a in awards],
                                 "register_nos": [a.register_no for a in awards]})
+            for item, _message in flagged:
+                _override(user, org, d, item, overrides[item.pk])
             for item, award in zip(chosen, awards, strict=True):
                 _use_initiatives(user, item, award)
                 before = audit.snapshot(item)

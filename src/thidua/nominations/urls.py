@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.dossier_detail, name="detail"),
     path("ho-so/<int:pk>/chuyen/", views.dossier_move, name="move"),
     path("ho-so/<int:pk>/muc/them/", views.item_add, name="item-add"),
+    path("ho-so/<int:pk>/muc/tim-doi-tuong/", views.recipient_search, name="recipient-search"),
     # Excel import of the items (nominations/imports.py): upload, template, preview, commit, progress.
     *import_urls("dossier-items", "ho-so/<int:dossier>/nhap/", "nominations"),
     path("ho-so/<int:pk>/muc/<int:item_pk>/xoa/", views.item_remove, name="item-remove"),

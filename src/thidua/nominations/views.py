@@ -33,6 +33,8 @@ from thidua.nominations.forms import (
     ItemForm,
     RevokeForm,
     SessionForm,
+    recipient_label,
+    search_recipients,
 )
 from thidua.nominations.models import (
     Attachment,
@@ -148,7 +150,13 @@ def _lower_choices(d: Dossier) -> list:
 def dossier_move(request, pk: int):
     d = _dossier(request, pk)
     try:
-        services.move(request.user, d, request.POST.get("transition", ""), request.POST.get("reason", ""))
+        services.move(request.user, d, request.POST.get("transition", ""), request.POST.get("reason", ""),
+                      confirm=request.POST.get("confirm") == "1")
+    except services.NeedsConfirmation as exc:
+        # Asked on the server, not only in the page: the dossier moves only when the user confirms here.
+        return render(request, "nominations/confirm_move.html", {
+            "d": d, "message": refusals.message(exc), "transition": request.POST.get("transition", ""),
+            "reason": request.POST.get("reason", "")}, status=409)
     except (PermissionDenied, ValidationError) as exc:
         refusals.show(request, exc)
     else:
@@ -180,6 +188,21 @@ def item_add(request, pk: int):
 
 
 @login_required
+def recipient_search(request, pk: int):
+    """The options of a nominee picker (htmx): people by name or citizen ID, collectives, households of the
+    dossier's proposing organisation that the user may see; only for who may add nominees to the dossier."""
+    d = _dossier(request, pk)
+    if not services.can_edit_items(request.user, d):
+        raise PermissionDenied("Bạn không thêm được người, tập thể vào hồ sơ này.")
+    kind = request.GET.get("kind", "")
+    if kind not in ("person", "organization", "household"):
+        raise Http404
+    found = search_recipients(d, request.user, kind, request.GET.get(f"{kind}_q", ""))
+    return render(request, "nominations/_recipient_options.html", {
+        "options": [(o.pk, recipient_label(kind, o)) for o in found], "query": request.GET.get(f"{kind}_q", "")})
+
+
+@login_required
 @require_POST
 def item_remove(request, pk: int, item_pk: int):
     d = _dossier(request, pk)
@@ -202,7 +225,7 @@ def item_outcome(request, pk: int, item_pk: int):
     lowered_to = AwardType.objects.filter(pk=lowered).first() if lowered and lowered.isdigit() else None
     try:
         services.set_item_outcome(request.user, item, request.POST.get("outcome", ""), request.POST.get("reason", ""),
-                                  lowered_to=lowered_to)
+                                  lowered_to=lowered_to, override_reason=request.POST.get("override_reason", ""))
     except (PermissionDenied, ValidationError) as exc:
         refusals.show(request, exc)
     else:
@@ -247,7 +270,8 @@ def decision_form(request, pk: int):
         try:
             services.record_decision(request.user, d, number=f["number"], signed_on=f["signed_on"],
                                      signer_name=f["signer_name"], signer_title=f["signer_title"], summary=f["summary"],
-                                     file=f["file"], items=list(f["items"]))
+                                     file=f["file"], items=list(f["items"]),
+                                     overrides={i.pk: f["override_reason"] for i in form.flagged})
         except (PermissionDenied, ValidationError) as exc:
             refusals.show(request, exc)
         else:
@@ -428,7 +452,7 @@ def certificate(request, pk: int):
         raise Http404("Khen thưởng này chưa có giấy chứng nhận.")
     url = verification_url(request, cert)
     can_revoke = not hasattr(award, "revocation") and _can_revoke(request.user, award)
-    return render(request, "nominations/certificate.html", {
+    return render(request, "nominations/certificate.html", {"text": certificates.certificate_text(award),
         "award": award, "cert": cert, "url": url, "qr": certificates.qr_svg(url),
         "revoked": hasattr(award, "revocation"), "can_revoke": can_revoke, "revoke_form": RevokeForm()})
 

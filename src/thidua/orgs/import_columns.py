@@ -42,6 +42,7 @@ class OrganizationColumn(Column):
     memoize = True
 
     list_name = "DonVi"
+    allow_ended = False  # a unit that has since merged away (historical records name it as it was)
     LIST_LIMIT = 20_000
     ID_RE = re.compile(r"\[#(\d+)\]\s*$")
 
@@ -85,7 +86,7 @@ class OrganizationColumn(Column):
             org = inside[0] if inside else candidates[0]
         if not ctx.can_edit_path(org["path"]):
             raise CellError(f"Đơn vị “{org['name']}” nằm ngoài phạm vi quản lý của bạn.")
-        if org["valid_to"] and org["valid_to"] < ctx.today:
+        if org["valid_to"] and org["valid_to"] < ctx.today and not self.allow_ended:
             after = f" (nay là “{org['successor__name']}”)" if org["successor__name"] else ""
             raise CellError(f"Đơn vị “{org['name']}” đã hết hiệu lực từ {org['valid_to']:%d/%m/%Y}{after}.")
         return org["pk"]

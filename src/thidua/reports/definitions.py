@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from thidua.lib.documents import date_line, nd30_date
 from thidua.lib.exports import workbook
 from thidua.lib.numbers import format_date, format_number
 from thidua.reports import facts, summary_facts
@@ -377,7 +378,7 @@ def table_xlsx(table: Table, place: str = "", signed_on: date | None = None) -> 
         r += 1
     r += 1
     day = signed_on or date.today()
-    block(r, f"{place + ', ' if place else ''}ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", right)
+    block(r, date_line(place, day) if place else nd30_date(day)[:1].upper() + nd30_date(day)[1:], right)
     ws.write(r + 1, 0, "Người lập biểu", sign)
     ws.write(r + 2, 0, "(Ký, họ tên)", sign_note)
     block(r + 1, "Thủ trưởng đơn vị", sign)

@@ -99,7 +99,9 @@ def forms_export(request):
     if table is None:
         return HttpResponse("Tham số không hợp lệ: " + "; ".join(str(e) for errs in form.errors.values() for e in errs),
                             status=400, content_type="text/plain; charset=utf-8")
-    content = reports.table_xlsx(table, place=request.GET.get("place", ""))
+    # The place line names the locality of the organisation reporting ("Lai Châu, ngày …"), not a typed text.
+    place = table.organization.place_name if table.organization is not None else "Hà Nội"
+    content = reports.table_xlsx(table, place=request.GET.get("place") or place)
     response = HttpResponse(content, content_type=XLSX)
     org = table.organization.pk if table.organization is not None else "toan-quoc"
     response["Content-Disposition"] = (f'attachment; filename="bieu-{table.definition.form}-{org}-'
