@@ -14,7 +14,7 @@ from thidua.jobs.imports import KIND
 from thidua.jobs.models import Job, JobStatus
 from thidua.orgs.models import Organization, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 UPLOAD = "/khen-thuong/nhap-xep-loai/"
 
 
