@@ -11,6 +11,8 @@ urlpatterns = [
     path("nhat-ky/export.xlsx", core_views.audit_log_export, name="audit-log-export"),
     path("khen-thuong/", include("thidua.awards.urls")),
     path("don-vi/", include("thidua.orgs.urls")),
+    path("thong-bao/", include("thidua.notifications.urls")),
+    path("", include("thidua.office.urls")),
     path("", include("thidua.eligibility.urls")),
     path("", include("thidua.nominations.urls")),
     path("", include("thidua.emulation.urls")),

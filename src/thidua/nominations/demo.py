@@ -14,6 +14,7 @@ from thidua.eligibility.loader import evaluate_database, subtree
 from thidua.nominations import services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.models import Council, Dossier
+from thidua.nominations.workdays import Calendar
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
 DEMO_TITLE = "Đề nghị tặng danh hiệu Chiến sĩ thi đua và Bằng khen của Chủ tịch UBND tỉnh năm 2024 (minh họa)"
@@ -38,28 +39,53 @@ def _drop_blocked(user, dossier: Dossier) -> None:
         services.remove_item(user, item)
 
 
+# The council's other members (the demo account `hoidong` is the first): accounts that log in with the demo
+# password and act for Cao Bằng as council members. Names are illustrative.
+COUNCIL_MEMBERS = ["Nông Văn Thạch", "Lục Thị Mai", "Đàm Quang Bình", "Bế Thị Hoa", "Triệu Văn Dũng", "Hà Thị Lan"]
+PENDING_TITLE = "Đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh năm 2024 — đợt 2 (minh họa)"
+
+
+def council_accounts(cao_bang: Organization, password: str | None) -> list:
+    """hoidong2…hoidong7: working accounts (demo password, council-member role at Cao Bằng). Idempotent; also
+    repairs the accounts of a database loaded before they could log in."""
+    from thidua.orgs.models import Role, UserRole
+
+    User = get_user_model()
+    out = []
+    for n, name in enumerate(COUNCIL_MEMBERS, start=2):
+        username = f"hoidong{n}"
+        m, _ = User.objects.get_or_create(username=username)
+        m.first_name, m.last_name = name, ""
+        m.email = m.email or f"{username}@thidua.local"
+        if password:
+            m.set_password(password)
+        m.save()
+        UserRole.objects.get_or_create(user=m, organization=cao_bang, role=Role.COUNCIL_MEMBER)
+        out.append((username, password, f"{name}, thành viên Hội đồng TĐKT tỉnh Cao Bằng"))
+    return out
+
+
 @transaction.atomic
 def load_nominations_demo(accounts: list | None = None) -> list | None:
-    """Idempotent; returns `accounts` unchanged so the scenario loader can end with
+    """Idempotent; returns `accounts` (with the council's members added) so the scenario loader can end with
     `return load_nominations_demo(b.accounts())`."""
     services.load_reference_data()
+    cao_bang = Organization.objects.filter(kind=OrganizationKind.PROVINCE, admin_code="04").order_by("pk").first()
+    password = next((pw for username, pw, _label in accounts or [] if username == "hoidong"), None)
+    members_accounts = council_accounts(cao_bang, password) if cao_bang else []
+    if accounts is not None:
+        accounts = [*accounts, *members_accounts]
     if Dossier.objects.filter(title=DEMO_TITLE).exists():
         return accounts
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["caobang", "donvi", "hoidong"])}
     if len(users) < 3:
         return accounts
-    cao_bang = Organization.objects.filter(kind=OrganizationKind.PROVINCE, admin_code="04").order_by("pk").first()
     dept = Organization.objects.filter(user_roles__user=users["donvi"]).first()
 
     council = Council.objects.create(organization=cao_bang, name=COUNCIL_NAME)
-    members = [users["hoidong"]]
-    for n in range(2, COUNCIL_SIZE + 1):
-        m, _ = User.objects.get_or_create(username=f"hoidong{n}", defaults={
-            "first_name": f"Thành viên Hội đồng số {n} (minh họa)"})
-        m.set_unusable_password()
-        m.save()
-        members.append(m)
+    members = [users["hoidong"], *User.objects.filter(username__in=[f"hoidong{n}" for n in range(2, COUNCIL_SIZE + 1)])
+               .order_by("username")]
     council.members.set(members)
     council.chair, council.secretary = members[1], members[0]  # illustrative: member no. 2 chairs, `hoidong` records
     council.save(update_fields=["chair", "secretary"])
@@ -67,8 +93,9 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
     # 1. The province's own dossier, from proposal to certificates.
     people, _ = subtree(cao_bang)
     caobang = users["caobang"]
-    cstd = _eligible(people, "CSTD_TINH", 2024, 1)
-    bk = _eligible(people, "BK_TINH", 2024, 3, exclude={p.pk for p in cstd})
+    cstd_all = _eligible(people, "CSTD_TINH", 2024, 2)
+    cstd, later = cstd_all[:1], cstd_all[1:]
+    bk = _eligible(people, "BK_TINH", 2024, 3, exclude={p.pk for p in cstd_all})
     d = services.create_dossier(caobang, from_org=cao_bang, granted_by="minister_chairman", year=2024, title=DEMO_TITLE,
                                 letter_number="15/TTr-SNV")
     types = {t.code: t for t in AwardType.objects.filter(code__in=["CSTD_TINH", "BK_TINH"])}
@@ -97,10 +124,25 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
                                         summary="Về việc tặng danh hiệu Chiến sĩ thi đua cấp tỉnh và Bằng khen năm 2024")
     Decision.objects.filter(pk=decision.pk).update(is_illustrative=True)
 
-    # 2. A department's dossier waiting for the province; 3. a draft.
+    # 2. A second dossier before the council, whose session is on the next working day: the members' work. When
+    # no second person meets the conditions, someone else is proposed (the checks then say what is missing).
+    if not later:
+        later = list(people.exclude(pk__in={p.pk for p in cstd_all + bk}).order_by("pk")[:1])
+    if later:
+        pending = services.create_dossier(caobang, from_org=cao_bang, granted_by="minister_chairman", year=2024,
+                                          title=PENDING_TITLE, letter_number="27/TTr-SNV")
+        services.add_item(caobang, pending, award_type=types["CSTD_TINH"], person=later[0],
+                          achievement="Ba năm liền Chiến sĩ thi đua cơ sở (minh họa).")
+        _drop_blocked(caobang, pending)
+        if pending.items.exists():
+            for t in ("submit", "receive", "appraise", "to_council"):
+                services.move(caobang, pending, t)
+            services.open_session(caobang, pending, Calendar.from_db().next_working_day(timezone.localdate()))
+
+    # 3. A department's dossier waiting for the province; 4. a draft.
     if dept is not None:
         dept_people, _ = subtree(dept)
-        taken = {p.pk for p in cstd + bk}
+        taken = {p.pk for p in cstd_all + bk}
         chosen = _eligible(dept_people, "BK_TINH", 2024, 3, exclude=taken)
         if len(chosen) < 3:  # not enough eligible people: others, whose checks then show what is missing
             chosen += list(dept_people.exclude(pk__in=taken | {p.pk for p in chosen}).order_by("pk")[:3 - len(chosen)])

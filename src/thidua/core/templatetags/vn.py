@@ -22,6 +22,14 @@ def vn_date(value):
     return numbers.format_date(value)
 
 
+@register.filter
+def date_value(value):
+    """The value of an `<input type="date">`: always YYYY-MM-DD (core.widgets)."""
+    from thidua.core.widgets import iso_date
+
+    return iso_date(value)
+
+
 @register.simple_tag(takes_context=True)
 def querystring_with(context, **kwargs):
     """Current query string with some parameters replaced (for sort and page links)."""
