@@ -60,7 +60,7 @@ class PreferenceForm(forms.Form):
 
 @login_required
 def preferences(request):
-    form = PreferenceForm(request.POST or None, initial={"email": services.wants_email(request.user)})
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial={"email": services.wants_email(request.user)})
     if request.method == "POST" and form.is_valid():
         services.set_email(request.user, form.cleaned_data["email"])
         messages.success(request, "Đã lưu cách nhận thông báo." if form.cleaned_data["email"] else
