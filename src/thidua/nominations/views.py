@@ -321,7 +321,8 @@ def session_detail(request, pk: int):
         "results": services.session_results(s) if s.status == SessionStatus.CLOSED else None,
         "n_in_person": sum(1 for p in participants if p.mode == "in_person"),
         "can_manage_council": councils.can_manage(request.user, s.council),
-        "end_form": SessionEndForm(initial={"held_on": Calendar.from_db().next_working_day(timezone.localdate())}),
+        "end_form": SessionEndForm(initial={
+            "held_on": Calendar.from_db().next_working_day(max(timezone.localdate(), s.held_on))}),
     })
 
 
