@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.nominations.conftest import build, council_members, user
+from tests.nominations.conftest import build, user
 from thidua.nominations import services
 from thidua.office.worklist import work_list
 from thidua.orgs.models import Organization

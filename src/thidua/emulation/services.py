@@ -22,6 +22,7 @@ from thidua.awards.models import AwardType
 from thidua.core import audit
 from thidua.core.access import scope_for
 from thidua.core.uploads import check_upload
+from thidua.emulation import notices
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -49,7 +50,6 @@ from thidua.emulation.models import (
     VoteSession,
     YearRun,
 )
-from thidua.emulation import notices
 from thidua.emulation.scoring import framework, mean, score_sheet
 from thidua.emulation.voting import Tally, count_sealed, recount, seal_ballot, tally
 from thidua.orgs.models import Organization, OrganizationKind

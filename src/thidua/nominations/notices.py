@@ -9,11 +9,11 @@ from datetime import date
 from django.db.models import Q
 from django.urls import reverse
 
-from thidua.notifications.models import NotificationKind
-from thidua.notifications.services import Note, notify, notify_many, users_acting_for
 from thidua.nominations.models import CouncilSession, Dossier, DossierEvent
 from thidua.nominations.workdays import Calendar
 from thidua.nominations.workflow import workflow
+from thidua.notifications.models import NotificationKind
+from thidua.notifications.services import Note, notify, notify_many, users_acting_for
 
 # A reminder is sent when this many working days or fewer are left.
 REMIND_DAYS_LEFT = 3
