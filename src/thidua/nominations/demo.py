@@ -15,7 +15,7 @@ from thidua.nominations import services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.models import Council, Dossier
 from thidua.nominations.workdays import Calendar
-from thidua.orgs.models import Organization, OrganizationKind, Person
+from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
 
 DEMO_TITLE = "Đề nghị tặng danh hiệu Chiến sĩ thi đua và Bằng khen của Chủ tịch UBND tỉnh năm 2024 (minh họa)"
 COUNCIL_NAME = "Hội đồng Thi đua - Khen thưởng tỉnh Cao Bằng"
@@ -48,8 +48,6 @@ PENDING_TITLE = "Đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉ
 def council_accounts(cao_bang: Organization, password: str | None) -> list:
     """hoidong2…hoidong7: working accounts (demo password, council-member role at Cao Bằng). Idempotent; also
     repairs the accounts of a database loaded before they could log in."""
-    from thidua.orgs.models import Role, UserRole
-
     User = get_user_model()
     out = []
     for n, name in enumerate(COUNCIL_MEMBERS, start=2):

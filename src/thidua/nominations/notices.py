@@ -1,22 +1,16 @@
 """Notifications of the nomination path, created inside the transaction of the event (thidua.notifications):
-a dossier arriving at an office or returned to its proposer, a council session opened, a decision naming a unit,
-and the daily deadline reminders (3 working days before a dossier's time limit, and once it has passed)."""
+a dossier arriving at an office or returned to its proposer, a council session opened or ended, a decision naming
+a unit. The daily deadline reminders are thidua.office.reminders."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.db.models import Q
 from django.urls import reverse
 
 from thidua.nominations.models import CouncilSession, Dossier, DossierEvent
-from thidua.nominations.workdays import Calendar
 from thidua.nominations.workflow import workflow
 from thidua.notifications.models import NotificationKind
-from thidua.notifications.services import Note, notify, notify_many, users_acting_for
-
-# A reminder is sent when this many working days or fewer are left.
-REMIND_DAYS_LEFT = 3
+from thidua.notifications.services import Note, notify, users_acting_for
+from thidua.orgs.models import Role
 
 
 def _roles(transition: str) -> set[str]:
@@ -62,47 +56,5 @@ def decision_recorded(d: Dossier, decision, unit_ids: set[int], user) -> int:
     note = Note(NotificationKind.DECISION, f"decision:{decision.pk}",
                 f"Quyết định khen thưởng số {decision.number} ngày {decision.signed_on:%d/%m/%Y}",
                 f"{decision.summary or d.title} — có người, tập thể của đơn vị bạn.", _url(d))
-    from thidua.orgs.models import Role
-
     roles = {Role.EMULATION_OFFICE, Role.UNIT_OFFICER}
     return notify(users_acting_for(unit_ids | {d.from_org_id}, roles), note, exclude=getattr(user, "pk", None))
-
-
-def deadline_reminders(today: date, calendar: Calendar | None = None) -> int:
-    """Every dossier whose time limit is at most REMIND_DAYS_LEFT working days away or has passed: its handling
-    office is reminded once for "near" and once for "passed" (the key names the limit and its due date). A few
-    set-based queries whatever the number of dossiers."""
-    from thidua.nominations.services import dossier_deadline
-
-    wf = workflow()
-    calendar = calendar or Calendar.from_db()
-    states = {s for rule in wf.deadlines for s in rule.states}
-    rows = list(Dossier.objects.filter(state__in=states).filter(~Q(handler=None))
-                .only("pk", "title", "state", "handler_id", "state_entered_at", "received_at", "submitted_at"))
-    due_rows = []
-    for d in rows:
-        status = dossier_deadline(d, calendar, today)
-        if status is not None and status.days_left <= REMIND_DAYS_LEFT:
-            due_rows.append((d, status))
-    if not due_rows:
-        return 0
-    handler_roles = _roles("receive")
-    from thidua.orgs.models import UserRole
-
-    by_org: dict[int, set[int]] = {}
-    for org_id, uid in UserRole.objects.filter(organization_id__in={d.handler_id for d, _ in due_rows},
-                                               role__in=handler_roles, user__is_active=True
-                                               ).values_list("organization_id", "user_id"):
-        by_org.setdefault(org_id, set()).add(uid)
-    pairs = []
-    for d, st in due_rows:
-        if st.overdue:
-            note = Note(NotificationKind.DEADLINE_PASSED, f"deadline:{d.pk}:{st.code}:{st.due}:passed",
-                        f"Quá hạn: {d.title}", f"{st.label} — hạn {st.due:%d/%m/%Y}, đã quá {st.days_overdue} ngày "
-                        f"làm việc ({st.basis}).", _url(d))
-        else:
-            when = "hôm nay" if st.due_today else f"còn {st.days_left} ngày làm việc"
-            note = Note(NotificationKind.DEADLINE_NEAR, f"deadline:{d.pk}:{st.code}:{st.due}:near",
-                        f"Sắp đến hạn: {d.title}", f"{st.label} — hạn {st.due:%d/%m/%Y}, {when} ({st.basis}).", _url(d))
-        pairs += [(uid, note) for uid in by_org.get(d.handler_id, ())]
-    return notify_many(pairs)

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from thidua.notifications.models import Notification, NotificationPreference
+from thidua.orgs.models import UserRole
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,6 @@ class Note:
 
 def users_acting_for(org_ids: Iterable[int], roles: Iterable[str]) -> set[int]:
     """Active users acting for one of the organisations with one of the roles (one query)."""
-    from thidua.orgs.models import UserRole
-
     org_ids, roles = list(set(org_ids)), list(set(roles))
     if not org_ids or not roles:
         return set()

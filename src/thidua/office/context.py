@@ -3,6 +3,9 @@ them (the navigation of a logged-in user), by the same service as the home page.
 
 from functools import cached_property
 
+from thidua.notifications.services import unread_count
+from thidua.office.worklist import work_list
+
 
 class MyWork:
     def __init__(self, request):
@@ -10,8 +13,6 @@ class MyWork:
 
     @cached_property
     def list(self):
-        from thidua.office.worklist import work_list
-
         return work_list(self.request.user)
 
     @cached_property
@@ -20,8 +21,6 @@ class MyWork:
 
     @cached_property
     def unread(self) -> int:
-        from thidua.notifications.services import unread_count
-
         return unread_count(self.request.user)
 
 

@@ -15,8 +15,24 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from thidua.awards.models import Award, Decision
 from thidua.core.access import scope_for
+from thidua.core.import_views import url_for
+from thidua.core.imports import UploadStore, importers
+from thidua.emulation.models import (
+    ClusterYear,
+    Indicator,
+    Milestone,
+    PactSignature,
+    Step,
+    Target,
+    VoteKind,
+    VoteParticipation,
+    VoteSession,
+)
+from thidua.emulation.services import MEMBER_ROLES
 from thidua.nominations import services as nominations
+from thidua.nominations.models import CouncilSession, SessionStatus
 from thidua.nominations.workdays import Calendar, DeadlineStatus, working_days_between
 
 # How many rows a section shows (its count is the full number).
@@ -82,8 +98,6 @@ def due_status(label: str, basis: str, due: date, today: date, calendar: Calenda
 def _member_org_ids(user) -> set[int]:
     """The organisations the user acts for as the emulation office (what merged into them included): the members of
     cluster years they act for."""
-    from thidua.emulation.services import MEMBER_ROLES
-
     scope = scope_for(user)
     if scope.user_id is None or not scope.roles & MEMBER_ROLES:
         return set()
@@ -99,8 +113,6 @@ def _dossiers(user, today, calendar) -> Section:
 
 
 def _council(user, today, calendar) -> Section:
-    from thidua.nominations.models import CouncilSession, SessionStatus
-
     section = Section("council", "Phiên họp Hội đồng")
     for s in nominations.open_sessions_for(user):
         section.add(WorkItem(f"{s.council.name} — phiên họp ngày {s.held_on:%d/%m/%Y}",
@@ -121,8 +133,6 @@ def _council(user, today, calendar) -> Section:
 
 
 def _ballots(user, member_ids, now) -> Section:
-    from thidua.emulation.models import VoteParticipation, VoteSession
-
     section = Section("ballots", "Phiếu bầu đang mở cho tôi")
     if not member_ids:
         return section
@@ -134,8 +144,6 @@ def _ballots(user, member_ids, now) -> Section:
         return section
     voted = set(VoteParticipation.objects.filter(session_id__in={p[0] for p in pairs}, member_id__in=member_ids)
                 .values_list("session_id", "member_id"))
-    from thidua.emulation.models import VoteKind
-
     labels = dict(VoteKind.choices)
     for pk, member, cy, _cluster_id, kind, rnd, closes, year, cluster in sorted(pairs, key=lambda p: p[6]):
         if (pk, member) in voted:
@@ -149,8 +157,6 @@ def _ballots(user, member_ids, now) -> Section:
 def _cluster_steps(user, member_ids, today, calendar) -> tuple[Section, Section]:
     """Pact signatures and year-end results still missing from one of the user's member organisations, in cluster
     years that are open (run in the system) and not locked."""
-    from thidua.emulation.models import ClusterYear, Indicator, Milestone, PactSignature, Step, Target
-
     pact = Section("pact", "Giao ước chờ ký")
     results = Section("results", "Báo cáo kết quả đến hạn")
     if not member_ids:
@@ -195,9 +201,6 @@ def _cluster_steps(user, member_ids, today, calendar) -> tuple[Section, Section]
 
 
 def _imports(user) -> Section:
-    from thidua.core.import_views import url_for
-    from thidua.core.imports import UploadStore, importers
-
     section = Section("imports", "Nhập Excel chưa hoàn tất", more_url=reverse("awards:imports"))
     kinds = {cls.kind: cls for cls in importers()}
     for stored in UploadStore.pending(user):
@@ -219,8 +222,6 @@ def _imports(user) -> Section:
 def _decisions(user, today) -> Section:
     """Decisions signed recently that award someone of the user's units (a unit's own view; global roles see
     everything, so nothing is "theirs")."""
-    from thidua.awards.models import Award, Decision
-
     section = Section("decisions", "Quyết định khen thưởng cho đơn vị tôi",
                       more_url=reverse("awards:registry"))
     scope = scope_for(user)

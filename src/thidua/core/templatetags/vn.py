@@ -3,6 +3,7 @@
 from django import template
 
 from thidua.core import numbers
+from thidua.core.widgets import iso_date
 
 register = template.Library()
 
@@ -25,8 +26,6 @@ def vn_date(value):
 @register.filter
 def date_value(value):
     """The value of an `<input type="date">`: always YYYY-MM-DD (core.widgets)."""
-    from thidua.core.widgets import iso_date
-
     return iso_date(value)
 
 
