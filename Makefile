@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test test-pg test-browser test-slow bench lint clean api-fuzz load docx
+.PHONY: run test test-unit test-pg test-browser test-slow bench lint clean api-fuzz load docx
 
 # Create or reuse the virtual environment; reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -25,9 +25,14 @@ run: $(STAMP)
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/thidua runserver 127.0.0.1:$(PORT)
 
-# The test suite on SQLite (browser tests are run by .ci/run, see README).
+# The test suite on SQLite (browser tests are run by .ci/run, see README): unit tests on their own data, integration
+# tests on the reference scenario (loaded once per worker). Slow process-level tests: make test-slow.
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow" -n 2
+
+# Unit tests only: no reference scenario is loaded, which also checks that they build all the data they need.
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not integration and not browser and not slow" -n 2
 
 # The same suite on PostgreSQL (DATABASE_URL must point at a server where we may create a test database).
 test-pg: $(STAMP)
@@ -36,9 +41,11 @@ test-pg: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser
 
-# Slow tests (kill the server during dossier submissions, ~1 min); on PostgreSQL when DATABASE_URL is set.
+# Slow tests: processes and conversions (the server killed during dossier submissions, `thidua serve` under
+# gunicorn, real workers, whole-database backups, LibreOffice PDF); on PostgreSQL when DATABASE_URL is set.
+# The Redis worker test is run by its own CI step (pytest -m redis, THIDUA_REQUIRE_REDIS=1).
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m slow
+	$(BIN)/python -m pytest -m "slow and not redis" -n 2
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_statistics.py

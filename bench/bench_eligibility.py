@@ -111,7 +111,7 @@ def floor_seconds(people) -> float:
     """Read once every row and column the evaluation reads (loader.person_queries, the people, the
     decisions the awards name), one query per table over the whole id range, with no work on them.
 
-    (Until issue 3 part 6 the floor read only ratings, awards and initiatives, the awards joined to
+    (Before the personal record fed the loader, the floor read only ratings, awards and initiatives, the awards joined to
     their codes and decisions: not the columns the evaluation reads, and without the people,
     discipline, reviews and revocations.)"""
     t = time.perf_counter()

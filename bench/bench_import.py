@@ -39,7 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from thidua.awards.imports import RatingImporter  # noqa: E402
 from thidua.awards.models import Evaluation  # noqa: E402
 from thidua.awards.services import load_catalogue  # noqa: E402
-from thidua.core import imports  # noqa: E402
+from thidua.lib import imports  # noqa: E402
 from thidua.nominations import services as nominations  # noqa: E402
 from thidua.nominations.imports import DossierItemImporter  # noqa: E402
 from thidua.nominations.models import DossierItem  # noqa: E402

@@ -32,7 +32,7 @@ def main() -> int:
     from django.db.models import Q
 
     from thidua.awards.models import Award
-    from thidua.core.access import OFFICE_ROLES, scope_for
+    from thidua.orgs.scope import OFFICE_ROLES, scope_for
 
     def by_definition(u):
         scope = scope_for(u)

@@ -1,4 +1,4 @@
-"""Crash safety of dossier submission (issue 6 item 6): kill the production server with SIGKILL while several
+"""Crash safety of dossier submission: kill the production server with SIGKILL while several
 clients submit dossiers through the API, restart it, and check from the database that nothing acknowledged was
 lost and nothing is half-written.
 

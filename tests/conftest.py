@@ -1,6 +1,13 @@
 """Shared fixtures: the reference scenario, loaded once per test database, and the personas.
 
-Personas (Healthchecks/Saleor style), all from the reference scenario's demo accounts:
+Two kinds of database tests:
+- unit tests build their own data with the factories of tests/factories.py (the `three_provinces` fixture below:
+  three provinces, their offices and officers, the Central Board; the award catalogue);
+- integration tests (marked `integration`) run on the national reference scenario of thidua.demo.scenario,
+  loaded once per test database (per xdist worker) when the run selects at least one of them. Unit tests must
+  pass on both an empty database and one holding the scenario: `pytest -m "not integration"` checks the first.
+
+Personas (Healthchecks/Saleor style), all from the reference scenario's demo accounts (integration tests):
 - province_officer: Cao Bằng's emulation office (also the 2018 cluster chair);
 - other_province_officer: Lai Châu's emulation office;
 - unit_officer: an officer of one department of Cao Bằng;
@@ -13,7 +20,11 @@ from django.test import Client
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """The reference scenario, committed once into the test database before any test of this worker runs (every
+    worker collects the whole selection, so each decides alike), and only when an integration test is selected."""
+    if not any(item.get_closest_marker("integration") for item in request.session.items):
+        return
     from thidua.demo.scenario import load_reference_scenario
 
     with django_db_blocker.unblock():
@@ -27,6 +38,15 @@ def _work_in_the_request(settings):
     tests/jobs/ (test_pdf_job.py, test_registry_export_job.py), which set these back."""
     settings.THIDUA_PDF_AS_JOB = False
     settings.THIDUA_EXPORT_JOB_MIN_ROWS = 10**9
+
+
+@pytest.fixture
+def three_provinces(db):
+    """A small world for unit tests (tests/factories.py): three provinces with their offices and officers, the
+    Central Board, the award catalogue."""
+    from tests.factories import three_provinces
+
+    return three_provinces()
 
 
 def _client_for(username: str) -> Client:
@@ -76,7 +96,7 @@ def libreoffice():
     THIDUA_REQUIRE_PDF=1 (set by .ci/run, which installs LibreOffice), so CI cannot silently skip them."""
     import os
 
-    from thidua.core.documents import soffice_path
+    from thidua.lib.documents import soffice_path
 
     path = soffice_path()
     if path is None:

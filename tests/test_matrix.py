@@ -28,7 +28,7 @@ from thidua.core.models import ApiToken, AuditEvent
 from thidua.emulation.models import ClusterYear, Score
 from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PERSONAS = ["anonymous", "province_officer", "other_province_officer", "outsider", "unit_officer",
             "central_board", "council_member", "auditor", "admin"]
@@ -71,8 +71,8 @@ def import_token(kind: str) -> str:
     """An upload of Cao Bằng's office (an empty sheet of the kind), for the token routes."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.imports.helpers import PEOPLE_HEADER, RATINGS_HEADER, xlsx
-    from thidua.core.imports import UploadStore
+    from tests.lib.imports.helpers import PEOPLE_HEADER, RATINGS_HEADER, xlsx
+    from thidua.lib.imports import UploadStore
 
     header, sheet = (RATINGS_HEADER, "Xếp loại") if kind == "ratings" else (PEOPLE_HEADER, "Cá nhân")
     upload = SimpleUploadedFile("matrix.xlsx", xlsx([], header, sheet))
@@ -86,8 +86,8 @@ def dossier_import_token() -> str:
     """An upload of the unit officer into the demo draft dossier (an empty sheet), for the token routes."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.imports.helpers import xlsx
-    from thidua.core.imports import UploadStore
+    from tests.lib.imports.helpers import xlsx
+    from thidua.lib.imports import UploadStore
 
     upload = SimpleUploadedFile("matrix.xlsx", xlsx([], ["Số định danh cá nhân", "Hình thức đề nghị (*)"], "Danh sách"))
     return UploadStore.save(get_user_model().objects.get(username="donvi"), "dossier-items", upload,
@@ -141,13 +141,25 @@ ROUTES: dict[str, Route] = {
     **{f"cum/<int:pk>/van-ban/{name}.xlsx": Route(lambda o, name=name: [f"/cum/{o.cy.pk}/van-ban/{name}.xlsx"], CLUSTER,
                                                   "Excel export")
        for name in ("chi-tieu", "cham-diem")},
-    # Running the cluster year (emulation/year_views.py), on 2018 (locked, done) and 2019 (not opened): every page is
+    # Running the cluster year (emulation/year_*_views.py), on 2018 (locked, done) and 2019 (not opened): every page is
     # the cluster's; the actions on it depend on the role and are tested per persona (refusals change nothing) in
     # tests/emulation/test_year_pages.py.
     **{f"cum/<int:pk>/nam/{part}": Route(lambda o, part=part: [f"/cum/{cy.pk}/nam/{part}" for cy in run_years(o)],
-                                         CLUSTER, "page; POST goes through the services", post=part != "")
+                                         CLUSTER, "page; the forms of a single-form step POST here", post=part in (
+                                             "mo/", "dang-ky/", "ket-qua/", "cham-diem/tu-cham/", "cham-diem/tong-hop/"))
        for part in ("", "mo/", "khung/", "dang-ky/", "giao-uoc/", "ket-qua/", "cham-diem/", "cham-diem/tu-cham/",
                     "cham-diem/cham-cheo/", "cham-diem/tong-hop/", "cham-diem/lich-su/", "bo-phieu/")},
+    # One URL per action of the year (year_*_views.py): POST only; who may act, and that a refusal changes
+    # nothing, is tested per persona in tests/emulation/test_year_pages.py.
+    **{f"cum/<int:pk>/nam/{part}": Route(lambda o, part=part: [f"/cum/{o.cy.pk}/nam/{part}"],
+                                         statuses(LOGIN, rest=405), "POST only", post=True)
+       for part in ("khung/tieu-chi/", "khung/tieu-chi/xoa/", "khung/chi-tieu/", "khung/chi-tieu/xoa/",
+                    "giao-uoc/soan/", "giao-uoc/ky/", "cham-diem/khoa/", "cham-diem/cham-cheo/cham/",
+                    "cham-diem/cham-cheo/phan-cong/", "cham-diem/cham-cheo/phan-cong-tay/", "bo-phieu/hoi-nghi/",
+                    "bo-phieu/mo-phien/", "bo-phieu/trao-co/")},
+    **{f"cum/<int:pk>/nam/bo-phieu/<int:sid>/{part}": Route(
+        lambda o, part=part: [f"/cum/{o.cy.pk}/nam/bo-phieu/{o.cy.vote_sessions.order_by('pk').first().pk}/{part}"],
+        statuses(LOGIN, rest=405), "POST only", post=True) for part in ("phieu/", "ket-thuc/", "kiem-lai/", "vong-moi/")},
     "cum/<int:pk>/nam/luy-ke-dau-nam/": Route(
         lambda o: [f"/cum/{cy.pk}/nam/luy-ke-dau-nam/" for cy in run_years(o)], CLUSTER,
         "opening balances of cumulative indicators (per persona in tests/emulation/test_running_totals.py)"),
@@ -155,7 +167,7 @@ ROUTES: dict[str, Route] = {
         lambda o: [f"/cum/{o.cy.pk}/nam/luy-ke-dau-nam/luu/"], statuses(LOGIN, rest=405), "POST only", post=True),
     "cum/<int:pk>/nam/bo-phieu/<int:sid>/": Route(
         lambda o: [f"/cum/{o.cy.pk}/nam/bo-phieu/{s.pk}/" for s in o.cy.vote_sessions.order_by("pk")[:2]], CLUSTER,
-        "a vote session: ballot, close, tie round by POST", post=True),
+        "a vote session (its actions have their own URLs below)"),
     "cum/<int:pk>/nam/minh-chung/<str:kind>/<int:obj>/": Route(
         lambda o: [f"/cum/{o.cy.pk}/nam/minh-chung/diem/{Score.objects.filter(criterion__cluster_year=o.cy).first().pk}/"],
         statuses(LOGIN, rest=404), "a score without a file: 404 (a file per persona in tests/emulation/test_year_pages.py)"),
@@ -165,7 +177,7 @@ ROUTES: dict[str, Route] = {
     "khen-thuong/xuat-chay-nen/": Route(lambda o: ["/khen-thuong/xuat-chay-nen/"], statuses(LOGIN, rest=405),
                                         "POST only: the export as a job (tests/jobs/test_registry_export_job.py)",
                                         post=True),
-    # Excel imports (core/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
+    # Excel imports (lib/imports.py): editing roles only (read-only roles get 403 with a message); an upload's
     # token belongs to the user who uploaded it (Cao Bằng's office here): anyone else gets 404. Commit is POST only.
     "khen-thuong/nhap/": Route(lambda o: ["/khen-thuong/nhap/"], EVERYONE_LOGGED_IN, "kinds; read-only roles told why"),
     **{f"{prefix}{part}": Route(lambda o, prefix=prefix, part=part: [f"/{prefix}{part}"], IMPORT)
@@ -184,7 +196,7 @@ ROUTES: dict[str, Route] = {
         statuses(LOGIN, rest=404, unit_officer=200), "the uploader's token only") for part in ("", "tien-do")},
     "ho-so/<int:dossier>/nhap/<str:token>/ghi": Route(lambda o: [f"/ho-so/{demo_dossier('draft').pk}/nhap/{'a' * 32}/ghi"],
                                                        statuses(LOGIN, rest=405), "POST only", post=True),
-    # Statistical report forms 0601–0605 (awards/reports.py): the page defaults to the user's organisation; an
+    # Statistical report forms 0601–0605 (reports/definitions.py): the page defaults to the user's organisation; an
     # organisation outside the scope is 404 (tests/reports/test_views.py checks the page with ?org= too).
     "khen-thuong/bieu-thong-ke/": Route(lambda o: ["/khen-thuong/bieu-thong-ke/", "/khen-thuong/bieu-thong-ke/?form=0603"],
                                         EVERYONE_LOGGED_IN, "form; organisations are scoped"),
@@ -243,7 +255,7 @@ ROUTES: dict[str, Route] = {
     **{f"api/v1/votes/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/votes/{o.cy.vote_sessions.first().pk}/{part}"],
                                               statuses(API_REFUSED, rest=405), "POST only", post=True)
        for part in ("ballots", "close", "tie-round")},
-    # Nominations (issue 5), on the demo dossiers of nominations/demo.py: the department's submitted dossier (seen by
+    # Nominations, on the demo dossiers of demo/nominations.py: the department's submitted dossier (seen by
     # the department, Cao Bằng's office and council, the central roles), the province's decided dossier and its
     # council session (not the department's), a certificate of that decision (award visibility: cluster peers too)
     # and its public verification. Writes are POST only (GET 405); they are tested per persona in

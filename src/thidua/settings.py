@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "thidua.orgs",
     "thidua.awards",
     "thidua.emulation",
+    "thidua.reports",
     "thidua.api",
     "thidua.eligibility",
     "thidua.nominations",
@@ -122,6 +123,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A database that is down answers 503 with a Vietnamese page, not a stack trace (core/errors.py).
     "thidua.core.errors.DatabaseUnavailableMiddleware",
+    # A service's refusal a page did not show itself: 403 or 409 with its message (core/errors.py).
+    "thidua.core.errors.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "thidua.urls"
@@ -138,7 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "thidua.core.context.navigation",
+                "thidua.orgs.context.navigation",
                 "thidua.office.context.work",
             ],
             "builtins": ["thidua.core.templatetags.vn"],
@@ -218,6 +221,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "thidua.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "thidua.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "thidua.api.common.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {

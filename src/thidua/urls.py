@@ -1,7 +1,13 @@
+"""The URL root: every app's pages under their Vietnamese URL words (see docs/ARCHITECTURE.md)."""
+
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+
+from thidua.core import views as core_views
+from thidua.orgs import audit_views
 
 
 def favicon(request):
@@ -15,7 +21,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("thidua.api.urls")),
     path("cong-viec/", include("thidua.jobs.urls")),
-    path("", include("thidua.core.urls")),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("nhat-ky/", audit_views.audit_log, name="audit-log"),
+    path("nhat-ky/export.xlsx", audit_views.audit_log_export, name="audit-log-export"),
+    path("khen-thuong/", include("thidua.awards.urls")),
+    path("khen-thuong/", include("thidua.reports.urls")),
+    path("don-vi/", include("thidua.orgs.urls")),
+    path("thong-bao/", include("thidua.notifications.urls")),
+    path("", include("thidua.office.urls")),
+    path("", include("thidua.eligibility.urls")),
+    path("", include("thidua.nominations.urls")),
+    path("", include("thidua.emulation.urls")),
 ]
 
 # Error pages rendered without the database (thidua.core.errors); API paths answer JSON.

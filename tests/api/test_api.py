@@ -2,7 +2,7 @@ import pytest
 
 from thidua.emulation.statistics import cluster_year_summary
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def test_summary_returns_every_dashboard_figure(province_officer, cluster_year_2018):

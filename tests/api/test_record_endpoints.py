@@ -11,11 +11,11 @@ import pytest
 
 from tests.conftest import user
 from thidua.awards.models import Award, Decision, Evaluation, Initiative, Revocation
-from thidua.core.access import scope_for
 from thidua.core.models import AuditEvent
 from thidua.orgs.models import Organization, OrganizationKind, Person
+from thidua.orgs.scope import scope_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The award scope filter is index-friendly and selects exactly what the scope's definition says.
 
-Definition (core/access.py): an office (emulation office, council member) sees the awards of its cluster peers'
+Definition (orgs/scope.py): an office (emulation office, council member) sees the awards of its cluster peers'
 provinces and of its own subtrees; other roles the awards of their subtrees. The filter resolves the ids first
 (peer provinces, subtree units) so the award table is read through its province/unit indexes, never joined row
 by row to the organisation table."""
@@ -12,9 +12,10 @@ from django.db.models import Q
 
 from tests.conftest import user
 from thidua.awards.models import Award, Evaluation
-from thidua.core.access import OFFICE_ROLES, scope_for
+from thidua.orgs import scope as access
+from thidua.orgs.scope import OFFICE_ROLES, scope_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 USERS = ["caobang", "laichau", "donvi", "hoidong", "trunguong", "kiemtra"]
 
@@ -57,7 +58,6 @@ def test_record_scope_equals_its_definition(username):
 
 def test_large_subtree_falls_back_to_a_subquery(monkeypatch):
     """Beyond UNIT_IDS_MAX units the filter is a subquery (no huge literal list), with the same result."""
-    from thidua.core import access
 
     expected = set(Award.objects.visible_to(user("donvi")).values_list("pk", flat=True))
     monkeypatch.setattr(access, "UNIT_IDS_MAX", 1)

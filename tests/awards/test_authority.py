@@ -22,7 +22,7 @@ from thidua.awards.models import Award, AwardType, Decision, Revocation
 from thidua.core.models import AuditEvent
 from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PDF = b"%PDF-1.4\n% scan of the signed decision\n"
 

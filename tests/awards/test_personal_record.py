@@ -11,7 +11,7 @@ from thidua.awards.models import Award, Decision, Discipline, Evaluation, Initia
 from thidua.core.models import AuditEvent
 from thidua.orgs.models import Gender, Organization, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from thidua.awards.models import Award
-from thidua.core.text import fold
+from thidua.lib.text import fold
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def count(client, **params):

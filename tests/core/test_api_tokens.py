@@ -10,7 +10,7 @@ from tests.conftest import user
 from thidua.core.models import ApiToken, AuditEvent, hash_token_key
 from thidua.core.tokens import create_token, revoke_token
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def api(key, url="/api/v1/cluster-years/"):

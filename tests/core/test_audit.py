@@ -19,7 +19,7 @@ from thidua.core.middleware import RequestIdMiddleware
 from thidua.core.models import AppendOnlyError, AuditEvent
 from thidua.orgs.models import Organization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def test_record_takes_user_ip_organisation_and_request_id_from_the_request():

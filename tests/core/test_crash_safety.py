@@ -1,4 +1,4 @@
-"""Issue 6 item 6: killing the server during dossier submissions loses nothing that was acknowledged and leaves
+"""Crash safety: killing the server during dossier submissions loses nothing that was acknowledged and leaves
 nothing half-written. The work is done by bench/crash_safety.py (a throw-away demo database, the production
 server under gunicorn, 6 API clients creating dossiers, adding items and submitting, SIGKILL of the server's
 process group twice with requests in flight, restart, then checks through the API and the ORM); this test runs

@@ -28,6 +28,7 @@ def _break_the_database(monkeypatch, exc):
     monkeypatch.setattr("django.db.backends.utils.CursorWrapper.executemany", refuse)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("exc", [OperationalError("connection refused"), InterfaceError("connection already closed")])
 def test_database_down_gives_503_page(province_officer, monkeypatch, exc):
     with monkeypatch.context() as m:
@@ -58,6 +59,7 @@ def test_database_error_outside_a_view_also_gives_503():
     assert response.status_code == 500 and "Lỗi máy chủ" in response.content.decode()
 
 
+@pytest.mark.integration
 def test_404_and_500_pages_need_no_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/khong-co-trang-nay/")
@@ -72,6 +74,7 @@ def test_404_and_500_pages_need_no_database(client, django_assert_num_queries):
     assert server_error.status_code == 500 and "boom" not in server_error.content.decode()
 
 
+@pytest.mark.integration
 def test_api_404_is_json(province_officer):
     response = province_officer.get("/api/v1/khong-co/")
     assert response.status_code == 404 and response.json() == {"detail": "Không tìm thấy."}
@@ -116,6 +119,8 @@ PRODUCTION_PROBE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
+@pytest.mark.integration
 def test_production_server_with_unreachable_postgresql(tmp_path):
     """DEBUG=0, DATABASE_URL pointing at a closed port: every page answers 503 with the Vietnamese message.
     (An anonymous visitor without a session still gets the login form: it needs no database.)"""

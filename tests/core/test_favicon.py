@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.staticfiles import finders
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.mark.django_db
 def test_pages_link_an_icon_that_exists(client, province_officer):

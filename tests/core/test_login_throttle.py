@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from thidua.core.models import AuditEvent, LoginAttempt
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PASSWORD = "thidua2018"
 

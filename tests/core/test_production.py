@@ -30,6 +30,7 @@ def production_env(tmp_path, **extra):
     return env
 
 
+@pytest.mark.integration
 def test_deploy_check_is_clean_in_production(tmp_path):
     result = subprocess.run([BIN / "thidua", "check", "--deploy", "--fail-level", "WARNING"],
                             env=production_env(tmp_path), capture_output=True, text=True, timeout=120)
@@ -61,6 +62,7 @@ def test_refuses_to_start_in_production_with_the_default_key(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.integration
 def test_security_headers_on_every_page(province_officer, client):
     for c, url in [(client, "/accounts/login/"), (province_officer, "/"), (province_officer, "/api/v1/cluster-years/")]:
         response = c.get(url)
@@ -91,6 +93,7 @@ def assert_no_inline_code(html: str, url: str) -> None:
     assert not re.search(r"\son[a-z]+=\"", html), f"inline event handler in {url}"
 
 
+@pytest.mark.integration
 def test_pages_have_no_inline_script_or_style(province_officer, client, cluster_year_2018):
     cy = cluster_year_2018
     assert_no_inline_code(client.get("/accounts/login/").content.decode(), "/accounts/login/")
@@ -101,6 +104,7 @@ def test_pages_have_no_inline_script_or_style(province_officer, client, cluster_
         assert_no_inline_code(response.content.decode(), url)
 
 
+@pytest.mark.integration
 def test_swagger_ui_works_under_the_csp(province_officer):
     page = province_officer.get("/api/v1/docs/")
     html = page.content.decode()
@@ -114,14 +118,24 @@ def test_swagger_ui_works_under_the_csp(province_officer):
     assert "SwaggerUIBundle" in response.content.decode() and "/api/v1/schema/" in response.content.decode()
 
 
-def test_passwords_are_hashed_with_argon2_and_demo_accounts_log_in(client):
+@pytest.fixture
+def production_hashers(settings):
+    """The suite hashes with MD5 (thidua.settings_test); these tests are about the real list. MD5 stays last so
+    that the demo accounts of the test database (hashed with it) still log in."""
+    from thidua.settings_test import PASSWORD_HASHERS, PRODUCTION_PASSWORD_HASHERS
+
+    settings.PASSWORD_HASHERS = [*PRODUCTION_PASSWORD_HASHERS, PASSWORD_HASHERS[0]]
+
+
+@pytest.mark.integration
+def test_passwords_are_hashed_with_argon2_and_demo_accounts_log_in(client, production_hashers):
     user = get_user_model().objects.create_user("argon", password="mat-khau-dai-2025")
     assert user.password.startswith("argon2$")
     assert client.login(username="argon", password="mat-khau-dai-2025")
     assert client.login(username="caobang", password="thidua2018")  # demo account (set_password)
 
 
-def test_old_pbkdf2_hashes_still_verify_and_are_upgraded(client):
+def test_old_pbkdf2_hashes_still_verify_and_are_upgraded(client, production_hashers):
     from django.contrib.auth.hashers import make_password
 
     user = get_user_model().objects.create_user("legacy")
@@ -149,6 +163,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_serve_runs_gunicorn_with_whitenoise_behind_a_tls_proxy(tmp_path):
     port = _free_port()
     env = production_env(tmp_path, PORT=str(port), WEB_CONCURRENCY="1",

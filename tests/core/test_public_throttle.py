@@ -25,6 +25,7 @@ def rates(settings):
     settings.PUBLIC_THROTTLE_RATES = {"verify": (3, 60)}
 
 
+@pytest.mark.integration
 def test_the_page_answers_429_past_the_limit(rates, token):
     c = Client()
     for _ in range(3):
@@ -43,6 +44,7 @@ def test_unknown_tokens_count_too(rates):
     assert c.get("/xac-minh/doan-4/", REMOTE_ADDR="203.0.113.11").status_code == 429
 
 
+@pytest.mark.integration
 def test_the_api_shares_the_count_and_answers_json(rates, token):
     c = Client()
     for _ in range(2):
@@ -53,6 +55,7 @@ def test_the_api_shares_the_count_and_answers_json(rates, token):
     assert "tra cứu quá nhiều lần" in r.json()["detail"]
 
 
+@pytest.mark.integration
 def test_the_window_ends(rates, token):
     c = Client()
     with mock.patch("thidua.core.throttle.time.time", return_value=1_000_020.0):
@@ -67,6 +70,7 @@ def test_the_window_ends(rates, token):
     assert not ThrottleWindow.objects.filter(window=1_000_020).exists()  # finished windows are pruned
 
 
+@pytest.mark.integration
 def test_the_default_limit_and_switching_it_off(settings, token):
     from thidua.core.throttle import rate
 

@@ -217,6 +217,7 @@ def test_postgresql_load_without_row_triggers_still_checks_foreign_keys(db, monk
         assert c.fetchone()[0] == "origin"
 
 
+@pytest.mark.integration
 def test_the_scenario_province_keeps_one_department_of_each_name_and_takes_a_second_run(db):
     """Cao Bằng (04) holds the scenario's departments and units and a generated population: the generator reused
     the scenario's organisations by name (one "Sở Nội vụ tỉnh Cao Bằng"), and a second run into the same province

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 URL = "/can-cu-phap-ly/"
 
 
+@pytest.mark.integration
 def test_every_award_and_version_with_its_period_basis_and_confidence(province_officer):
     page = province_officer.get(URL)
     assert page.status_code == 200
@@ -27,6 +28,7 @@ def test_every_award_and_version_with_its_period_basis_and_confidence(province_o
     assert "GIAY_KHEN" in html  # the template a granting head fills in
 
 
+@pytest.mark.integration
 def test_overrides_shown_are_those_in_force_for_my_authorities(province_officer, unit_officer, other_province_officer,
                                                                central_board):
     cao_bang = Organization.objects.get(user_roles__user__username="caobang")
@@ -51,6 +53,7 @@ def test_anonymous_is_sent_to_login(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+@pytest.mark.integration
 def test_admin_form_is_filled_from_the_giay_khen_template(admin_client_demo):
     page = admin_client_demo.get("/admin/eligibility/ruleoverride/add/?template=GIAY_KHEN-IND-MAU")
     assert page.status_code == 200

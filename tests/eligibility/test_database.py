@@ -29,7 +29,7 @@ from thidua.eligibility.loader import evaluate_database, iter_collectives, iter_
 from thidua.eligibility.models import Quota, RuleOverride
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "eligibility-example.json"
 
 
@@ -271,7 +271,10 @@ def test_cli_bad_input_says_what_is_wrong(tmp_path):
 
 
 # ---- page and API, by persona ----
-def test_page_lists_eligible_and_near_misses(unit, province_officer):
+@pytest.fixture
+def lan_and_son(unit):
+    """Two people of `unit` for CSTĐ tỉnh 2024: Hà Thị Lan is eligible (CSTĐCS 2022–2024, an initiative);
+    Nông Văn Sơn lacks 2022. Returns the unit (also used by tests/jobs/test_eligibility_job.py)."""
     good, near = new_person(unit, "Hà Thị Lan"), new_person(unit, "Nông Văn Sơn", Gender.MALE)
     for p in (good, near):
         Evaluation.objects.create(person=p, year=2024, rating="HTXS")
@@ -281,6 +284,11 @@ def test_page_lists_eligible_and_near_misses(unit, province_officer):
     award(good, "CSTDCS", 2022)
     Initiative.objects.create(person=good, title="A", scope="provincial", year=2024)
     Initiative.objects.create(person=near, title="B", scope="provincial", year=2024)
+    return unit
+
+
+def test_page_lists_eligible_and_near_misses(lan_and_son, province_officer):
+    unit = lan_and_son
     page = province_officer.get("/xet-dieu-kien/", {"org": unit.pk, "year": 2024, "award": "CSTD_TINH"})
     assert page.status_code == 200
     assert [r.subject_name for r in page.context["eligible"]] == ["Hà Thị Lan"]

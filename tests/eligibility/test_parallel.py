@@ -68,6 +68,7 @@ def test_batches_larger_than_one_message(fake, monkeypatch):
         list(range(1, 51))
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_no_fork_inside_a_transaction_and_same_results():
     """Tests run inside a transaction (workers would not see its rows): one process does it all."""

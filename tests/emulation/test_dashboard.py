@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PUBLISHED = ["26.174", "104,3%", "99.555", "108,1%", "118%", "121%", "219", "19,1%", "7/7", "180", "567",
              "52,48%", "7.521", "11.976", "50,11%", "Lai Châu", "Sơn La", "Cờ thi đua của Chính phủ"]

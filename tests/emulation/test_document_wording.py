@@ -24,10 +24,12 @@ def test_place_name_of_a_province_and_its_units(name, place):
     assert province.place_name == unit.place_name == place
 
 
+@pytest.mark.integration
 def test_central_bodies_sit_in_ha_noi():
     assert Organization.objects.filter(kind=OrganizationKind.CENTRAL).first().place_name == "Hà Nội"
 
 
+@pytest.mark.integration
 def test_review_report_of_2019_uses_the_hosts_province_not_the_venue_text():
     cy = ClusterYear.objects.get(year=2019)
     laichau = get_user_model().objects.get(username="laichau")

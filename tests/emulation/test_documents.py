@@ -17,14 +17,14 @@ from django.test import Client
 from docx import Document
 from python_calamine import CalamineWorkbook
 
-from thidua.core.documents import MOTTO, NATIONAL_TITLE, docx_text
-from thidua.core.numbers import format_number, format_percent
 from thidua.emulation import documents
 from thidua.emulation.models import ClusterYear, Pact, ResultReport, Target
 from thidua.emulation.statistics import cluster_year_summary
+from thidua.lib.documents import MOTTO, NATIONAL_TITLE, docx_text
+from thidua.lib.numbers import format_number, format_percent
 from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 DOCS = ("giao-uoc", "bao-cao-tong-ket", "thong-cao-bao-chi")
 
@@ -228,6 +228,7 @@ def test_dashboard_links_to_the_documents(province_officer, cluster_year_2018):
 # --- PDF ---------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_downloads(libreoffice, province_officer, cluster_year_2018):
     for name in ("bao-cao-tong-ket", "thong-cao-bao-chi"):
         response = province_officer.get(_url(cluster_year_2018, name, "pdf"))
@@ -250,7 +251,7 @@ def test_pdf_unavailable_answers_a_clear_page(monkeypatch, tmp_path, province_of
     assert f'href="{_url(cluster_year_2018, "bao-cao-tong-ket", "docx")}"' in html
 
 
-# ----------------------------------------------------------------------------- minutes, submission, scores (issue 4)
+# ----------------------------------------------------------------------------- minutes, submission, scores
 
 
 def test_vote_minutes_carry_the_tally(cluster_year_2018, province_officer):
@@ -285,8 +286,8 @@ def test_minutes_of_an_open_session_are_not_served(cluster_year_2018, province_o
 
 
 def test_submission_letter_proposals_and_ranking(cluster_year_2018, other_province_officer):
-    from thidua.core.numbers import format_number
     from thidua.emulation.scoring import score_sheet
+    from thidua.lib.numbers import format_number
 
     response = other_province_officer.get(f"/cum/{cluster_year_2018.pk}/van-ban/to-trinh.docx")
     assert response.status_code == 200

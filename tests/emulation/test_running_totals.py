@@ -20,7 +20,7 @@ from thidua.emulation import documents, services
 from thidua.emulation.models import ClusterYear, Target
 from thidua.emulation.statistics import cluster_year_summary, indicator_summaries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 NEW_IN_2019 = {"02": 12, "04": 9, "20": 15, "10": 11, "12": 8, "11": 10, "14": 10}
 

@@ -88,6 +88,7 @@ def test_ranking_and_each_tie_break():
     assert not rows[0].tie_broken and all(r.tie_broken for r in rows[1:])
 
 
+@pytest.mark.integration
 def test_scenario_ranking_is_computed_from_the_stored_scores(cluster_year_2018):
     sheet = score_sheet(cluster_year_2018)
     percent = {(s.indicator.code, m.member.pk): m.percent_of_plan
@@ -116,6 +117,7 @@ def test_scenario_ranking_is_computed_from_the_stored_scores(cluster_year_2018):
     assert b4.differs_from_cross and b4.final == Decimal(17) and "minh chứng" in b4.final_reason
 
 
+@pytest.mark.integration
 def test_scenario_outcomes_come_from_the_ballots(cluster_year_2018):
     """Cao Bằng (flag), Lai Châu and Lào Cai (certificate), Lai Châu chair and Sơn La deputy for 2019."""
     sessions = {s.kind: s for s in cluster_year_2018.vote_sessions.all()}
@@ -198,6 +200,7 @@ def open_session(cy, candidates, seats=1, kind=VoteKind.CERTIFICATE, minutes=30,
                               opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(minutes=minutes), **kw)
 
 
+@pytest.mark.integration
 def test_ballot_secrecy_double_vote_window_and_hidden_results(cy2018):
     session = open_session(cy2018, ["Sơn La", "Hà Giang"])
     before_audit = AuditEvent.objects.count()
@@ -262,6 +265,7 @@ def test_ballot_secrecy_double_vote_window_and_hidden_results(cy2018):
     assert not tally(session).quorum_met and not session.proposals.exists()
 
 
+@pytest.mark.integration
 def test_tie_round_among_the_tied(cy2018):
     session = open_session(cy2018, ["Sơn La", "Hà Giang", "Điện Biên"])
     ballots = {"hagiang": "Sơn La", "caobang": "Sơn La", "langson": "Hà Giang", "laocai": "Hà Giang",
@@ -296,6 +300,7 @@ def test_tie_round_among_the_tied(cy2018):
     assert Proposal.objects.count() == before + 1 and Proposal.objects.get(vote_session=s3).organization.name == "Sơn La"
 
 
+@pytest.mark.integration
 def test_refusals_change_nothing(cy2018):
     criterion = cy2018.criteria.get(code="B1")
     score_count, audit_denied = Score.objects.count(), AuditEvent.objects.filter(action="denied").count()
@@ -319,6 +324,7 @@ def test_refusals_change_nothing(cy2018):
     assert VoteSession.objects.filter(cluster_year=cy2018, closed_at__isnull=True).count() == 0
 
 
+@pytest.mark.integration
 def test_scoring_rules(cy2018):
     nxt = services.next_year(cy2018)
     services.open_year(user("laichau"), nxt, theme="Thi đua 2019", opened_on=date(2019, 3, 25), copy_framework=True)

@@ -26,7 +26,7 @@ from thidua.emulation.models import (
 )
 from thidua.emulation.voting import count_sealed, tally
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 VOTERS = {"Hà Giang": "hagiang", "Cao Bằng": "caobang", "Lạng Sơn": "langson", "Lào Cai": "laocai",
           "Lai Châu": "laichau", "Điện Biên": "dienbien", "Sơn La": "sonla"}
@@ -110,7 +110,7 @@ def test_partial_results_are_refused_while_open(cy):
     assert sorted(seen["voted"]) == ["Cao Bằng", "Hà Giang"]
     # The chair may recount from the page after the close.
     services.close_vote(user("caobang"), session)
-    response = chair.post(f"/cum/{cy.pk}/nam/bo-phieu/{session.pk}/", {"action": "recount"}, follow=True)
+    response = chair.post(f"/cum/{cy.pk}/nam/bo-phieu/{session.pk}/kiem-lai/", {}, follow=True)
     assert "khớp với kết quả đã công bố" in response.content.decode()
 
 
@@ -125,7 +125,7 @@ def test_recount_by_a_member_is_refused_and_changes_nothing(cy):
     assert AuditEvent.objects.filter(action="denied").count() == denied + 1
     member = Client()
     member.force_login(user("laichau"))
-    member.post(f"/cum/{cy.pk}/nam/bo-phieu/{session.pk}/", {"action": "recount"})
+    member.post(f"/cum/{cy.pk}/nam/bo-phieu/{session.pk}/kiem-lai/", {})
     assert state(session) == before
 
 

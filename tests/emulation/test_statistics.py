@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 
 from thidua.awards.models import Award, AwardLevel, Decision, RecipientClass, Revocation
-from thidua.core.numbers import format_number, format_percent
 from thidua.emulation.models import Target
 from thidua.emulation.statistics import cluster_year_summary
+from thidua.lib.numbers import format_number, format_percent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def by_code(summary):

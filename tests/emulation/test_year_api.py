@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.conftest import _client_for
 from thidua.emulation.models import ClusterYear, FlagHandover, Proposal, Score, VoteKind, VoteParticipation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 USERS = {"Hà Giang": "hagiang", "Cao Bằng": "caobang", "Lạng Sơn": "langson", "Lào Cai": "laocai",
          "Lai Châu": "laichau", "Điện Biên": "dienbien", "Sơn La": "sonla"}

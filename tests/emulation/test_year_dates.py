@@ -13,7 +13,7 @@ from django.test import Client
 from thidua.emulation import services
 from thidua.emulation.models import ClusterYear, Indicator, Target, YearRun
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def chair_2019() -> Client:

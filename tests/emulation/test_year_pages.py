@@ -42,7 +42,7 @@ from thidua.emulation.models import (
 from thidua.emulation.scoring import score_sheet
 from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 PAGES = ["", "mo/", "khung/", "dang-ky/", "giao-uoc/", "ket-qua/", "cham-diem/", "cham-diem/tu-cham/",
          "cham-diem/cham-cheo/", "cham-diem/tong-hop/", "cham-diem/lich-su/", "bo-phieu/"]
@@ -218,56 +218,56 @@ def test_refused_posts_change_nothing(clients, cy2018, cy2019):
         ("hoidong", url(cy2019, "mo/"), {"theme": "x"}, "Chỉ cụm trưởng"),
         ("laichau", url(cy2018, "mo/"), {"theme": "x"}, "Chỉ cụm trưởng"),
         ("caobang", url(cy2018, "mo/"), {"theme": "x"}, "đã được mở"),
-        ("laichau", url(cy2018, "khung/"), {"action": "criterion", "code": "B1", "name": "x", "kind": "manual",
+        ("laichau", url(cy2018, "khung/tieu-chi/"), {"code": "B1", "name": "x", "kind": "manual",
                                            "max_points": "30", "order": "0"}, "Chỉ cụm trưởng"),
-        ("caobang", url(cy2018, "khung/"), {"action": "criterion", "code": "B1", "name": "x", "kind": "manual",
+        ("caobang", url(cy2018, "khung/tieu-chi/"), {"code": "B1", "name": "x", "kind": "manual",
                                            "max_points": "30", "order": "0"}, "đã khóa"),
-        ("laichau", url(cy2019, "khung/"), {"action": "indicator", "code": "X", "name": "x", "unit": "x",
+        ("laichau", url(cy2019, "khung/chi-tieu/"), {"code": "X", "name": "x", "unit": "x",
                                            "aggregation": "sum", "percent_decimals": "1"}, "chưa được mở"),
         ("caobang", url(cy2018, "dang-ky/"), {"don-vi": ld.pk, "plan_THU_NSNN": "1"}, "không thay mặt Lai Châu"),
         ("hoidong", url(cy2018, "dang-ky/"), {"don-vi": cb.pk, "plan_THU_NSNN": "1"}, "không thay mặt"),
         ("caobang", url(cy2018, "dang-ky/"), {"don-vi": cb.pk, "plan_THU_NSNN": "1"}, "đã khóa"),
         ("caobang", url(cy2019, "dang-ky/"), {"don-vi": cb.pk, "plan_THU_NSNN": "1"}, "chưa được mở"),
-        ("caobang", url(cy2019, "giao-uoc/"), {"action": "sign", "don-vi": cb.pk, "signatory": "A", "position": "B",
+        ("caobang", url(cy2019, "giao-uoc/ky/"), {"don-vi": cb.pk, "signatory": "A", "position": "B",
                                                "signed_on": "19/03/2019"}, "đã ký"),
-        ("caobang", url(cy2019, "giao-uoc/"), {"action": "sign", "don-vi": ld.pk, "signatory": "A",
+        ("caobang", url(cy2019, "giao-uoc/ky/"), {"don-vi": ld.pk, "signatory": "A",
                                                "position": "B"}, "không thay mặt Lai Châu"),
-        ("laichau", url(cy2019, "giao-uoc/"), {"action": "pact", "title": "x", "commitments": "y"}, "đã có chữ ký"),
-        ("hoidong", url(cy2019, "giao-uoc/"), {"action": "pact", "title": "x", "commitments": "y"}, "Chỉ cụm trưởng"),
+        ("laichau", url(cy2019, "giao-uoc/soan/"), {"title": "x", "commitments": "y"}, "đã có chữ ký"),
+        ("hoidong", url(cy2019, "giao-uoc/soan/"), {"title": "x", "commitments": "y"}, "Chỉ cụm trưởng"),
         ("caobang", url(cy2018, "ket-qua/"), {"period": "year_end", "value_THU_NSNN": "1"}, "đã khóa"),
         ("hoidong", url(cy2018, "ket-qua/"), {"period": "year_end", "value_THU_NSNN": "1"}, "không thay mặt"),
         ("caobang", url(cy2018, "cham-diem/tu-cham/"), {f"points_{hand.pk}": "1"}, "đã khóa"),
         ("trunguong", url(cy2018, "cham-diem/tu-cham/"), {f"points_{hand.pk}": "1"}, "không thay mặt"),
-        ("caobang", url(cy2018, "cham-diem/cham-cheo/"), {"action": "auto"}, "đã khóa"),
-        ("laichau", url(cy2018, "cham-diem/cham-cheo/"), {"action": "auto"}, "Chỉ cụm trưởng"),
-        ("laichau", url(cy2018, "cham-diem/cham-cheo/"), {"action": "score", "thanh-vien": cb.pk,
+        ("caobang", url(cy2018, "cham-diem/cham-cheo/phan-cong/"), {}, "đã khóa"),
+        ("laichau", url(cy2018, "cham-diem/cham-cheo/phan-cong/"), {}, "Chỉ cụm trưởng"),
+        ("laichau", url(cy2018, "cham-diem/cham-cheo/cham/"), {"thanh-vien": cb.pk,
                                                           f"points_{hand.pk}": "1"}, "đã khóa"),
         ("hoidong", url(cy2018, "cham-diem/tong-hop/"), {"thanh-vien": cb.pk, f"final_{hand.pk}": "1"},
          "Chỉ cụm trưởng"),
         ("caobang", url(cy2018, "cham-diem/tong-hop/"), {"thanh-vien": cb.pk, f"final_{hand.pk}": "1"}, "đã khóa"),
-        ("caobang", url(cy2018, "cham-diem/"), {"action": "lock", "confirm": "1"}, "đã khóa"),
-        ("laichau", url(cy2018, "cham-diem/"), {"action": "lock", "confirm": "1"}, "Chỉ cụm trưởng"),
-        ("laichau", url(cy2018, "bo-phieu/"), {"action": "review", "title": "x", "held_on": "19/03/2019",
+        ("caobang", url(cy2018, "cham-diem/khoa/"), {"confirm": "1"}, "đã khóa"),
+        ("laichau", url(cy2018, "cham-diem/khoa/"), {"confirm": "1"}, "Chỉ cụm trưởng"),
+        ("laichau", url(cy2018, "bo-phieu/hoi-nghi/"), {"title": "x", "held_on": "19/03/2019",
                                               "place": "y"}, "Chỉ cụm trưởng"),
-        ("caobang", url(cy2018, "bo-phieu/"), {"action": "review", "title": "x", "held_on": "19/03/2019",
+        ("caobang", url(cy2018, "bo-phieu/hoi-nghi/"), {"title": "x", "held_on": "19/03/2019",
                                               "place": "y"}, "đã có hội nghị"),
-        ("caobang", url(cy2018, "bo-phieu/"), {"action": "handover", "handed_on": "19/03/2019"}, "đã được trao"),
-        ("hoidong", url(cy2018, "bo-phieu/"), {"action": "handover", "handed_on": "19/03/2019"}, "Chỉ cụm trưởng"),
-        ("laichau", url(cy2018, "bo-phieu/"), {"action": "open", "kind": "chair", "candidates": [ld.pk],
+        ("caobang", url(cy2018, "bo-phieu/trao-co/"), {"handed_on": "19/03/2019"}, "đã được trao"),
+        ("hoidong", url(cy2018, "bo-phieu/trao-co/"), {"handed_on": "19/03/2019"}, "Chỉ cụm trưởng"),
+        ("laichau", url(cy2018, "bo-phieu/mo-phien/"), {"kind": "chair", "candidates": [ld.pk],
                                               "seats": "1", "opens_at": "19/03/2019 09:00",
                                               "closes_at": "19/03/2019 10:00", "threshold_percent": "50",
                                               "quorum_percent": "50"}, "Chỉ cụm trưởng"),
-        ("caobang", url(cy2018, "bo-phieu/"), {"action": "open", "kind": "chair", "candidates": [ld.pk],
+        ("caobang", url(cy2018, "bo-phieu/mo-phien/"), {"kind": "chair", "candidates": [ld.pk],
                                               "seats": "1", "opens_at": "19/03/2019 09:00",
                                               "closes_at": "19/03/2019 10:00", "threshold_percent": "50",
                                               "quorum_percent": "50"}, "đã có kết quả", False),
     ]
     for session in VoteSession.objects.filter(cluster_year=cy2018):
         path = url(cy2018, f"bo-phieu/{session.pk}/")
-        refusals += [("laichau", path, {"action": "ballot", "don-vi": ld.pk, "choices": [ld.pk]}, "đã đóng"),
-                     ("hoidong", path, {"action": "ballot", "don-vi": cb.pk}, "không thay mặt"),
-                     ("laichau", path, {"action": "close", "confirm": "1"}, "Chỉ cụm trưởng"),
-                     ("caobang", path, {"action": "close", "confirm": "1"}, "đã kết thúc")]
+        refusals += [("laichau", path + "phieu/", {"don-vi": ld.pk, "choices": [ld.pk]}, "đã đóng"),
+                     ("hoidong", path + "phieu/", {"don-vi": cb.pk}, "không thay mặt"),
+                     ("laichau", path + "ket-thuc/", {"confirm": "1"}, "Chỉ cụm trưởng"),
+                     ("caobang", path + "ket-thuc/", {"confirm": "1"}, "đã kết thúc")]
     denied = AuditEvent.objects.filter(action="denied").count()
     for name, path, data, words, *shown_again in refusals:
         # A refusal redirects back to the page; a form the user was offered is shown again with the input.
@@ -282,7 +282,7 @@ def test_refused_posts_change_nothing(clients, cy2018, cy2019):
     hanoi_org = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="01")
     assert clients["trunguong"].post(url(cy2018, "dang-ky/"), {"don-vi": hanoi_org.pk}).status_code == 404
     assert clients["hanoi"].post(url(cy2019, "mo/"), {"theme": "x"}).status_code == 404
-    assert clients["donvi"].post(url(cy2018, "cham-diem/"), {"action": "lock", "confirm": "1"}).status_code == 404
+    assert clients["donvi"].post(url(cy2018, "cham-diem/khoa/"), {"confirm": "1"}).status_code == 404
     anonymous = clients["anonymous"].post(url(cy2019, "mo/"), {"theme": "x"})
     assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
     assert row_counts() == before
@@ -330,61 +330,61 @@ def test_framework_editor(clients, cy2019):
     edit = clients["laichau"].get(url(cy2019, "khung/?sua=B4"))
     assert edit.context["editing"].code == "B4" and edit.context["crit_form"].initial["max_points"] == Decimal(20)
     assert 'readonly' in str(edit.context["crit_form"]["code"])
-    _, shown = follow(clients["laichau"], url(cy2019, "khung/"), {
-        "action": "criterion", "code": "B4", "name": "Tham gia hoạt động chung của Cụm", "kind": "manual",
+    _, shown = follow(clients["laichau"], url(cy2019, "khung/tieu-chi/"), {
+        "code": "B4", "name": "Tham gia hoạt động chung của Cụm", "kind": "manual",
         "max_points": "25", "parent_code": "B", "order": "9"})
     assert any("Đã lưu tiêu chí B4" in m for m in shown), shown
     assert cy2019.criteria.get(code="B4").max_points == Decimal(25)
     # A new indicator criterion with a bonus written the Vietnamese way (0,5).
-    _, shown = follow(clients["laichau"], url(cy2019, "khung/"), {
-        "action": "indicator", "code": "DU_LICH", "name": "Khách du lịch", "unit": "lượt khách",
+    _, shown = follow(clients["laichau"], url(cy2019, "khung/chi-tieu/"), {
+        "code": "DU_LICH", "name": "Khách du lịch", "unit": "lượt khách",
         "aggregation": "sum", "percent_decimals": "1"})
     assert any("Đã lưu chỉ tiêu DU_LICH" in m for m in shown)
-    follow(clients["laichau"], url(cy2019, "khung/"), {
-        "action": "criterion", "code": "A5", "name": "Thu hút khách du lịch", "kind": "indicator",
+    follow(clients["laichau"], url(cy2019, "khung/tieu-chi/"), {
+        "code": "A5", "name": "Thu hút khách du lịch", "kind": "indicator",
         "max_points": "5", "parent_code": "A", "indicator_code": "DU_LICH", "bonus_per_percent": "0,5",
         "bonus_cap": "1", "order": "5"})
     a5 = cy2019.criteria.get(code="A5")
     assert a5.indicator.code == "DU_LICH" and a5.bonus_per_percent == Decimal("0.5") and a5.parent.code == "A"
     assert clients["laichau"].get(url(cy2019, "khung/")).context["max_total"] == Decimal(110)
     # A service refusal (indicator criterion without an indicator) keeps the form and says why.
-    response = clients["laichau"].post(url(cy2019, "khung/"), {
-        "action": "criterion", "code": "A6", "name": "x", "kind": "indicator", "max_points": "5", "order": "6"})
+    response = clients["laichau"].post(url(cy2019, "khung/tieu-chi/"), {
+        "code": "A6", "name": "x", "kind": "indicator", "max_points": "5", "order": "6"})
     assert response.status_code == 200 and any("cần một chỉ tiêu" in m for m in messages_of(response))
     assert not cy2019.criteria.filter(code="A6").exists()
     # A member sees the framework, without forms.
     member = clients["caobang"].get(url(cy2019, "khung/"))
-    assert not member.context["editable"] and 'name="action"' not in member.content.decode()
+    assert not member.context["editable"] and "/khung/tieu-chi/" not in member.content.decode()
 
 
 def test_deleting_criteria_and_indicators(clients, cy2019, cy2018):
     open_2019(clients["laichau"], cy2019)
     page = clients["laichau"].get(url(cy2019, "khung/")).content.decode()
-    assert 'value="delete-criterion"' in page and 'value="delete-indicator"' in page
+    assert f'action="{url(cy2019, "khung/tieu-chi/xoa/")}"' in page and f'action="{url(cy2019, "khung/chi-tieu/xoa/")}"' in page
     # A group with children, an indicator a criterion scores by: refused, nothing changes.
     group, used = "A", cy2019.criteria.filter(kind="indicator").first().indicator.code
-    for action, code, why in [("delete-criterion", group, "còn tiêu chí con"),
-                              ("delete-indicator", used, "đang được tiêu chí")]:
+    for action, code, why in [("tieu-chi/xoa/", group, "còn tiêu chí con"),
+                              ("chi-tieu/xoa/", used, "đang được tiêu chí")]:
         before = row_counts()
-        _, shown = follow(clients["laichau"], url(cy2019, "khung/"), {"action": action, "code": code})
+        _, shown = follow(clients["laichau"], url(cy2019, "khung/" + action), {"code": code})
         assert any(why in m for m in shown), shown
         assert row_counts() == before
     # A member may not delete: refused with a denied audit row, the criterion stays.
-    _, shown = follow(clients["caobang"], url(cy2019, "khung/"), {"action": "delete-criterion", "code": "B4"})
+    _, shown = follow(clients["caobang"], url(cy2019, "khung/tieu-chi/xoa/"), {"code": "B4"})
     assert cy2019.criteria.filter(code="B4").exists()
     assert AuditEvent.objects.filter(action="denied", user__username="caobang").exists()
     # The chair deletes an unscored criterion (audited with its values), then an unused indicator.
-    _, shown = follow(clients["laichau"], url(cy2019, "khung/"), {"action": "delete-criterion", "code": "B4"})
+    _, shown = follow(clients["laichau"], url(cy2019, "khung/tieu-chi/xoa/"), {"code": "B4"})
     assert any("Đã xóa tiêu chí B4" in m for m in shown) and not cy2019.criteria.filter(code="B4").exists()
     assert AuditEvent.objects.filter(action="delete", user__username="laichau", object_type__endswith="criterion").exists()
-    follow(clients["laichau"], url(cy2019, "khung/"), {
-        "action": "indicator", "code": "TAM", "name": "Tạm", "unit": "lượt", "aggregation": "sum",
+    follow(clients["laichau"], url(cy2019, "khung/chi-tieu/"), {
+        "code": "TAM", "name": "Tạm", "unit": "lượt", "aggregation": "sum",
         "percent_decimals": "1"})
-    _, shown = follow(clients["laichau"], url(cy2019, "khung/"), {"action": "delete-indicator", "code": "TAM"})
+    _, shown = follow(clients["laichau"], url(cy2019, "khung/chi-tieu/xoa/"), {"code": "TAM"})
     assert any("Đã xóa chỉ tiêu TAM" in m for m in shown) and not cy2019.indicators.filter(code="TAM").exists()
     # 2018 is locked and scored: the chair of 2018 cannot delete its criteria.
     scored = cy2018.criteria.exclude(kind="group").first().code
-    _, shown = follow(clients["caobang"], url(cy2018, "khung/"), {"action": "delete-criterion", "code": scored})
+    _, shown = follow(clients["caobang"], url(cy2018, "khung/tieu-chi/xoa/"), {"code": scored})
     assert cy2018.criteria.filter(code=scored).exists() and shown
 
 
@@ -429,14 +429,14 @@ def test_pact_page(clients, cy2018, cy2019):
     html = page.content.decode()
     assert "7/7 đã ký" in html and "19/03/2019" in html
     # 2018 has no pact in the scenario: its chair drafts one, then a member signs it.
-    _, shown = follow(clients["caobang"], url(cy2018, "giao-uoc/"), {
-        "action": "pact", "title": "Giao ước thi đua năm 2018", "commitments": "Hoàn thành chỉ tiêu\nNhân rộng điển hình"})
+    _, shown = follow(clients["caobang"], url(cy2018, "giao-uoc/soan/"), {
+        "title": "Giao ước thi đua năm 2018", "commitments": "Hoàn thành chỉ tiêu\nNhân rộng điển hình"})
     assert any("Đã lưu giao ước" in m for m in shown)
     page = clients["laichau"].get(url(cy2018, "giao-uoc/"))
     assert page.context["commitments"] == ["Hoàn thành chỉ tiêu", "Nhân rộng điển hình"]
     assert page.context["sign_form"] is not None and page.context["pact_form"] is None
-    _, shown = follow(clients["laichau"], url(cy2018, "giao-uoc/"), {
-        "action": "sign", "don-vi": org("12").pk, "signatory": "Nguyễn Văn A", "position": "Phó Chủ tịch UBND tỉnh",
+    _, shown = follow(clients["laichau"], url(cy2018, "giao-uoc/ky/"), {
+        "don-vi": org("12").pk, "signatory": "Nguyễn Văn A", "position": "Phó Chủ tịch UBND tỉnh",
         "signed_on": "20/02/2018"})
     assert any("Lai Châu đã ký giao ước" in m for m in shown)
     sig = PactSignature.objects.get(pact__cluster_year=cy2018, member=org("12"))
@@ -508,15 +508,15 @@ def test_manual_cross_assignment(clients, cy2019):
     assert page.context["can_assign"] and len(page.context["grid"]) == 7
     assert clients["caobang"].get(url(cy2019, "cham-diem/cham-cheo/")).context["can_assign"] is False
     # One member scoring itself: refused by the service, nothing saved.
-    _, shown = follow(clients["laichau"], url(cy2019, "cham-diem/cham-cheo/"), {
-        "action": "manual", "pair": pairs + [f"{members[0].pk}-{members[0].pk}"]})
+    _, shown = follow(clients["laichau"], url(cy2019, "cham-diem/cham-cheo/phan-cong-tay/"), {
+        "pair": pairs + [f"{members[0].pk}-{members[0].pk}"]})
     assert any("không được chấm chéo chính mình" in m for m in shown)
     assert not CrossAssignment.objects.filter(cluster_year=cy2019).exists()
     # Too few scorers for one member: refused, with the names.
-    _, shown = follow(clients["laichau"], url(cy2019, "cham-diem/cham-cheo/"), {"action": "manual",
+    _, shown = follow(clients["laichau"], url(cy2019, "cham-diem/cham-cheo/phan-cong-tay/"), {
                                                                                "pair": pairs[2:]})
     assert any("chưa đủ" in m and members[0].name in m for m in shown)
-    _, shown = follow(clients["laichau"], url(cy2019, "cham-diem/cham-cheo/"), {"action": "manual", "pair": pairs})
+    _, shown = follow(clients["laichau"], url(cy2019, "cham-diem/cham-cheo/phan-cong-tay/"), {"pair": pairs})
     assert any("14 cặp" in m for m in shown)
     saved = {f"{a.scorer_id}-{a.member_id}" for a in CrossAssignment.objects.filter(cluster_year=cy2019)}
     assert saved == set(pairs)
@@ -524,8 +524,8 @@ def test_manual_cross_assignment(clients, cy2019):
     assert sum(cell["on"] for row in grid for cell in row["cells"]) == 14
     # An organisation that is not a member of the year: 404.
     hanoi_org = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="01")
-    assert clients["laichau"].post(url(cy2019, "cham-diem/cham-cheo/"), {
-        "action": "manual", "pair": [f"{hanoi_org.pk}-{members[0].pk}"]}).status_code == 404
+    assert clients["laichau"].post(url(cy2019, "cham-diem/cham-cheo/phan-cong-tay/"), {
+        "pair": [f"{hanoi_org.pk}-{members[0].pk}"]}).status_code == 404
 
 
 def test_numbers_are_read_and_shown_the_vietnamese_way():
@@ -563,12 +563,12 @@ def _lock_2019_quickly(cy: ClusterYear):
 def test_ballot_is_secret_single_and_results_hidden_until_closed(clients, cy2019):
     open_2019(clients["laichau"], cy2019)
     _lock_2019_quickly(cy2019)
-    follow(clients["laichau"], url(cy2019, "bo-phieu/"), {"action": "review", "title": "Hội nghị tổng kết năm 2019",
+    follow(clients["laichau"], url(cy2019, "bo-phieu/hoi-nghi/"), {"title": "Hội nghị tổng kết năm 2019",
                                                           "held_on": "20/03/2020", "place": "Lai Châu"})
     now = timezone.now()
     ld, sl, cb = org("12"), org("14"), org("04")
-    response, shown = follow(clients["laichau"], url(cy2019, "bo-phieu/"), {
-        "action": "open", "kind": "chair", "candidates": [sl.pk, org("02").pk], "seats": "1",
+    response, shown = follow(clients["laichau"], url(cy2019, "bo-phieu/mo-phien/"), {
+        "kind": "chair", "candidates": [sl.pk, org("02").pk], "seats": "1",
         "opens_at": vn_datetime(now - timedelta(minutes=5)), "closes_at": vn_datetime(now + timedelta(hours=1)),
         "threshold_percent": "50", "threshold_strict": "on", "quorum_percent": "50", "quorum_strict": "on"})
     session = VoteSession.objects.get(cluster_year=cy2019, kind="chair")
@@ -577,17 +577,17 @@ def test_ballot_is_secret_single_and_results_hidden_until_closed(clients, cy2019
     page = clients["caobang"].get(path)
     assert page.context["ballot"] is not None and page.context["result"] is None
     assert 'data-max-checked="1"' in page.content.decode()
-    _, shown = follow(clients["caobang"], path, {"action": "ballot", "don-vi": cb.pk, "choices": [sl.pk]})
+    _, shown = follow(clients["caobang"], path + "phieu/", {"don-vi": cb.pk, "choices": [sl.pk]})
     assert any("Cao Bằng đã bỏ phiếu" in m for m in shown)
     # After voting: "đã bỏ phiếu", no form, and a second ballot is refused without any change.
     page = clients["caobang"].get(path)
     html = page.content.decode()
     assert page.context["ballot"] is None and "Cao Bằng đã bỏ phiếu trong phiên này" in html
     before = row_counts()
-    _, shown = follow(clients["caobang"], path, {"action": "ballot", "don-vi": cb.pk, "choices": [org("02").pk]})
+    _, shown = follow(clients["caobang"], path + "phieu/", {"don-vi": cb.pk, "choices": [org("02").pk]})
     assert any("đã bỏ phiếu" in m and "mỗi thành viên một phiếu" in m for m in shown) and row_counts() == before
     # Two choices on a one-seat ballot: refused by the service.
-    _, shown = follow(clients["sonla"], path, {"action": "ballot", "don-vi": sl.pk, "choices": [sl.pk, org("02").pk]})
+    _, shown = follow(clients["sonla"], path + "phieu/", {"don-vi": sl.pk, "choices": [sl.pk, org("02").pk]})
     assert any("nhiều hơn số được chọn" in m for m in shown) and row_counts() == before
     # Until closed: how many voted, never the counts — for the chair too.
     for name in ("laichau", "hoidong", "trunguong"):
@@ -599,14 +599,14 @@ def test_ballot_is_secret_single_and_results_hidden_until_closed(clients, cy2019
     assert list(VoteParticipation.objects.filter(session=session).values_list("member__name", flat=True)) == ["Cao Bằng"]
     assert [f.name for f in VoteParticipation._meta.get_fields()] == ["id", "session", "member"]
     for voter, choice in (("hagiang", sl), ("langson", sl), ("laocai", sl), ("sonla", org("02"))):
-        follow(clients[voter], path, {"action": "ballot", "don-vi": org(
+        follow(clients[voter], path + "phieu/", {"don-vi": org(
             next(c for c, n in MEMBERS.items() if n == voter)).pk, "choices": [choice.pk]})
     # A member cannot close; the chair can (after confirming); then the tally shows with its lines.
-    _, shown = follow(clients["caobang"], path, {"action": "close", "confirm": "1"})
+    _, shown = follow(clients["caobang"], path + "ket-thuc/", {"confirm": "1"})
     assert any("Chỉ cụm trưởng" in m for m in shown) and VoteSession.objects.get(pk=session.pk).closed_at is None
-    _, shown = follow(clients["laichau"], path, {"action": "close"})
+    _, shown = follow(clients["laichau"], path + "ket-thuc/", {})
     assert any("Cần xác nhận" in m for m in shown) and VoteSession.objects.get(pk=session.pk).closed_at is None
-    _, shown = follow(clients["laichau"], path, {"action": "close", "confirm": "1"})
+    _, shown = follow(clients["laichau"], path + "ket-thuc/", {"confirm": "1"})
     assert any("kết quả kiểm phiếu được công bố" in m for m in shown)
     page = clients["hoidong"].get(path)
     result = page.context["result"]
@@ -617,19 +617,19 @@ def test_ballot_is_secret_single_and_results_hidden_until_closed(clients, cy2019
     assert ClusterYear.objects.get(cluster=cy2019.cluster, year=2020).chair == sl
     # Voting after closing: refused, nothing changes.
     before = row_counts()
-    _, shown = follow(clients["laichau"], path, {"action": "ballot", "don-vi": ld.pk, "choices": [sl.pk]})
+    _, shown = follow(clients["laichau"], path + "phieu/", {"don-vi": ld.pk, "choices": [sl.pk]})
     assert any("đã đóng" in m for m in shown) and row_counts() == before
 
 
 def test_tie_produces_a_second_round_from_the_page(clients, cy2019):
     open_2019(clients["laichau"], cy2019)
     _lock_2019_quickly(cy2019)
-    follow(clients["laichau"], url(cy2019, "bo-phieu/"), {"action": "review", "title": "Hội nghị tổng kết năm 2019",
+    follow(clients["laichau"], url(cy2019, "bo-phieu/hoi-nghi/"), {"title": "Hội nghị tổng kết năm 2019",
                                                           "held_on": "20/03/2020", "place": "Lai Châu"})
     now = timezone.now()
     hg, sl = org("02"), org("14")
-    follow(clients["laichau"], url(cy2019, "bo-phieu/"), {
-        "action": "open", "kind": "chair", "candidates": [sl.pk, hg.pk], "seats": "1",
+    follow(clients["laichau"], url(cy2019, "bo-phieu/mo-phien/"), {
+        "kind": "chair", "candidates": [sl.pk, hg.pk], "seats": "1",
         "opens_at": vn_datetime(now - timedelta(minutes=5)), "closes_at": vn_datetime(now + timedelta(hours=1)),
         "threshold_percent": "50", "threshold_strict": "on", "quorum_percent": "50", "quorum_strict": "on"})
     session = VoteSession.objects.get(cluster_year=cy2019, kind="chair")
@@ -638,15 +638,15 @@ def test_tie_produces_a_second_round_from_the_page(clients, cy2019):
     for voter, choice in (("hagiang", sl), ("caobang", sl), ("langson", sl), ("laocai", hg), ("dienbien", hg),
                           ("sonla", hg), ("laichau", None)):
         code = next(c for c, n in MEMBERS.items() if n == voter)
-        follow(clients[voter], path, {"action": "ballot", "don-vi": org(code).pk,
+        follow(clients[voter], path + "phieu/", {"don-vi": org(code).pk,
                                       **({"choices": [choice.pk]} if choice else {})})
-    follow(clients["laichau"], path, {"action": "close", "confirm": "1"})
+    follow(clients["laichau"], path + "ket-thuc/", {"confirm": "1"})
     page = clients["laichau"].get(path)
     assert page.context["result"].tied == [hg, sl] and page.context["tie_form"] is not None
     html = page.content.decode()
     assert "Bầu lại vòng 2 giữa các đơn vị bằng phiếu" in html and "bằng phiếu" in html
     assert clients["caobang"].get(path).context["tie_form"] is None  # only the chair may call it
-    _, shown = follow(clients["laichau"], path, {"action": "tie", "opens_at": vn_datetime(now - timedelta(minutes=1)),
+    _, shown = follow(clients["laichau"], path + "vong-moi/", {"opens_at": vn_datetime(now - timedelta(minutes=1)),
                                                  "closes_at": vn_datetime(now + timedelta(hours=1))})
     second = VoteSession.objects.get(previous=session)
     assert second.round == 2 and set(second.candidates.values_list("organization__name", flat=True)) == {
@@ -709,7 +709,7 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
     assert b"".join(c["hoidong"].get(link).streaming_content) == b"%PDF-1.4 dien hinh"
     assert c["hanoi"].get(link).status_code == 404
     # 5. The chair assigns the cross-scoring (rotation); each scorer scores its assigned members.
-    _, shown = follow(chair, url(cy2019, "cham-diem/cham-cheo/"), {"action": "auto"})
+    _, shown = follow(chair, url(cy2019, "cham-diem/cham-cheo/phan-cong/"), {})
     assert any("Đã phân công chấm chéo" in m for m in shown)
     pairs = list(CrossAssignment.objects.filter(cluster_year=cy2019).select_related("scorer", "member"))
     assert len(pairs) == 14 and all(a.scorer_id != a.member_id for a in pairs)
@@ -718,18 +718,18 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
         scorer_client = c[MEMBERS[a.scorer.admin_code]]
         page = scorer_client.get(url(cy2019, f"cham-diem/cham-cheo/?thanh-vien={a.member.pk}"))
         assert page.context["target"] == a.member and page.context["form"] is not None
-        data = {"action": "score", "thanh-vien": a.member.pk}
+        data = {"thanh-vien": a.member.pk}
         for cc, points in zip(hand_codes, HAND[a.member.admin_code], strict=True):
             data[f"points_{crit[cc].pk}"] = str(points)
-        _, shown = follow(scorer_client, url(cy2019, "cham-diem/cham-cheo/"), data)
+        _, shown = follow(scorer_client, url(cy2019, "cham-diem/cham-cheo/cham/"), data)
         assert any("Đã lưu 6 điểm" in m for m in shown), shown
     assert Score.objects.filter(criterion__cluster_year=cy2019, round="cross").count() == 84
     # Cross-scoring a member one is not assigned to: refused, nothing changes.
     not_assigned = next(m for m in members.values() if m.pk != members["12"].pk and not any(
         a.scorer_id == members["12"].pk and a.member_id == m.pk for a in pairs))
     before = row_counts()
-    _, shown = follow(chair, url(cy2019, "cham-diem/cham-cheo/"), {
-        "action": "score", "thanh-vien": not_assigned.pk, f"points_{crit['B1'].pk}": "1"})
+    _, shown = follow(chair, url(cy2019, "cham-diem/cham-cheo/cham/"), {
+        "thanh-vien": not_assigned.pk, f"points_{crit['B1'].pk}": "1"})
     assert any("không được phân công chấm chéo" in m for m in shown) and row_counts() == before
     # 6. The chair consolidates: a final score that differs from the cross mean needs a reason.
     db = members["11"]
@@ -775,7 +775,7 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
     # 8. Lock (with confirmation); afterwards the forms are gone and scores cannot change.
     page = chair.get(url(cy2019, "cham-diem/"))
     assert page.context["can_lock"] and 'data-bs-target="#xac-nhan-khoa"' in page.content.decode()
-    _, shown = follow(chair, url(cy2019, "cham-diem/"), {"action": "lock", "confirm": "1"})
+    _, shown = follow(chair, url(cy2019, "cham-diem/khoa/"), {"confirm": "1"})
     assert any("Đã khóa điểm năm 2019" in m for m in shown)
     assert YearRun.objects.get(cluster_year=cy2019).locked
     for name in ("laichau", "caobang"):
@@ -785,8 +785,8 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
     _, shown = follow(c["caobang"], url(cy2019, "cham-diem/tu-cham/"), {f"points_{crit['B1'].pk}": "20"})
     assert any("đã khóa" in m for m in shown) and row_counts() == before
     # 9. The review conference and the votes.
-    _, shown = follow(chair, url(cy2019, "bo-phieu/"), {
-        "action": "review", "title": "Hội nghị tổng kết công tác thi đua, khen thưởng năm 2019", "held_on": "20/03/2020",
+    _, shown = follow(chair, url(cy2019, "bo-phieu/hoi-nghi/"), {
+        "title": "Hội nghị tổng kết công tác thi đua, khen thưởng năm 2019", "held_on": "20/03/2020",
         "place": "Thành phố Lai Châu"})
     assert any("Đã lập hội nghị tổng kết" in m for m in shown)
     now = timezone.now()
@@ -801,17 +801,17 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
             suggested = [members_by_pk[pk].name for pk in form.initial["candidates"]]
             assert suggested == expect_candidates, (kind, suggested)
             assert form.initial["seats"] == seats
-            response, shown = follow(chair, url(cy2019, "bo-phieu/"), {
-                "action": "open", "kind": kind, "candidates": form.initial["candidates"], "seats": str(seats),
+            response, shown = follow(chair, url(cy2019, "bo-phieu/mo-phien/"), {
+                "kind": kind, "candidates": form.initial["candidates"], "seats": str(seats),
                 **window})
             assert any("Đã mở phiên bỏ phiếu" in m for m in shown), shown
             session = VoteSession.objects.get(cluster_year=cy2019, kind=kind, round=1)
         path = url(cy2019, f"bo-phieu/{session.pk}/")
         for code, choice in ballots.items():
-            _, shown = follow(c[MEMBERS[code]], path, {"action": "ballot", "don-vi": members[code].pk,
+            _, shown = follow(c[MEMBERS[code]], path + "phieu/", {"don-vi": members[code].pk,
                                                         "choices": [members[x].pk for x in choice]})
             assert any("đã bỏ phiếu" in m for m in shown), (kind, code, shown)
-        follow(chair, path, {"action": "close", "confirm": "1"})
+        follow(chair, path + "ket-thuc/", {"confirm": "1"})
         return VoteSession.objects.get(pk=session.pk)
 
     members_by_pk = {m.pk: m for m in members.values()}
@@ -825,7 +825,7 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
                     expect_candidates=["Lai Châu", "Lào Cai", "Hà Giang", "Sơn La"], seats=2)
     result = c["hoidong"].get(url(cy2019, f"bo-phieu/{cert.pk}/")).context["result"]
     assert [o.name for o in result.elected] == ["Lai Châu"] and [o.name for o in result.tied] == ["Hà Giang", "Lào Cai"]
-    follow(chair, url(cy2019, f"bo-phieu/{cert.pk}/"), {"action": "tie", **window})
+    follow(chair, url(cy2019, f"bo-phieu/{cert.pk}/vong-moi/"), {**window})
     second = VoteSession.objects.get(previous=cert)
     run_vote("certificate", {code: ["10"] for code in everyone[:5]} | {"11": ["02"], "14": ["02"]},
              expect_candidates=[], session=second)
@@ -844,7 +844,7 @@ def test_a_whole_year_through_the_pages(clients, cy2019):
     # 10. The handover, then the link to the next year's overview.
     page = chair.get(url(cy2019, "bo-phieu/"))
     assert page.context["handover_form"] is not None
-    _, shown = follow(chair, url(cy2019, "bo-phieu/"), {"action": "handover", "handed_on": "20/03/2020",
+    _, shown = follow(chair, url(cy2019, "bo-phieu/trao-co/"), {"handed_on": "20/03/2020",
                                                         "handed_by": "Chủ tịch UBND tỉnh Lai Châu"})
     assert any("Đã ghi nhận trao cờ luân lưu" in m for m in shown)
     handover = FlagHandover.objects.get(conference__cluster_year=cy2019)

@@ -7,27 +7,16 @@ import io
 import pytest
 from python_calamine import CalamineWorkbook
 
-from tests.eligibility.test_database import award, new_person, unit  # noqa: F401  (unit is a fixture)
-from thidua.awards.models import Evaluation, Initiative
+from tests.eligibility.test_database import lan_and_son, unit  # noqa: F401  (fixtures)
 from thidua.jobs.models import Job, JobStatus
-from thidua.orgs.models import Gender
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 QUERY = {"year": 2024, "award": "CSTD_TINH"}
 
 
 @pytest.fixture
-def people(unit):  # noqa: F811
-    good, near = new_person(unit, "Hà Thị Lan"), new_person(unit, "Nông Văn Sơn", Gender.MALE)
-    for p in (good, near):
-        Evaluation.objects.create(person=p, year=2024, rating="HTXS")
-        award(p, "LDTT", 2024)
-        award(p, "CSTDCS", 2024)
-        award(p, "CSTDCS", 2023)
-    award(good, "CSTDCS", 2022)
-    Initiative.objects.create(person=good, title="A", scope="provincial", year=2024)
-    Initiative.objects.create(person=near, title="B", scope="provincial", year=2024)
-    return unit
+def people(lan_and_son):  # noqa: F811
+    return lan_and_son
 
 
 def test_a_big_area_is_offered_as_a_job_instead_of_evaluated_in_the_request(people, province_officer, settings):

@@ -5,11 +5,11 @@ PDF. A failed conversion says why. Each user's conversions are their own."""
 import pytest
 from django.core.files.storage import default_storage
 
-from thidua.core import documents
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
+from thidua.lib import documents
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture
@@ -21,6 +21,7 @@ def _url(cy, fmt="pdf"):
     return f"/cum/{cy.pk}/van-ban/thong-cao-bao-chi.{fmt}"
 
 
+@pytest.mark.slow
 def test_the_pdf_link_queues_one_conversion_then_serves_its_result(libreoffice, pdf_jobs, province_officer,
                                                                    other_province_officer, cluster_year_2018):
     first = province_officer.get(_url(cluster_year_2018))

@@ -8,7 +8,7 @@ from python_calamine import CalamineWorkbook
 
 from thidua.jobs.models import Job, JobStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def _rows(content: bytes) -> list:

@@ -7,10 +7,11 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import user
 from thidua.core.models import AuditEvent
+from thidua.core.refusals import Conflict
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def _enqueue(kind="tests.steps", params=None, who="caobang"):
@@ -80,7 +81,7 @@ def test_cancel_a_running_job_stops_it_at_its_next_progress_report():
 def test_cancelling_a_finished_job_is_refused_and_changes_nothing(immediate):
     job = _enqueue()
     before = Job.objects.filter(pk=job.pk).values().get()
-    with pytest.raises(services.JobRefused, match="đã kết thúc"):
+    with pytest.raises(Conflict, match="đã kết thúc"):
         services.cancel(job, user("caobang"))
     assert Job.objects.filter(pk=job.pk).values().get() == before
     assert AuditEvent.objects.filter(object_type="jobs.job", object_id=str(job.pk), action="denied").exists()
@@ -92,7 +93,7 @@ def test_retry_makes_a_new_job_with_the_same_params(immediate):
     assert again.pk != failed.pk and again.retry_of == failed
     assert (again.kind, again.params, again.owner) == (failed.kind, {"year": 2031}, failed.owner)
     done = _enqueue()
-    with pytest.raises(services.JobRefused, match="Chỉ chạy lại được"):
+    with pytest.raises(Conflict, match="Chỉ chạy lại được"):
         services.retry(done, user("caobang"))
     assert not Job.objects.filter(retry_of=done).exists()
 

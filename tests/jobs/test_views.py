@@ -8,7 +8,7 @@ from tests.conftest import user
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def _client(username):

@@ -3,7 +3,8 @@ a job survives its worker being killed (SIGKILL mid-job: the sweep at the next w
 a clear message; a retry then runs to the end), and the Redis backend (django-tasks-rq) runs a job end to end.
 
 The Redis test needs the server at REDIS_URL (127.0.0.1:6379 by default); it is skipped without one, except when
-THIDUA_REQUIRE_REDIS=1 (.ci/run sets it), where a missing server fails it."""
+THIDUA_REQUIRE_REDIS=1 (.ci/run sets it), where a missing server fails it. The worker tests start processes and
+wait for heartbeats: they are `slow` (make test-slow); the Redis one runs in .ci/run's Redis step."""
 
 import json
 import os
@@ -64,6 +65,7 @@ def env(migrated, tmp_path):
     return _env(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(env, tmp_path):
     go = tmp_path / "go"  # the job waits for this file before its steps: the kill always lands mid-job
     pk = _enqueue(env, steps=12, step_seconds=0.05, quiet_until_file=str(go))
@@ -97,6 +99,7 @@ def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(env, tmp_path):
     assert again["status"] == "succeeded" and again["done"] == again["total"] == 12
 
 
+@pytest.mark.slow
 def test_a_live_job_that_reports_nothing_for_a_while_is_not_swept(env, tmp_path):
     """The worker's companion process beats for the job while the process running it lives."""
     go = tmp_path / "go"
@@ -136,6 +139,7 @@ def _redis_url() -> str | None:
     return url
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_redis_backend_runs_a_job_through_a_worker(migrated, tmp_path):
     url = _redis_url()

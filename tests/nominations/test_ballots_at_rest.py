@@ -24,12 +24,12 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.nominations.conftest import PAPER_PDF, build, council_members, secretary, user
-from thidua.core import sealing
 from thidua.emulation import services as emulation
 from thidua.emulation.models import ClusterYear, VoteCandidate, VoteKind, VoteSession
+from thidua.lib import sealing
 from thidua.nominations import services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 SCRIPT = r'''
 import json, os, shutil, sys
@@ -141,6 +141,7 @@ def named(added: dict, columns: dict, fks: dict, targets: dict[str, set], names:
     return hits
 
 
+@pytest.mark.slow
 def test_no_copy_of_the_database_files_links_a_member_to_a_choice(dept, unit, tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("decodes SQLite files and their WAL; the sealing itself is tested on every database")

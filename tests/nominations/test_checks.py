@@ -16,7 +16,7 @@ from thidua.eligibility.models import Quota
 from thidua.nominations import services
 from thidua.nominations.checks import BLOCK, INFO, OK, WARN, check_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def checks_of(dossier, item, code=None):

@@ -56,6 +56,7 @@ def session(dept, unit):
     return services.open_session(user("caobang"), d, date(2025, 3, 5))
 
 
+@pytest.mark.integration
 def test_session_snapshot_counters_and_quorum(session):
     members = council_members()
     assert (session.member_count, session.quorum) == (len(members), 5)  # ⌈2/3 × 7⌉
@@ -63,6 +64,7 @@ def test_session_snapshot_counters_and_quorum(session):
     assert (count.item.award_type.code, count.threshold, count.yes, count.no) == ("CSTD_TINH", Decimal("0.9"), 0, 0)
 
 
+@pytest.mark.integration
 def test_six_of_seven_is_not_ninety_percent_even_with_a_written_vote(session):
     members = council_members()
     item_id = session.counts.get().item_id
@@ -82,6 +84,7 @@ def test_six_of_seven_is_not_ninety_percent_even_with_a_written_vote(session):
     assert close.reason.startswith("6 thành viên bỏ phiếu tại phiên họp, 1 phiếu bằng văn bản")
 
 
+@pytest.mark.integration
 def test_absent_members_count_against_the_share_of_all_members(session):
     """Five of seven present (the quorum), all in favour: 5/7 = 71,4% < 90%; the absent members count."""
     item_id = session.counts.get().item_id
@@ -91,6 +94,7 @@ def test_absent_members_count_against_the_share_of_all_members(session):
     assert (r.yes, r.passed) == (5, False)
 
 
+@pytest.mark.integration
 def test_all_in_favour_passes_and_the_decision_follows(session):
     item_id = session.counts.get().item_id
     for m in council_members():
@@ -104,6 +108,7 @@ def test_all_in_favour_passes_and_the_decision_follows(session):
     assert sorted(decision.awards.values_list("award_type__code", flat=True)) == ["BK_TINH", "CSTD_TINH"]
 
 
+@pytest.mark.integration
 def test_ballot_refusals_change_nothing(session):
     members = council_members()
     item_id = session.counts.get().item_id
@@ -164,6 +169,7 @@ def test_ballot_refusals_change_nothing(session):
     assert Participation.objects.filter(session=session).count() == 5
 
 
+@pytest.mark.integration
 def test_results_hidden_until_the_session_closes(session):
     member = council_members()[0]
     item_id = session.counts.get().item_id
@@ -223,6 +229,7 @@ class _Rollback(Exception):
     pass
 
 
+@pytest.mark.integration
 def test_no_row_links_a_member_to_a_choice(dept, unit):
     """Member A votes yes/no and member B no/yes on two items; then the same with A and B swapped. Every table
     (new rows anywhere, all rows of the nominations app, the audit trail included) ends up identical: nothing

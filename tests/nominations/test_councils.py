@@ -11,11 +11,11 @@ from django.test import Client
 
 from tests.nominations.conftest import build, client_for, user
 from thidua.core.models import AuditEvent
+from thidua.demo.nominations import COUNCIL_NAME
 from thidua.nominations import councils, services
-from thidua.nominations.demo import COUNCIL_NAME
 from thidua.nominations.models import Council
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ def test_household_gets_one_and_a_half_times_the_individual_amount():
     assert prize_amount(Decimal("0.3"), 2_340_000, household=True) == 1_070_000  # 1,5 × 710.000 = 1.065.000 → ↑
 
 
+@pytest.mark.integration
 def test_round_up_and_base_salary_in_force_on_the_decision_date():
     assert (round_up(7_020_000), round_up(7_020_001), round_up(1)) == (7_020_000, 7_030_000, 10_000)
     table = base_salary_csv()
@@ -66,6 +67,7 @@ def test_round_up_and_base_salary_in_force_on_the_decision_date():
 # --- Decisions ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_decision_creates_awards_certificates_and_uses_initiatives(dept, unit, cao_bang):
     caobang, donvi = user("caobang"), user("donvi")
     d = build("council_voted", dept, unit)
@@ -106,6 +108,7 @@ def test_decision_creates_awards_certificates_and_uses_initiatives(dept, unit, c
         services.move(donvi, d3, "submit")
 
 
+@pytest.mark.integration
 def test_items_left_out_of_the_decision_are_not_awarded(dept, unit):
     caobang, donvi = user("caobang"), user("donvi")
     d2 = services.create_dossier(donvi, from_org=dept, granted_by="minister_chairman", year=2024, title="Hai người")
@@ -120,6 +123,7 @@ def test_items_left_out_of_the_decision_are_not_awarded(dept, unit):
     assert b.reason == "Không có trong quyết định số TN-3/QĐ-UBND."
 
 
+@pytest.mark.integration
 def test_decision_refusals_change_nothing(dept, unit, cao_bang):
     caobang = user("caobang")
     d = build("proposed", dept, unit)  # one item needs a council vote, and it passed
@@ -144,6 +148,7 @@ def test_decision_refusals_change_nothing(dept, unit, cao_bang):
         services.record_decision(caobang, appraisal, number="TN-10/QĐ-UBND", signed_on=date(2025, 3, 1), signer_name="A")
 
 
+@pytest.mark.integration
 def test_a_title_needing_a_vote_is_not_decided_without_one(dept, unit):
     caobang = user("caobang")
     d = build("appraisal", dept, unit)  # CSTD_TINH item, no council
@@ -154,6 +159,7 @@ def test_a_title_needing_a_vote_is_not_decided_without_one(dept, unit):
     assert snapshot(d) == before
 
 
+@pytest.mark.integration
 def test_decision_refused_beyond_the_quota(dept, unit, cao_bang):
     caobang = user("caobang")
     d = build("proposed", dept, unit, vote_item=False)
@@ -193,6 +199,7 @@ def office_of(org):
     return office
 
 
+@pytest.mark.integration
 def test_prize_statement_of_a_decision(dept, unit, cao_bang):
     """The decision's prize lines: coefficient × base salary on the decision date, rounded up; households 1,5×."""
     donvi = user("donvi")
@@ -207,6 +214,7 @@ def test_prize_statement_of_a_decision(dept, unit, cao_bang):
     assert "1,5 lần" in lines["Hộ Nông Văn Hộ"].note
 
 
+@pytest.mark.integration
 def test_only_the_highest_title_of_the_same_year_is_paid(dept, unit):
     """LĐTT and CSTĐCS for the same person and year in one decision (head of unit): only CSTĐCS is paid; an
     earlier higher title of the same year means nothing more is paid for a lower one."""
@@ -253,6 +261,7 @@ def test_only_the_highest_title_of_the_same_year_is_paid(dept, unit):
 # --- Revocation and verification ------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_revocation_shows_revoked_on_the_verification_page(client):
     cert = Certificate.objects.filter(award__revocation__isnull=True).order_by("pk").first()
     award = cert.award

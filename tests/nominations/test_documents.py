@@ -10,12 +10,12 @@ import pytest
 from django.test import Client
 
 from tests.nominations.conftest import build, user
-from thidua.core.documents import docx_text
+from thidua.lib.documents import docx_text
 from thidua.nominations import services
 from thidua.nominations.models import Certificate, CouncilSession, Dossier
 from thidua.nominations.prize import decision_prizes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def caobang():
@@ -70,6 +70,7 @@ def test_certificate_word_has_the_qr_code_and_register_number():
         assert len(images) == 1 and z.read(images[0])[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_certificate_pdf(libreoffice):
     cert = Certificate.objects.order_by("pk").first()
     r = caobang().get(f"/chung-nhan/{cert.award_id}/giay-chung-nhan.pdf")

@@ -10,14 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import _client_for
-from tests.imports.helpers import cid, xlsx
+from tests.lib.imports.helpers import cid, xlsx
 from tests.nominations.conftest import atype, give_award, new_person
 from thidua.core.models import AuditEvent
 from thidua.nominations import services
 from thidua.nominations.models import Dossier, DossierItem
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 HEADER = ["STT", "Họ và tên", "Số định danh cá nhân", "Đơn vị, tập thể", "Hình thức đề nghị (*)", "Năm thành tích",
           "Tóm tắt thành tích"]

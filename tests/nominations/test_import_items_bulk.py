@@ -10,18 +10,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.imports.helpers import cid, xlsx
+from tests.lib.imports.helpers import cid, xlsx
 from tests.nominations.conftest import atype
 from tests.nominations.test_import_items import HEADER
-from thidua.core import imports
 from thidua.core.models import AuditEvent
+from thidua.lib import imports
 from thidua.nominations import services
 from thidua.nominations.imports import DossierItemImporter
 from thidua.nominations.models import DossierItem
 from thidua.orgs.models import Gender, Person
 from thidua.orgs.services import bulk_create_people
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture(autouse=True)

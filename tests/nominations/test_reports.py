@@ -23,13 +23,13 @@ from tests.nominations.conftest import (
     user,
 )
 from thidua.awards.models import Award, Decision, Evaluation, Initiative, Revocation
-from thidua.core.documents import docx_text
-from thidua.core.numbers import format_date, format_percent
+from thidua.lib.documents import docx_text
+from thidua.lib.numbers import format_date, format_percent
 from thidua.nominations import documents, services
 from thidua.nominations.models import CouncilSession, DossierItem
 from thidua.orgs.models import Gender
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture
@@ -133,6 +133,7 @@ def test_the_dossier_page_links_each_item_report(dossier, nominee):
     assert f"/ho-so/{dossier.pk}/muc/{item.pk}/bao-cao-thanh-tich.pdf" in page
 
 
+@pytest.mark.slow
 def test_report_pdf(libreoffice, dossier, nominee):
     item = services.add_item(user("donvi"), dossier, award_type=atype("BK_TINH"), person=nominee[0])
     r = client_for("donvi").get(f"/ho-so/{dossier.pk}/muc/{item.pk}/bao-cao-thanh-tich.pdf")

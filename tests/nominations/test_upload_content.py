@@ -12,7 +12,7 @@ from thidua.awards.models import Decision
 from thidua.nominations import services
 from thidua.nominations.models import Attachment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 64
 

@@ -14,7 +14,7 @@ from tests.nominations.conftest import atype, bk_tinh_candidate, build, client_f
 from thidua.awards.models import Award
 from thidua.nominations.models import Attachment, Certificate, Dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def messages_of(response) -> str:
@@ -216,13 +216,13 @@ def test_api_whole_path_and_refusals(dept, unit):
                    content_type="application/json")
     assert r.status_code == 201 and r.json()["eligible"] is True
     item_id = r.json()["id"]
-    # Refusals: wrong role 403, wrong state 400, outside the scope 404, anonymous 401/403; nothing changes.
+    # Refusals: wrong role 403, wrong state 409, outside the scope 404, anonymous 401/403; nothing changes.
     d = Dossier.objects.get(pk=pk)
     before = snapshot(d)
     assert client_for("hoidong").post(f"/api/v1/dossiers/{pk}/transitions", {"transition": "submit"},
                                       content_type="application/json").status_code == 403
     r = caobang.post(f"/api/v1/dossiers/{pk}/transitions", {"transition": "receive"}, content_type="application/json")
-    assert r.status_code == 400 and "trạng thái" in str(r.json())
+    assert r.status_code == 409 and "trạng thái" in str(r.json())
     assert client_for("laichau").post(f"/api/v1/dossiers/{pk}/transitions", {"transition": "submit"},
                                       content_type="application/json").status_code == 404
     assert Client().post(f"/api/v1/dossiers/{pk}/transitions", {"transition": "submit"},
@@ -284,7 +284,8 @@ def test_api_council_ballot(dept, unit):
     member.force_login(council_members()[1])
     url = f"/api/v1/council-sessions/{session.pk}/ballot"
     assert member.post(url, {"choices": {str(item_id): "yes"}}, content_type="application/json").status_code == 201
-    assert member.post(url, {"choices": {str(item_id): "no"}}, content_type="application/json").status_code == 400
+    # Twice: the session's state refuses it (409), not the body's shape.
+    assert member.post(url, {"choices": {str(item_id): "no"}}, content_type="application/json").status_code == 409
     assert client_for("caobang").post(url, {"choices": {str(item_id): "yes"}},
                                       content_type="application/json").status_code == 403
     assert client_for("laichau").post(url, {"choices": {str(item_id): "yes"}},

@@ -80,6 +80,7 @@ def test_deadlines_are_data():
                      "notify": (["decided"], "state_entered_at", 10)}
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_dossier_deadline_and_overdue_flag_in_the_inbox(dept, unit):
     d = build("submitted", dept, unit, vote_item=False, title="Quá hạn tiếp nhận")

@@ -16,7 +16,7 @@ from thidua.nominations.models import Dossier, DossierEvent, ItemOutcome
 from thidua.nominations.workflow import resolve_target, route_rule, workflow
 from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 # (transition, the state it is taken from, the dossier's authority)
 CASES = [

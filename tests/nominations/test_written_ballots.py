@@ -25,7 +25,7 @@ from thidua.core.models import AuditEvent
 from thidua.nominations import services
 from thidua.nominations.models import BallotCount, Participation, SealedCouncilBallot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

@@ -155,7 +155,7 @@ def test_imports_to_finish_are_listed_for_the_uploader_only(settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.imports.helpers import PEOPLE_HEADER, xlsx
-    from thidua.core.imports import UploadStore
+    from thidua.lib.imports import UploadStore
 
     stored = UploadStore.save(user("caobang"), "people", SimpleUploadedFile("ds.xlsx", xlsx([], PEOPLE_HEADER, "Cá nhân")))
     rows = [i for s in work_list(user("caobang")).sections if s.code == "imports" for i in s.items]

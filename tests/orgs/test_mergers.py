@@ -5,7 +5,7 @@ import pytest
 from thidua.awards.models import Award
 from thidua.orgs.models import Organization, OrganizationKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def provinces():

@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from thidua.awards import reports
 from thidua.awards.models import (
     COLLECTIVE_CLASSES,
     INDIVIDUAL_CLASSES,
@@ -32,6 +31,7 @@ from thidua.orgs.models import (
     OrganizationKind,
     Person,
 )
+from thidua.reports import definitions as reports
 
 pytestmark = pytest.mark.django_db
 YEAR = 2023
@@ -187,6 +187,7 @@ def counted_awards(world, level):
             and a.award_type.level == level]
 
 
+@pytest.mark.integration
 def test_0602_every_cell(world):
     awards = counted_awards(world, "state")
     named = {"order_medal", "hcm_prize", "state_prize", "honorary", "co_cp", "bk_ttg", "cstdtq"}
@@ -220,6 +221,7 @@ def test_0602_every_cell(world):
     assert table.value("20", "1") + table.value("21", "1") > 0
 
 
+@pytest.mark.integration
 def test_0603_every_cell(world):
     awards = counted_awards(world, "provincial")
     columns = {"2": "bk", "3": "cstd", "4": "flag", "5": "knc"}
@@ -237,6 +239,7 @@ def test_0603_every_cell(world):
     assert table.value("01", "1") < len(awards)
 
 
+@pytest.mark.integration
 def test_0602_for_a_department_counts_its_units_only(world):
     awards = [a for a in counted_awards(world, "state") if a.unit.path.startswith(world.dept.path)]
     table = reports.compute(reports.definition("0602", PERIOD.end), world.dept, PERIOD)
@@ -244,6 +247,7 @@ def test_0602_for_a_department_counts_its_units_only(world):
     assert table.value("09", "1") == sum(1 for a in awards if a.recipient_class in INDIVIDUAL_CLASSES)
 
 
+@pytest.mark.integration
 def test_periods_select_decisions_by_their_date(world):
     for kind, part in (("quarter", 2), ("half", 2), ("month", 7), ("five_years", None)):
         period = reports.Period.make(kind, YEAR, part)
@@ -257,6 +261,7 @@ def test_periods_select_decisions_by_their_date(world):
 # --- 0601: movements -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_0601_every_cell(world):
     start, end = PERIOD.start, PERIOD.end
     lineage_paths = (world.province.path, world.former.path)
@@ -304,6 +309,7 @@ def test_0601_every_cell(world):
 # --- 0604 / 0605: the sector's organisations and staff ---------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_0604_every_cell(world):
     for organization, expected in ((world.province, {"01": 3, "02": 0, "03": 0, "04": 1, "05": 2}),
                                    (world.ministry, {"01": 2, "02": 1, "03": 1, "04": 0, "05": 0})):
@@ -311,6 +317,7 @@ def test_0604_every_cell(world):
         assert {r.line.code: r.values[0] for r in table.rows} == expected
 
 
+@pytest.mark.integration
 def test_0605_every_cell(world):
     on = PERIOD.end.year
     paths = (world.province.path, world.former.path)
@@ -341,6 +348,7 @@ def test_0605_every_cell(world):
 # --- the reference scenario against the existing statistics ----------------------------------------------------
 
 
+@pytest.mark.integration
 def test_reference_scenario_0602_0603_agree_with_commendation_counts():
     cao_bang = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="04", valid_from__isnull=True)
     period = reports.Period.make("year", 2018)

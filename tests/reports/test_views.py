@@ -10,11 +10,11 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import _client_for
-from thidua.awards import reports
-from thidua.core.numbers import format_number
+from thidua.lib.numbers import format_number
 from thidua.orgs.models import Organization, OrganizationKind
+from thidua.reports import definitions as reports
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 PAGE, EXPORT = "/khen-thuong/bieu-thong-ke/", "/khen-thuong/bieu-thong-ke/export.xlsx"
 
 

@@ -14,13 +14,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from thidua.core import audit, refusals
 
 
 class Conflict(APIException):
-    """A well-formed request the year's state refuses (out of order, locked, outside the window, twice)."""
+    """409: a well-formed request the state or the data refuses (out of order, locked, twice, a duplicate)."""
 
     status_code = 409
-    default_detail = "Yêu cầu không phù hợp với trạng thái hiện tại của năm thi đua."
+    default_detail = "Yêu cầu không phù hợp với trạng thái hiện tại của dữ liệu."
 
 
 CONFLICT = OpenApiResponse(OpenApiTypes.OBJECT, description="A well-formed request the data refuses (a duplicate, "
@@ -28,17 +31,30 @@ CONFLICT = OpenApiResponse(OpenApiTypes.OBJECT, description="A well-formed reque
                            "→ messages; nothing changed.")
 
 
+def refusal_response(exc: Exception) -> APIException:
+    """The API answer to a service's refusal (thidua.core.refusals): 403 for a refusal of access (role, scope),
+    409 for a refusal by the state or the data (the body already matched the schema — the serializer answers
+    400 otherwise — but the service refuses it now: a duplicate, already revoked, dates out of order, the wrong
+    state for a transition), with the message; nothing changed."""
+    if refusals.status_of(exc) == 403:
+        return PermissionDenied(refusals.message(exc))
+    return Conflict(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
 def call(fn):
     """Run a service and turn its refusals into API answers."""
     try:
         return fn()
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc.args[0]) if exc.args else "Không được phép.") from exc
-    except DjangoValidationError as exc:
-        # The body already matched the schema (the serializer checked it: 400 otherwise); what the service
-        # refuses now (a duplicate, already revoked, dates out of order, an award type not for this recipient)
-        # is a refusal by the data (or by the year's state in cluster_run): 409 with the message, nothing changed.
-        raise Conflict(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+    except refusals.REFUSALS as exc:
+        raise refusal_response(exc) from exc
+
+
+def exception_handler(exc, context):
+    """The API's exception handler (settings.REST_FRAMEWORK): a refusal that reaches it unconverted gets the
+    same answer as through `call`."""
+    if isinstance(exc, DjangoPermissionDenied | DjangoValidationError):
+        exc = refusal_response(exc)
+    return drf_exception_handler(exc, context)
 
 
 def visible(qs, pk, request, *, write: bool = False, label: str = ""):
@@ -48,8 +64,6 @@ def visible(qs, pk, request, *, write: bool = False, label: str = ""):
     if obj is None:
         model = qs.model
         if write:
-            from thidua.core import audit
-
             audit.record("denied", object_type=model._meta.label_lower, object_id=pk, user=request.user,
                          reason=f"{model._meta.verbose_name} #{pk} ngoài phạm vi")
         raise NotFound(f"{label + ': ' if label else ''}không có {model._meta.verbose_name} #{pk} "

@@ -1,12 +1,10 @@
 """Nominations API: dossiers, items, transitions, decisions, council ballots and the public verification of a
 certificate. Thin: every write calls nominations.services, every read goes through Dossier.visible_to (outside
-the scope → 404). Refusals: 403 for a wrong role or level, 400 for a wrong state, a missing reason, failed
-checks or invalid input; nothing changes."""
+the scope → 404). Refusals (api.common.call): 403 for a wrong role or level, 409 for a wrong state, a missing
+reason or failed checks; 400 only for a body that does not match the schema; nothing changes."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from thidua.api.common import call
 from thidua.api.eligibility import AWARD_CODES
 from thidua.api.fields import Required, StrictCharField
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
@@ -31,6 +30,7 @@ from thidua.nominations.models import (
     DossierKind,
     ItemOutcome,
 )
+from thidua.nominations.prize import decision_prizes
 from thidua.nominations.workdays import Calendar
 from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Household, Organization, Person
@@ -39,16 +39,6 @@ MAX_ID = 2_147_483_647
 
 def id_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-def _call(fn):
-    """Run a service; its refusals become 403 (access) or 400 (state, input, checks)."""
-    try:
-        return fn()
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc.args[0]) if exc.args else "Không được phép.") from exc
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
 # ---------------------------------------------------------------------------
@@ -233,6 +223,12 @@ class DossierInputSerializer(serializers.Serializer):
     title = Required(max_length=500)
     letter_number = StrictCharField(max_length=64, required=False, allow_blank=True)
 
+    def validate(self, data):
+        # The shape of a thematic dossier (400); whether the movement may be used is the service's (409).
+        if data.get("kind") == DossierKind.THEMATIC and not data.get("movement"):
+            raise serializers.ValidationError({"movement": "Khen thưởng theo chuyên đề cần nêu phong trào thi đua."})
+        return data
+
 
 class ItemInputSerializer(serializers.Serializer):
     person = id_field(required=False, allow_null=True)
@@ -243,6 +239,11 @@ class ItemInputSerializer(serializers.Serializer):
     achievement = StrictCharField(max_length=5000, required=False, allow_blank=True)
     recipient_class = serializers.ChoiceField(choices=RecipientClass.choices, required=False)
     initiatives = serializers.ListField(child=id_field(), required=False, max_length=20)
+
+    def validate(self, data):
+        if sum(data.get(k) is not None for k in ("person", "organization", "household")) != 1:
+            raise serializers.ValidationError("Cần đúng một đối tượng: person, organization hoặc household.")
+        return data
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -379,7 +380,7 @@ class DossierListView(generics.ListAPIView):
         f = data.validated_data
         from_org = _obj(Organization, f["from_org"], "from_org", Organization.objects.visible_to(request.user))
         movement = _obj(Movement, f.get("movement"), "movement")
-        d = _call(lambda: services.create_dossier(request.user, from_org=from_org, granted_by=f["granted_by"],
+        d = call(lambda: services.create_dossier(request.user, from_org=from_org, granted_by=f["granted_by"],
                                                   kind=f["kind"], movement=movement, year=f["year"], title=f["title"],
                                                   letter_number=f.get("letter_number", "")))
         return Response(dossier_detail(request, d), status=201)
@@ -413,7 +414,7 @@ class DossierItemsView(APIView):
         award_type = AwardType.objects.filter(code=f["award_type"]).first()
         if award_type is None:
             raise NotFound(f"award_type: {f['award_type']} không có trong danh mục.")
-        item = _call(lambda: services.add_item(request.user, d, award_type=award_type, person=person, organization=org,
+        item = call(lambda: services.add_item(request.user, d, award_type=award_type, person=person, organization=org,
                                                household=household, year=f.get("year"),
                                                achievement=f.get("achievement", ""),
                                                recipient_class=f.get("recipient_class"), initiatives=initiatives))
@@ -433,7 +434,7 @@ class ItemOutcomeView(APIView):
         data.is_valid(raise_exception=True)
         f = data.validated_data
         lowered = AwardType.objects.filter(code=f["lowered_to"]).first() if f.get("lowered_to") else None
-        _call(lambda: services.set_item_outcome(request.user, item, f["outcome"], f.get("reason", ""), lowered_to=lowered))
+        call(lambda: services.set_item_outcome(request.user, item, f["outcome"], f.get("reason", ""), lowered_to=lowered))
         detail = dossier_detail(request, d)
         return Response(next(i for i in detail["items"] if i["id"] == item.pk))
 
@@ -449,7 +450,7 @@ class DossierTransitionView(APIView):
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         f = data.validated_data
-        e = _call(lambda: services.move(request.user, d, f["transition"], f.get("reason", "")))
+        e = call(lambda: services.move(request.user, d, f["transition"], f.get("reason", "")))
         return Response({"state": d.state, "state_label": d.state_label, "event": {
             "at": e.at, "user": e.username, "organization": e.organization.name if e.organization else None,
             "transition": e.transition, "label": e.label, "from_state": e.from_state, "to_state": e.to_state,
@@ -462,8 +463,6 @@ class DossierDecisionView(APIView):
     @extend_schema(request=DecisionInputSerializer, responses={201: DossierDecisionResultSerializer},
                    summary="Record the authority's decision: approved items become award records with certificates")
     def post(self, request, pk: int):
-        from thidua.nominations.prize import decision_prizes
-
         d = _dossier(request, pk)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -471,7 +470,7 @@ class DossierDecisionView(APIView):
         items = list(d.items.filter(pk__in=f["items"])) if "items" in f else None
         if items is not None and len(items) != len(set(f["items"])):
             raise NotFound("items: có mục không thuộc hồ sơ này.")
-        decision = _call(lambda: services.record_decision(
+        decision = call(lambda: services.record_decision(
             request.user, d, number=f["number"], signed_on=f["signed_on"], signer_name=f["signer_name"],
             signer_title=f.get("signer_title", ""), summary=f.get("summary", ""), items=items))
         paid = {p.award_id: p.paid for p in decision_prizes(decision)}
@@ -501,7 +500,7 @@ class CouncilBallotView(APIView):
         raw = data.validated_data["choices"]
         if not all(str(k).isdigit() and int(k) <= MAX_ID for k in raw):
             raise ValidationError({"choices": "Khóa là mã mục (số nguyên)."})
-        _call(lambda: services.cast_ballot(request.user, session, {int(k): v for k, v in raw.items()}))
+        call(lambda: services.cast_ballot(request.user, session, {int(k): v for k, v in raw.items()}))
         return Response({"recorded": True, "detail": "Đã ghi nhận phiếu; không lưu lựa chọn của bạn gắn với bạn."},
                         status=201)
 

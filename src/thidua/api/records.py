@@ -1,15 +1,14 @@
 """The personal record over the API: read it, add ratings, initiatives and discipline.
 Writes go through awards.services (permission, validation, audit in one place)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from thidua.api.common import call
 from thidua.api.fields import Required, StrictBooleanField, StrictModelSerializer
 from thidua.awards import services
 from thidua.awards.models import (
@@ -83,13 +82,6 @@ def _person(request, pk) -> Person:
     return get_object_or_404(Person.objects.visible_to(request.user).select_related("organization"), pk=pk)
 
 
-def _save(call):
-    try:
-        return call()
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-
-
 class PersonRecordView(APIView):
     @extend_schema(responses=PersonRecordSerializer, summary="A person's record year by year")
     def get(self, request, pk: int):
@@ -118,7 +110,7 @@ class _RecordCreateView(APIView):
         p = _person(request, pk)
         data = self.serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
-        obj = _save(lambda: type(self).service(request.user, person=p, **data.validated_data))
+        obj = call(lambda: type(self).service(request.user, person=p, **data.validated_data))
         return Response(self.serializer_class(obj).data, status=201)
 
 

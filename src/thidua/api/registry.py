@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from thidua.api.common import CONFLICT, call, check_filters, visible
 from thidua.api.fields import RecordField, Required, StrictBooleanField, StrictCharField
-from thidua.core.text import fold
+from thidua.lib.text import fold
 from thidua.orgs import services
 from thidua.orgs.models import TOP_LEVEL_KINDS, Gender, Organization, OrganizationKind, Person
 

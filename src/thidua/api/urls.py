@@ -47,7 +47,7 @@ urlpatterns = [
     path("people/<int:pk>/evaluations", records.PersonEvaluationView.as_view(), name="api-person-evaluations"),
     path("people/<int:pk>/initiatives", records.PersonInitiativeView.as_view(), name="api-person-initiatives"),
     path("people/<int:pk>/disciplines", records.PersonDisciplineView.as_view(), name="api-person-disciplines"),
-    # Nominations (issue 5): dossiers, items, transitions, decisions, council ballots, public verification.
+    # Nominations: dossiers, items, transitions, decisions, council ballots, public verification.
     path("dossiers/", nominations.DossierListView.as_view(), name="api-dossiers"),
     path("dossiers/<int:pk>", nominations.DossierDetailView.as_view(), name="api-dossier"),
     path("dossiers/<int:pk>/items", nominations.DossierItemsView.as_view(), name="api-dossier-items"),

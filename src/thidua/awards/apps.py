@@ -7,3 +7,7 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         from thidua.awards import jobs  # noqa: F401  (registers the background export)
+        from thidua.awards.views import organization_awards
+        from thidua.orgs.views import register_detail_context
+
+        register_detail_context(organization_awards)

@@ -28,10 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from thidua.awards.models import Authority, AwardType
+from thidua.core import refusals
 from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
 
 # The state organisations are matched on their names (as in the nominations routing data).
@@ -261,11 +261,7 @@ def can_revoke(user, award, *, authority: Organization, transcribed_by: Organiza
 
 
 def require(verdict: Verdict, user, obj=None, *, what: str = "") -> None:
-    """Turn a refusal into a 'denied' audit row (who tried what, and why) and PermissionDenied."""
+    """Turn a refusal into a 'denied' audit row (who tried what, and why) and Forbidden."""
     if verdict:
         return
-    from thidua.core import audit
-
-    audit.record("denied", obj, object_type=None if obj is not None else what,
-                 user=user if getattr(user, "pk", None) else None, reason=verdict.reason)
-    raise PermissionDenied(verdict.reason)
+    refusals.deny(user, obj, verdict.reason, what=what)

@@ -3,7 +3,7 @@
 import io
 
 from thidua.awards.models import Basis, RecipientClass
-from thidua.core.exports import workbook
+from thidua.lib.exports import workbook
 
 COLUMNS = [("STT", 6), ("Năm", 7), ("Tên người/tập thể được khen", 40), ("Năm sinh", 9), ("Chức vụ", 24),
            ("Đơn vị công tác", 36), ("Đối tượng", 24), ("Hình thức", 40), ("Loại khen thưởng", 20),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -18,8 +19,7 @@ from thidua.awards.models import (
     RecipientClass,
     RecipientKind,
 )
-from thidua.awards.statistics import awards_of
-from thidua.core.text import fold
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization, OrganizationKind
 
 SORTS = {
@@ -63,6 +63,15 @@ class RegistryFilterForm(forms.Form):
         ).order_by("kind", "name", "valid_from")
 
 
+# Filters contributed by the apps above, registered in their AppConfig.ready() (emulation: the members of a cluster
+# year, the selection behind a dashboard figure): field name → narrow(queryset, value, user), none() when refused.
+CONTRIBUTED_FILTERS: dict[str, Callable[[QuerySet, object, object], QuerySet]] = {}
+
+
+def register_filter(name: str, narrow: Callable[[QuerySet, object, object], QuerySet]) -> None:
+    CONTRIBUTED_FILTERS[name] = narrow
+
+
 CITIZEN_ID = re.compile(r"\d{12}")
 
 
@@ -84,19 +93,13 @@ def search_q(text: str) -> Q:
 
 def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
     """Award records visible to the form's user and matching its (valid) filters."""
-    from thidua.emulation.models import ClusterYear
-    from thidua.emulation.statistics import member_lineage_ids
-
     qs = Award.objects.in_force().visible_to(form.user)
     if not form.is_valid():
         return qs.none()
     f = form.cleaned_data
-    if f.get("cluster_year"):
-        cy = ClusterYear.objects.visible_to(form.user).filter(pk=f["cluster_year"]).first()
-        if cy is None:
-            return qs.none()
-        # The same selection as the dashboard figure it came from.
-        qs = qs & awards_of(member_lineage_ids(cy), cy.year)
+    for name, narrow in CONTRIBUTED_FILTERS.items():
+        if f.get(name):
+            qs = narrow(qs, f[name], form.user)
     if f.get("q"):
         qs = qs.filter(search_q(f["q"]))
     if f.get("year"):

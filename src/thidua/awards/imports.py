@@ -1,4 +1,4 @@
-"""Excel import of yearly ratings (đánh giá, xếp loại), on the framework of thidua.core.imports.
+"""Excel import of yearly ratings (đánh giá, xếp loại), on the framework of thidua.lib.imports.
 
 The rules are those of `awards.services.record_evaluation`: the person (found by citizen ID) belongs to an
 organisation the user may edit, the year is between 1945 and this year, the rating is one of HTXS/HTT/HT/KHT.
@@ -14,10 +14,9 @@ nominations service, registered with @register and mounted with `import_urls(kin
 from __future__ import annotations
 
 from thidua.awards.models import Evaluation, Rating
-from thidua.core.imports import (
+from thidua.lib.imports import (
     CellError,
     ChoiceColumn,
-    CitizenIdColumn,
     ImportContext,
     Importer,
     Row,
@@ -26,7 +25,8 @@ from thidua.core.imports import (
     chunks,
     register,
 )
-from thidua.core.text import fold
+from thidua.lib.text import fold
+from thidua.orgs.import_columns import CitizenIdColumn
 from thidua.orgs.models import Person
 
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy
 
 from thidua.awards.exports import registry_xlsx
 from thidua.awards.filters import RegistryFilterForm, filter_awards
-from thidua.core.numbers import format_number
 from thidua.jobs.registry import JobFailed, JobOutput, register
+from thidua.lib.numbers import format_number
 
 EXPORT_KIND = "awards.registry_export"
 

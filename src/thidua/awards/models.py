@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.orgs.models import Household, Organization, Person
+from thidua.orgs.scope import scope_for
 
 
 class AwardCategory(models.TextChoices):
@@ -65,8 +66,6 @@ class AwardType(models.Model):
 
 class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user) -> DecisionQuerySet:
-        from thidua.core.access import scope_for
-
         scope = scope_for(user)
         if scope.is_global:
             return self
@@ -189,8 +188,6 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(revocation__isnull=True)
 
     def visible_to(self, user) -> AwardQuerySet:
-        from thidua.core.access import scope_for
-
         return scope_for(user).filter_by_province(self)
 
     def of_kind(self, kind: str) -> AwardQuerySet:
@@ -285,7 +282,7 @@ class Revocation(models.Model):
 
 
 # ---------------------------------------------------------------------------
-# The personal record that eligibility reads (issue 3): yearly ratings, initiatives,
+# The personal record that eligibility reads: yearly ratings, initiatives,
 # discipline, open reviews, collective membership. Person XOR collective on each row.
 # ---------------------------------------------------------------------------
 
@@ -305,8 +302,6 @@ def _one_subject() -> Q:
 
 class RecordQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from thidua.core.access import scope_for
-
         scope = scope_for(user)
         if scope.is_global:
             return self

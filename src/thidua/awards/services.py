@@ -7,9 +7,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from thidua.awards import authority as auth
 from thidua.awards.models import (
     Award,
     AwardType,
@@ -26,9 +27,12 @@ from thidua.awards.models import (
     Revocation,
     recipient_kind_of,
 )
-from thidua.core.text import fold
+from thidua.core import audit, refusals
+from thidua.core.refusals import Conflict
+from thidua.lib.text import fold
+from thidua.lib.uploads import JPEG, PDF, PNG, check_upload
 from thidua.orgs.models import Organization, Person
-from thidua.orgs.services import Conflict
+from thidua.orgs.scope import scope_for
 
 CATALOGUE_CSV = Path(__file__).parent / "data" / "catalogue.csv"
 
@@ -70,19 +74,15 @@ def bulk_record_awards(awards: list[Award], batch_size: int = 2000) -> list[Awar
 
 
 # ---------------------------------------------------------------------------
-# The personal record (issue 3): each write is one transaction with its audit row;
+# The personal record: each write is one transaction with its audit row;
 # a refusal writes a "denied" audit row and changes nothing else.
 # ---------------------------------------------------------------------------
 
 
 def _require_edit(user, org, obj_label: str, obj=None) -> None:
-    from thidua.core import audit
-    from thidua.core.access import scope_for
-
     if not scope_for(user).can_edit(org):
-        audit.record("denied", obj, object_type=None if obj is not None else obj_label, user=user,
-                     reason=f"Không có quyền sửa hồ sơ của {org.name}")
-        raise PermissionDenied(f"Bạn không có quyền sửa hồ sơ của {org.name}.")
+        refusals.deny(user, obj, f"Bạn không có quyền sửa hồ sơ của {org.name}.", what=obj_label,
+                      reason=f"Không có quyền sửa hồ sơ của {org.name}")
 
 
 def _check_year(year: int) -> None:
@@ -103,7 +103,6 @@ def record_evaluation(user, *, year: int, rating: str, person: Person | None = N
         raise ValidationError({"rating": f"Xếp loại {rating!r} không hợp lệ; dùng một trong: {', '.join(Rating.values)}."})
     if on_maternity_leave and person is None:
         raise ValidationError({"on_maternity_leave": "Nghỉ thai sản chỉ ghi cho cá nhân, không cho tập thể."})
-    from thidua.core import audit
 
     with transaction.atomic():
         existing = Evaluation.objects.select_for_update().filter(person=person, organization=organization, year=year).first()
@@ -127,7 +126,6 @@ def record_initiative(user, *, person: Person, title: str, scope: str, year: int
     _check_year(year)
     if scope not in InitiativeScope.values:
         raise ValidationError({"scope": f"Phạm vi {scope!r} không hợp lệ; dùng: {', '.join(InitiativeScope.values)}."})
-    from thidua.core import audit
 
     with transaction.atomic():
         initiative = Initiative.objects.create(person=person, title=title, scope=scope, year=year, kind=kind,
@@ -139,7 +137,6 @@ def record_initiative(user, *, person: Person, title: str, scope: str, year: int
 def use_initiative(user, initiative: Initiative, award: Award) -> Initiative:
     """Tie an initiative to the award that relies on it; one initiative serves one award only."""
     _require_edit(user, award.unit, "awards.initiative", initiative)
-    from thidua.core import audit
 
     with transaction.atomic():
         locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
@@ -161,7 +158,6 @@ def record_discipline(user, *, person: Person, level: str, starts_on: date, ends
         raise ValidationError({"level": f"Hình thức kỷ luật {level!r} không hợp lệ."})
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": "Ngày kết thúc kỷ luật trước ngày bắt đầu."})
-    from thidua.core import audit
 
     with transaction.atomic():
         d = Discipline.objects.create(person=person, level=level, starts_on=starts_on, ends_on=ends_on, decision=decision)
@@ -173,13 +169,10 @@ def revoke_award(user, award: Award, *, decision: Decision, reason: str) -> Revo
     """Revoke an award: a new event with its decision; the award row is never edited. Only the authority that
     granted the award (or its successor after a merger) revokes it, through its own emulation office, or by a
     transcription of its decision recorded by the office of the recipient's province (awards.authority)."""
-    from thidua.awards import authority as auth
-
     auth.require(auth.can_revoke(user, award, authority=decision.authority, transcribed_by=decision.transcribed_by,
                                  signed_on=decision.signed_on), user, award)
     if not reason.strip():
         raise ValidationError({"reason": "Cần nêu lý do thu hồi."})
-    from thidua.core import audit
 
     with transaction.atomic():
         if Revocation.objects.select_for_update().filter(award=award).exists():
@@ -242,8 +235,6 @@ def _award_row(n: int, row: dict, decision_year: int) -> Award:
 
 def _transcribing_office(user, units: list[Organization]) -> Organization | None:
     """The user's province or ministry office whose staff the recipients are (the first one covering them all)."""
-    from thidua.awards import authority as auth
-
     offices = auth.transcribing_offices(user)
     for office in offices:
         if all(auth.covers(office, u) for u in units) and (units or not auth._is_admin(user)):
@@ -262,9 +253,6 @@ def record_decision(user, *, authority: Organization, number: str, signed_on: da
     is unique for the authority. Transcription (`transcribed=True`): a province's or ministry's office (`office`,
     by default the user's) records a copy of another authority's decision for its own staff, with the scanned
     source document; it is marked as such and never takes the authority's number. See awards.authority."""
-    from thidua.awards import authority as auth
-    from thidua.core import audit
-
     number = number.strip()
     if not number:
         raise ValidationError({"number": "Cần số quyết định."})
@@ -283,7 +271,6 @@ def record_decision(user, *, authority: Organization, number: str, signed_on: da
         if source_document is None:
             raise ValidationError({"source_document": "Bản ghi lại quyết định của cơ quan khác phải kèm bản chụp "
                                                       "văn bản gốc (PDF hoặc ảnh)."})
-        from thidua.core.uploads import JPEG, PDF, PNG, check_upload
 
         try:  # the scan of a signed decision: PDF or a picture
             check_upload(source_document, allowed={".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG},

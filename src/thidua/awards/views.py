@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +11,11 @@ from django.views.decorators.http import require_POST
 from thidua.awards.exports import registry_xlsx
 from thidua.awards.filters import RegistryFilterForm, filter_awards
 from thidua.awards.jobs import EXPORT_KIND, export_job_min_rows
+from thidua.awards.models import Award
+from thidua.awards.statistics import counts_by
 from thidua.jobs import services as job_services
+from thidua.lib import charts
+from thidua.orgs.models import OrganizationKind
 
 
 @login_required
@@ -49,3 +54,15 @@ def registry_export_job(request):
     job = job_services.enqueue(EXPORT_KIND, owner=request.user, title=str(_("Xuất sổ khen thưởng ra Excel")),
                                params={"filters": filters})
     return redirect("jobs:detail", pk=job.pk)
+
+
+def organization_awards(request, org) -> dict:
+    """The award records of an organisation's page (orgs.views, registered in AwardsConfig.ready): by year (with
+    a chart) and by level, within what the user may see."""
+    lineage = org.lineage_ids()
+    awards = Award.objects.in_force().visible_to(request.user).filter(
+        Q(province_id__in=lineage) if org.kind == OrganizationKind.PROVINCE else Q(unit__path__startswith=org.path))
+    by_year = counts_by(awards, "year")
+    chart = (charts.column_chart([(r["year"], r["count"]) for r in by_year], title="Số bản ghi khen thưởng theo năm")
+             if by_year else None)
+    return {"by_year": by_year, "chart": chart, "by_level": counts_by(awards, "award_type__level")}

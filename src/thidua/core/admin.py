@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from thidua.core.models import ApiToken, AuditEvent, LoginAttempt
+from thidua.core.tokens import revoke_token
 from thidua.core.views import ThrottledAdminAuthenticationForm
 
 # The admin login goes through the same lockout (and shows the same message) as the site's login page.
@@ -53,8 +54,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Thu hồi các token đã chọn")
     def revoke(self, request, queryset):
-        from thidua.core.tokens import revoke_token
-
         n = 0
         for token in queryset.filter(revoked_at__isnull=True):
             revoke_token(token)

@@ -17,13 +17,15 @@ import contextvars
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from thidua.core.models import AuditAction, AuditEvent
+from thidua.lib.http import client_ip
 
 _current_request: contextvars.ContextVar = contextvars.ContextVar("thidua_request", default=None)
 
@@ -79,22 +81,19 @@ def diff(before: dict | None, after: dict | None) -> tuple[dict | None, dict | N
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
-def client_ip(request) -> str | None:
-    from thidua.core.security import client_ip as _ip
+@dataclass
+class Hooks:
+    """acting_organization(user) → the organisation a user acts for when unambiguous, or None; registered by the
+    organisations app (OrgsConfig.ready), which core does not import."""
 
-    return _ip(request)
+    acting_organization: Callable[[Any], Any] | None = None
+
+
+HOOKS = Hooks()
 
 
 def _acting_organization(user):
-    """The organisation a user acts for when it is unambiguous (exactly one role organisation)."""
-    from thidua.orgs.models import UserRole
-
-    orgs = list(UserRole.objects.filter(user=user).values_list("organization_id", flat=True).distinct()[:2])
-    if len(orgs) == 1:
-        from thidua.orgs.models import Organization
-
-        return Organization.objects.filter(pk=orgs[0]).first()
-    return None
+    return HOOKS.acting_organization(user) if HOOKS.acting_organization else None
 
 
 def record(

@@ -9,6 +9,8 @@
 - bad_request (handler400) renders 400.html, or JSON on the API, for a request Django refuses before any view:
   a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host. ApiJsonGuardMiddleware (core/middleware.py)
   answers 400 JSON for a JSON body nested too deep to parse.
+- RefusalMiddleware renders a service's refusal (thidua.core.refusals) that a page did not show itself: 403.html
+  for a refusal of access, 409.html for one by the state or the data, with its message (JSON on the API).
 - too_many_requests renders 429.html (or JSON) with Retry-After, for the public endpoints' throttle.
 
 Every page here is rendered from a plain context: no request context processors (they read the user and
@@ -27,6 +29,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
+from thidua.core import refusals
+from thidua.lib.uploads import format_size
+
 logger = logging.getLogger("thidua.errors")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -35,14 +40,18 @@ RETRY_AFTER_SECONDS = 30
 
 PLAIN = {
     400: "Yêu cầu không hợp lệ (400).",
+    403: "Không được phép (403).",
     404: "Không tìm thấy trang (404).",
+    409: "Không thực hiện được (409): yêu cầu không phù hợp với trạng thái hiện tại của dữ liệu.",
     429: "Quá nhiều yêu cầu (429). Vui lòng thử lại sau ít phút.",
     500: "Lỗi máy chủ (500). Vui lòng thử lại sau hoặc báo quản trị viên.",
     503: DB_DOWN_MESSAGE + " (503)",
 }
 API_DETAIL = {
     400: "Yêu cầu không hợp lệ.",
+    403: "Không được phép.",
     404: "Không tìm thấy.",
+    409: "Yêu cầu không phù hợp với trạng thái hiện tại của dữ liệu.",
     429: "Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.",
     500: "Lỗi máy chủ.",
     503: DB_DOWN_MESSAGE,
@@ -95,8 +104,6 @@ class DatabaseUnavailableMiddleware:
 def body_too_large_message() -> str:
     from django.conf import settings
 
-    from thidua.core.uploads import format_size
-
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return (f"Nội dung yêu cầu quá lớn, vượt giới hạn {format_size(limit)}." if limit
             else "Nội dung yêu cầu quá lớn.")
@@ -128,3 +135,20 @@ def server_error(request):
     if isinstance(exc, DATABASE_ERRORS):
         return database_unavailable(request, exc)
     return error_response(request, 500, "500.html")
+
+
+class RefusalMiddleware:
+    """Pages show a refusal where it happened (refusals.show → a message) when they can; one that escapes a view
+    is answered here, the same way for every page: 403 or 409 with the refusal's message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, refusals.REFUSALS):
+            return None
+        status = refusals.status_of(exception)
+        return error_response(request, status, f"{status}.html", refusals.message(exception))

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.utils import translation
 
+from thidua.core import audit
+from thidua.core.errors import body_too_large_message, error_response
+
 
 class LanguageMiddleware:
     """Vietnamese unless the user chose another language (cookie set by /i18n/setlang/).
@@ -38,8 +41,6 @@ class RequestIdMiddleware:
         import re
         import uuid
 
-        from thidua.core import audit
-
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.id = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming) else uuid.uuid4().hex
         token = audit.set_current_request(request)
@@ -64,8 +65,6 @@ class ApiJsonGuardMiddleware:
         if request.path.startswith("/api/") and "json" in request.META.get("CONTENT_TYPE", "").lower():
             refusal = self.refusal(request)
             if refusal:
-                from thidua.core.errors import error_response
-
                 return error_response(request, 400, "400.html", refusal)
         return self.get_response(request)
 
@@ -74,8 +73,6 @@ class ApiJsonGuardMiddleware:
         import json
 
         from django.core.exceptions import RequestDataTooBig
-
-        from thidua.core.errors import body_too_large_message
 
         try:
             body = request.body  # Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE here

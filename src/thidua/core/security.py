@@ -10,13 +10,12 @@ after the last of those failures, even with the right password:
 A successful login resets the counts of its username (both username keys) but never the address count: one
 valid account cannot be used to keep guessing at others. Attempts are rows of core.LoginAttempt, so the rule
 holds across gunicorn workers. Refused attempts are recorded but do not extend the lockout.
-Behind a reverse proxy the address is read from settings.CLIENT_IP_HEADER (see client_ip and docs/SECURITY.md).
+Behind a reverse proxy the address is read from settings.CLIENT_IP_HEADER (see thidua.lib.http.client_ip and docs/SECURITY.md).
 """
 
 from __future__ import annotations
 
 import datetime
-import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,7 +24,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.utils import timezone
 
+from thidua.core import audit
 from thidua.core.models import LoginAttempt
+from thidua.lib.http import client_ip
 
 
 class ContentSecurityPolicyMiddleware:
@@ -40,23 +41,6 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response.headers:
             response.headers["Content-Security-Policy"] = self.policy
         return response
-
-
-def client_ip(request) -> str | None:
-    """REMOTE_ADDR, or with settings.CLIENT_IP_HEADER (behind a proxy) the last address of that header."""
-    if request is None:
-        return None
-    value = None
-    header = getattr(settings, "CLIENT_IP_HEADER", "")
-    if header:
-        forwarded = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        if forwarded:
-            value = forwarded.split(",")[-1].strip()
-    value = value or request.META.get("REMOTE_ADDR")
-    try:
-        return str(ipaddress.ip_address(value)) if value else None
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -188,8 +172,6 @@ class ThrottledModelBackend(ModelBackend):
 
 
 def _audit_failure(request, username: str, reason: str) -> None:
-    from thidua.core import audit
-
     audit.record("login_failed", object_type="auth.user", object_repr=normalise_username(username),
                  after={"username": normalise_username(username)}, reason=reason, request=request,
                  organization=None)

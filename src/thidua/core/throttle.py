@@ -3,7 +3,7 @@
 `refuse_if_throttled(request, scope)` counts the request in a fixed window and, past the limit, returns the 429
 answer (a Vietnamese page, or JSON on the API, with Retry-After) for the view to send; None otherwise.
 Limits per scope come from settings.PUBLIC_THROTTLE_RATES, e.g. {"verify": (30, 60)}: 30 requests per address
-per 60 seconds; a limit of 0 turns the throttle off. The address is core.security.client_ip (see
+per 60 seconds; a limit of 0 turns the throttle off. The address is thidua.lib.http.client_ip (see
 CLIENT_IP_HEADER behind a proxy).
 """
 
@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from thidua.core.errors import too_many_requests
 from thidua.core.models import ThrottleWindow
+from thidua.lib.http import client_ip
 
 DEFAULT_RATES = {"verify": (30, 60)}
 
@@ -47,9 +49,6 @@ def hit(scope: str, ident: str, limit: int, period: int) -> float | None:
 
 
 def refuse_if_throttled(request, scope: str):
-    from thidua.core.errors import too_many_requests
-    from thidua.core.security import client_ip
-
     limit, period = rate(scope)
     ip = client_ip(request)
     if limit <= 0 or ip is None:

@@ -1,4 +1,4 @@
-"""Synthetic national data generator (issue 3, item 5): `thidua generate`.
+"""Synthetic national data generator at national scale: `thidua generate`.
 
 Builds, under existing provinces, a unit tree (departments → units → small
 collectives), N people spread over the small collectives, and for each year of
@@ -49,16 +49,16 @@ from thidua.awards.models import (
     ReviewKind,
 )
 from thidua.awards.services import load_catalogue
-from thidua.core.numbers import format_number
-from thidua.core.text import fold
 from thidua.demo import names
+from thidua.lib.numbers import format_number
+from thidua.lib.text import fold
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 from thidua.orgs.services import load_provinces
 from thidua.orgs.validators import PROVINCE_CODES, century_sex_digit
 
 ProgressCallback = Callable[[int, int], None]
 
-# ----- shape of the generated data (tuned so the shares match issue 3 / rules.md) -----
+# ----- shape of the generated data (tuned so the shares match ../shared/domain/rules.md) -----
 PEOPLE_PER_SMALL_COLLECTIVE = 12
 SMALL_COLLECTIVES_PER_UNIT = (3, 8)
 # Ratings from a persistent quality q ~ N(0,1): yearly score s = 0.8 q + 0.6 e (e ~ N(0,1), var s = 1);

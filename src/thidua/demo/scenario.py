@@ -21,6 +21,9 @@ from thidua.awards.models import Award, AwardType, Basis, Decision, RecipientCla
 from thidua.awards.services import bulk_record_awards, load_catalogue
 from thidua.demo import names
 from thidua.demo.cluster_run import run_2018
+from thidua.demo.generator import generate
+from thidua.demo.nominations import load_nominations_demo  # dossiers, council, certificates
+from thidua.eligibility.models import Quota
 from thidua.emulation.models import (
     Aggregation,
     Cluster,
@@ -364,9 +367,6 @@ class _Builder:
         """Six years (2019–2024) of ratings, titles, initiatives and discipline for staff of
         Cao Bằng, so "Xét điều kiện" has people to judge. Their decisions are signed from 2020 on,
         so none of the 2018 figures above changes. A sample quota shows the ranking."""
-        from thidua.demo.generator import generate
-        from thidua.eligibility.models import Quota
-
         generate(people=PERSONAL_RECORD_PEOPLE, years=6, seed=2019, province_code="04", last_year=2024)
         Quota.objects.get_or_create(
             authority=self.by_code["04"], year=2024, award_code="CSTDCS",
@@ -420,5 +420,4 @@ def load_reference_scenario(seed: int = 2018) -> list[tuple[str, str, str]]:
         b.personal_records()
         b.accounts()
         run_2018(b)  # scores, ballots and their outcomes, through the services
-    from thidua.nominations.demo import load_nominations_demo  # dossiers, council, certificates (issue 5)
     return load_nominations_demo(b.accounts())

@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from thidua.awards.models import AwardType
-from thidua.core.access import scope_for
 from thidua.eligibility.engine import RuleBook
 from thidua.eligibility.history import ALIASES
 from thidua.eligibility.models import RuleOverride
 from thidua.orgs.models import Organization
+from thidua.orgs.scope import scope_for
 
 CONFIDENCE = {"confirmed": ("success", "Đã đối chiếu văn bản"), "paraphrased": ("secondary", "Diễn giải"),
               "unconfirmed": ("warning", "Chưa xác nhận")}

@@ -6,8 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-from thidua.core.exports import csv_row, workbook
 from thidua.eligibility.engine import Result
+from thidua.lib.exports import csv_row, workbook
 
 HEADERS = ["Đối tượng", "Tên", "Hình thức", "Năm", "Đủ điều kiện", "Điều kiện chưa đạt", "Giải thích", "Căn cứ"]
 

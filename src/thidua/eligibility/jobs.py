@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from thidua.core.numbers import format_number
 from thidua.eligibility import exports
 from thidua.eligibility.views import JOB_KIND, EligibilityForm, _area, summarise
 from thidua.jobs.registry import JobFailed, JobOutput, register
+from thidua.lib.numbers import format_number
 
 
 @register(JOB_KIND, gettext_lazy("Xét điều kiện khen thưởng"))

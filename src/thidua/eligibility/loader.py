@@ -4,7 +4,7 @@ People are read in chunks (by id); each chunk costs a fixed number of set-based 
 (ratings, awards, initiatives, discipline, reviews), whatever its size, and memory holds one
 chunk at a time. Collectives get their members' figures from grouped queries.
 
-Speed (issue 3's benchmark, bench/bench_eligibility.py): rows come as plain tuples in one fetch per
+Speed (the national-scale benchmark, bench/bench_eligibility.py): rows come as plain tuples in one fetch per
 query (`_fetch`), each table goes into the year records in one pass with a few dict operations a row,
 one chunk is alive at a time, decisions are read and their evidence text formatted once per chunk, and
 the garbage collector is paused while a chunk is built and evaluated (`gc_paused`). The evaluator answers with compiled "met only" functions
@@ -47,7 +47,9 @@ from thidua.awards.models import (
 from thidua.eligibility.engine import Result, RuleBook, evaluate, evaluate_all, evaluator
 from thidua.eligibility.history import ALIASES, InitiativeFact, MemberStats, Subject, YearRecord, canonical
 from thidua.eligibility.models import RuleOverride
-from thidua.orgs.models import Organization, Person
+from thidua.emulation.models import ClusterYear
+from thidua.emulation.scoring import score_sheet
+from thidua.orgs.models import Organization, OrganizationKind, Person
 
 # Ad hoc and thematic awards do not count toward merit titles (ND 152 art. 4).
 NOT_COUNTING = (Basis.ADHOC, Basis.THEMATIC)
@@ -360,10 +362,6 @@ def cluster_leads(org_ids, first: int, last: int) -> dict[tuple[int, int], str]:
     year's own score sheet. "central": a cluster organised by the Central Council (Law art. 25.2); "internal":
     one organised by a ministry or province (arts. 25.1, 26). Eligibility and emulation are the same layer:
     this reads the emulation records, emulation never imports eligibility."""
-    from thidua.emulation.models import ClusterYear
-    from thidua.emulation.scoring import score_sheet
-    from thidua.orgs.models import OrganizationKind
-
     ids = set(org_ids)
     out: dict[tuple[int, int], str] = {}
     years = (ClusterYear.objects.filter(year__range=(first, last), members__in=ids).distinct()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from thidua.eligibility.conditions import KINDS
 from thidua.orgs.models import Organization
 
 
@@ -47,8 +48,6 @@ class RuleOverride(models.Model):
         return f"{self.award_code} ({self.get_subject_kind_display()}) từ {self.effective_from:%d/%m/%Y}"
 
     def clean(self) -> None:
-        from thidua.eligibility.conditions import KINDS
-
         def walk(specs, path):
             if not isinstance(specs, list):
                 raise ValidationError({"conditions": f"{path}: phải là một danh sách điều kiện."})

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from thidua.awards.models import AwardType, Discipline, Evaluation, Initiative, Review
-from thidua.core.access import scope_for
 from thidua.eligibility import exports
 from thidua.eligibility.engine import Result, evaluate, evidence_count, quota_key
 from thidua.eligibility.loader import evaluate_database, evaluate_rendered, iter_people, rulebook, subtree
@@ -28,6 +27,7 @@ from thidua.eligibility.models import Quota
 from thidua.jobs import services as job_services
 from thidua.jobs.models import Job, JobStatus
 from thidua.orgs.models import Organization, Person
+from thidua.orgs.scope import scope_for
 
 JOB_KIND = "eligibility.check"
 

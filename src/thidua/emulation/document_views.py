@@ -4,9 +4,9 @@ Excel export of targets and results. Whoever sees the cluster year may download 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 
-from thidua.core.documents import document_response, xlsx_response
 from thidua.emulation import documents
 from thidua.emulation.models import ClusterYear, VoteSession
+from thidua.lib.documents import document_response, xlsx_response
 
 
 def _cluster_year(request, pk: int) -> ClusterYear:

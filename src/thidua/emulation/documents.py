@@ -14,11 +14,6 @@ from datetime import date
 
 from django.utils import timezone
 
-from thidua.core import charts
-from thidua.core.documents import DocImage, DocumentHead, Signature, render, template_path
-from thidua.core.exports import workbook
-from thidua.core.numbers import format_date, format_number, format_percent
-from thidua.core.text import fold
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -37,6 +32,11 @@ from thidua.emulation.statistics import (
     exemplars_of,
 )
 from thidua.emulation.voting import tally
+from thidua.lib import charts
+from thidua.lib.documents import DocImage, DocumentHead, Signature, render, template_path
+from thidua.lib.exports import workbook
+from thidua.lib.numbers import format_date, format_number, format_percent
+from thidua.lib.text import fold
 
 SYMBOL_REPORT = "BC-CTĐ"
 SYMBOL_PACT = "GƯ-CTĐ"

@@ -6,7 +6,7 @@ files match. The context each template expects is built in `thidua.emulation.doc
 
 from __future__ import annotations
 
-from thidua.core.docx_builder import CENTER, Nd30Builder
+from thidua.lib.docx_builder import CENTER, Nd30Builder
 
 # Text width of an A4 page with ND30 margins: 210 − 30 − 15 = 165 mm.
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import AwardType
-from thidua.core.numbers import format_number
 from thidua.emulation.models import (
     Aggregation,
     CriterionKind,
@@ -26,6 +25,9 @@ from thidua.emulation.models import (
     Step,
     VoteKind,
 )
+from thidua.emulation.services import default_award_type
+from thidua.lib.numbers import format_number
+from thidua.lib.uploads import DOCUMENT_TYPES
 
 # Dates are typed and shown the Vietnamese way (19/03/2019), whatever the browser's language: a native date
 # input would show the browser's format (mm/dd/yyyy in an English browser).
@@ -96,8 +98,6 @@ class VnDecimalField(forms.CharField):
 
 def evidence_field() -> forms.FileField:
     """An evidence file; its content is checked by the service (core.uploads.check_upload)."""
-    from thidua.core.uploads import DOCUMENT_TYPES
-
     return forms.FileField(label=_("Minh chứng"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ",".join(DOCUMENT_TYPES)}))
 
@@ -217,8 +217,6 @@ class IndicatorForm(BootstrapForm):
 def title_choices(cluster_year) -> list[AwardType]:
     """The titles a member of a cluster may aim for: collective titles at state and provincial level, and the
     certificates the cluster proposes (services.default_award_type)."""
-    from thidua.emulation.services import default_award_type
-
     titles = list(AwardType.objects.filter(category="title", for_collective=True, level__in=["state", "provincial"]))
     cert = default_award_type(cluster_year, VoteKind.CERTIFICATE)
     if cert and cert not in titles:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Award, AwardType
 from thidua.orgs.models import Organization, Person
+from thidua.orgs.scope import scope_for
 
 
 class MovementKind(models.TextChoices):
@@ -61,8 +62,6 @@ class ClusterYearQuerySet(models.QuerySet):
     def visible_to(self, user) -> ClusterYearQuerySet:
         """Members see their cluster years (the figures are shared at the conference);
         the organising authority and global roles see all they organise."""
-        from thidua.core.access import scope_for
-
         scope = scope_for(user)
         if scope.is_global:
             return self
@@ -70,6 +69,14 @@ class ClusterYearQuerySet(models.QuerySet):
             return self.none()
         ids = scope.lineage_ids
         return self.filter(Q(members__in=ids) | Q(cluster__organised_by__in=ids)).distinct()
+
+
+def cluster_peer_ids(lineage_ids: set[int]) -> set[int]:
+    """The peer rule of scoping (registered in EmulationConfig.ready): the members of every cluster year one of
+    these organisations belongs to."""
+    through = ClusterYear.members.through
+    years = through.objects.filter(organization_id__in=lineage_ids).values("clusteryear_id")
+    return set(through.objects.filter(clusteryear_id__in=years).values_list("organization_id", flat=True))
 
 
 class ClusterYear(models.Model):
@@ -296,7 +303,7 @@ class ExemplarHonour(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The year run in the system: calendar, scoring framework, scores, vote sessions (issue 4).
+# The year run in the system: calendar, scoring framework, scores, vote sessions.
 # ---------------------------------------------------------------------------------------------------------
 
 

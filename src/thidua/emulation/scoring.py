@@ -17,9 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from thidua.core.text import fold
 from thidua.emulation.models import ClusterYear, Criterion, CriterionKind, Score, ScoreRound
 from thidua.emulation.statistics import indicator_summaries
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization
 
 TWO = Decimal("0.01")

@@ -8,20 +8,18 @@ before and after; a ballot's audit event names the member that voted, never its 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from thidua.awards.models import AwardType
-from thidua.core import audit
-from thidua.core.access import scope_for
-from thidua.core.uploads import check_upload
+from thidua.core import audit, refusals
+from thidua.core.refusals import Conflict
 from thidua.emulation import notices
 from thidua.emulation.models import (
     Aggregation,
@@ -52,7 +50,9 @@ from thidua.emulation.models import (
 )
 from thidua.emulation.scoring import framework, mean, score_sheet
 from thidua.emulation.voting import Tally, count_sealed, recount, seal_ballot, tally
+from thidua.lib.uploads import check_upload
 from thidua.orgs.models import Organization, OrganizationKind
+from thidua.orgs.scope import scope_for
 
 MEMBER_ROLES = {"emulation_office", "admin"}
 
@@ -111,49 +111,19 @@ def year_roles(user, cy: ClusterYear) -> YearRoles:
     return roles
 
 
-def _refuse(user, cy, message: str, *, exc=PermissionDenied):
-    """Refuse: the `service` wrapper records the denial once the transaction has rolled back."""
-    error = exc(message)
-    error.denied = (user, cy, message)
-    raise error
-
-
-def service(fn):
-    """One transaction per service; a refusal rolls everything back and is then recorded in the audit trail."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            with transaction.atomic():
-                return fn(*args, **kwargs)
-        except (PermissionDenied, ValidationError) as exc:
-            record_denial(exc)
-            raise
-
-    return wrapper
-
-
-def record_denial(exc: Exception) -> None:
-    """Write the audit row of a refusal (once the transaction that refused has rolled back). Callers that
-    wrap several services in their own transaction call it again after their rollback."""
-    if hasattr(exc, "denied"):
-        user, cy, message = exc.denied
-        audit.record("denied", cy, user=user, reason=message[:255])
-
-
 def _require_lead(user, cy: ClusterYear) -> YearRoles:
     roles = year_roles(user, cy)
     if not roles.can_lead:
-        _refuse(user, cy, f"Chỉ cụm trưởng ({cy.chair.name}) hoặc cơ quan tổ chức cụm được làm việc này.")
+        refusals.deny(user, cy, f"Chỉ cụm trưởng ({cy.chair.name}) hoặc cơ quan tổ chức cụm được làm việc này.")
     return roles
 
 
 def _require_member(user, cy: ClusterYear, member: Organization, *, allow_lead=False) -> YearRoles:
     roles = year_roles(user, cy)
     if not cy.members.filter(pk=member.pk).exists():
-        _refuse(user, cy, f"{member.name} không phải thành viên của {cy}.", exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} không phải thành viên của {cy}.", cls=Conflict)
     if member.pk not in roles.member_ids and not (allow_lead and roles.is_authority):
-        _refuse(user, cy, f"Bạn không thay mặt {member.name} trong cụm này.")
+        refusals.deny(user, cy, f"Bạn không thay mặt {member.name} trong cụm này.")
     return roles
 
 
@@ -167,8 +137,8 @@ def _run(cy: ClusterYear) -> YearRun:
 def _require_unlocked(user, cy: ClusterYear) -> YearRun:
     run = _run(cy)
     if run.locked:
-        _refuse(user, cy, f"Điểm năm {cy.year} đã khóa lúc {timezone.localtime(run.scores_locked_at):%H:%M %d/%m/%Y}; "
-                          "không thể thay đổi.", exc=ValidationError)
+        refusals.deny(user, cy, f"Điểm năm {cy.year} đã khóa lúc {timezone.localtime(run.scores_locked_at):%H:%M %d/%m/%Y}; "
+                          "không thể thay đổi.", cls=Conflict)
     return run
 
 
@@ -182,17 +152,144 @@ def _decimal(value, label: str) -> Decimal:
     return d
 
 
+# --------------------------------------------------------------------------- guards
+# Whether an action of the year is allowed now, and why not, without doing it (as nominations' allowed_transitions
+# does for dossiers). Each check raises the refusal its service gives (the service calls it first); `refusal`
+# returns it instead, so that a page can refuse a POST it did not offer with the service's words.
+
+
+def refusal(check, *args, **kwargs) -> Exception | None:
+    """The refusal `check(*args, **kwargs)` raises, or None when the action is allowed now. A refusal of access is
+    recorded as it is raised (refusals.deny outside a service block), as the service's own would be."""
+    try:
+        check(*args, **kwargs)
+    except refusals.REFUSALS as exc:
+        return exc
+    return None
+
+
+def check_open_year(user, cy: ClusterYear) -> None:
+    """The chair or the organising authority opens a year once."""
+    _require_lead(user, cy)
+    if YearRun.objects.filter(cluster_year=cy).exists():
+        refusals.deny(user, cy, f"Năm thi đua {cy.year} đã được mở.", cls=Conflict)
+
+
+def check_lead_unlocked(user, cy: ClusterYear) -> YearRun:
+    """The chair or the organising authority, in an opened year whose scores are not locked: edits the framework,
+    assigns cross-scoring, consolidates and locks the scores."""
+    _require_lead(user, cy)
+    return _require_unlocked(user, cy)
+
+
+def check_member_unlocked(user, cy: ClusterYear, member: Organization, *, allow_lead: bool = False) -> YearRun:
+    """The user acts for `member` (or, with allow_lead, is the organising authority), in an opened year whose
+    scores are not locked: registers targets and titles, reports results."""
+    _require_member(user, cy, member, allow_lead=allow_lead)
+    return _require_unlocked(user, cy)
+
+
+def check_save_pact(user, cy: ClusterYear) -> None:
+    """The chair drafts the pact and changes it until the first member signs."""
+    _require_lead(user, cy)
+    if PactSignature.objects.filter(pact__cluster_year=cy).exists():
+        refusals.deny(user, cy, "Giao ước đã có chữ ký; không sửa nội dung được.", cls=Conflict)
+
+
+def check_sign_pact(user, cy: ClusterYear, member: Organization) -> Pact:
+    """A member signs the year's pact once."""
+    _require_member(user, cy, member)
+    pact = Pact.objects.filter(cluster_year=cy).first()
+    if pact is None:
+        raise ValidationError(f"Năm {cy.year} chưa có giao ước thi đua để ký.")
+    if PactSignature.objects.filter(pact=pact, member=member).exists():
+        refusals.deny(user, cy, f"{member.name} đã ký giao ước.", cls=Conflict)
+    return pact
+
+
+def check_score(user, cy: ClusterYear, member: Organization, round: str, scorer: Organization | None = None
+                ) -> Organization:
+    """Who may score `member` in a round (self: the member; cross: an assigned scorer; final: the chair), while
+    the scores are not locked. Returns the scorer."""
+    if round == ScoreRound.SELF:
+        _require_member(user, cy, member)
+        scorer = member
+    elif round == ScoreRound.CROSS:
+        roles = year_roles(user, cy)
+        if scorer is None:
+            assigned = CrossAssignment.objects.filter(cluster_year=cy, member=member, scorer_id__in=roles.member_ids)
+            scorer = assigned.first().scorer if assigned.exists() else None
+        if scorer is None or scorer.pk not in roles.member_ids:
+            refusals.deny(user, cy, f"Bạn không được phân công chấm chéo {member.name}.")
+        if not CrossAssignment.objects.filter(cluster_year=cy, member=member, scorer=scorer).exists():
+            refusals.deny(user, cy, f"{scorer.name} không được phân công chấm chéo {member.name}.")
+    elif round == ScoreRound.FINAL:
+        _require_lead(user, cy)
+        scorer = cy.chair
+    else:
+        raise ValidationError(f"Vòng chấm “{round}” không hợp lệ.")
+    _require_unlocked(user, cy)
+    return scorer
+
+
+def check_schedule_review(user, cy: ClusterYear) -> None:
+    _require_lead(user, cy)
+    if review_conference(cy):
+        raise ValidationError(f"Năm {cy.year} đã có hội nghị tổng kết.")
+
+
+def check_open_vote(user, cy: ClusterYear) -> tuple[YearRun, Conference]:
+    """The chair opens ballots at the review conference of an opened year."""
+    _require_lead(user, cy)
+    run = _run(cy)
+    conf = review_conference(cy)
+    if conf is None:
+        raise ValidationError("Cần lập hội nghị tổng kết trước khi bỏ phiếu.")
+    return run, conf
+
+
+def check_cast_ballot(user, session: VoteSession, member: Organization, now: datetime | None = None) -> None:
+    """A member votes once, while the session is open."""
+    cy = session.cluster_year
+    _require_member(user, cy, member)
+    now = now or timezone.now()
+    if session.closed_at is not None or now >= session.closes_at:
+        refusals.deny(user, cy, f"Phiên bỏ phiếu “{session}” đã đóng lúc "
+                          f"{timezone.localtime(session.closed_at or session.closes_at):%H:%M %d/%m/%Y}.",
+                cls=Conflict)
+    if now < session.opens_at:
+        refusals.deny(user, cy, f"Phiên bỏ phiếu “{session}” chưa mở (mở lúc "
+                          f"{timezone.localtime(session.opens_at):%H:%M %d/%m/%Y}).", cls=Conflict)
+    if VoteParticipation.objects.filter(session=session, member=member).exists():
+        _already_voted(user, session, member)
+
+
+def _already_voted(user, session: VoteSession, member: Organization):
+    refusals.deny(user, session.cluster_year, f"{member.name} đã bỏ phiếu trong phiên “{session}”; mỗi thành viên một "
+                                        "phiếu.", cls=Conflict)
+
+
+def check_hand_over(user, cy: ClusterYear) -> tuple[ClusterYear, Conference | None]:
+    """The chair hands the flag over once, after next year's chair is elected. Returns (next year, conference)."""
+    _require_lead(user, cy)
+    nxt = next_year(cy)
+    if nxt is None:
+        raise ValidationError("Chưa bầu cụm trưởng năm sau; chưa thể trao cờ luân lưu.")
+    conf = review_conference(cy)
+    if FlagHandover.objects.filter(cluster=cy.cluster, conference=conf).exists() if conf else False:
+        raise ValidationError("Cờ luân lưu của năm này đã được trao.")
+    return nxt, conf
+
+
 # --------------------------------------------------------------------------- 1. opening the year
 
 
-@service
+@refusals.service
 def open_year(user, cy: ClusterYear, *, theme: str, opened_on: date, movements=(), milestones: dict | None = None,
               copy_framework: bool = False, min_cross_scorers: int = 2, rotation_years: int = 3) -> YearRun:
     """The chair (or the organising authority) opens the year: theme, movements, calendar, settings;
     optionally the indicators and scoring framework of last year, copied for editing."""
-    _require_lead(user, cy)
-    if YearRun.objects.filter(cluster_year=cy).exists():
-        _refuse(user, cy, f"Năm thi đua {cy.year} đã được mở.", exc=ValidationError)
+    check_open_year(user, cy)
     if not theme.strip():
         raise ValidationError("Cần nhập chủ đề thi đua của năm.")
     if min_cross_scorers < 1 or min_cross_scorers > cy.members.count() - 1:
@@ -236,13 +333,12 @@ def copy_framework_from(source: ClusterYear, target: ClusterYear) -> None:
             bonus_per_percent=crit.bonus_per_percent, bonus_cap=crit.bonus_cap, guidance=crit.guidance)
 
 
-@service
+@refusals.service
 def save_criterion(user, cy: ClusterYear, *, code: str, name: str, kind: str, max_points, parent_code: str = "",
                    indicator_code: str = "", bonus_per_percent=None, bonus_cap=None, guidance: str = "",
                    order: int = 0) -> Criterion:
     """Add or change one criterion of the framework (by code); refused once the scores are locked."""
-    _require_lead(user, cy)
-    _require_unlocked(user, cy)
+    check_lead_unlocked(user, cy)
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise ValidationError("Tiêu chí cần mã và tên.")
@@ -280,11 +376,10 @@ def save_criterion(user, cy: ClusterYear, *, code: str, name: str, kind: str, ma
     return crit
 
 
-@service
+@refusals.service
 def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, aggregation: str = "sum",
                    percent_decimals: int = 1) -> Indicator:
-    _require_lead(user, cy)
-    _require_unlocked(user, cy)
+    check_lead_unlocked(user, cy)
     if not code.strip() or not name.strip():
         raise ValidationError("Chỉ tiêu cần mã và tên.")
     ind, created = Indicator.objects.update_or_create(
@@ -298,11 +393,10 @@ def save_indicator(user, cy: ClusterYear, *, code: str, name: str, unit: str, ag
     return ind
 
 
-@service
+@refusals.service
 def delete_criterion(user, cy: ClusterYear, *, code: str) -> None:
     """Remove a criterion nobody has scored yet (a group only once it is empty); refused once locked."""
-    _require_lead(user, cy)
-    _require_unlocked(user, cy)
+    check_lead_unlocked(user, cy)
     crit = cy.criteria.filter(code=code).first()
     if crit is None:
         raise ValidationError(f"Không có tiêu chí mã “{code}”.")
@@ -314,11 +408,10 @@ def delete_criterion(user, cy: ClusterYear, *, code: str) -> None:
     crit.delete()
 
 
-@service
+@refusals.service
 def delete_indicator(user, cy: ClusterYear, *, code: str) -> None:
     """Remove an indicator no criterion uses and no member has a plan or result for; refused once locked."""
-    _require_lead(user, cy)
-    _require_unlocked(user, cy)
+    check_lead_unlocked(user, cy)
     ind = cy.indicators.filter(code=code).first()
     if ind is None:
         raise ValidationError(f"Không có chỉ tiêu mã “{code}”.")
@@ -335,12 +428,11 @@ def delete_indicator(user, cy: ClusterYear, *, code: str) -> None:
 # --------------------------------------------------------------------------- 2. registration and pact
 
 
-@service
+@refusals.service
 def register(user, cy: ClusterYear, member: Organization, *, plans: dict[str, object], titles=(),
              on: date | None = None) -> list[Target]:
     """A member registers its targets (plan per indicator code) and the titles it aims for."""
-    _require_member(user, cy, member, allow_lead=True)
-    _require_unlocked(user, cy)
+    check_member_unlocked(user, cy, member, allow_lead=True)
     indicators = {i.code: i for i in cy.indicators.all()}
     out = []
     for code, planned in plans.items():
@@ -369,16 +461,14 @@ def register(user, cy: ClusterYear, member: Organization, *, plans: dict[str, ob
     return out
 
 
-@service
+@refusals.service
 def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference: Conference | None = None) -> Pact:
-    _require_lead(user, cy)
+    check_save_pact(user, cy)
     if not title.strip() or not commitments.strip():
         raise ValidationError("Giao ước cần tên và nội dung cam kết.")
     pact, created = Pact.objects.get_or_create(cluster_year=cy, defaults={"title": title, "commitments": commitments,
                                                                            "conference": conference})
     if not created:
-        if pact.signatures.exists():
-            _refuse(user, cy, "Giao ước đã có chữ ký; không sửa nội dung được.", exc=ValidationError)
         before = audit.snapshot(pact)
         pact.title, pact.commitments = title, commitments
         pact.conference = conference or pact.conference
@@ -389,24 +479,19 @@ def save_pact(user, cy: ClusterYear, *, title: str, commitments: str, conference
     return pact
 
 
-@service
+@refusals.service
 def sign_pact(user, cy: ClusterYear, member: Organization, *, signatory: str, position: str,
               signed_on: date) -> PactSignature:
-    _require_member(user, cy, member)
-    pact = Pact.objects.filter(cluster_year=cy).first()
-    if pact is None:
-        raise ValidationError(f"Năm {cy.year} chưa có giao ước thi đua để ký.")
+    pact = check_sign_pact(user, cy, member)
     if not signatory.strip() or not position.strip():
         raise ValidationError("Cần họ tên và chức vụ người ký.")
-    if PactSignature.objects.filter(pact=pact, member=member).exists():
-        _refuse(user, cy, f"{member.name} đã ký giao ước.", exc=ValidationError)
     sig = PactSignature.objects.create(pact=pact, member=member, signatory=signatory.strip(),
                                        position=position.strip(), signed_on=signed_on)
     audit.record("create", sig, object_repr=f"{member.name} ký giao ước {cy.year}", after=audit.snapshot(sig), user=user)
     return sig
 
 
-@service
+@refusals.service
 def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, prior, base) -> Target:
     """Enter a member's opening balance (the running total before the year) and base of a cumulative indicator,
     for a first year or to correct what was carried from the previous year's records
@@ -414,7 +499,7 @@ def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: 
     if not year_roles(user, cy).can_lead:
         _require_member(user, cy, member)
     elif not cy.members.filter(pk=member.pk).exists():
-        _refuse(user, cy, f"{member.name} không phải thành viên của {cy}.", exc=ValidationError)
+        refusals.deny(user, cy, f"{member.name} không phải thành viên của {cy}.", cls=Conflict)
     _require_unlocked(user, cy)
     if indicator.cluster_year_id != cy.pk:
         raise ValidationError(f"Chỉ tiêu {indicator.code} không thuộc năm {cy.year}.")
@@ -440,13 +525,12 @@ def set_opening_balance(user, cy: ClusterYear, member: Organization, indicator: 
 # --------------------------------------------------------------------------- 3. results
 
 
-@service
+@refusals.service
 def report_result(user, cy: ClusterYear, member: Organization, indicator: Indicator, *, period: str, value,
                   evidence=None) -> ResultReport:
     """A member reports its result for an indicator (mid-year or year-end). The year-end value is the
     Target.actual the statistics read."""
-    _require_member(user, cy, member)
-    _require_unlocked(user, cy)
+    check_member_unlocked(user, cy, member)
     if indicator.cluster_year_id != cy.pk:
         raise ValidationError(f"Chỉ tiêu {indicator.code} không thuộc năm {cy.year}.")
     if period not in ResultReport.Period.values:
@@ -488,13 +572,12 @@ def not_reported(cy: ClusterYear, period: str = ResultReport.Period.YEAR_END) ->
 # --------------------------------------------------------------------------- 4. scoring
 
 
-@service
+@refusals.service
 def assign_cross_scoring(user, cy: ClusterYear, pairs: list[tuple[Organization, Organization]] | None = None
                          ) -> list[CrossAssignment]:
     """The chair assigns who cross-scores whom (scorer, member). Without pairs: a rotation in which each
     member is scored by the next `min_cross_scorers` members. Replaces the previous assignment."""
-    _require_lead(user, cy)
-    run = _require_unlocked(user, cy)
+    run = check_lead_unlocked(user, cy)
     members = sorted(cy.members.all(), key=lambda o: o.name)
     if pairs is None:
         k = run.min_cross_scorers
@@ -521,7 +604,7 @@ def assign_cross_scoring(user, cy: ClusterYear, pairs: list[tuple[Organization, 
     return out
 
 
-@service
+@refusals.service
 def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, round: str, points,
           comment: str = "", reason: str = "", evidence=None, scorer: Organization | None = None) -> Score:
     """Record (or change) one score. self: the member scores itself; cross: an assigned scorer; final: the
@@ -534,30 +617,14 @@ def score(user, cy: ClusterYear, *, member: Organization, criterion: Criterion, 
     if value < 0 or value > criterion.max_points:
         raise ValidationError(f"Điểm tiêu chí {criterion.code} phải từ 0 đến {criterion.max_points.normalize():f}; "
                               f"đã nhập {value.normalize():f}.")
-    if round == ScoreRound.SELF:
-        _require_member(user, cy, member)
-        scorer = member
-    elif round == ScoreRound.CROSS:
-        roles = year_roles(user, cy)
-        if scorer is None:
-            assigned = CrossAssignment.objects.filter(cluster_year=cy, member=member, scorer_id__in=roles.member_ids)
-            scorer = assigned.first().scorer if assigned.exists() else None
-        if scorer is None or scorer.pk not in roles.member_ids:
-            _refuse(user, cy, f"Bạn không được phân công chấm chéo {member.name}.")
-        if not CrossAssignment.objects.filter(cluster_year=cy, member=member, scorer=scorer).exists():
-            _refuse(user, cy, f"{scorer.name} không được phân công chấm chéo {member.name}.")
-    elif round == ScoreRound.FINAL:
-        _require_lead(user, cy)
-        scorer = cy.chair
+    scorer = check_score(user, cy, member, round, scorer)
+    if round == ScoreRound.FINAL:
         cross = list(Score.objects.filter(criterion=criterion, member=member, round=ScoreRound.CROSS)
                      .values_list("points", flat=True))
         cross_mean = mean(cross)
         if cross_mean is not None and value != cross_mean and not (reason or comment).strip():
             raise ValidationError(f"Điểm tổng hợp {value.normalize():f} khác điểm chấm chéo bình quân "
                                   f"{cross_mean.normalize():f} của {criterion.code} — cần ghi lý do.")
-    else:
-        raise ValidationError(f"Vòng chấm “{round}” không hợp lệ.")
-    _require_unlocked(user, cy)
     if evidence is not None:
         check_upload(evidence, label="Minh chứng")
     existing = Score.objects.select_for_update().filter(criterion=criterion, member=member, scorer=scorer,
@@ -583,12 +650,11 @@ def _score_repr(s: Score) -> str:
     return f"{s.get_round_display()}: {s.scorer.name} → {s.member.name}, tiêu chí {s.criterion.code}"
 
 
-@service
+@refusals.service
 def lock_scores(user, cy: ClusterYear, *, at: datetime | None = None) -> YearRun:
     """The chair locks the scores once every member has a final score for every criterion and has been
     cross-scored by the required number of members."""
-    _require_lead(user, cy)
-    run = _require_unlocked(user, cy)
+    run = check_lead_unlocked(user, cy)
     late = not_reported(cy)
     if late:
         raise ValidationError(f"Chưa khóa được: {', '.join(m.name for m in late)} chưa báo cáo kết quả cả năm "
@@ -620,12 +686,10 @@ def review_conference(cy: ClusterYear) -> Conference | None:
     return cy.conferences.filter(kind=ConferenceKind.YEAR_END).order_by("-held_on").first()
 
 
-@service
+@refusals.service
 def schedule_review(user, cy: ClusterYear, *, title: str, held_on: date, place: str) -> Conference:
     """The year-end review conference, hosted by the chair."""
-    _require_lead(user, cy)
-    if review_conference(cy):
-        raise ValidationError(f"Năm {cy.year} đã có hội nghị tổng kết.")
+    check_schedule_review(user, cy)
     if not title.strip() or not place.strip():
         raise ValidationError("Hội nghị cần tên và địa điểm.")
     conf = Conference.objects.create(kind=ConferenceKind.YEAR_END, title=title.strip(), cluster_year=cy,
@@ -649,17 +713,13 @@ def default_award_type(cy: ClusterYear, kind: str) -> AwardType | None:
     return AwardType.objects.filter(code=code).first() if code else None
 
 
-@service
+@refusals.service
 def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization], opens_at: datetime,
               closes_at: datetime, seats: int = 1, threshold_percent=50, threshold_strict: bool = True,
               quorum_percent=50, quorum_strict: bool = True, award_type: AwardType | None = None,
               previous: VoteSession | None = None) -> VoteSession:
     """The chair opens a secret-ballot session at the review conference."""
-    _require_lead(user, cy)
-    run = _run(cy)
-    conf = review_conference(cy)
-    if conf is None:
-        raise ValidationError("Cần lập hội nghị tổng kết trước khi bỏ phiếu.")
+    run, conf = check_open_vote(user, cy)
     if kind not in VoteKind.values:
         raise ValidationError(f"Nội dung bầu “{kind}” không hợp lệ.")
     if kind in (VoteKind.FLAG, VoteKind.CERTIFICATE) and not run.locked:
@@ -707,23 +767,15 @@ def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization
     return session
 
 
-@service
+@refusals.service
 def cast_ballot(user, session: VoteSession, member: Organization, choices: list[Organization], *,
                 at: datetime | None = None) -> None:
     """One ballot for `member`: a sealed ballot (the choice, encrypted, with no voter and no time) and a
     participation (the member voted, no choice). Nothing is counted until the session closes.
     `at` is for loading past conferences; views never pass it."""
     cy = session.cluster_year
-    _require_member(user, cy, member)
-    now = at or timezone.now()
     session = VoteSession.objects.select_for_update().get(pk=session.pk)
-    if session.closed_at is not None or now >= session.closes_at:
-        _refuse(user, cy, f"Phiên bỏ phiếu “{session}” đã đóng lúc "
-                          f"{timezone.localtime(session.closed_at or session.closes_at):%H:%M %d/%m/%Y}.",
-                exc=ValidationError)
-    if now < session.opens_at:
-        _refuse(user, cy, f"Phiên bỏ phiếu “{session}” chưa mở (mở lúc "
-                          f"{timezone.localtime(session.opens_at):%H:%M %d/%m/%Y}).", exc=ValidationError)
+    check_cast_ballot(user, session, member, at)
     if len(set(c.pk for c in choices)) != len(choices):
         raise ValidationError("Một đơn vị được chọn hai lần trên cùng một phiếu.")
     if len(choices) > session.seats:
@@ -735,14 +787,13 @@ def cast_ballot(user, session: VoteSession, member: Organization, choices: list[
     try:
         with transaction.atomic():
             participation = VoteParticipation.objects.create(session=session, member=member)
-    except IntegrityError:
-        _refuse(user, cy, f"{member.name} đã bỏ phiếu trong phiên “{session}”; mỗi thành viên một phiếu.",
-                exc=ValidationError)
+    except IntegrityError:  # a concurrent ballot of the same member, after the check
+        _already_voted(user, session, member)
     SealedBallot.objects.create(session=session, sealed=seal_ballot(session, candidate_ids, [c.pk for c in choices]))
     audit.record("create", participation, object_repr=f"{member.name} đã bỏ phiếu: {session} ({cy})", user=user)
 
 
-@service
+@refusals.service
 def close_vote(user, session: VoteSession, *, at: datetime | None = None):
     """The chair closes the session: the sealed ballots are opened and counted in memory, only the totals are
     stored; the tally becomes visible and a clear outcome takes effect."""
@@ -776,7 +827,7 @@ class Recount:
     matches: bool  # the totals re-derived from the sealed ballots equal the stored ones
 
 
-@service
+@refusals.service
 def recount_vote(user, session: VoteSession) -> Recount:
     """Recount a closed session from its sealed ballots and compare with the stored totals (changes nothing
     but the audit trail, which records the recount and whether it matched)."""
@@ -795,7 +846,7 @@ def recount_vote(user, session: VoteSession) -> Recount:
     return result
 
 
-@service
+@refusals.service
 def open_tie_round(user, session: VoteSession, *, opens_at: datetime, closes_at: datetime) -> VoteSession:
     session = VoteSession.objects.select_related("cluster_year", "award_type").get(pk=session.pk)
     if not session.is_closed or not tally(session).needs_new_round:
@@ -848,16 +899,10 @@ def apply_outcome(user, session: VoteSession, result) -> None:
 # --------------------------------------------------------------------------- 6. handover
 
 
-@service
+@refusals.service
 def hand_over_flag(user, cy: ClusterYear, *, handed_on: date, handed_by: str = "") -> FlagHandover:
     """The outgoing chair hands the rotating flag to next year's chair, at the review conference."""
-    _require_lead(user, cy)
-    nxt = next_year(cy)
-    if nxt is None:
-        raise ValidationError("Chưa bầu cụm trưởng năm sau; chưa thể trao cờ luân lưu.")
-    conf = review_conference(cy)
-    if FlagHandover.objects.filter(cluster=cy.cluster, conference=conf).exists() if conf else False:
-        raise ValidationError("Cờ luân lưu của năm này đã được trao.")
+    nxt, conf = check_hand_over(user, cy)
     h = FlagHandover.objects.create(cluster=cy.cluster, from_org=cy.chair, to_org=nxt.chair, handed_on=handed_on,
                                     conference=conf, handed_by=handed_by)
     audit.record("create", h, object_repr=f"Trao cờ luân lưu: {cy.chair.name} → {nxt.chair.name}",

@@ -14,7 +14,6 @@ from django.db.models import Count, Q
 
 from thidua.awards.models import AwardLevel
 from thidua.awards.statistics import CommendationCounts, awards_of, commendation_counts, percent
-from thidua.core.text import fold
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -25,6 +24,7 @@ from thidua.emulation.models import (
     ResultReport,
     Target,
 )
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization
 
 
@@ -240,6 +240,15 @@ def member_lineage_ids(cluster_year: ClusterYear) -> set[int]:
     for m in cluster_year.members.all():
         ids |= m.lineage_ids()
     return ids
+
+
+def registry_cluster_year_filter(qs, cluster_year_id, user):
+    """The award registry narrowed to a cluster year's members and year: the same selection as the dashboard
+    figure the link came from (registered in EmulationConfig.ready); none() for a cluster year the user can't see."""
+    cy = ClusterYear.objects.visible_to(user).filter(pk=cluster_year_id).first()
+    if cy is None:
+        return qs.none()
+    return qs & awards_of(member_lineage_ids(cy), cy.year)
 
 
 @dataclass

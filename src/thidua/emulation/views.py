@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from thidua.core import charts
-from thidua.core.numbers import format_percent
-from thidua.core.text import fold
 from thidua.emulation.models import ClusterYear
 from thidua.emulation.statistics import cluster_year_summary, exemplars_of
+from thidua.lib import charts
+from thidua.lib.numbers import format_percent
+from thidua.lib.text import fold
 
 
 @login_required

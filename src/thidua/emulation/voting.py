@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from thidua.core import sealing
-from thidua.core.text import fold
 from thidua.emulation.models import VoteCandidate, VoteSession
+from thidua.lib import sealing
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization
 
 PURPOSE = "thidua.emulation.vote-session"

@@ -8,8 +8,8 @@ class JobsConfig(AppConfig):
     verbose_name = _("Công việc chạy nền")
 
     def ready(self) -> None:
-        from thidua.core.documents import register_pdf_launcher
         from thidua.jobs import kinds  # noqa: F401  (the built-in self-test kind)
         from thidua.jobs.pdf import launch
+        from thidua.lib.documents import register_pdf_launcher
 
         register_pdf_launcher(launch)

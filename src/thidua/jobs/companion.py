@@ -21,6 +21,9 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from thidua.jobs.models import Job, JobStatus
+from thidua.jobs.services import sweep_stale
+
 log = logging.getLogger(__name__)
 
 
@@ -36,8 +39,6 @@ def _alive(pid: int) -> bool:
 
 def beat(name: str) -> int:
     """Write the heartbeat of this worker's running jobs whose process is alive. Returns how many."""
-    from thidua.jobs.models import Job, JobStatus
-
     alive = []
     for pk, worker_id in Job.objects.filter(status=JobStatus.RUNNING, worker_id__startswith=f"{name}:").values_list(
             "pk", "worker_id"):
@@ -50,8 +51,6 @@ def beat(name: str) -> int:
 
 
 def _run(name: str, parent: int) -> None:
-    from thidua.jobs.services import sweep_stale
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the worker decides, we follow
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     every_beat = float(settings.THIDUA_JOB_HEARTBEAT_SECONDS)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from thidua.core.access import scope_for
+from thidua.orgs.scope import scope_for
 
 
 class JobStatus(models.TextChoices):

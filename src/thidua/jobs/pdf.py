@@ -18,11 +18,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from thidua.core import documents
-from thidua.core.uploads import safe_name
 from thidua.jobs import services
 from thidua.jobs.models import Job, JobStatus
 from thidua.jobs.registry import JobFailed, JobOutput, register
+from thidua.lib import documents
+from thidua.lib.uploads import safe_name
 
 KIND = "documents.pdf"
 

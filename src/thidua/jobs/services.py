@@ -29,23 +29,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from thidua.core import audit
-from thidua.core.uploads import safe_name
+from thidua.core import audit, refusals
+from thidua.core.refusals import Conflict
 from thidua.jobs import registry
 from thidua.jobs.models import FINISHED, Job, JobStatus
 from thidua.jobs.registry import JobCancelled, JobFailed, JobOutput
+from thidua.lib.uploads import safe_name
 
 log = logging.getLogger(__name__)
 
 # Set by `thidua worker` (and inherited by the processes RQ forks). A running job records "<worker name>:<pid of
 # the process running it>"; the worker's companion process (companion.py) beats for it while that process lives.
 worker_name = f"inline-{socket.gethostname()}"
-
-
-class JobRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- Enqueue -------------------------------------------------------------------------------------------------
@@ -182,8 +177,7 @@ def cancel(job: Job, user) -> Job:
         else:
             _cancel(locked, user)
     if refusal:
-        audit.record("denied", locked, reason="cancel: " + refusal, user=user)
-        raise JobRefused(refusal)
+        refusals.deny(user, locked, refusal, cls=Conflict, reason="cancel: " + refusal)
     return locked
 
 
@@ -206,8 +200,7 @@ def retry(job: Job, user) -> Job:
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         message = _("Chỉ chạy lại được công việc thất bại hoặc đã hủy; “%(title)s” đang ở trạng thái "
                     "%(status)s.") % {"title": job.title, "status": job.get_status_display()}
-        audit.record("denied", job, reason="retry: " + message, user=user)
-        raise JobRefused(message)
+        refusals.deny(user, job, message, cls=Conflict, reason="retry: " + message)
     return enqueue(job.kind, owner=job.owner, title=job.title, params=job.params, organization=job.organization,
                    retry_of=job)
 

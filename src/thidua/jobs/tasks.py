@@ -3,6 +3,8 @@ this module (the kinds register themselves when Django starts)."""
 
 from django.conf import settings
 
+from thidua.jobs.services import execute
+
 try:  # Django 6 has the framework built in; the backport has the same API
     from django.tasks import task
 except ImportError:
@@ -11,6 +13,4 @@ except ImportError:
 
 @task(queue_name=settings.THIDUA_TASKS_QUEUE)
 def run_job(job_id: int) -> str:
-    from thidua.jobs.services import execute
-
     return execute(job_id)

@@ -10,9 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from thidua.core.uploads import serve_file
+from thidua.core import refusals
+from thidua.core.refusals import Conflict
 from thidua.jobs import registry, services
 from thidua.jobs.models import Job, JobStatus, is_job_admin
+from thidua.lib.uploads import serve_file
 
 
 def _job(request, pk: int) -> Job:
@@ -57,8 +59,8 @@ def job_cancel(request, pk: int):
     job = _job(request, pk)
     try:
         services.cancel(job, request.user)
-    except services.JobRefused as exc:
-        messages.error(request, exc.message)
+    except Conflict as exc:
+        messages.error(request, refusals.message(exc))
     return redirect("jobs:detail", pk=job.pk)
 
 
@@ -68,8 +70,8 @@ def job_retry(request, pk: int):
     job = _job(request, pk)
     try:
         new = services.retry(job, request.user)
-    except services.JobRefused as exc:
-        messages.error(request, exc.message)
+    except Conflict as exc:
+        messages.error(request, refusals.message(exc))
         return redirect("jobs:detail", pk=job.pk)
     return redirect("jobs:detail", pk=new.pk)
 

@@ -21,6 +21,7 @@ from thidua.eligibility.engine import Result
 from thidua.eligibility.loader import evaluate_database
 from thidua.eligibility.models import Quota
 from thidua.nominations.models import ACTIVE_OUTCOMES, Dossier, DossierItem, DossierKind
+from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Organization, Person
 
 OK, INFO, WARN, BLOCK = "ok", "info", "warn", "block"
@@ -192,7 +193,6 @@ def _duplicates(dossier: Dossier, items: list[DossierItem], reports: dict[int, I
     for a in (Award.objects.in_force().filter(_recipients_q(items, "award"), award_type_id__in=type_ids, year__in=years)
               .exclude(nomination__dossier=dossier).select_related("decision")):
         registry[_award_key(a)].append(a)
-    from thidua.nominations.workflow import workflow
 
     others = defaultdict(list)
     for o in (DossierItem.objects.filter(_recipients_q(items), year__in=years, outcome__in=ACTIVE_OUTCOMES)
@@ -233,7 +233,6 @@ def _initiatives(dossier: Dossier, items: list[DossierItem], reports: dict[int, 
                 .select_related("initiative__used_for__award_type", "initiative__used_for__decision"))
     for row in rows:
         by_item[row.dossieritem_id].append(row.initiative)
-    from thidua.nominations.workflow import workflow
 
     cited_elsewhere = defaultdict(list)
     for row in (through.objects.filter(initiative_id__in={r.initiative_id for r in rows})
@@ -310,7 +309,6 @@ def _quotas(dossier: Dossier, items: list[DossierItem], reports: dict[int, ItemR
     quotas = [q for q in quotas if (q.award_code, q.year) in wanted]
     if not quotas:
         return []
-    from thidua.nominations.workflow import workflow
 
     pending = defaultdict(int)
     for code, lowered, year in (DossierItem.objects

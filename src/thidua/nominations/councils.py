@@ -12,11 +12,11 @@ of them (`set_officers`). The thresholds of a session are shares of the members 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from thidua.core import audit
+from thidua.core import audit, refusals
 from thidua.nominations.models import Council, CouncilSession, SessionStatus
 from thidua.nominations.services import acting
 from thidua.orgs.models import Role, UserRole
@@ -63,10 +63,8 @@ def _members_snapshot(council: Council) -> dict:
 
 def _authorise(user, council: Council, action: str) -> None:
     if not can_manage(user, council):
-        exc = PermissionDenied(f"{action}: chỉ cơ quan thi đua, khen thưởng của {council.organization.name} mới "
-                               f"quản lý được {council.name}.")
-        audit.record("denied", council, user=user if getattr(user, "pk", None) else None, reason=str(exc.args[0]))
-        raise exc
+        refusals.deny(user, council, f"{action}: chỉ cơ quan thi đua, khen thưởng của {council.organization.name} "
+                                     f"mới quản lý được {council.name}.")
 
 
 def _no_open_session(council: Council, action: str) -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from thidua.core.documents import DocImage, DocumentHead, Signature, render, template_path, upper_vi
-from thidua.core.numbers import format_date, format_number, format_percent
+from thidua.awards.models import Award, AwardCategory, Discipline, Evaluation, Initiative, Membership
+from thidua.lib.documents import DocImage, DocumentHead, Signature, render, template_path, upper_vi
+from thidua.lib.numbers import format_date, format_number, format_percent
 from thidua.nominations import services
+from thidua.nominations.certificates import qr_png
 from thidua.nominations.models import ACTIVE_OUTCOMES, Certificate, CouncilSession, Dossier
 from thidua.nominations.prize import decision_prizes
 
@@ -129,8 +131,6 @@ def vote_minutes_docx(s: CouncilSession) -> bytes:
 
 
 def certificate_docx(cert: Certificate, verify_url: str) -> bytes:
-    from thidua.nominations.certificates import qr_png
-
     a = cert.award
     lead = {"collective": "Tặng tập thể", "household": "Tặng hộ gia đình"}.get(a.recipient_kind, "Tặng")
     context = {
@@ -236,8 +236,6 @@ def awards_received(item) -> tuple[list[dict], list[dict]]:
     """The recipient's awards in force from the registry (revoked ones left out), as the report's table rows
     (year, title/form, decision number and date, issuing body): emulation titles, then forms of commendation.
     A collective's awards include those of the units merged into it."""
-    from thidua.awards.models import Award, AwardCategory
-
     qs = Award.objects.in_force().select_related("award_type", "decision__authority")
     if item.person_id:
         qs = qs.filter(recipient_person_id=item.person_id)
@@ -257,8 +255,6 @@ def awards_received(item) -> tuple[list[dict], list[dict]]:
 
 def yearly_ratings(item, window: int, titles: list[dict]) -> list[dict]:
     """One row per year of the window ending in the item's year: the stored rating and the titles of that year."""
-    from thidua.awards.models import Evaluation
-
     first = item.year - window + 1
     qs = Evaluation.objects.filter(year__gte=first, year__lte=item.year)
     qs = qs.filter(person_id=item.person_id) if item.person_id else qs.filter(organization_id=item.organization_id)
@@ -273,8 +269,6 @@ def yearly_ratings(item, window: int, titles: list[dict]) -> list[dict]:
 def initiatives_of(item, window: int) -> list[dict]:
     """The recipient's recognised initiatives and research in the window, and every one cited by the item."""
     from django.db.models import Q
-
-    from thidua.awards.models import Initiative
 
     cited = {i.pk for i in item.initiatives.all()}
     if item.person_id:
@@ -309,8 +303,6 @@ def _cv_lines(item, case: str) -> list:
 
 
 def _overview_lines(item) -> list:
-    from thidua.awards.models import Membership
-
     if item.household_id:
         h = item.household
         return [fact("Hộ gia đình", f"Hộ {h.head_name}"), fact("Xã, phường", h.organization.name),
@@ -335,8 +327,6 @@ def achievement_report_context(item) -> dict:
     fields or organisation), the dossier's summary of the achievement, yearly ratings and titles, initiatives,
     awards already received (registry, in force), discipline for career reports. What the records cannot hold
     is a highlighted placeholder."""
-    from thidua.awards.models import Discipline
-
     d = item.dossier
     case = report_case(item)
     award = item.final_award_type

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from docx.shared import Cm
 
-from thidua.core.docx_builder import BODY, CENTER, HEADING, Nd30Builder, _cleanup_cells, _keep_together
+from thidua.lib.docx_builder import BODY, CENTER, HEADING, Nd30Builder, _cleanup_cells, _keep_together
 
 
 def submission_letter() -> Nd30Builder:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
 from thidua.core.widgets import DateInput
 from thidua.emulation.models import Movement
-from thidua.nominations.models import AttachmentKind, DossierKind, ItemOutcome
+from thidua.nominations.councils import candidates
+from thidua.nominations.models import ACTIVE_OUTCOMES, AttachmentKind, DossierKind, ItemOutcome
 from thidua.nominations.services import acting
 from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Household, Organization, Person
@@ -131,7 +132,6 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from thidua.nominations.models import ACTIVE_OUTCOMES
 
         qs = dossier.items.filter(outcome__in=ACTIVE_OUTCOMES).select_related("award_type", "lowered_to")
         self.fields["items"].queryset = qs
@@ -197,8 +197,6 @@ class CouncilMemberForm(forms.Form):
                                         "required": _("Thêm thành viên: cần chọn một tài khoản.")})
 
     def __init__(self, *args, council, **kwargs):
-        from thidua.nominations.councils import candidates
-
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = candidates(council)
         self.fields["member"].label_from_instance = lambda u: (f"{u.get_full_name()} ({u.username})"

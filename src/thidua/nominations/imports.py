@@ -1,4 +1,4 @@
-"""Excel import of a dossier's items (danh sách đề nghị), on the framework of thidua.core.imports.
+"""Excel import of a dossier's items (danh sách đề nghị), on the framework of thidua.lib.imports.
 
 Mounted per dossier (`ho-so/<int:dossier>/nhap/`). The rules are those of `services.add_item`, checked for every
 row before anything is written:
@@ -21,14 +21,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
+from thidua.awards.import_columns import AwardTypeColumn
 from thidua.awards.models import Award, AwardType
-from thidua.core.imports import (
-    AwardTypeColumn,
+from thidua.lib.imports import (
     CellError,
-    CitizenIdColumn,
     ImportContext,
     Importer,
-    OrganizationColumn,
     Row,
     StaleImport,
     TextColumn,
@@ -36,8 +34,12 @@ from thidua.core.imports import (
     chunks,
     register,
 )
-from thidua.core.text import fold
+from thidua.lib.text import fold
+from thidua.nominations import services
 from thidua.nominations.models import ACTIVE_OUTCOMES, Dossier, DossierItem
+from thidua.nominations.services import _authorise_edit
+from thidua.nominations.workflow import workflow
+from thidua.orgs.import_columns import CitizenIdColumn, OrganizationColumn
 from thidua.orgs.models import Organization, Person
 
 ACTION = "Nhập danh sách đề nghị từ Excel"
@@ -155,8 +157,6 @@ class DossierItemImporter(Importer):
 
     # --- hooks ---------------------------------------------------------------------------------------------
     def refusal(self, ctx: ImportContext) -> str | None:
-        from thidua.nominations.services import _authorise_edit
-
         ctx.cache["_dossier"] = self.dossier
         try:
             _authorise_edit(self.user, self.dossier, ACTION)
@@ -198,8 +198,6 @@ class DossierItemImporter(Importer):
 
     def existing(self, keys, ctx):
         """Keys already awarded (in force), already in this dossier, or proposed in another open dossier."""
-        from thidua.nominations.workflow import workflow
-
         types = self._types(ctx)
         type_ids = {types[code].pk: code for _r, code, _y in keys}
         years = {y for _r, _c, y in keys}
@@ -246,8 +244,6 @@ class DossierItemImporter(Importer):
     def commit(self, rows: list[Row], ctx: ImportContext) -> int:
         """All rows through `services.add_items`: a few queries whatever the number of rows (the people and
         collectives loaded in chunks, one bulk insert, the audit rows in bulk)."""
-        from thidua.nominations import services
-
         types = self._types(ctx)
         people_ids = [ctx.cache["citizen_id"][r.values["citizen_id"]]["pk"] for r in rows if r.values["citizen_id"]]
         people = Person.objects.select_related("organization").in_bulk(people_ids)

@@ -1,4 +1,4 @@
-"""Nominations (issue 5): dossiers and their items, attachments, the workflow's events, the working-day
+"""Nominations: dossiers and their items, attachments, the workflow's events, the working-day
 calendar and base salary, councils with secret ballots, certificates.
 
 The workflow itself (states, transitions, who may take them, routing between levels, deadlines, vote
@@ -17,8 +17,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Authority, Award, AwardType, Decision, Initiative, RecipientClass
-from thidua.core.text import fold
+from thidua.lib.text import fold
+from thidua.nominations.workflow import workflow
 from thidua.orgs.models import Household, Organization, Person
+from thidua.orgs.scope import scope_for
 
 
 class DossierKind(models.TextChoices):
@@ -35,8 +37,6 @@ class DossierQuerySet(models.QuerySet):
     def visible_to(self, user) -> DossierQuerySet:
         """Global roles see every dossier; others the dossiers proposed inside their organisations
         (and what merged into them) and the dossiers routed through one of their organisations."""
-        from thidua.core.access import scope_for
-
         scope = scope_for(user)
         if scope.is_global:
             return self
@@ -49,8 +49,6 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(pk__in=ids)
 
     def open(self) -> DossierQuerySet:
-        from thidua.nominations.workflow import workflow
-
         return self.exclude(state__in=workflow().terminal_states)
 
 
@@ -105,8 +103,6 @@ class Dossier(models.Model):
 
     @property
     def state_label(self) -> str:
-        from thidua.nominations.workflow import workflow
-
         return workflow().state_label(self.state)
 
 
@@ -289,15 +285,11 @@ class DossierEvent(models.Model):
 
     @property
     def label(self) -> str:
-        from thidua.nominations.workflow import workflow
-
         t = workflow().transitions.get(self.transition)
         return t.label_vi if t else EVENT_LABELS.get(self.transition, self.transition)
 
     @staticmethod
     def _state_label(code: str) -> str:
-        from thidua.nominations.workflow import workflow
-
         if code in workflow().states:
             return workflow().state_label(code)
         return dict(ItemOutcome.choices).get(code, EVENT_LABELS.get(code, code))

@@ -13,6 +13,9 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
+from thidua.awards.models import Award, AwardCategory, RecipientKind
+from thidua.nominations.models import BaseSalary
+
 ROUND_TO = 10_000
 HOUSEHOLD_FACTOR = Decimal("1.5")
 
@@ -44,8 +47,6 @@ def base_salary_csv(path: Path = DEFAULT_BASE_SALARY) -> list[tuple[date, int]]:
 def base_salary_table() -> list[tuple[date, int]]:
     """The BaseSalary table (edited in the admin; `thidua demo` loads data/base_salary.csv into it); while it is
     empty, the defaults of data/base_salary.csv."""
-    from thidua.nominations.models import BaseSalary
-
     return list(BaseSalary.objects.values_list("effective_from", "amount")) or base_salary_csv()
 
 
@@ -66,8 +67,6 @@ class PrizeLine:
 def decision_prizes(decision) -> list[PrizeLine]:
     """The prize statement of one decision: a fixed number of queries whatever its size."""
     from django.db.models import Q
-
-    from thidua.awards.models import Award, AwardCategory
 
     table = base_salary_table()
     base = base_salary_on(decision.signed_on, table)
@@ -108,8 +107,6 @@ def decision_prizes(decision) -> list[PrizeLine]:
 
 
 def _line(award, base: int | None) -> PrizeLine:
-    from thidua.awards.models import RecipientKind
-
     kind = award.recipient_kind
     atype = award.award_type
     coef = atype.prize_coefficient_collective if kind == RecipientKind.COLLECTIVE else atype.prize_coefficient_individual

@@ -30,9 +30,10 @@ from thidua.awards.models import (
     Revocation,
 )
 from thidua.awards.services import bulk_record_awards, revoke_award
-from thidua.core import audit, sealing
-from thidua.core.numbers import format_percent
-from thidua.core.uploads import DOCUMENT_TYPES, check_upload
+from thidua.core import audit, refusals
+from thidua.lib import sealing
+from thidua.lib.numbers import format_percent
+from thidua.lib.uploads import DOCUMENT_TYPES, check_upload
 from thidua.nominations import certificates, notices
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.models import (
@@ -40,6 +41,7 @@ from thidua.nominations.models import (
     Attachment,
     AttachmentKind,
     BallotCount,
+    BaseSalary,
     Council,
     CouncilSession,
     Dossier,
@@ -47,13 +49,15 @@ from thidua.nominations.models import (
     DossierItem,
     DossierKind,
     DossierStep,
+    Holiday,
     ItemOutcome,
     Participation,
     SealedCouncilBallot,
     SessionStatus,
     VoteMode,
 )
-from thidua.nominations.workdays import Calendar, DeadlineStatus, deadline_status
+from thidua.nominations.prize import DEFAULT_BASE_SALARY
+from thidua.nominations.workdays import DEFAULT_HOLIDAYS, Calendar, DeadlineStatus, deadline_status
 from thidua.nominations.workflow import Transition, council_rules, resolve_target, route_rule, workflow
 from thidua.orgs.models import Household, Organization, Person, Role, UserRole
 
@@ -114,11 +118,6 @@ def _authorise(user, dossier: Dossier, level: str, roles: frozenset[str] | set[s
     raise PermissionDenied(f"{action}: chỉ {LEVEL_LABELS[level]} ({who}) mới được làm việc này, với vai trò: {roles_vi}.")
 
 
-def _denied(user, obj, exc: Exception) -> None:
-    message = exc.args[0] if exc.args else str(exc)
-    audit.record("denied", obj, user=user if getattr(user, "pk", None) else None, reason=str(message))
-
-
 def _event(dossier: Dossier, user, org: Organization | None, transition: str, from_state: str, to_state: str,
            reason: str = "", item: DossierItem | None = None) -> DossierEvent:
     return DossierEvent.objects.create(
@@ -144,10 +143,8 @@ def create_dossier(user, *, from_org: Organization, granted_by: str, year: int, 
     rules = workflow().items_editable
     pairs = [(o, r) for o, r in acting(user) if from_org.path.startswith(o.path) and r in rules["roles"]]
     if not pairs:
-        exc = PermissionDenied(f"Tạo hồ sơ: bạn không được lập hồ sơ cho {from_org.name} (cần vai trò "
+        refusals.deny(user, from_org, f"Tạo hồ sơ: bạn không được lập hồ sơ cho {from_org.name} (cần vai trò "
                                f"{', '.join(str(ROLE_LABELS[r]) for r in rules['roles'])} tại đơn vị này hoặc đơn vị cấp trên).")
-        _denied(user, from_org, exc)
-        raise exc
     if kind not in DossierKind.values:
         raise ValidationError({"kind": f"Loại khen thưởng {kind!r} không hợp lệ."})
     if kind == DossierKind.THEMATIC and movement is None:
@@ -254,11 +251,8 @@ def add_items(user, dossier: Dossier, entries: list[NewItem], *,
     ValidationError carries `index`, its place in `entries`), positions after the last item, one bulk insert,
     the initiatives' links and one audit row per item, in bulk. Duplicates and the other checks of the items
     (eligibility, discipline…) are those of checks.check_dossier, run on the whole dossier at submission."""
-    try:
+    with refusals.service(user=user, on=dossier):
         _authorise_edit(user, dossier, action)
-    except PermissionDenied as exc:
-        _denied(user, dossier, exc)
-        raise
     this_year = timezone.localdate().year
     items = []
     for n, entry in enumerate(entries):
@@ -294,11 +288,8 @@ def add_item(user, dossier: Dossier, *, award_type: AwardType, person: Person | 
 
 def remove_item(user, item: DossierItem) -> None:
     dossier = item.dossier
-    try:
+    with refusals.service(user=user, on=item):
         _authorise_edit(user, dossier, "Xóa mục đề nghị")
-    except PermissionDenied as exc:
-        _denied(user, item, exc)
-        raise
     with transaction.atomic():
         snap = audit.snapshot(item)
         audit.record("delete", item, before=snap, user=user)
@@ -311,16 +302,13 @@ def add_attachment(user, dossier: Dossier, *, kind: str, uploaded_file, item: Do
     handles it (appraisal notes, minutes, the decision)."""
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": f"Loại tài liệu {kind!r} không hợp lệ."})
-    try:
+    with refusals.service(user=user, on=dossier):
         try:
             _authorise_edit(user, dossier, "Đính kèm tài liệu")
         except (PermissionDenied, ValidationError):
             if dossier.state in workflow().terminal_states or dossier.state in ("draft", "returned"):
                 raise
             _authorise(user, dossier, "handler", frozenset(workflow().item_outcomes["roles"]), "Đính kèm tài liệu")
-    except PermissionDenied as exc:
-        _denied(user, dossier, exc)
-        raise
     if item is not None and item.dossier_id != dossier.pk:
         raise ValidationError({"item": "Mục không thuộc hồ sơ này."})
     check_upload(uploaded_file, allowed=DOCUMENT_TYPES)  # type by content, size, zip limits
@@ -399,7 +387,7 @@ def move(user, dossier: Dossier, transition: str, reason: str = "") -> DossierEv
     if t.via == "decision":
         raise ValidationError(f"{t.label_vi}: dùng chức năng ghi quyết định (số, ngày, người ký).")
     reason = (reason or "").strip()
-    try:
+    with refusals.service(user=user, on=dossier):
         with transaction.atomic():
             d = Dossier.objects.select_for_update().select_related("handler", "from_org").get(pk=dossier.pk)
             org, _role = _guard(user, d, t, reason)
@@ -439,9 +427,6 @@ def move(user, dossier: Dossier, transition: str, reason: str = "") -> DossierEv
             audit.record("change", d, before=before, after=audit.snapshot(d), only_changes=True, user=user,
                          reason=f"{t.label_vi}{': ' + reason if reason else ''}"[:255])
             notices.dossier_moved(d, event, user)
-    except PermissionDenied as exc:
-        _denied(user, dossier, exc)
-        raise
     dossier.refresh_from_db()
     return event
 
@@ -451,7 +436,7 @@ def set_item_outcome(user, item: DossierItem, outcome: str, reason: str = "",
     """Return, reject, lower or approve one item (or set it back to pending) without stopping the rest."""
     rules = workflow().item_outcomes
     reason = (reason or "").strip()
-    try:
+    with refusals.service(user=user, on=item):
         with transaction.atomic():
             d = Dossier.objects.select_for_update().select_related("handler", "from_org").get(pk=item.dossier_id)
             org, _role = _authorise(user, d, rules["level"], frozenset(rules["roles"]), "Kết quả từng mục")
@@ -487,9 +472,6 @@ def set_item_outcome(user, item: DossierItem, outcome: str, reason: str = "",
             event = _event(d, user, org, "item_outcome", from_outcome, outcome, text, item=it)
             audit.record("change", it, before=before, after=audit.snapshot(it), only_changes=True, user=user,
                          reason=text[:255])
-    except PermissionDenied as exc:
-        _denied(user, item, exc)
-        raise
     return event
 
 
@@ -504,7 +486,7 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
     its golden-register number); items left out are recorded as not awarded. One transaction."""
     t = workflow().transitions["decide"]
     number = (number or "").strip()
-    try:
+    with refusals.service(user=user, on=dossier):
         with transaction.atomic():
             d = Dossier.objects.select_for_update().select_related("handler", "from_org", "authority").get(pk=dossier.pk)
             org, _role = _guard(user, d, t, "")
@@ -588,9 +570,6 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
             audit.record("change", d, before=before, after=audit.snapshot(d), only_changes=True, user=user,
                          reason=f"Quyết định {number}")
             notices.decision_recorded(d, decision, {a.unit_id for a in awards}, user)
-    except PermissionDenied as exc:
-        _denied(user, dossier, exc)
-        raise
     dossier.refresh_from_db()
     return decision
 
@@ -643,7 +622,7 @@ def revoke(user, award: Award, *, number: str, signed_on: date, reason: str, sig
         raise ValidationError({"signed_on": "Ngày ký không được sau hôm nay."})
     # After a merger the successor revokes what its predecessor granted, in its own name.
     authority = authority_rules.current_authority(award.decision.authority, signed_on)
-    try:
+    with refusals.service(user=user, on=award):
         verdict = authority_rules.can_revoke(user, award, authority=authority, signed_on=signed_on)
         if not verdict:
             raise PermissionDenied(verdict.reason)
@@ -656,9 +635,6 @@ def revoke(user, award: Award, *, number: str, signed_on: date, reason: str, sig
             item = DossierItem.objects.filter(award=award).first()
             if item is not None:
                 _event(item.dossier, user, None, "revoke", item.outcome, "revoked", f"QĐ {number}: {reason}", item=item)
-    except PermissionDenied as exc:
-        _denied(user, award, exc)
-        raise
     return revocation
 
 
@@ -685,7 +661,7 @@ def _session_authorise(user, session: CouncilSession, action: str) -> Organizati
 def open_session(user, dossier: Dossier, held_on: date) -> CouncilSession:
     """Open a council session for a dossier sent to the council: counters for each item that needs a vote."""
     quorum_share, _basis, thresholds = council_rules()
-    try:
+    with refusals.service(user=user, on=dossier):
         with transaction.atomic():
             d = Dossier.objects.select_for_update().select_related("handler").get(pk=dossier.pk)
             org, _ = _authorise(user, d, "handler", workflow().transitions["to_council"].roles, "Mở phiên họp Hội đồng")
@@ -713,9 +689,6 @@ def open_session(user, dossier: Dossier, held_on: date) -> CouncilSession:
                                                                  f"{members} thành viên")
             audit.record("create", session, after=audit.snapshot(session), user=user)
             notices.session_opened(session, user)
-    except PermissionDenied as exc:
-        _denied(user, dossier, exc)
-        raise
     return session
 
 
@@ -799,9 +772,7 @@ def _count(user_or_member, session: CouncilSession, choices: dict[int, str], mod
 def cast_ballot(user, session: CouncilSession, choices: dict[int, str]) -> Participation:
     """A council member votes in person: {item id: "yes" | "no"} for every item of the session."""
     if not session.council.members.filter(pk=getattr(user, "pk", None)).exists():
-        exc = PermissionDenied("Bỏ phiếu: bạn không phải thành viên của Hội đồng này.")
-        _denied(user, session, exc)
-        raise exc
+        refusals.deny(user, session, "Bỏ phiếu: bạn không phải thành viên của Hội đồng này.")
     return _count(user, session, choices, VoteMode.IN_PERSON, user)
 
 
@@ -812,11 +783,9 @@ def record_written_ballot(user, session: CouncilSession, member, choices: dict[i
     council = session.council
     if not council.secretary_id or council.secretary_id != getattr(user, "pk", None):
         who = (council.secretary.get_full_name() or council.secretary.username) if council.secretary_id else None
-        exc = PermissionDenied(f"Ghi phiếu bằng văn bản: chỉ Thư ký Hội đồng ({who}) được ghi phiếu của thành viên "
+        refusals.deny(user, session, f"Ghi phiếu bằng văn bản: chỉ Thư ký Hội đồng ({who}) được ghi phiếu của thành viên "
                                "vắng mặt." if who else
                                "Ghi phiếu bằng văn bản: Hội đồng chưa có Thư ký; cần chỉ định Thư ký trước.")
-        _denied(user, session, exc)
-        raise exc
     if not council.members.filter(pk=member.pk).exists():
         raise ValidationError({"member": f"{member} không phải thành viên của Hội đồng."})
     label = member.get_full_name() or member.username
@@ -877,7 +846,7 @@ def session_results(session: CouncilSession) -> list[VoteResult]:
 def close_session(user, session: CouncilSession) -> list[VoteResult]:
     """Close the vote (quorum of members present in person required); items below their threshold are
     recorded as not proposed, with the count as the reason."""
-    try:
+    with refusals.service(user=user, on=session):
         with transaction.atomic():
             s = CouncilSession.objects.select_for_update().select_related("dossier").get(pk=session.pk)
             org = _session_authorise(user, s, "Kết thúc phiên họp")
@@ -911,9 +880,6 @@ def close_session(user, session: CouncilSession) -> list[VoteResult]:
                    f"{present} thành viên bỏ phiếu tại phiên họp, {written} phiếu bằng văn bản; "
                    f"{sum(r.passed for r in results)}/{len(results)} mục đạt tỷ lệ.")
             audit.record("change", s, after={"status": s.status}, user=user)
-    except PermissionDenied as exc:
-        _denied(user, session, exc)
-        raise
     return results
 
 
@@ -926,7 +892,7 @@ def end_session_without_count(user, session: CouncilSession, *, reason: str, hel
     (or None)."""
     action = "Hoãn phiên họp" if held_on else "Hủy phiên họp"
     reason = (reason or "").strip()
-    try:
+    with refusals.service(user=user, on=session):
         with transaction.atomic():
             s = CouncilSession.objects.select_for_update().select_related("dossier", "council").get(pk=session.pk)
             org = _session_authorise(user, s, action)
@@ -958,9 +924,6 @@ def end_session_without_count(user, session: CouncilSession, *, reason: str, hel
                          after={"status": s.status, "reason": reason, "present": present,
                                 "replaced_by": replacement.pk if replacement else None})
             notices.session_ended(s, user, "Hoãn" if held_on else "Hủy", text)
-    except PermissionDenied as exc:
-        _denied(user, session, exc)
-        raise
     return replacement
 
 
@@ -973,11 +936,8 @@ class Recount:
 def recount_session(user, session: CouncilSession) -> Recount:
     """Recount a closed session from its sealed ballots and compare with the stored totals; only the audit
     trail changes (it records the recount and whether it matched)."""
-    try:
+    with refusals.service(user=user, on=session):
         _session_authorise(user, session, "Kiểm phiếu lại")
-    except PermissionDenied as exc:
-        _denied(user, session, exc)
-        raise
     stored = session_results(session)  # refuses while the session is open
     _ballots, totals = _count_sealed(session)
     again = [VoteResult(r.item, *totals[r.item.pk], r.member_count, r.threshold, r.needed,
@@ -1065,14 +1025,10 @@ def load_reference_data() -> tuple[int, int]:
     """Load the default holidays and base salaries (data/*.csv) into their tables; idempotent."""
     import csv
 
-    from thidua.nominations.models import BaseSalary, Holiday
-    from thidua.nominations.workdays import DEFAULT_HOLIDAYS
-
     with open(DEFAULT_HOLIDAYS, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             Holiday.objects.update_or_create(date=date.fromisoformat(row["date"]),
                                              defaults={"kind": row["kind"], "name": row["name"], "note": row["note"]})
-    from thidua.nominations.prize import DEFAULT_BASE_SALARY
 
     with open(DEFAULT_BASE_SALARY, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from thidua.core.documents import register_doc_format_converter
-from thidua.core.import_views import import_urls
+from thidua.lib.documents import register_doc_format_converter
+from thidua.lib.import_views import import_urls
 from thidua.nominations import views
 
 register_doc_format_converter()

@@ -15,10 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from thidua.awards.models import Award
-from thidua.core.text import fold
+from thidua.awards import authority as authority_rules
+from thidua.awards.models import Award, AwardType
+from thidua.core import refusals
+from thidua.core.audit import history
 from thidua.core.throttle import refuse_if_throttled
-from thidua.nominations import certificates, councils, services
+from thidua.lib.documents import attachment_disposition, document_response
+from thidua.lib.text import fold
+from thidua.nominations import certificates, councils, documents, services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.forms import (
     AttachmentForm,
@@ -44,14 +48,6 @@ from thidua.nominations.models import (
 from thidua.nominations.prize import decision_prizes
 from thidua.nominations.workdays import Calendar
 from thidua.nominations.workflow import council_rules, workflow
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-        return " ".join(exc.messages)
-    return str(exc.args[0]) if exc.args else str(exc)
 
 
 def _dossier(request, pk) -> Dossier:
@@ -103,7 +99,7 @@ def dossier_create(request):
                                         movement=f["movement"], year=f["year"], title=f["title"],
                                         letter_number=f["letter_number"])
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            refusals.show(request, exc)
         else:
             messages.success(request, f"Đã tạo hồ sơ #{d.pk}; thêm người, tập thể được đề nghị rồi gửi.")
             return redirect("nominations:detail", d.pk)
@@ -146,8 +142,6 @@ def dossier_detail(request, pk: int):
 
 
 def _lower_choices(d: Dossier) -> list:
-    from thidua.awards.models import AwardType
-
     return list(AwardType.objects.filter(granted_by=d.granted_by).order_by("-rank"))
 
 
@@ -158,7 +152,7 @@ def dossier_move(request, pk: int):
     try:
         services.move(request.user, d, request.POST.get("transition", ""), request.POST.get("reason", ""))
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Hồ sơ chuyển sang: {d.state_label}.")
     return redirect("nominations:detail", d.pk)
@@ -176,7 +170,7 @@ def item_add(request, pk: int):
                               achievement=f["achievement"], recipient_class=f["recipient_class"] or None,
                               initiatives=list(f["initiatives"]))
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            refusals.show(request, exc)
         else:
             messages.success(request, "Đã thêm vào danh sách đề nghị.")
             return redirect("nominations:detail", d.pk)
@@ -195,7 +189,7 @@ def item_remove(request, pk: int, item_pk: int):
     try:
         services.remove_item(request.user, item)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, "Đã xóa khỏi danh sách đề nghị.")
     return redirect("nominations:detail", d.pk)
@@ -204,8 +198,6 @@ def item_remove(request, pk: int, item_pk: int):
 @login_required
 @require_POST
 def item_outcome(request, pk: int, item_pk: int):
-    from thidua.awards.models import AwardType
-
     d = _dossier(request, pk)
     item = get_object_or_404(d.items, pk=item_pk)
     lowered = request.POST.get("lowered_to")
@@ -214,7 +206,7 @@ def item_outcome(request, pk: int, item_pk: int):
         services.set_item_outcome(request.user, item, request.POST.get("outcome", ""), request.POST.get("reason", ""),
                                   lowered_to=lowered_to)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã ghi kết quả cho {item.recipient_name}.")
     return redirect("nominations:detail", d.pk)
@@ -229,7 +221,7 @@ def attachment_add(request, pk: int):
         try:
             services.add_attachment(request.user, d, kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"])
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            refusals.show(request, exc)
         else:
             messages.success(request, "Đã đính kèm tài liệu.")
     else:
@@ -259,7 +251,7 @@ def decision_form(request, pk: int):
                                      signer_name=f["signer_name"], signer_title=f["signer_title"], summary=f["summary"],
                                      file=f["file"], items=list(f["items"]))
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _message(exc))
+            refusals.show(request, exc)
         else:
             messages.success(request, "Đã ghi quyết định; các bản ghi khen thưởng và giấy chứng nhận đã được tạo.")
             return redirect("nominations:detail", d.pk)
@@ -291,7 +283,7 @@ def session_open(request, pk: int):
     try:
         s = services.open_session(request.user, d, form.cleaned_data["held_on"])
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
         return redirect("nominations:detail", d.pk)
     messages.success(request, "Đã mở phiên họp; các thành viên bỏ phiếu kín.")
     return redirect("nominations:session", s.pk)
@@ -337,7 +329,7 @@ def session_vote(request, pk: int):
     try:
         services.cast_ballot(request.user, s, _choices(request, s))
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, "Đã ghi nhận phiếu của bạn. Phiếu kín: hệ thống chỉ lưu việc bạn đã bỏ phiếu, "
                                   "không lưu bạn chọn gì.")
@@ -357,7 +349,7 @@ def session_written(request, pk: int):
     try:
         services.record_written_ballot(request.user, s, member, _choices(request, s), paper=request.FILES.get("paper"))
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã ghi phiếu bằng văn bản của {member.get_full_name() or member.username}.")
     return redirect("nominations:session", s.pk)
@@ -370,7 +362,7 @@ def session_close(request, pk: int):
     try:
         services.close_session(request.user, s)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, "Đã kết thúc phiên họp và công bố kết quả.")
     return redirect("nominations:session", s.pk)
@@ -411,7 +403,7 @@ def session_recount(request, pk: int):
     try:
         recount = services.recount_session(request.user, s)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         if recount.matches:
             messages.success(request, "Kiểm phiếu lại từ các phiếu niêm phong: khớp với kết quả đã công bố.")
@@ -427,8 +419,6 @@ def session_paper(request, pk: int, ppk: int):
 
     from django.http import HttpResponse
 
-    from thidua.core.documents import attachment_disposition
-
     s = _session(request, pk)
     participation = get_object_or_404(s.participations.select_related("member", "session__council"), pk=ppk)
     try:
@@ -436,7 +426,7 @@ def session_paper(request, pk: int, ppk: int):
     except PermissionDenied:
         raise Http404("Không có bản quét phiếu.") from None
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
         return redirect("nominations:session", s.pk)
     response = HttpResponse(data, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
     response["Content-Disposition"] = attachment_disposition(name)
@@ -471,8 +461,6 @@ def _can_revoke(user, award) -> bool:
     """The revoke form is shown to the office of the authority that granted the award (or of its successor)."""
     from django.utils import timezone
 
-    from thidua.awards import authority as authority_rules
-
     today = timezone.localdate()
     return bool(authority_rules.can_revoke(
         user, award, authority=authority_rules.current_authority(award.decision.authority, today)))
@@ -491,7 +479,7 @@ def certificate_revoke(request, pk: int):
         services.revoke(request.user, award, number=f["number"], signed_on=f["signed_on"], reason=f["reason"],
                         signer_name=f["signer_name"])
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, "Đã thu hồi khen thưởng; trang xác minh hiển thị “đã thu hồi”.")
     return redirect("nominations:certificate", award.pk)
@@ -514,9 +502,6 @@ def verify(request, token: str):
 
 @login_required
 def doc_submission_letter(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
-    from thidua.nominations import documents
-
     d = _dossier(request, pk)
     return document_response(request, lambda: documents.submission_letter_docx(d),
                              documents.filename("to-trinh", d.pk), fmt)
@@ -524,9 +509,6 @@ def doc_submission_letter(request, pk: int, fmt: str):
 
 @login_required
 def doc_decision(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
-    from thidua.nominations import documents
-
     d = _dossier(request, pk)
     if not d.decision_id:
         raise Http404("Hồ sơ chưa có quyết định.")
@@ -535,9 +517,6 @@ def doc_decision(request, pk: int, fmt: str):
 
 @login_required
 def doc_vote_minutes(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
-    from thidua.nominations import documents
-
     s = _session(request, pk)
     if s.status != SessionStatus.CLOSED:
         raise Http404("Biên bản kiểm phiếu có khi phiên họp kết thúc.")
@@ -547,9 +526,6 @@ def doc_vote_minutes(request, pk: int, fmt: str):
 
 @login_required
 def doc_certificate(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
-    from thidua.nominations import documents
-
     award = get_object_or_404(Award.objects.visible_to(request.user).select_related(
         "award_type", "decision__authority", "certificate", "unit"), pk=pk)
     cert = getattr(award, "certificate", None)
@@ -563,9 +539,6 @@ def doc_certificate(request, pk: int, fmt: str):
 @login_required
 def doc_achievement_report(request, pk: int, item_pk: int, fmt: str):
     """The achievement report of one item, prefilled from the records: access as for the dossier."""
-    from thidua.core.documents import document_response
-    from thidua.nominations import documents
-
     d = _dossier(request, pk)
     item = get_object_or_404(d.items.select_related(
         "dossier__movement", "award_type", "lowered_to", "person__organization__parent", "organization__parent",
@@ -576,9 +549,6 @@ def doc_achievement_report(request, pk: int, item_pk: int, fmt: str):
 
 @login_required
 def doc_council_minutes(request, pk: int, fmt: str):
-    from thidua.core.documents import document_response
-    from thidua.nominations import documents
-
     s = _session(request, pk)
     if s.status != SessionStatus.CLOSED:
         raise Http404("Biên bản họp Hội đồng có khi phiên họp kết thúc.")
@@ -615,8 +585,6 @@ def council_detail(request, pk: int):
 
 
 def _council_history(council: Council):
-    from thidua.core.audit import history
-
     return history(council).filter(action__in=["change", "create"]).order_by("-at", "-pk")[:20]
 
 
@@ -632,7 +600,7 @@ def council_member_add(request, pk: int):
     try:
         councils.add_member(request.user, council, member)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã thêm {member.get_full_name() or member.username} vào {council.name}.")
     return redirect("nominations:council", council.pk)
@@ -646,7 +614,7 @@ def council_member_remove(request, pk: int, user_pk: int):
     try:
         councils.remove_member(request.user, council, member)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã bớt {member.get_full_name() or member.username} khỏi {council.name}.")
     return redirect("nominations:council", council.pk)
@@ -664,7 +632,7 @@ def council_officers(request, pk: int):
         councils.set_officers(request.user, council, chair=form.cleaned_data["chair"],
                               secretary=form.cleaned_data["secretary"])
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"Đã lưu Chủ tịch, Thư ký của {council.name}.")
     return redirect("nominations:council", council.pk)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from thidua.nominations.models import DayKind, Holiday
+
 DEFAULT_HOLIDAYS = Path(__file__).parent / "data" / "holidays.csv"
 
 
@@ -36,8 +38,6 @@ class Calendar:
     def from_db(cls) -> Calendar:
         """The Holiday table (edited in the admin; `thidua demo` loads data/holidays.csv into it): one query.
         While the table is empty the defaults of data/holidays.csv apply."""
-        from thidua.nominations.models import DayKind, Holiday
-
         rows = list(Holiday.objects.values_list("date", "kind"))
         if not rows:
             return cls.from_csv()

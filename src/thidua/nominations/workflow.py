@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from thidua.orgs.models import Organization
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -141,8 +143,6 @@ def _current(org):
 
 def resolve_target(symbol: str, from_org):
     """The organisation a routing symbol names for a dossier from `from_org` (None: no such level, skipped)."""
-    from thidua.orgs.models import Organization
-
     named, _rules = routing()
     if symbol in named:
         spec = named[symbol]

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from thidua.awards.models import Award, Decision
-from thidua.core.access import scope_for
-from thidua.core.import_views import url_for
-from thidua.core.imports import UploadStore, importers
+from thidua.orgs.scope import scope_for
+from thidua.lib.import_views import url_for
+from thidua.lib.imports import UploadStore, importers
 from thidua.emulation.models import (
     ClusterYear,
     Indicator,

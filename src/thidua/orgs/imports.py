@@ -1,4 +1,4 @@
-"""Excel import of people (cá nhân), on the framework of thidua.core.imports.
+"""Excel import of people (cá nhân), on the framework of thidua.lib.imports.
 
 Each row is checked with the rules of the Person model: the citizen ID's format, province code and its match
 with gender and year of birth (orgs.validators), a known organisation inside the user's editing scope and still
@@ -12,19 +12,18 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from thidua.core.imports import (
+from thidua.lib.imports import (
     BooleanColumn,
     ChoiceColumn,
-    CitizenIdColumn,
     ImportContext,
     Importer,
-    OrganizationColumn,
     Row,
     TextColumn,
     YearColumn,
     chunks,
     register,
 )
+from thidua.orgs.import_columns import CitizenIdColumn, OrganizationColumn
 from thidua.orgs.models import Gender, Person
 from thidua.orgs.services import bulk_create_people
 from thidua.orgs.validators import validate_citizen_id

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from thidua.core.text import fold
+from thidua.lib.text import fold
 from thidua.orgs.validators import validate_citizen_id
 
 
@@ -32,7 +32,7 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> OrganizationQuerySet:
-        from thidua.core.access import scope_for
+        from thidua.orgs.scope import scope_for
 
         return scope_for(user).filter_organizations(self)
 
@@ -139,7 +139,7 @@ class Gender(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> PersonQuerySet:
-        from thidua.core.access import scope_for
+        from thidua.orgs.scope import scope_for
 
         return scope_for(user).filter_by_unit(self, "organization")
 

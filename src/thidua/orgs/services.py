@@ -6,11 +6,15 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from thidua.core.text import fold
+from thidua.core import audit, refusals
+from thidua.core.refusals import Conflict
+from thidua.lib.text import fold
 from thidua.orgs.models import TOP_LEVEL_KINDS, Organization, OrganizationKind, Person
+from thidua.orgs.scope import scope_for
+from thidua.orgs.validators import validate_citizen_id
 
 PROVINCES_CSV = Path(__file__).parent / "data" / "provinces.csv"
 
@@ -81,19 +85,11 @@ PERSON_FIELDS = ("full_name", "citizen_id", "gender", "birth_year", "ethnicity",
                  "is_direct_worker")
 
 
-class Conflict(ValidationError):
-    """A well-formed write the current data refuses (a duplicate code or number, an award already revoked)."""
-
-
 def require_edit(user, org: Organization, what: str, obj=None) -> None:
     """Refuse (403) a write to the records of `org` outside the user's editing scope, with a 'denied' audit row."""
-    from thidua.core import audit
-    from thidua.core.access import scope_for
-
     if not scope_for(user).can_edit(org):
-        audit.record("denied", obj, object_type=None if obj is not None else what, user=user,
-                     reason=f"Không có quyền sửa dữ liệu của {org.name}")
-        raise PermissionDenied(f"Bạn không có quyền sửa dữ liệu của {org.name}.")
+        refusals.deny(user, obj, f"Bạn không có quyền sửa dữ liệu của {org.name}.", what=what,
+                      reason=f"Không có quyền sửa dữ liệu của {org.name}")
 
 
 def _check_org(org: Organization) -> None:
@@ -108,8 +104,6 @@ def _check_org(org: Organization) -> None:
 def create_organization(user, *, parent: Organization, kind: str, name: str, **fields) -> Organization:
     """A new organisation under `parent` (a department, commune, unit…). Provinces and ministries are
     reference data (load_provinces, the admin): not created here."""
-    from thidua.core import audit
-
     require_edit(user, parent, "orgs.organization")
     if kind in TOP_LEVEL_KINDS:
         raise ValidationError({"kind": "Tỉnh, bộ, Trung ương là dữ liệu danh mục; không tạo ở đây."})
@@ -124,12 +118,10 @@ def create_organization(user, *, parent: Organization, kind: str, name: str, **f
 def update_organization(user, org: Organization, **changes) -> Organization:
     """Correct an organisation's names, code, validity or small-collective flag. Whoever edits the parent
     edits the organisation: a province office its departments, never the province itself (reference data)."""
-    from thidua.core import audit
-
     if org.parent is None or org.kind in TOP_LEVEL_KINDS:
         if not getattr(user, "is_superuser", False):
-            audit.record("denied", org, user=user, reason=f"Chỉ quản trị hệ thống sửa {org.name}")
-            raise PermissionDenied(f"{org.name} là dữ liệu danh mục: chỉ quản trị hệ thống được sửa.")
+            refusals.deny(user, org, f"{org.name} là dữ liệu danh mục: chỉ quản trị hệ thống được sửa.",
+                          reason=f"Chỉ quản trị hệ thống sửa {org.name}")
     else:
         require_edit(user, org.parent, "orgs.organization", org)
     with transaction.atomic():
@@ -147,8 +139,6 @@ def update_organization(user, org: Organization, **changes) -> Organization:
 
 
 def _check_person(person: Person) -> None:
-    from thidua.orgs.validators import validate_citizen_id
-
     if person.birth_year is not None and not 1900 <= person.birth_year <= date.today().year:
         raise ValidationError({"birth_year": f"Năm sinh {person.birth_year} không hợp lệ (1900–{date.today().year})."})
     if person.citizen_id:
@@ -161,8 +151,6 @@ def _check_person(person: Person) -> None:
 
 
 def create_person(user, *, organization: Organization, full_name: str, gender: str, **fields) -> Person:
-    from thidua.core import audit
-
     require_edit(user, organization, "orgs.person")
     person = Person(organization=organization, full_name=full_name, gender=gender,
                     **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
@@ -177,8 +165,6 @@ def create_person(user, *, organization: Organization, full_name: str, gender: s
 
 def update_person(user, person: Person, **changes) -> Person:
     """Correct a person's details or move them to another unit (both units must be editable)."""
-    from thidua.core import audit
-
     require_edit(user, person.organization, "orgs.person", person)
     target = changes.get("organization")
     if target is not None and target.pk != person.organization_id:

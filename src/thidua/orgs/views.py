@@ -1,18 +1,26 @@
-"""Organisation pages: the provinces (before and after 1/7/2025), the tree, the merger history."""
+"""Organisation pages: the provinces (before and after 1/7/2025), the tree, the merger history.
 
+The apps above add their figures to an organisation's page through `register_detail_context` (called in their
+AppConfig.ready(); awards: the award records by year and level): the organisations know nothing of them."""
+
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from thidua.awards.models import Award
-from thidua.awards.statistics import counts_by
-from thidua.core import charts
-from thidua.core.text import fold
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization, OrganizationKind
 
 REFORM_DAY = date(2025, 7, 1)
+# (request, organisation) → extra context of the organisation's page.
+DETAIL_CONTEXT: list[Callable] = []
+
+
+def register_detail_context(contribute: Callable) -> None:
+    if contribute not in DETAIL_CONTEXT:
+        DETAIL_CONTEXT.append(contribute)
 
 
 @login_required
@@ -38,13 +46,11 @@ def organization_detail(request, pk: int):
     children = (org.children.values("kind").annotate(n=Count("pk")).order_by("kind"))
     kinds = dict(OrganizationKind.choices)
     child_rows = org.children.order_by("kind", "name")[:200]
-    awards = Award.objects.in_force().visible_to(request.user).filter(
-        Q(province_id__in=lineage) if org.kind == OrganizationKind.PROVINCE else Q(unit__path__startswith=org.path))
-    by_year = counts_by(awards, "year")
-    chart = charts.column_chart([(r["year"], r["count"]) for r in by_year], title="Số bản ghi khen thưởng theo năm") if by_year else None
-    return render(request, "orgs/detail.html", {
+    context = {
         "org": org, "predecessors": predecessors, "successors": org.successors_chain(),
         "children_summary": [(kinds.get(c["kind"], c["kind"]), c["n"]) for c in children],
-        "child_rows": child_rows, "by_year": by_year, "chart": chart,
-        "by_level": counts_by(awards, "award_type__level"),
-    })
+        "child_rows": child_rows,
+    }
+    for contribute in DETAIL_CONTEXT:
+        context.update(contribute(request, org))
+    return render(request, "orgs/detail.html", context)

@@ -2,8 +2,8 @@
 
 from django import template
 
-from thidua.core import numbers
 from thidua.core.widgets import iso_date
+from thidua.lib import numbers
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ import uuid
 import django.db.models.deletion
 from django.db import migrations, models
 
-from thidua.core import sealing
+from thidua.lib import sealing
 
 PURPOSE = "thidua.emulation.vote-session"  # = emulation.voting.PURPOSE, frozen here
 

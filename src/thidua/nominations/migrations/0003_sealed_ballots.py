@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from thidua.core import sealing
+from thidua.lib import sealing
 
 PURPOSE = "thidua.nominations.council-session"  # = nominations.services.BALLOT_PURPOSE, frozen here
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from thidua.core.backup import create_backup
+from thidua.lib.backup import create_backup
 
 
 class Command(BaseCommand):

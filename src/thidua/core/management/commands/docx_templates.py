@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from thidua.core.docx_builder import registered_templates, write_templates
+from thidua.lib.docx_builder import registered_templates, write_templates
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from thidua.core.backup import BackupError, restore_backup
+from thidua.lib.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

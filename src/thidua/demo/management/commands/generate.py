@@ -4,8 +4,8 @@ import time
 
 from django.core.management import BaseCommand, CommandError
 
-from thidua.core.numbers import format_number
 from thidua.demo.generator import ProgressBar, generate
+from thidua.lib.numbers import format_number
 
 
 class Command(BaseCommand):
