@@ -19,7 +19,7 @@ from thidua.nominations import services
 from thidua.nominations.models import CouncilSession, DossierEvent, SealedCouncilBallot, SessionStatus
 from thidua.orgs.models import Role, UserRole
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 TOMORROW = timezone.localdate() + timedelta(days=1)
 

@@ -17,7 +17,7 @@ from thidua.nominations import services
 from thidua.notifications import services as notifications
 from thidua.notifications.models import Notification, NotificationKind, NotificationPreference
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def client_for(username: str) -> Client:

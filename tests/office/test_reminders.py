@@ -16,7 +16,7 @@ from thidua.nominations.workdays import Calendar, add_working_days
 from thidua.notifications.models import Notification, NotificationKind, ReminderRun
 from thidua.office import reminders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def _submitted_on(d: Dossier, day: date) -> None:

@@ -17,7 +17,7 @@ from thidua.nominations import services
 from thidua.office.worklist import work_list
 from thidua.orgs.models import Organization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 def client_for(username: str) -> Client:
@@ -154,7 +154,7 @@ def test_imports_to_finish_are_listed_for_the_uploader_only(settings, tmp_path):
     settings.THIDUA_IMPORT_DIR = tmp_path
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.imports.helpers import PEOPLE_HEADER, xlsx
+    from tests.lib.imports.helpers import PEOPLE_HEADER, xlsx
     from thidua.lib.imports import UploadStore
 
     stored = UploadStore.save(user("caobang"), "people", SimpleUploadedFile("ds.xlsx", xlsx([], PEOPLE_HEADER, "Cá nhân")))

@@ -386,7 +386,7 @@ def session_end(request, pk: int):
     try:
         new = services.end_session_without_count(request.user, s, reason=form.cleaned_data["reason"], held_on=held_on)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        refusals.show(request, exc)
         return redirect("nominations:session", s.pk)
     if new is not None:
         messages.success(request, f"Đã hoãn phiên họp; họp lại ngày {new.held_on:%d/%m/%Y}. Các thành viên được "

@@ -16,9 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from thidua.awards.models import Award, Decision
-from thidua.orgs.scope import scope_for
-from thidua.lib.import_views import url_for
-from thidua.lib.imports import UploadStore, importers
 from thidua.emulation.models import (
     ClusterYear,
     Indicator,
@@ -31,9 +28,12 @@ from thidua.emulation.models import (
     VoteSession,
 )
 from thidua.emulation.services import MEMBER_ROLES
+from thidua.lib.import_views import url_for
+from thidua.lib.imports import UploadStore, importers
 from thidua.nominations import services as nominations
 from thidua.nominations.models import CouncilSession, SessionStatus
 from thidua.nominations.workdays import Calendar, DeadlineStatus, working_days_between
+from thidua.orgs.scope import scope_for
 
 # How many rows a section shows (its count is the full number).
 SECTION_ROWS = 20
