@@ -1,7 +1,8 @@
 """The layers of docs/ARCHITECTURE.md, read from the code: every `thidua` import (module level or inside a function)
 goes to the same package or a lower layer, and no two packages import each other, directly or in a ring.
 
-    lib → core → orgs → jobs → awards → emulation, eligibility, reports → nominations → api, demo → thidua (project)
+    lib → core → orgs → jobs, notifications → awards → emulation, eligibility, reports → nominations → api, demo,
+    office → thidua (project)
 
 Packages of one layer may import each other only without a ring. Function-level imports are counted: each one
 hides a dependency from the top of the file, so only the few with a reason remain (the registrations in
@@ -19,11 +20,11 @@ LAYERS = [
     {"lib"},
     {"core"},
     {"orgs"},
-    {"jobs"},
+    {"jobs", "notifications"},
     {"awards"},
     {"emulation", "eligibility", "reports"},
     {"nominations"},
-    {"api", "demo"},
+    {"api", "demo", "office"},
     {"<project>"},  # thidua.settings, thidua.urls, thidua.cli, thidua.wsgi
 ]
 LAYER = {package: n for n, packages in enumerate(LAYERS) for package in packages}

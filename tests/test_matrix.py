@@ -121,7 +121,20 @@ ROUTES: dict[str, Route] = {
     "accounts/login/": Route(lambda o: ["/accounts/login/"], statuses(308, rest=308), "former address: to /dang-nhap/"),
     "accounts/logout/": Route(lambda o: ["/accounts/logout/"], statuses(308, rest=308), "former address: to /dang-xuat/"),
     # Pages
-    "": Route(lambda o: ["/"], EVERYONE_LOGGED_IN, "home: the user's cluster years"),
+    "": Route(lambda o: ["/"], EVERYONE_LOGGED_IN, "home: the user's work list (tests/office/test_worklist.py)"),
+    "cum/": Route(lambda o: ["/cum/"], EVERYONE_LOGGED_IN, "the user's cluster years"),
+    "thong-bao/": Route(lambda o: ["/thong-bao/"], EVERYONE_LOGGED_IN, "the user's own notifications"),
+    "thong-bao/cai-dat/": Route(lambda o: ["/thong-bao/cai-dat/"], EVERYONE_LOGGED_IN, "the user's own e-mail choice",
+                                post=True),
+    "thong-bao/<int:pk>/": Route(lambda o: [f"/thong-bao/{matrix_notification().pk}/"],
+                                 statuses(LOGIN, rest=404, province_officer=302),
+                                 "opens (marks read, redirects) the owner's notification only"),
+    "thong-bao/<int:pk>/da-doc/": Route(lambda o: [f"/thong-bao/{matrix_notification().pk}/da-doc/"],
+                                        statuses(LOGIN, rest=405), "POST only (tests/notifications/)", post=True),
+    "thong-bao/da-doc-het/": Route(lambda o: ["/thong-bao/da-doc-het/"], statuses(LOGIN, rest=405),
+                                   "POST only: the user's own notifications", post=True),
+    "api/v1/me/work": Route(lambda o: ["/api/v1/me/work"], API_ALL, "the user's own work list"),
+    "api/v1/me/notifications": Route(lambda o: ["/api/v1/me/notifications"], API_ALL, "the user's own notifications"),
     "cum/<int:pk>/": Route(lambda o: [f"/cum/{o.cy.pk}/"], CLUSTER),
     "cum/<int:pk>/chi-tieu/<str:code>/": Route(lambda o: [f"/cum/{o.cy.pk}/chi-tieu/THU_NSNN/"], CLUSTER),
     "cum/<int:pk>/dien-hinh/": Route(lambda o: [f"/cum/{o.cy.pk}/dien-hinh/"], CLUSTER),
@@ -298,7 +311,7 @@ ROUTES: dict[str, Route] = {
         statuses(LOGIN, rest=405), "POST only (tests/nominations/test_councils.py)", post=True),
     **{f"hoi-dong/phien/<int:pk>/{part}": Route(lambda o, part=part: [f"/hoi-dong/phien/{demo_session().pk}/{part}"],
                                                 statuses(LOGIN, rest=405), "POST only", post=True)
-       for part in ("bo-phieu/", "phieu-van-ban/", "ket-thuc/", "kiem-phieu-lai/")},
+       for part in ("bo-phieu/", "phieu-van-ban/", "ket-thuc/", "hoan-huy/", "kiem-phieu-lai/")},
     "hoi-dong/phien/<int:pk>/phieu-van-ban/<int:ppk>/ban-quet/": Route(
         lambda o: [f"/hoi-dong/phien/{demo_session().pk}/phieu-van-ban/"
                    f"{demo_session().participations.get(mode='written').pk}/ban-quet/"],
@@ -427,6 +440,15 @@ def demo_session():
     from thidua.nominations.models import CouncilSession
 
     return CouncilSession.objects.order_by("pk").first()
+
+
+def matrix_notification():
+    """A notification of Cao Bằng's office."""
+    from thidua.notifications.models import Notification
+
+    n, _ = Notification.objects.get_or_create(user=get_user_model().objects.get(username="caobang"), key="matrix",
+                                              defaults={"kind": "decision", "title": "Ma trận", "url": "/"})
+    return n
 
 
 def demo_certificate():

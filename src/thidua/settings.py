@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "thidua.demo",
     "thidua.jobs",
     "thidua.papers",
+    "thidua.notifications",
+    "thidua.office",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -143,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "thidua.orgs.context.navigation",
+                "thidua.office.context.work",
             ],
             "builtins": ["thidua.core.templatetags.vn"],
         },
@@ -188,7 +191,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "emulation:home"
+LOGIN_REDIRECT_URL = "office:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first; English available. Formats: 26.174 / 104,3% / 19/03/2019.
@@ -308,3 +311,20 @@ THIDUA_SIGNING = {
     "PKCS11_PIN": os.environ.get("THIDUA_SIGNING_PKCS11_PIN", ""),
     "PKCS11_LABELS": {},
 }
+# Notifications by e-mail (thidua.notifications). Development prints the messages on the console; set EMAIL_HOST
+# (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to send them through a mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "thidua <no-reply@thidua.local>")
+# The address of the site in e-mailed links.
+THIDUA_SITE_URL = os.environ.get("THIDUA_SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
+# The daily reminders (deadlines 3 working days away or passed, cluster-year steps due): `thidua worker` enqueues
+# them once a day from this local hour; `thidua remind` does the same from cron.
+THIDUA_REMINDER_HOUR = int(os.environ.get("THIDUA_REMINDER_HOUR", 7))
+# Called by every worker's companion at each sweep (jobs/companion.py); each enqueues its job once a day.
+THIDUA_DAILY_JOBS = ["thidua.office.reminders.maybe_enqueue_daily"]

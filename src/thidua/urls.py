@@ -41,6 +41,8 @@ urlpatterns = [
     path("khen-thuong/", include("thidua.awards.urls")),
     path("khen-thuong/", include("thidua.reports.urls")),
     path("don-vi/", include("thidua.orgs.urls")),
+    path("thong-bao/", include("thidua.notifications.urls")),
+    path("", include("thidua.office.urls")),
     path("", include("thidua.eligibility.urls")),
     path("", include("thidua.nominations.urls")),
     path("", include("thidua.emulation.urls")),

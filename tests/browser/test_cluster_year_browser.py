@@ -25,7 +25,7 @@ YEAR_PATH = re.compile(r"^/cum/\d+/nam/$")
 
 def open_2019_overview(page: Page, base_url: str) -> str:
     """From the home page, follow the 2019 row's link to the year's steps; return the overview's path."""
-    page.goto(base_url + "/")
+    page.goto(base_url + "/cum/")
     settle(page)
     row = page.locator("tr").filter(has_text=re.compile(r"(?<![\d.])2019(?!\d)"))
     assert row.count() > 0, "no 2019 cluster year on the home page:\n" + visible_text(page)[:1500]

@@ -20,7 +20,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 @pytest.fixture
 def council(db):
-    return Council.objects.get(name=COUNCIL_NAME)
+    """The demo council, with the demo's pending session cancelled (membership is frozen while a session is open)."""
+    from thidua.nominations.models import SessionStatus
+
+    c = Council.objects.get(name=COUNCIL_NAME)
+    for s in c.sessions.filter(status=SessionStatus.OPEN):
+        services.end_session_without_count(user("caobang"), s, reason="Kiểm thử: thay đổi thành viên")
+    return c
 
 
 def members(council) -> list[str]:

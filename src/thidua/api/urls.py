@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import award_records, eligibility, nominations, records, registry, views
+from thidua.api import award_records, eligibility, nominations, office, records, registry, views
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     # Split view + our template: the Swagger UI page carries no inline script or style (Content-Security-Policy).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
          name="api-docs"),
+    path("me/work", office.MyWorkView.as_view(), name="api-my-work"),
+    path("me/notifications", office.MyNotificationsView.as_view(), name="api-my-notifications"),
     path("cluster-years/", views.ClusterYearList.as_view(), name="api-cluster-years"),
     path("cluster-years/<int:pk>/summary", views.ClusterYearSummaryView.as_view(), name="api-cluster-year-summary"),
     path("cluster-years/<int:pk>/run", run.RunView.as_view(), name="api-cy-run"),

@@ -27,7 +27,8 @@ from thidua.eligibility.loader import evaluate_database, subtree
 from thidua.nominations import services
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.models import Council, Dossier
-from thidua.orgs.models import Organization, OrganizationKind, Person
+from thidua.nominations.workdays import Calendar
+from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
 
 DEMO_TITLE = "Đề nghị tặng danh hiệu Chiến sĩ thi đua và Bằng khen của Chủ tịch UBND tỉnh năm 2024 (minh họa)"
 COUNCIL_NAME = "Hội đồng Thi đua - Khen thưởng tỉnh Cao Bằng"
@@ -90,28 +91,51 @@ def _drop_blocked(user, dossier: Dossier) -> None:
         services.remove_item(user, item)
 
 
+# The council's other members (the demo account `hoidong` is the first): accounts that log in with the demo
+# password and act for Cao Bằng as council members. Names are illustrative.
+COUNCIL_MEMBERS = ["Nông Văn Thạch", "Lục Thị Mai", "Đàm Quang Bình", "Bế Thị Hoa", "Triệu Văn Dũng", "Hà Thị Lan"]
+PENDING_TITLE = "Đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh năm 2024 — đợt 2 (minh họa)"
+
+
+def council_accounts(cao_bang: Organization, password: str | None) -> list:
+    """hoidong2…hoidong7: working accounts (demo password, council-member role at Cao Bằng). Idempotent; also
+    repairs the accounts of a database loaded before they could log in."""
+    User = get_user_model()
+    out = []
+    for n, name in enumerate(COUNCIL_MEMBERS, start=2):
+        username = f"hoidong{n}"
+        m, _ = User.objects.get_or_create(username=username)
+        m.first_name, m.last_name = name, ""
+        m.email = m.email or f"{username}@thidua.local"
+        if password:
+            m.set_password(password)
+        m.save()
+        UserRole.objects.get_or_create(user=m, organization=cao_bang, role=Role.COUNCIL_MEMBER)
+        out.append((username, password, f"{name}, thành viên Hội đồng TĐKT tỉnh Cao Bằng"))
+    return out
+
+
 @transaction.atomic
 def load_nominations_demo(accounts: list | None = None) -> list | None:
-    """Idempotent; returns `accounts` unchanged so the scenario loader can end with
+    """Idempotent; returns `accounts` (with the council's members added) so the scenario loader can end with
     `return load_nominations_demo(b.accounts())`."""
     services.load_reference_data()
+    cao_bang = Organization.objects.filter(kind=OrganizationKind.PROVINCE, admin_code="04").order_by("pk").first()
+    password = next((pw for username, pw, _label in accounts or [] if username == "hoidong"), None)
+    members_accounts = council_accounts(cao_bang, password) if cao_bang else []
+    if accounts is not None:
+        accounts = [*accounts, *members_accounts]
     if Dossier.objects.filter(title=DEMO_TITLE).exists():
         return accounts
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["caobang", "donvi", "hoidong"])}
     if len(users) < 3:
         return accounts
-    cao_bang = Organization.objects.filter(kind=OrganizationKind.PROVINCE, admin_code="04").order_by("pk").first()
     dept = Organization.objects.filter(user_roles__user=users["donvi"]).first()
 
     council = Council.objects.create(organization=cao_bang, name=COUNCIL_NAME)
-    members = [users["hoidong"]]
-    for n in range(2, COUNCIL_SIZE + 1):
-        m, _ = User.objects.get_or_create(username=f"hoidong{n}", defaults={
-            "first_name": f"Thành viên Hội đồng số {n} (minh họa)"})
-        m.set_unusable_password()
-        m.save()
-        members.append(m)
+    members = [users["hoidong"], *User.objects.filter(username__in=[f"hoidong{n}" for n in range(2, COUNCIL_SIZE + 1)])
+               .order_by("username")]
     council.members.set(members)
     council.chair, council.secretary = members[1], members[0]  # illustrative: member no. 2 chairs, `hoidong` records
     council.save(update_fields=["chair", "secretary"])
@@ -121,14 +145,16 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
     caobang = users["caobang"]
     dept_ids = set(subtree(dept)[0].values_list("pk", flat=True)) if dept is not None else set()
     clear = people.filter(disciplines__isnull=True, reviews__isnull=True).exclude(pk__in=dept_ids).order_by("pk")
-    # The nominees of the province's dossier qualify (records below); the department's show both cases.
-    _give_records(list(clear[:1]), [2022, 2023, 2024], initiative_year=2023)
-    _give_records(list(clear[1:4]), [2023, 2024])
+    # The nominees of the province's dossiers qualify (records below); the department's show both cases. The
+    # second Chiến sĩ thi đua cấp tỉnh nominee is for the dossier still before the council.
+    _give_records(list(clear[:2]), [2022, 2023, 2024], initiative_year=2023)
+    _give_records(list(clear[2:5]), [2023, 2024])
     if dept is not None:
         own = subtree(dept)[0].filter(disciplines__isnull=True, reviews__isnull=True).order_by("pk")
         _give_records(list(own[:1]), [2023, 2024])
-    cstd = _eligible(people, "CSTD_TINH", 2024, 1)
-    bk = _eligible(people, "BK_TINH", 2024, 3, exclude={p.pk for p in cstd} | dept_ids)
+    cstd_all = _eligible(people, "CSTD_TINH", 2024, 2)
+    cstd, later = cstd_all[:1], cstd_all[1:]
+    bk = _eligible(people, "BK_TINH", 2024, 3, exclude={p.pk for p in cstd_all} | dept_ids)
     d = services.create_dossier(caobang, from_org=cao_bang, granted_by="minister_chairman", year=2024, title=DEMO_TITLE,
                                 letter_number="15/TTr-SNV")
     types = {t.code: t for t in AwardType.objects.filter(code__in=["CSTD_TINH", "BK_TINH"])}
@@ -157,10 +183,25 @@ def load_nominations_demo(accounts: list | None = None) -> list | None:
                                         summary="Về việc tặng danh hiệu Chiến sĩ thi đua cấp tỉnh và Bằng khen năm 2024")
     Decision.objects.filter(pk=decision.pk).update(is_illustrative=True)
 
-    # 2. A department's dossier waiting for the province; 3. a draft.
+    # 2. A second dossier before the council, whose session is on the next working day: the members' work. When
+    # no second person meets the conditions, someone else is proposed (the checks then say what is missing).
+    if not later:
+        later = list(people.exclude(pk__in={p.pk for p in cstd_all + bk}).order_by("pk")[:1])
+    if later:
+        pending = services.create_dossier(caobang, from_org=cao_bang, granted_by="minister_chairman", year=2024,
+                                          title=PENDING_TITLE, letter_number="27/TTr-SNV")
+        services.add_item(caobang, pending, award_type=types["CSTD_TINH"], person=later[0],
+                          achievement="Ba năm liền Chiến sĩ thi đua cơ sở (minh họa).")
+        _drop_blocked(caobang, pending)
+        if pending.items.exists():
+            for t in ("submit", "receive", "appraise", "to_council"):
+                services.move(caobang, pending, t, confirm=True)
+            services.open_session(caobang, pending, Calendar.from_db().next_working_day(timezone.localdate()))
+
+    # 3. A department's dossier waiting for the province; 4. a draft.
     if dept is not None:
         dept_people, _ = subtree(dept)
-        taken = {p.pk for p in cstd + bk}
+        taken = {p.pk for p in cstd_all + bk}
         # One who qualifies and one who does not: the province's office sees the warning and must give a reason
         # to approve the second anyway; the draft holds only a non-qualifying nominee (submitting asks to confirm).
         chosen = _eligible(dept_people, "BK_TINH", 2024, 1, exclude=taken)

@@ -410,6 +410,7 @@ class _Builder:
         for username, label, org, role in rows:
             user, _ = User.objects.get_or_create(username=username, defaults={"first_name": label})
             user.set_password(DEMO_PASSWORD)
+            user.email = user.email or f"{username}@thidua.local"  # notifications by e-mail (console in development)
             user.is_staff = user.is_superuser = username == "admin"
             user.save()
             if role:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from thidua.awards.models import AwardType
 from thidua.core import audit, refusals
 from thidua.core.refusals import Conflict
+from thidua.emulation import notices
 from thidua.emulation.models import (
     Aggregation,
     ClusterYear,
@@ -312,6 +313,7 @@ def open_year(user, cy: ClusterYear, *, theme: str, opened_on: date, movements=(
     audit.record("change", cy, before=before, after={**audit.snapshot(cy, ["theme"]), "opened_on": opened_on,
                                                       "movements": [m.pk for m in movements]},
                  user=user, reason="Mở năm thi đua")
+    notices.year_opened(cy, run, user)
     return run
 
 
@@ -761,6 +763,7 @@ def open_vote(user, cy: ClusterYear, *, kind: str, candidates: list[Organization
     audit.record("create", session, object_repr=f"{session} — {cy}", user=user,
                  after={"candidates": [c.name for c in candidates], "seats": seats, "opens_at": opens_at,
                         "closes_at": closes_at, "threshold_percent": threshold_percent})
+    notices.vote_opened(session, user)
     return session
 
 

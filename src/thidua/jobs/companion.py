@@ -62,12 +62,21 @@ def _run(name: str, parent: int) -> None:
             if time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + every_sweep
                 sweep_stale()
+                _daily()
         except Exception:  # the database may be away for a moment; try again at the next beat
             log.warning("job heartbeat/sweep failed", exc_info=True)
             connections.close_all()
         time.sleep(every_beat)
     connections.close_all()
     os._exit(0)
+
+
+def _daily() -> None:
+    """The daily jobs (django-tasks has no scheduler): enqueued once a day whatever the number of workers."""
+    from django.utils.module_loading import import_string
+
+    for path in settings.THIDUA_DAILY_JOBS:
+        import_string(path)()
 
 
 def start(name: str) -> multiprocessing.Process:

@@ -876,7 +876,27 @@ class UploadStore:
         meta = {"user_id": user.pk, "kind": kind, "name": name, "ext": ext, "size": upload.size,
                 "sha256": digest.hexdigest(), "created": time.time(), "params": params or {}}
         (folder / "meta.json").write_text(json.dumps(meta))
+        # An index by user (an empty file per token) so that a user's unfinished imports are found without
+        # reading every upload.
+        index = store_dir() / "by-user" / str(user.pk)
+        index.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (index / token).touch()
         return StoredUpload(token, folder, meta)
+
+    @staticmethod
+    def pending(user) -> list[StoredUpload]:
+        """The user's uploads not yet written nor discarded (newest first); stale index entries are removed."""
+        index = store_dir() / "by-user" / str(getattr(user, "pk", "") or "")
+        if not getattr(user, "pk", None) or not index.is_dir():
+            return []
+        out = []
+        for marker in index.iterdir():
+            stored = UploadStore.get(user, marker.name)
+            if stored is None:
+                marker.unlink(missing_ok=True)
+            else:
+                out.append(stored)
+        return sorted(out, key=lambda s: -s.meta.get("created", 0))
 
     @staticmethod
     def get(user, token: str, kind: str | None = None) -> StoredUpload | None:
@@ -903,6 +923,8 @@ class UploadStore:
             return
         limit = time.time() - TOKEN_TTL_SECONDS
         for folder in root.iterdir():
+            if folder.name == "by-user":  # the index; its entries are checked by `pending`
+                continue
             try:
                 if folder.is_dir() and folder.stat().st_mtime < limit:
                     shutil.rmtree(folder, ignore_errors=True)

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Authority, AwardType, Initiative, RecipientClass
+from thidua.core.widgets import DateInput
 from thidua.emulation.models import Movement
 from thidua.lib.text import fold
 from thidua.nominations.checks import check_dossier
@@ -215,7 +216,7 @@ class AttachmentForm(forms.Form):
 
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Số quyết định"), max_length=64)
-    signed_on = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=DateInput())
     signer_name = forms.CharField(label=_("Người ký"), max_length=128)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=128, required=False)
     summary = forms.CharField(label=_("Trích yếu"), max_length=500, required=False)
@@ -258,7 +259,7 @@ class DecisionForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Ngày họp"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,9 +267,21 @@ class SessionForm(forms.Form):
         _bootstrap(self)
 
 
+class SessionEndForm(forms.Form):
+    """Adjourn (to a new date) or cancel an open council session."""
+
+    reason = forms.CharField(label=_("Lý do"), max_length=500,
+                             initial="Không đủ số thành viên dự họp theo quy chế.")
+    held_on = forms.DateField(label=_("Họp lại ngày (khi hoãn)"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
 class RevokeForm(forms.Form):
     number = forms.CharField(label=_("Số quyết định thu hồi"), max_length=64)
-    signed_on = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=DateInput())
     signer_name = forms.CharField(label=_("Người ký"), max_length=128, required=False)
     reason = forms.CharField(label=_("Lý do thu hồi"), widget=forms.Textarea(attrs={"rows": 2}))
 

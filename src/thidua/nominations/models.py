@@ -255,7 +255,8 @@ class AppendOnlyError(Exception):
 
 EVENT_LABELS = {"create": "Lập hồ sơ", "item_outcome": "Kết quả từng mục",
                 "override": "Vẫn khen khi chưa đủ điều kiện", "council_open": "Mở phiên họp Hội đồng",
-                "council_close": "Kết thúc phiên họp Hội đồng", "revoke": "Thu hồi khen thưởng", "revoked": "Đã thu hồi"}
+                "council_close": "Kết thúc phiên họp Hội đồng", "council_adjourn": "Hoãn phiên họp Hội đồng",
+                "council_cancel": "Hủy phiên họp Hội đồng", "revoke": "Thu hồi khen thưởng", "revoked": "Đã thu hồi"}
 
 
 class DossierEventQuerySet(models.QuerySet):
@@ -390,6 +391,9 @@ class Council(models.Model):
 class SessionStatus(models.TextChoices):
     OPEN = "open", _("Đang bỏ phiếu")
     CLOSED = "closed", _("Đã kết thúc")
+    # Ended without a count (no quorum, …): the dossier stays with the council and a new session can be held.
+    ADJOURNED = "adjourned", _("Đã hoãn, họp lại ngày khác")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 class CouncilSession(models.Model):
@@ -401,9 +405,15 @@ class CouncilSession(models.Model):
     held_on = models.DateField(_("ngày họp"))
     member_count = models.PositiveSmallIntegerField(_("tổng số thành viên"))
     quorum = models.PositiveSmallIntegerField(_("số thành viên có mặt tối thiểu"))
-    status = models.CharField(_("trạng thái"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.OPEN)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.OPEN)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
+    # An adjourned or cancelled session: why, by whom, and (adjourned) the session that replaces it.
+    end_reason = models.TextField(_("lý do hoãn, hủy"), blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    replaced_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="replaces", verbose_name=_("phiên họp lại"))
 
     class Meta:
         verbose_name = _("phiên họp Hội đồng")

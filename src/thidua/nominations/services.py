@@ -35,7 +35,7 @@ from thidua.eligibility.labels import award_vi
 from thidua.lib import sealing
 from thidua.lib.numbers import format_percent
 from thidua.lib.uploads import DOCUMENT_TYPES, check_upload
-from thidua.nominations import certificates
+from thidua.nominations import certificates, notices
 from thidua.nominations.checks import check_dossier
 from thidua.nominations.models import (
     ACTIVE_OUTCOMES,
@@ -458,6 +458,7 @@ def move(user, dossier: Dossier, transition: str, reason: str = "", *, confirm: 
             event = _event(d, user, org, t.code, from_state, d.state, reason)
             audit.record("change", d, before=before, after=audit.snapshot(d), only_changes=True, user=user,
                          reason=f"{t.label_vi}{': ' + reason if reason else ''}"[:255])
+            notices.dossier_moved(d, event, user)
     dossier.refresh_from_db()
     return event
 
@@ -621,6 +622,7 @@ def record_decision(user, dossier: Dossier, *, number: str, signed_on: date, sig
             _event(d, user, org, t.code, from_state, d.state, f"QĐ {number} ngày {signed_on:%d/%m/%Y}")
             audit.record("change", d, before=before, after=audit.snapshot(d), only_changes=True, user=user,
                          reason=f"Quyết định {number}")
+            notices.decision_recorded(d, decision, {a.unit_id for a in awards}, user)
     dossier.refresh_from_db()
     return decision
 
@@ -739,6 +741,7 @@ def open_session(user, dossier: Dossier, held_on: date) -> CouncilSession:
             _event(d, user, org, "council_open", d.state, d.state, f"Phiên họp ngày {held_on:%d/%m/%Y}, "
                                                                  f"{members} thành viên")
             audit.record("create", session, after=audit.snapshot(session), user=user)
+            notices.session_opened(session, user)
     return session
 
 
@@ -933,6 +936,50 @@ def close_session(user, session: CouncilSession) -> list[VoteResult]:
     return results
 
 
+def end_session_without_count(user, session: CouncilSession, *, reason: str, held_on: date | None = None
+                               ) -> CouncilSession | None:
+    """Adjourn (with a new date: a new session is opened for that day) or cancel (without) an open session that
+    cannot be held — typically for want of a quorum. Nothing is counted: the ballots already cast stay sealed and
+    are never opened, and the members vote again in the new session. The dossier stays with the council, so a
+    session can be opened later. Recorded in the dossier's timeline and the audit trail; returns the new session
+    (or None)."""
+    action = "Hoãn phiên họp" if held_on else "Hủy phiên họp"
+    reason = (reason or "").strip()
+    with refusals.service(user=user, on=session):
+        with transaction.atomic():
+            s = CouncilSession.objects.select_for_update().select_related("dossier", "council").get(pk=session.pk)
+            org = _session_authorise(user, s, action)
+            if s.status != SessionStatus.OPEN:
+                raise ValidationError(f"{action}: phiên họp ngày {s.held_on:%d/%m/%Y} đã "
+                                      f"{s.get_status_display().lower()}, không hoãn hay hủy được nữa.")
+            if not reason:
+                raise ValidationError({"reason": f"{action}: cần ghi lý do (ví dụ: không đủ số thành viên dự họp)."})
+            if held_on is not None and held_on < timezone.localdate():
+                raise ValidationError({"held_on": f"{action}: ngày họp lại ({held_on:%d/%m/%Y}) không được trước "
+                                                  "hôm nay."})
+            present = s.participations.filter(mode=VoteMode.IN_PERSON).count()
+            before = {"status": s.status}
+            s.status = SessionStatus.ADJOURNED if held_on else SessionStatus.CANCELLED
+            s.closed_at, s.end_reason = timezone.now(), reason
+            s.ended_by = user if getattr(user, "pk", None) else None
+            s.save(update_fields=["status", "closed_at", "end_reason", "ended_by"])
+            kind = "council_adjourn" if held_on else "council_cancel"
+            text = (f"Phiên họp ngày {s.held_on:%d/%m/%Y} ({present}/{s.member_count} thành viên có mặt, cần "
+                    f"{s.quorum}): {reason}")
+            replacement = None
+            if held_on:
+                replacement = open_session(user, s.dossier, held_on)
+                s.replaced_by = replacement
+                s.save(update_fields=["replaced_by"])
+                text += f" Họp lại ngày {held_on:%d/%m/%Y}."
+            _event(s.dossier, user, org, kind, s.dossier.state, s.dossier.state, text)
+            audit.record("change", s, before=before, user=user, reason=text[:255],
+                         after={"status": s.status, "reason": reason, "present": present,
+                                "replaced_by": replacement.pk if replacement else None})
+            notices.session_ended(s, user, "Hoãn" if held_on else "Hủy", text)
+    return replacement
+
+
 @dataclass
 class Recount:
     results: list[VoteResult]  # re-derived from the sealed ballots
@@ -972,7 +1019,8 @@ def dossier_deadline(dossier: Dossier, calendar: Calendar | None = None, today: 
                            today or timezone.localdate(), calendar)
 
 
-def inbox(user) -> list[tuple[Dossier, DeadlineStatus | None, str]]:
+def inbox(user, *, calendar: Calendar | None = None, today: date | None = None
+          ) -> list[tuple[Dossier, DeadlineStatus | None, str]]:
     """Dossiers waiting for the user's organisations and roles: to handle (the organisation handles it and the
     role may act in its state) or to complete (a draft or returned dossier of the user's proposing
     organisation), most urgent first; with the reason it waits."""
@@ -992,7 +1040,7 @@ def inbox(user) -> list[tuple[Dossier, DeadlineStatus | None, str]]:
         if role in editable["roles"]:
             q |= Q(from_org__path__startswith=org.path, state__in=editable["states"]) & ~Q(handler=org)
     dossiers = list(Dossier.objects.filter(q).select_related("from_org", "handler", "authority").distinct())
-    calendar, today = Calendar.from_db(), timezone.localdate()
+    calendar, today = calendar or Calendar.from_db(), today or timezone.localdate()
     handled = {org.pk for org, role in acting(user) if role in handler_states}
     rows = []
     for d in dossiers:
@@ -1000,6 +1048,12 @@ def inbox(user) -> list[tuple[Dossier, DeadlineStatus | None, str]]:
         rows.append((d, dossier_deadline(d, calendar, today), why))
     rows.sort(key=lambda r: (r[1] is None, r[1].days_left if r[1] else 0, r[0].pk))
     return rows
+
+
+def handled_by(user, transition: str) -> set[int]:
+    """The organisations for which the user may take `transition` as the handling office."""
+    roles = workflow().transitions[transition].roles
+    return {org.pk for org, role in acting(user) if role in roles}
 
 
 def sessions_visible_to(user):

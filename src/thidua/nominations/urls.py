@@ -32,6 +32,7 @@ urlpatterns = [
     path("hoi-dong/phien/<int:pk>/bo-phieu/", views.session_vote, name="session-vote"),
     path("hoi-dong/phien/<int:pk>/phieu-van-ban/", views.session_written, name="session-written"),
     path("hoi-dong/phien/<int:pk>/ket-thuc/", views.session_close, name="session-close"),
+    path("hoi-dong/phien/<int:pk>/hoan-huy/", views.session_end, name="session-end"),
     path("hoi-dong/phien/<int:pk>/kiem-phieu-lai/", views.session_recount, name="session-recount"),
     path("hoi-dong/phien/<int:pk>/phieu-van-ban/<int:ppk>/ban-quet/", views.session_paper, name="session-paper"),
     path("chung-nhan/<int:pk>/", views.certificate, name="certificate"),

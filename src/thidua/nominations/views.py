@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from thidua.awards import authority as authority_rules
@@ -32,6 +33,7 @@ from thidua.nominations.forms import (
     DossierForm,
     ItemForm,
     RevokeForm,
+    SessionEndForm,
     SessionForm,
     recipient_label,
     search_recipients,
@@ -335,6 +337,8 @@ def session_detail(request, pk: int):
         "results": services.session_results(s) if s.status == SessionStatus.CLOSED else None,
         "n_in_person": sum(1 for p in participants if p.mode == "in_person"),
         "can_manage_council": councils.can_manage(request.user, s.council),
+        "end_form": SessionEndForm(initial={
+            "held_on": Calendar.from_db().next_working_day(max(timezone.localdate(), s.held_on))}),
     })
 
 
@@ -394,6 +398,34 @@ def session_close(request, pk: int):
     else:
         messages.success(request, "Đã kết thúc phiên họp và công bố kết quả.")
     return redirect("nominations:session", s.pk)
+
+
+@login_required
+@require_POST
+def session_end(request, pk: int):
+    """Adjourn to a new date, or cancel, a session that cannot be held (no quorum…)."""
+    s = _session(request, pk)
+    form = SessionEndForm(request.POST)
+    action = request.POST.get("action")
+    if not form.is_valid() or action not in ("adjourn", "cancel"):
+        messages.error(request, "Hoãn, hủy phiên họp: " + " ".join(m for msgs in form.errors.values() for m in msgs)
+                       if form.errors else "Hoãn, hủy phiên họp: chọn hoãn hoặc hủy.")
+        return redirect("nominations:session", s.pk)
+    held_on = form.cleaned_data["held_on"] if action == "adjourn" else None
+    if action == "adjourn" and held_on is None:
+        messages.error(request, "Hoãn phiên họp: cần chọn ngày họp lại.")
+        return redirect("nominations:session", s.pk)
+    try:
+        new = services.end_session_without_count(request.user, s, reason=form.cleaned_data["reason"], held_on=held_on)
+    except (PermissionDenied, ValidationError) as exc:
+        refusals.show(request, exc)
+        return redirect("nominations:session", s.pk)
+    if new is not None:
+        messages.success(request, f"Đã hoãn phiên họp; họp lại ngày {new.held_on:%d/%m/%Y}. Các thành viên được "
+                                  "thông báo.")
+        return redirect("nominations:session", new.pk)
+    messages.success(request, "Đã hủy phiên họp; hồ sơ vẫn chờ Hội đồng, có thể mở phiên họp mới.")
+    return redirect("nominations:detail", s.dossier_id)
 
 
 @login_required

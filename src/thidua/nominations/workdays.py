@@ -48,6 +48,10 @@ class Calendar:
             return True
         return day.weekday() < 5 and day not in self.holidays
 
+    def next_working_day(self, day: date) -> date:
+        """The first working day after `day`."""
+        return add_working_days(day, 1, self)
+
 
 def add_working_days(start: date, n: int, calendar: Calendar) -> date:
     """The day on which a limit of `n` working days counted from `start` ends (n ≥ 0; n = 0 → start)."""

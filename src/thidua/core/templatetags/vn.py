@@ -2,6 +2,7 @@
 
 from django import template
 
+from thidua.core.widgets import iso_date
 from thidua.lib import numbers
 
 register = template.Library()
@@ -20,6 +21,12 @@ def vn_percent(value, decimals=1):
 @register.filter
 def vn_date(value):
     return numbers.format_date(value)
+
+
+@register.filter
+def date_value(value):
+    """The value of an `<input type="date">`: always YYYY-MM-DD (core.widgets)."""
+    return iso_date(value)
 
 
 @register.simple_tag(takes_context=True)
