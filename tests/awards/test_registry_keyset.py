@@ -78,8 +78,8 @@ def test_api_bad_cursor_or_page_size_is_refused_with_a_message(central_board):
 def test_cursor_never_widens_the_scope(central_board, province_officer):
     """A cursor only says where a page starts: another province's officer following the Central Board's cursor
     still sees only rows of their own scope."""
-    from thidua.orgs.scope import scope_for
     from tests.conftest import user
+    from thidua.orgs.scope import scope_for
 
     cursor = central_board.get("/api/v1/awards/").json()["next"].split("cursor=")[1]
     rows = province_officer.get("/api/v1/awards/", {"cursor": cursor}).json()["results"]

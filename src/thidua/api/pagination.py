@@ -6,7 +6,9 @@ answers 404 like a page past the end does. The schema says so (`minimum: 1`).
 """
 
 from rest_framework import pagination
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
+
+from thidua.lib.keyset import InvalidCursor, KeysetPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -35,10 +37,6 @@ class KeysetPagination(pagination.BasePagination):
     cursor_query_param, page_size_query_param = "cursor", "page_size"
 
     def paginate_queryset(self, queryset, request, view=None):
-        from rest_framework.exceptions import ValidationError
-
-        from thidua.lib.keyset import InvalidCursor, KeysetPaginator
-
         size = request.query_params.get(self.page_size_query_param)
         if size is not None:
             if not (size.isascii() and size.isdigit() and 1 <= int(size) <= self.max_page_size):

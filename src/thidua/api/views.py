@@ -7,8 +7,8 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.serializers import AwardSerializer, ClusterYearSerializer, ClusterYearSummarySerializer
 from thidua.api.pagination import KeysetPagination
+from thidua.api.serializers import AwardSerializer, ClusterYearSerializer, ClusterYearSummarySerializer
 from thidua.awards.filters import RegistryFilterForm, filter_awards
 from thidua.emulation.models import ClusterYear
 from thidua.emulation.statistics import cluster_year_summary

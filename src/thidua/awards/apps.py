@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from thidua.lib import backup
+
 
 class AwardsConfig(AppConfig):
     name = "thidua.awards"
@@ -11,7 +13,6 @@ class AwardsConfig(AppConfig):
             summary,
         )
         from thidua.awards.views import organization_awards
-        from thidua.lib import backup
         from thidua.orgs.views import register_detail_context
 
         register_detail_context(organization_awards)

@@ -12,9 +12,9 @@ from thidua.awards.filters import RegistryFilterForm, filter_awards, ordering_of
 from thidua.awards.jobs import EXPORT_KIND, export_job_min_rows
 from thidua.awards.models import Award
 from thidua.awards.statistics import counts_by
-from thidua.lib.keyset import InvalidCursor, KeysetPaginator, count_rows
 from thidua.jobs import services as job_services
 from thidua.lib import charts
+from thidua.lib.keyset import InvalidCursor, KeysetPaginator, count_rows
 from thidua.orgs.models import OrganizationKind
 
 PAGE_SIZE = 50

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from thidua.lib import imports
+
 
 class CoreConfig(AppConfig):
     name = "thidua.core"
@@ -10,7 +12,6 @@ class CoreConfig(AppConfig):
 
         from thidua.core import audit
         from thidua.core.signals import audit_login
-        from thidua.lib import imports
 
         user_logged_in.connect(audit_login, dispatch_uid="thidua.core.audit_login")
         imports.HOOKS.record_audit = audit.record

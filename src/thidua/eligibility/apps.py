@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib import backup
+
 
 class EligibilityConfig(AppConfig):
     name = "thidua.eligibility"
@@ -11,6 +13,5 @@ class EligibilityConfig(AppConfig):
             jobs,  # noqa: F401  (registers the background job kinds)
             snapshots,
         )
-        from thidua.lib import backup
 
         backup.RESTORE_HOOKS.append((snapshots.drop_triggers, snapshots.install_triggers))

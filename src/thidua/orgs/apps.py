@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from thidua.lib import imports
+
 
 class OrgsConfig(AppConfig):
     name = "thidua.orgs"
@@ -7,7 +9,6 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from thidua.core import audit
-        from thidua.lib import imports
         from thidua.orgs.scope import acting_organization, scope_for
 
         # The layers below know no organisation: the audit trail asks here whom a user acts for, the import
