@@ -361,13 +361,14 @@ ROUTES: dict[str, Route] = {
     **{f"cong-viec/<int:pk>/{part}": Route(lambda o, part=part: [f"/cong-viec/{matrix_job().pk}/{part}"],
                                            statuses(LOGIN, rest=405), "POST only", post=True)
        for part in ("huy/", "chay-lai/")},
-    # Official papers (thidua.papers) of the demo decision of Cao Bằng: seen as the decision is; signing, printing
+    # Official papers (thidua.papers) of the demo decision of Cao Bằng: seen as the decision is (it names no one of
+    # the unit officer's department, so that officer gets 404 as for the decision itself); signing, printing
     # and the preview are for the issuing office (and the administrator), refused (403) to others who see it.
     "giay-to/quyet-dinh/<int:pk>/": Route(lambda o: [f"/giay-to/quyet-dinh/{demo_decision().pk}/"],
-                                          statuses(LOGIN, rest=200, outsider=404)),
+                                          statuses(LOGIN, rest=200, outsider=404, unit_officer=404)),
     "giay-to/quyet-dinh/<int:pk>/xem-truoc.pdf": Route(
         lambda o: [f"/giay-to/quyet-dinh/{demo_decision().pk}/xem-truoc.pdf"],
-        statuses(LOGIN, rest=403, province_officer=200, admin=200, outsider=404)),
+        statuses(LOGIN, rest=403, province_officer=200, admin=200, outsider=404, unit_officer=404)),
     "giay-to/quyet-dinh/<int:pk>/quyet-dinh-da-ky.pdf": Route(
         lambda o: [f"/giay-to/quyet-dinh/{demo_decision().pk}/quyet-dinh-da-ky.pdf"], statuses(LOGIN, rest=404),
         "not signed in the demo: 404 (the signed download per persona: tests/papers/test_signing.py)"),

@@ -146,7 +146,7 @@ def test_every_page_by_persona(clients, cy2018, cy2019):
     paths = [url(cy, p) for cy in (cy2018, cy2019) for p in PAGES] + [url(cy2018, f"bo-phieu/{session.pk}/")]
     for path in paths:
         response = clients["anonymous"].get(path)
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/?next="), path
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/?next="), path
         for name in SEES + [u for u in MEMBERS.values() if u not in SEES]:
             assert clients[name].get(path).status_code == 200, (name, path)
         for name in DOES_NOT_SEE:
@@ -284,7 +284,7 @@ def test_refused_posts_change_nothing(clients, cy2018, cy2019):
     assert clients["hanoi"].post(url(cy2019, "mo/"), {"theme": "x"}).status_code == 404
     assert clients["donvi"].post(url(cy2018, "cham-diem/khoa/"), {"confirm": "1"}).status_code == 404
     anonymous = clients["anonymous"].post(url(cy2019, "mo/"), {"theme": "x"})
-    assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
+    assert anonymous.status_code == 302 and anonymous.url.startswith("/dang-nhap/")
     assert row_counts() == before
 
 

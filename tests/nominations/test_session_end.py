@@ -47,7 +47,7 @@ def test_quorum_is_reachable_through_the_pages(session):
     for m in council_members()[:5]:
         c = Client()
         assert c.login(username=m.username, password="thidua2018")
-        r = c.post(f"/hoi-dong/phien/{session.pk}/bo-phieu/", {f"item-{item_id}": "yes"}, follow=True)
+        r = c.post(f"/hoi-dong/phien/{session.pk}/bo-phieu/", {f"item-{item_id}": "yes", "confirm": "1"}, follow=True)
         assert "Đã ghi nhận phiếu của bạn" in r.content.decode()
     r = Client()
     r.force_login(user("caobang"))

@@ -177,8 +177,9 @@ def test_verification_shows_only_name_award_decision_and_validity():
     api = Client().get(f"/api/v1/verify/{cert.token}")
     assert api.status_code == 200
     assert set(api.json()) == {"recipient_name", "award", "decision_number", "decision_date", "decision_authority",
-                               "valid", "decision_transcribed_by", "revocation"}
+                               "valid", "decision_transcribed_by", "revocation", "signatures"}
     assert api.json()["decision_transcribed_by"] is None and api.json()["revocation"] is None
+    assert not any(api.json()["signatures"].values())  # nothing signed yet (tests/papers/test_signing.py signs)
     assert person.citizen_id not in api.content.decode()
 
 

@@ -29,7 +29,7 @@ def client_for(username: str) -> Client:
 def test_dossier_arrives_and_is_returned(dept, unit, django_capture_on_commit_callbacks):
     d = build("draft", dept, unit, title="Hồ sơ thông báo")
     with django_capture_on_commit_callbacks(execute=True):
-        services.move(user("donvi"), d, "submit")
+        services.move(user("donvi"), d, "submit", confirm=True)
     arrived = Notification.objects.get(user=user("caobang"), kind=NotificationKind.DOSSIER_ARRIVED,
                                        key__startswith=f"dossier:{d.pk}:arrived")
     assert arrived.title == "Hồ sơ chuyển đến: Hồ sơ thông báo" and arrived.url == f"/ho-so/{d.pk}/"
@@ -49,7 +49,7 @@ def test_a_refused_action_notifies_nobody(dept, unit):
     d = build("draft", dept, unit)
     before = Notification.objects.count()
     with pytest.raises(PermissionDenied):
-        services.move(user("laichau"), d, "submit")
+        services.move(user("laichau"), d, "submit", confirm=True)
     assert Notification.objects.count() == before
 
 
@@ -57,7 +57,7 @@ def test_email_preference_is_respected(dept, unit, django_capture_on_commit_call
     NotificationPreference.objects.create(user=user("caobang"), email=False)
     d = build("draft", dept, unit, title="Không gửi thư")
     with django_capture_on_commit_callbacks(execute=True):
-        services.move(user("donvi"), d, "submit")
+        services.move(user("donvi"), d, "submit", confirm=True)
     assert Notification.objects.filter(user=user("caobang"), key__startswith=f"dossier:{d.pk}:").count() == 1
     assert not [m for m in mail.outbox if "Không gửi thư" in m.subject]
 
@@ -87,7 +87,8 @@ def test_council_members_are_told_of_a_session_and_units_of_a_decision(dept, uni
     services.close_session(user("caobang"), s)
     services.move(user("caobang"), d, "propose")
     decision = services.record_decision(user("caobang"), d, number="TB-1/QĐ-UBND", signed_on=timezone.localdate(),
-                                        signer_name="Chủ tịch UBND tỉnh")
+                                        signer_name="Chủ tịch UBND tỉnh",
+                                        overrides={i.pk: "Thành tích đột xuất (thử)" for i in d.items.all()})
     told = set(Notification.objects.filter(key=f"decision:{decision.pk}").values_list("user__username", flat=True))
     assert "donvi" in told and "laichau" not in told and "caobang" not in told  # caobang recorded it
 
@@ -139,6 +140,6 @@ def test_anonymous_writes_are_refused_and_change_nothing():
     for url, data in ((f"/thong-bao/{n.pk}/da-doc/", {}), ("/thong-bao/da-doc-het/", {}),
                       ("/thong-bao/cai-dat/", {"email": ""})):
         r = anonymous.post(url, data)
-        assert r.status_code == 302 and r.url.startswith("/accounts/login/"), url
+        assert r.status_code == 302 and r.url.startswith("/dang-nhap/"), url
     n.refresh_from_db()
     assert n.read_at is None and not NotificationPreference.objects.filter(user=user("donvi")).exists()

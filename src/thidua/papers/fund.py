@@ -20,6 +20,7 @@ from thidua.awards import authority as authority_rules
 from thidua.awards.models import Decision
 from thidua.core import audit
 from thidua.lib.documents import date_line, upper_vi
+from thidua.lib.exports import workbook
 from thidua.lib.numbers import format_date, format_number
 from thidua.nominations.prize import decision_prizes
 from thidua.orgs.models import Organization
@@ -161,10 +162,8 @@ DECISION_HEADER = ["STT", "Quyết định", "Ngày ký", "Số khen thưởng",
 
 
 def report_xlsx(s: Statement) -> bytes:
-    import xlsxwriter
-
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb = workbook(out, {"in_memory": True})
     bold = wb.add_format({"bold": True})
     money = wb.add_format({"num_format": "#,##0"})
     ws = wb.add_worksheet("Quỹ")
