@@ -10,7 +10,8 @@ lost and nothing is half-written.
    `thidua token create donvi crash-safety`.
 2. Each round: the production server (gunicorn, 2 workers, DEBUG off: what `thidua serve` execs, without its
    slow collectstatic) in its own process group; N threads loop as fast as they
-   can over: POST /api/v1/dossiers/ → POST …/items (twice) → POST …/transitions {"transition": "submit"};
+   can over: POST /api/v1/dossiers/ → POST …/items (twice) → POST …/transitions
+   {"transition": "submit", "confirm": true} (confirmed: the test nominees are not eligible);
    after `--kill-after` acknowledged requests the whole process group gets SIGKILL, with requests in flight.
 3. The server is restarted (every acknowledged dossier must then answer GET 200 with its acknowledged items and
    state), stopped, and `check` runs in a separate process with the ORM on the same database:
@@ -291,7 +292,7 @@ def round_(run: Run, key: str, dept: int, people: list[int], lock: threading.Loc
                         acked["items"].append([d["id"], item["id"]])
                 if not added:
                     continue
-                status, moved = send("POST", f"/api/v1/dossiers/{d['id']}/transitions", {"transition": "submit"})
+                status, moved = send("POST", f"/api/v1/dossiers/{d['id']}/transitions", {"transition": "submit", "confirm": True})
                 if status == 503:
                     continue
                 if status != 200:
