@@ -25,6 +25,7 @@ def replica(settings, monkeypatch):
     """The alias "replica" configured, and every routing answer recorded as (app label, alias). On SQLite the
     in-memory test database allows one connection only: there "replica" shares the default connection, and the
     routing answers say which alias each read asked for."""
+    settings.THIDUA_REPLICA_URL = "postgres://replica.example/thidua"  # what turns the routing on in production
     if not ON_POSTGRESQL:
         settings.DATABASES = {**settings.DATABASES, REPLICA: settings.DATABASES["default"]}
         connections[REPLICA] = connections["default"]
@@ -65,6 +66,7 @@ def test_router_sends_report_reads_to_the_replica_and_writes_to_the_primary(repl
 
 
 def test_without_a_replica_reports_use_the_default_database(settings):
+    settings.THIDUA_REPLICA_URL = ""
     settings.DATABASES = {k: v for k, v in settings.DATABASES.items() if k != REPLICA}
     with reading_reports():
         assert ReplicaRouter().db_for_read(Award) is None
@@ -89,3 +91,11 @@ def test_registry_page_and_writes_stay_on_the_primary(province_officer, replica)
     # A POST under a report path is never routed (writes and their reads stay together).
     province_officer.post("/khen-thuong/bieu-thong-ke/", {})
     assert ("awards", "default") in replica and not [r for r in replica if r[1] == REPLICA]
+
+
+def test_a_declared_alias_without_the_setting_routes_nothing(settings):
+    """The PostgreSQL test run declares the alias for every test: only THIDUA_REPLICA_URL turns the routing on."""
+    settings.THIDUA_REPLICA_URL = ""
+    settings.DATABASES = {**settings.DATABASES, REPLICA: settings.DATABASES["default"]}
+    with reading_reports():
+        assert ReplicaRouter().db_for_read(Award) is None

@@ -22,7 +22,9 @@ _reporting: ContextVar[bool] = ContextVar("thidua_reading_reports", default=Fals
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    """THIDUA_REPLICA_URL set and its alias declared (the alias alone does not route: the PostgreSQL test run
+    declares it for every test, as test databases are set up once)."""
+    return bool(settings.THIDUA_REPLICA_URL) and REPLICA in settings.DATABASES
 
 
 @contextmanager
