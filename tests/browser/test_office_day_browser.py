@@ -54,6 +54,8 @@ def _vote_yes(browser, base_url, username, viewport, mobile=False, shot: str | N
             assert radio.is_checked()
         ballot.locator("button", has_text="Bỏ phiếu").click()
         settle(page)
+        page.locator("button", has_text="Xác nhận bỏ phiếu").click()  # nothing is recorded before the confirmation
+        settle(page)
         assert "Đã ghi nhận phiếu của bạn" in visible_text(page), visible_text(page)[:1500]
         # Voted: the session leaves the member's work list.
         page.goto(base_url + "/")

@@ -36,8 +36,8 @@ def sized_page(request, chromium_browser):
 
 
 def cluster_year_path(page: Page, base_url: str, year: int) -> str:
-    """The dashboard of the cluster's `year`, found from the home page as a user would."""
-    page.goto(base_url + "/")
+    """The dashboard of the cluster's `year`, found from the list of clusters as a user would."""
+    page.goto(base_url + "/cum/")
     settle(page)
     link = page.locator("a[href^='/cum/']").filter(has_text=re.compile(rf"năm {year}\b")).first
     return urlparse(link.get_attribute("href")).path
