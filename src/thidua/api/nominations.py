@@ -223,11 +223,6 @@ class DossierInputSerializer(serializers.Serializer):
     title = Required(max_length=500)
     letter_number = StrictCharField(max_length=64, required=False, allow_blank=True)
 
-    def validate(self, data):
-        # The shape of a thematic dossier (400); whether the movement may be used is the service's (409).
-        if data.get("kind") == DossierKind.THEMATIC and not data.get("movement"):
-            raise serializers.ValidationError({"movement": "Khen thưởng theo chuyên đề cần nêu phong trào thi đua."})
-        return data
 
 
 class ItemInputSerializer(serializers.Serializer):
@@ -240,10 +235,6 @@ class ItemInputSerializer(serializers.Serializer):
     recipient_class = serializers.ChoiceField(choices=RecipientClass.choices, required=False)
     initiatives = serializers.ListField(child=id_field(), required=False, max_length=20)
 
-    def validate(self, data):
-        if sum(data.get(k) is not None for k in ("person", "organization", "household")) != 1:
-            raise serializers.ValidationError("Cần đúng một đối tượng: person, organization hoặc household.")
-        return data
 
 
 class TransitionInputSerializer(serializers.Serializer):
