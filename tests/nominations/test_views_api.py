@@ -260,15 +260,25 @@ def test_api_input_errors_are_400_not_500(dept):
     bad = [
         {"from_org": dept.pk, "granted_by": "nobody", "year": 2024, "title": "x"},
         {"from_org": dept.pk, "granted_by": "minister_chairman", "year": 2024, "title": ""},
-        {"from_org": dept.pk, "granted_by": "minister_chairman", "year": 2024, "title": "x", "kind": "thematic"},
     ]
     for body in bad:
         assert donvi.post("/api/v1/dossiers/", body, content_type="application/json").status_code == 400, body
+    # Bodies the schema allows but the data refuses (a thematic dossier without its movement): 409, nothing created.
+    before = Dossier.objects.count()
+    thematic = {"from_org": dept.pk, "granted_by": "minister_chairman", "year": 2024, "title": "x", "kind": "thematic"}
+    assert donvi.post("/api/v1/dossiers/", thematic, content_type="application/json").status_code == 409
+    assert Dossier.objects.count() == before
     d = Dossier.objects.filter(state="draft", from_org=dept).first()
     person = d.items.first().person
-    for body in ({"award_type": "BK_TINH"}, {"person": person.pk, "organization": dept.pk, "award_type": "BK_TINH"},
-                 {"person": person.pk, "award_type": "NOPE"}):
-        assert donvi.post(f"/api/v1/dossiers/{d.pk}/items", body, content_type="application/json").status_code == 400
+    items = d.items.count()
+    response = donvi.post(f"/api/v1/dossiers/{d.pk}/items", {"person": person.pk, "award_type": "NOPE"},
+                          content_type="application/json")
+    assert response.status_code == 400
+    # Not exactly one recipient: a data refusal of the service (409), no item added.
+    for body in ({"award_type": "BK_TINH"}, {"person": person.pk, "organization": dept.pk, "award_type": "BK_TINH"}):
+        response = donvi.post(f"/api/v1/dossiers/{d.pk}/items", body, content_type="application/json")
+        assert response.status_code == 409 and "đúng một đối tượng" in response.content.decode(), body
+    assert d.items.count() == items
     # An unknown id (or a person outside the proposing organisation) is a 404, like an unknown id in the path.
     for body in ({"person": 99_999_999, "award_type": "BK_TINH"}, {"person": 1, "award_type": "BK_TINH"}):
         assert donvi.post(f"/api/v1/dossiers/{d.pk}/items", body, content_type="application/json").status_code == 404
