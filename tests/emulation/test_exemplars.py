@@ -90,6 +90,7 @@ def test_refusals_change_nothing(three_provinces):
         (refusals.Forbidden, lambda: services.nurture(cb.unit_officer, ex, plan="x")),    # not the office
         (refusals.Conflict, lambda: services.replicate(cb.office, ex, summary="x")),      # out of order
         (refusals.Conflict, lambda: services.nurture(cb.office, ex, plan="  ")),          # no plan
+        (refusals.Conflict, lambda: services.nurture(cb.office, ex, plan="x", on=date(2000, 1, 1))),  # before
         (refusals.Conflict, lambda: services.add_replication(cb.office, ex, place="A", year=2024, units=1,
                                                             participants=1)),           # before nurturing
         (refusals.Conflict, lambda: services.publish(cb.office, exemplar=ex, consent_given_on=date(2024, 1, 1))),

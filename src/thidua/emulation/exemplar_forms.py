@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from thidua.emulation.models import ExemplarAttachmentKind
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-sm"})
 TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm"})
 INPUT = forms.TextInput(attrs={"class": "form-control form-control-sm"})
 NUMBER = forms.NumberInput(attrs={"class": "form-control form-control-sm"})

@@ -110,7 +110,15 @@ def allowed_moves(user, ex: Exemplar) -> list[Move]:
     return [Move(nxt, stage_label(nxt), not reason, reason)]
 
 
+def _after_last_step(ex: Exemplar, on: datetime.date, what: str) -> None:
+    """A step is dated on or after the previous one (the timeline reads in order)."""
+    last = ex.events.order_by("-happened_on").values_list("happened_on", flat=True).first()
+    if last is not None and on < last:
+        raise refusals.Conflict({"on": f"{what}: ngày {on:%d/%m/%Y} trước bước trước của điển hình ({last:%d/%m/%Y})."})
+
+
 def _move(user, ex: Exemplar, to_stage: str, on: datetime.date, note: str) -> ExemplarEvent:
+    _after_last_step(ex, on, stage_label(to_stage))
     before = audit.snapshot(ex, ["stage", "nurture_plan", "story"])
     event = ExemplarEvent.objects.create(exemplar=ex, kind=ExemplarEventKind.MOVE, from_stage=ex.stage,
                                          to_stage=to_stage, happened_on=on, note=note, by=_user(user))
@@ -187,6 +195,7 @@ def follow_up(user, ex: Exemplar, *, note: str, on: datetime.date | None = None)
         if not note.strip():
             raise refusals.Conflict({"note": "Cần nêu nội dung theo dõi."})
         _not_future(on, "Ngày theo dõi")
+        _after_last_step(ex, on, "Theo dõi, bồi dưỡng")
         event = ExemplarEvent.objects.create(exemplar=ex, kind=ExemplarEventKind.FOLLOW_UP, happened_on=on,
                                              note=note.strip(), by=_user(user))
         audit.record("create", event, after=audit.snapshot(event), user=user)
