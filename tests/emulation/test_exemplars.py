@@ -200,3 +200,41 @@ def test_pages_and_api(three_provinces):
     stages = {s["stage"]: s["count"] for s in api.get("/api/v1/exemplars/stages").json()["stages"]}
     assert stages["replicated"] == 1
     assert ExemplarEvent.objects.filter(exemplar=ex).count() == 3
+
+
+def test_publish_an_award_over_the_api(three_provinces, client):
+    world = three_provinces
+    cb = world.cao_bang
+    person = PersonFactory(organization=UnitFactory(parent=cb.home_affairs))
+    award = _person_award(person, cb.org)
+    body = json.dumps({"award": award.pk, "consent_given_on": "2024-06-01"})
+    # Refused: anonymous, a read-only role, another province (not in its scope: 404); nothing published.
+    assert client.post("/api/v1/public-honours/", body, content_type="application/json").status_code in (401, 403)
+    assert client_for(world.central).post("/api/v1/public-honours/", body,
+                                          content_type="application/json").status_code == 403
+    assert client_for(world.lai_chau.office).post("/api/v1/public-honours/", body,
+                                                  content_type="application/json").status_code == 404
+    assert not PublicHonour.objects.exists()
+    office = client_for(cb.office)
+    r = office.post("/api/v1/public-honours/", body, content_type="application/json")
+    assert r.status_code == 201 and award.decision.number in r.json()["honours"]
+    assert office.post("/api/v1/public-honours/", body, content_type="application/json").status_code == 409
+    entry = client.get("/api/v1/public/honours").json()["results"][0]
+    assert entry["name"] == person.full_name
+    pk = entry["id"]
+    assert client_for(world.central).post(f"/api/v1/public-honours/{pk}/withdrawal", json.dumps({"reason": "x"}),
+                                          content_type="application/json").status_code == 403
+    assert office.post(f"/api/v1/public-honours/{pk}/withdrawal", json.dumps({"reason": "Sai tên"}),
+                       content_type="application/json").status_code == 201
+    assert client.get("/api/v1/public/honours").json()["count"] == 0
+
+
+def test_discover_page_refuses_who_may_not(three_provinces):
+    world = three_provinces
+    denied = AuditEvent.objects.filter(action="denied").count()
+    r = client_for(world.central).post("/dien-hinh/phat-hien/", {"province": world.cao_bang.org.pk,
+                                                                  "collective": world.cao_bang.home_affairs.pk,
+                                                                  "story": "x", "on": "2024-01-01"})
+    assert r.status_code == 302 and not Exemplar.objects.exists()
+    assert AuditEvent.objects.filter(action="denied").count() == denied + 1
+    assert "Chỉ cơ quan thường trực" in client_for(world.central).get("/dien-hinh/phat-hien/").content.decode()

@@ -281,6 +281,7 @@ class PublicBoardView(generics.ListAPIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    public_throttle = "honours"  # per client address, like the page (documents 429 in the schema)
     serializer_class = PublicEntrySerializer
 
     def get_queryset(self):
@@ -292,6 +293,6 @@ class PublicBoardView(generics.ListAPIView):
 
     @extend_schema(parameters=[BoardQuery], summary="The public honours board (public, throttled)")
     def get(self, request, *args, **kwargs):
-        if refused := refuse_if_throttled(request, "honours"):
+        if refused := refuse_if_throttled(request, self.public_throttle):
             return refused
         return super().get(request, *args, **kwargs)

@@ -256,12 +256,11 @@ def discover(request):
     form.fields["movement"].choices = [("", "—")] + [(m.pk, m.name) for m in Movement.objects.order_by("name")[:200]]
     if request.method == "POST":
         if province is None:
-            with refusals.service(user=request.user):
-                try:
-                    refusals.deny(request.user, None, _("Chỉ cơ quan thường trực thi đua, khen thưởng của tỉnh ghi nhận "
-                                                         "điển hình."), what="emulation.exemplar")
-                except refusals.REFUSALS as exc:
-                    refusals.show(request, exc)
+            try:  # outside any service block: the "denied" row is written at once
+                refusals.deny(request.user, None, _("Chỉ cơ quan thường trực thi đua, khen thưởng của tỉnh ghi nhận "
+                                                     "điển hình."), what="emulation.exemplar")
+            except refusals.REFUSALS as exc:
+                refusals.show(request, exc)
             return redirect("exemplars:board")
         if form.is_valid():
             d = form.cleaned_data
