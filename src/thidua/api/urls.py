@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import award_records, eligibility, nominations, office, records, registry, views
+from thidua.api import award_records, eligibility, exemplars, nominations, office, records, registry, views
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -56,4 +56,14 @@ urlpatterns = [
     path("dossiers/<int:pk>/decision", nominations.DossierDecisionView.as_view(), name="api-dossier-decision"),
     path("council-sessions/<int:pk>/ballot", nominations.CouncilBallotView.as_view(), name="api-council-ballot"),
     path("verify/<str:token>", nominations.VerifyView.as_view(), name="api-verify"),
+    # Exemplary models (emulation/exemplars.py) and the public honours board.
+    path("exemplars/", exemplars.ExemplarListView.as_view(), name="api-exemplars"),
+    path("exemplars/stages", exemplars.ExemplarStagesView.as_view(), name="api-exemplar-stages"),
+    path("exemplars/<int:pk>", exemplars.ExemplarDetailView.as_view(), name="api-exemplar"),
+    path("exemplars/<int:pk>/moves", exemplars.ExemplarMoveView.as_view(), name="api-exemplar-moves"),
+    path("exemplars/<int:pk>/replications", exemplars.ExemplarReplicationView.as_view(),
+         name="api-exemplar-replications"),
+    path("public-honours/", exemplars.PublishView.as_view(), name="api-public-honours-publish"),
+    path("public-honours/<int:pk>/withdrawal", exemplars.WithdrawView.as_view(), name="api-public-honour-withdraw"),
+    path("public/honours", exemplars.PublicBoardView.as_view(), name="api-public-honours"),
 ]
