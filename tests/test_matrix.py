@@ -360,6 +360,13 @@ ROUTES: dict[str, Route] = {
         statuses(API_REFUSED, rest=405), "POST only", post=True),
     "api/v1/council-sessions/<int:pk>/ballot": Route(lambda o: [f"/api/v1/council-sessions/{demo_session().pk}/ballot"],
                                                      statuses(API_REFUSED, rest=405), "POST only", post=True),
+    "api/v1/public/disclosures/<str:token>": Route(lambda o: [f"/api/v1/public/disclosures/{demo_disclosure().token}"],
+                                                   PUBLIC, "public list for comments (no login; POST comments)",
+                                                   post=True),
+    "api/v1/dossiers/<int:pk>/disclosure": Route(lambda o: [f"/api/v1/dossiers/{demo_dossier('submitted').pk}/disclosure"],
+                                                 API_CAO_BANG_PERSON, "the office's view; POST publishes", post=True),
+    "api/v1/disclosure-comments/<int:pk>/handling": Route(lambda o: ["/api/v1/disclosure-comments/1/handling"],
+                                                          statuses(API_REFUSED, rest=405), "POST only", post=True),
     "api/v1/verify/<str:token>": Route(lambda o: [f"/api/v1/verify/{demo_certificate().token}"], PUBLIC,
                                        "public verification (no login)"),
     # Background jobs (thidua.jobs): a job is its owner's (Cao Bằng's office here) and the administrator's; everyone

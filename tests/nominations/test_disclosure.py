@@ -123,3 +123,38 @@ def test_public_page_is_throttled_like_verification(council_dossier):
     anon = Client()
     codes = [anon.get(f"/cong-khai/{pub.token}/").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_api_publish_comment_handle_and_schema(council_dossier):
+    d = council_dossier
+    office, other = client_for("caobang"), client_for("laichau")
+    before = snapshot(d)
+    assert other.post(f"/api/v1/dossiers/{d.pk}/disclosure", content_type="application/json").status_code == 404
+    assert client_for("donvi").post(f"/api/v1/dossiers/{d.pk}/disclosure",
+                                    content_type="application/json").status_code == 403
+    assert snapshot(d) == before
+    r = office.post(f"/api/v1/dossiers/{d.pk}/disclosure", content_type="application/json")
+    assert r.status_code == 201 and r.json()["published"] and len(r.json()["nominees"]) == 1
+    token = d.__class__.objects.get(pk=d.pk).disclosure.token
+    anon = Client()
+    pub = anon.get(f"/api/v1/public/disclosures/{token}").json()
+    assert pub["open"] and set(pub["nominees"][0]) == {"id", "name", "unit", "award"}
+    item = pub["nominees"][0]["id"]
+    assert anon.post(f"/api/v1/public/disclosures/{token}", {"author_name": " ", "contact": "x", "body": "y"},
+                     content_type="application/json").status_code == 400
+    assert anon.post(f"/api/v1/public/disclosures/{token}", {"author_name": "A", "contact": "x", "body": "y",
+                                                             "item": 2_000_000}, content_type="application/json").status_code == 409
+    r = anon.post(f"/api/v1/public/disclosures/{token}", {"author_name": "Phạm C", "contact": "c@example.vn",
+                                                          "body": "Đồng ý", "item": item}, content_type="application/json")
+    assert r.status_code == 201
+    comment = office.get(f"/api/v1/dossiers/{d.pk}/disclosure").json()["comments"][0]
+    assert comment["status"] == "pending" and comment["contact"] == "c@example.vn"
+    assert client_for("donvi").post(f"/api/v1/disclosure-comments/{comment['id']}/handling",
+                                    {"status": "accepted", "reply": "ok"}, content_type="application/json").status_code == 403
+    r = office.post(f"/api/v1/disclosure-comments/{comment['id']}/handling", {"status": "rejected", "reply": "Không có căn cứ."},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "rejected"
+    schema = office.get("/api/v1/schema/").content.decode()
+    for path in ("/api/v1/public/disclosures/{token}", "/api/v1/dossiers/{id}/disclosure",
+                 "/api/v1/disclosure-comments/{id}/handling"):
+        assert path in schema

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import award_records, eligibility, nominations, office, records, registry, views
+from thidua.api import award_records, disclosures, eligibility, nominations, office, records, registry, views
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -56,4 +56,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/decision", nominations.DossierDecisionView.as_view(), name="api-dossier-decision"),
     path("council-sessions/<int:pk>/ballot", nominations.CouncilBallotView.as_view(), name="api-council-ballot"),
     path("verify/<str:token>", nominations.VerifyView.as_view(), name="api-verify"),
+    path("public/disclosures/<str:token>", disclosures.PublicDisclosureView.as_view(), name="api-disclosure-public"),
+    path("dossiers/<int:pk>/disclosure", disclosures.DossierDisclosureView.as_view(), name="api-dossier-disclosure"),
+    path("disclosure-comments/<int:pk>/handling", disclosures.CommentHandlingView.as_view(),
+         name="api-disclosure-comment-handling"),
 ]

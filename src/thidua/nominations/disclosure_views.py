@@ -24,10 +24,14 @@ THROTTLE_SCOPE = "verify"  # the certificate verification page's throttle, per c
 
 
 class CommentForm(forms.Form):
-    item = forms.TypedChoiceField(label="Về người, tập thể", required=False, coerce=int, empty_value=None)
-    author_name = forms.CharField(label="Họ và tên", max_length=128)
-    contact = forms.CharField(label="Địa chỉ, điện thoại hoặc thư điện tử", max_length=255)
-    body = forms.CharField(label="Nội dung ý kiến", max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    item = forms.TypedChoiceField(label="Về người, tập thể", required=False, coerce=int, empty_value=None,
+                                  widget=forms.Select(attrs={"class": "form-select"}))
+    author_name = forms.CharField(label="Họ và tên", max_length=128,
+                                  widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}))
+    contact = forms.CharField(label="Địa chỉ, điện thoại hoặc thư điện tử", max_length=255,
+                              widget=forms.TextInput(attrs={"class": "form-control"}))
+    body = forms.CharField(label="Nội dung ý kiến", max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
 
     def __init__(self, *args, nominees=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,8 +40,12 @@ class CommentForm(forms.Form):
 
 
 class HandleForm(forms.Form):
-    status = forms.ChoiceField(label="Xử lý", choices=[c for c in CommentStatus.choices if c[0] != "pending"])
-    reply = forms.CharField(label="Trả lời, giải trình", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(label="Xử lý", choices=[c for c in CommentStatus.choices if c[0] != "pending"],
+                               widget=forms.Select(attrs={"class": "form-select form-select-sm mb-1",
+                                                          "aria-label": "Xử lý"}))
+    reply = forms.CharField(label="Trả lời, giải trình", max_length=4000, widget=forms.Textarea(attrs={
+        "rows": 2, "class": "form-control form-control-sm", "placeholder": "Nội dung trả lời, giải trình",
+        "aria-label": "Trả lời, giải trình"}))
 
 
 def _dossier(request, pk) -> Dossier:
