@@ -327,7 +327,7 @@ ROUTES: dict[str, Route] = {
     **{f"ho-so/<int:pk>/cong-khai/{part}": Route(
         lambda o, part=part: [f"/ho-so/{demo_dossier('submitted').pk}/cong-khai/{part}"],
         statuses(LOGIN, rest=405), "POST only (tests/nominations/test_disclosure.py)", post=True)
-       for part in ("dang/",)},
+       for part in ("dang/", "quy-dinh/")},
     "ho-so/<int:pk>/cong-khai/y-kien/<int:comment_pk>/": Route(
         lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/cong-khai/y-kien/1/"],
         statuses(LOGIN, rest=405), "POST only (tests/nominations/test_disclosure.py)", post=True),

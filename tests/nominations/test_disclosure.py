@@ -158,3 +158,19 @@ def test_api_publish_comment_handle_and_schema(council_dossier):
     for path in ("/api/v1/public/disclosures/{token}", "/api/v1/dossiers/{id}/disclosure",
                  "/api/v1/disclosure-comments/{id}/handling"):
         assert path in schema
+
+
+def test_office_sets_its_own_list_and_back_to_the_law(dept, unit):
+    d = build("council", dept, unit)
+    caobang = user("caobang")
+    with pytest.raises(PermissionDenied):
+        disclosure.set_policy(user("donvi"), d, award_codes=["CSTD_TINH"], working_days=10)
+    with pytest.raises(ValidationError, match="từ 10"):
+        disclosure.set_policy(caobang, d, award_codes=["CSTD_TINH"], working_days=5)
+    with pytest.raises(ValidationError, match="không có trong danh mục"):
+        disclosure.set_policy(caobang, d, award_codes=["NOPE"], working_days=10)
+    assert not DisclosurePolicy.objects.exists()
+    disclosure.set_policy(caobang, d, award_codes=["CSTD_TINH"], working_days=12)
+    assert [i.final_award_type.code for i in required_items(d)] == ["CSTD_TINH"] and policy_for(d).working_days == 12
+    r = client_for("caobang").post(f"/ho-so/{d.pk}/cong-khai/quy-dinh/", {"by_law": "on", "working_days": 10})
+    assert r.status_code == 302 and not DisclosurePolicy.objects.exists() and required_items(d) == []

@@ -24,8 +24,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from thidua.core import audit, refusals
-from thidua.nominations.disclosure_policy import policy_for, required_items
-from thidua.nominations.models import CommentStatus, Disclosure, DisclosureComment, Dossier
+from thidua.awards.models import AwardType
+from thidua.nominations.disclosure_policy import (
+    LAW_BASIS,
+    LAW_REPORT_GROUPS,
+    LAW_WORKING_DAYS,
+    policy_for,
+    required_items,
+)
+from thidua.nominations.models import CommentStatus, Disclosure, DisclosureComment, DisclosurePolicy, Dossier
 from thidua.nominations.services import _authorise, _event, workflow
 from thidua.nominations.workdays import Calendar, add_working_days
 
@@ -168,3 +175,34 @@ def handle(user, c: DisclosureComment, *, status: str, reply: str) -> Disclosure
                    f"Ý kiến số {c.pk}: {CommentStatus(status).label}. {reply}"[:1000])
             audit.record("change", c, before=before, after=audit.snapshot(c), user=user)
     return c
+
+
+def set_policy(user, dossier: Dossier, *, award_codes: list[str] | None, working_days: int) -> None:
+    """The handling office sets which award types it publishes for comments (None: the law's list) and for how
+    many working days (at least the law's 10). Audited; a refusal changes nothing."""
+    with refusals.service(user=user, on=dossier):
+        with transaction.atomic():
+            d = Dossier.objects.select_related("handler").get(pk=dossier.pk)
+            _authorise(user, d, "handler", _roles(), "Quy định công khai danh sách đề nghị")
+            if working_days < LAW_WORKING_DAYS or working_days > 60:
+                raise ValidationError(f"Số ngày làm việc lấy ý kiến: từ {LAW_WORKING_DAYS} (mức tối thiểu theo "
+                                      "Nghị định 98/2023/NĐ-CP, Điều 46.2) đến 60.")
+            row = DisclosurePolicy.objects.filter(organization=d.handler).first()
+            before = audit.snapshot(row) if row else None
+            if award_codes is None:
+                if row is not None and working_days == LAW_WORKING_DAYS:
+                    row.delete()
+                    audit.record("delete", row, before=before, user=user)
+                    return
+                codes = sorted(AwardType.objects.filter(report_group__in=LAW_REPORT_GROUPS)
+                               .values_list("code", flat=True))
+            else:
+                unknown = set(award_codes) - set(AwardType.objects.filter(code__in=award_codes)
+                                                 .values_list("code", flat=True))
+                if unknown:
+                    raise ValidationError(f"Mã hình thức không có trong danh mục: {', '.join(sorted(unknown))}.")
+                codes = sorted(set(award_codes))
+            row, created = DisclosurePolicy.objects.update_or_create(
+                organization=d.handler, defaults={"award_codes": codes, "working_days": working_days,
+                                                  "basis": f"Quy định của {d.handler.name}; {LAW_BASIS}"[:255]})
+            audit.record("create" if created else "change", row, before=before, after=audit.snapshot(row), user=user)

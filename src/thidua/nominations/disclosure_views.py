@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from thidua.awards.models import AwardType
 from thidua.core import refusals
 from thidua.core.throttle import refuse_if_throttled
 from thidua.nominations import disclosure as svc
@@ -48,6 +49,19 @@ class HandleForm(forms.Form):
         "aria-label": "Trả lời, giải trình"}))
 
 
+class PolicyForm(forms.Form):
+    by_law = forms.BooleanField(label="Theo luật (huân chương, danh hiệu vinh dự nhà nước)", required=False)
+    award_codes = forms.MultipleChoiceField(label="Hoặc các hình thức sau", required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    working_days = forms.IntegerField(label="Số ngày làm việc lấy ý kiến", min_value=10, max_value=60,
+                                      widget=forms.NumberInput(attrs={"class": "form-control form-control-sm",
+                                                                      "style": "max-width: 6rem"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_codes"].choices = list(AwardType.objects.order_by("-rank", "code").values_list("code", "name"))
+
+
 def _dossier(request, pk) -> Dossier:
     return get_object_or_404(Dossier.objects.visible_to(request.user).select_related("handler"), pk=pk)
 
@@ -70,7 +84,29 @@ def office(request, pk: int):
         "required": required_items(d), "can_handle": _can_handle(request.user, d),
         "nominees": svc.public_nominees(disclosure) if disclosure else [], "handle_form": HandleForm(),
         "is_open": disclosure is not None and svc.is_open(disclosure),
+        "policy_form": PolicyForm(initial={"by_law": policy_for(d).award_codes is None,
+                                           "award_codes": sorted(policy_for(d).award_codes or []),
+                                           "working_days": policy_for(d).working_days}),
     })
+
+
+@login_required
+@require_POST
+def policy(request, pk: int):
+    d = _dossier(request, pk)
+    form = PolicyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("nominations:disclosure", d.pk)
+    f = form.cleaned_data
+    try:
+        svc.set_policy(request.user, d, award_codes=None if f["by_law"] else f["award_codes"],
+                       working_days=f["working_days"])
+    except (PermissionDenied, ValidationError) as exc:
+        refusals.show(request, exc)
+    else:
+        messages.success(request, "Đã lưu quy định công khai danh sách đề nghị của cơ quan.")
+    return redirect("nominations:disclosure", d.pk)
 
 
 @login_required

@@ -40,6 +40,7 @@ urlpatterns = [
     path("xac-minh/<str:token>/", views.verify, name="verify"),
     path("ho-so/<int:pk>/cong-khai/", disclosure_views.office, name="disclosure"),
     path("ho-so/<int:pk>/cong-khai/dang/", disclosure_views.publish, name="disclosure-publish"),
+    path("ho-so/<int:pk>/cong-khai/quy-dinh/", disclosure_views.policy, name="disclosure-policy"),
     path("ho-so/<int:pk>/cong-khai/y-kien/<int:comment_pk>/", disclosure_views.handle, name="disclosure-handle"),
     path("cong-khai/<str:token>/", disclosure_views.public, name="disclosure-public"),
     # Documents: Word, or PDF (LibreOffice) — a page says so when PDF cannot be made.
