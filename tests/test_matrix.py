@@ -322,6 +322,17 @@ ROUTES: dict[str, Route] = {
                                   "printable certificate; visible like the award record (cluster peers included)"),
     "chung-nhan/<int:pk>/thu-hoi/": Route(lambda o: [f"/chung-nhan/{demo_certificate().award_id}/thu-hoi/"],
                                           statuses(LOGIN, rest=405), "POST only", post=True),
+    "ho-so/<int:pk>/cong-khai/": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/cong-khai/"], CAO_BANG_PERSON,
+                                       "the disclosure page; publishing and handling are refused by the service"),
+    **{f"ho-so/<int:pk>/cong-khai/{part}": Route(
+        lambda o, part=part: [f"/ho-so/{demo_dossier('submitted').pk}/cong-khai/{part}"],
+        statuses(LOGIN, rest=405), "POST only (tests/nominations/test_disclosure.py)", post=True)
+       for part in ("dang/", "quy-dinh/")},
+    "ho-so/<int:pk>/cong-khai/y-kien/<int:comment_pk>/": Route(
+        lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/cong-khai/y-kien/1/"],
+        statuses(LOGIN, rest=405), "POST only (tests/nominations/test_disclosure.py)", post=True),
+    "cong-khai/<str:token>/": Route(lambda o: [f"/cong-khai/{demo_disclosure().token}/"], PUBLIC,
+                                    "the public list for comments (no login; throttled like verification)"),
     "xac-minh/<str:token>/": Route(lambda o: [f"/xac-minh/{demo_certificate().token}/"], PUBLIC,
                                    "public verification (no login)"),
     "ho-so/<int:pk>/to-trinh.<docfmt:fmt>": Route(lambda o: [f"/ho-so/{demo_dossier('submitted').pk}/to-trinh.docx"],
@@ -349,6 +360,13 @@ ROUTES: dict[str, Route] = {
         statuses(API_REFUSED, rest=405), "POST only", post=True),
     "api/v1/council-sessions/<int:pk>/ballot": Route(lambda o: [f"/api/v1/council-sessions/{demo_session().pk}/ballot"],
                                                      statuses(API_REFUSED, rest=405), "POST only", post=True),
+    "api/v1/public/disclosures/<str:token>": Route(lambda o: [f"/api/v1/public/disclosures/{demo_disclosure().token}"],
+                                                   PUBLIC, "public list for comments (no login; POST comments)",
+                                                   post=True),
+    "api/v1/dossiers/<int:pk>/disclosure": Route(lambda o: [f"/api/v1/dossiers/{demo_dossier('submitted').pk}/disclosure"],
+                                                 API_CAO_BANG_PERSON, "the office's view; POST publishes", post=True),
+    "api/v1/disclosure-comments/<int:pk>/handling": Route(lambda o: ["/api/v1/disclosure-comments/1/handling"],
+                                                          statuses(API_REFUSED, rest=405), "POST only", post=True),
     "api/v1/verify/<str:token>": Route(lambda o: [f"/api/v1/verify/{demo_certificate().token}"], PUBLIC,
                                        "public verification (no login)"),
     # Background jobs (thidua.jobs): a job is its owner's (Cao Bằng's office here) and the administrator's; everyone
@@ -460,6 +478,21 @@ def matrix_job():
 def run_years(o) -> list[ClusterYear]:
     """The scenario's 2018 year (run to the end) and 2019 year (elected, not yet opened)."""
     return list(ClusterYear.objects.filter(cluster=o.cy.cluster, year__in=(2018, 2019)).order_by("year"))
+
+
+def demo_disclosure():
+    """A published list of the first dossier at the council (made here: the demo publishes none)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from thidua.nominations.models import Disclosure
+
+    d = demo_dossier("council") or demo_dossier("submitted")
+    today = timezone.localdate()
+    return Disclosure.objects.get_or_create(dossier=d, defaults={
+        "token": "matrix-demo-token", "opens_on": today, "closes_on": today + timedelta(days=14), "working_days": 10,
+        "item_ids": list(d.items.values_list("pk", flat=True))})[0]
 
 
 def demo_dossier(state: str):

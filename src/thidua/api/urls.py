@@ -1,7 +1,17 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import award_records, eligibility, exemplars, nominations, office, records, registry, views
+from thidua.api import (
+    award_records,
+    disclosures,
+    eligibility,
+    exemplars,
+    nominations,
+    office,
+    records,
+    registry,
+    views,
+)
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -66,4 +76,8 @@ urlpatterns = [
     path("public-honours/", exemplars.PublishView.as_view(), name="api-public-honours-publish"),
     path("public-honours/<int:pk>/withdrawal", exemplars.WithdrawView.as_view(), name="api-public-honour-withdraw"),
     path("public/honours", exemplars.PublicBoardView.as_view(), name="api-public-honours"),
+    path("public/disclosures/<str:token>", disclosures.PublicDisclosureView.as_view(), name="api-disclosure-public"),
+    path("dossiers/<int:pk>/disclosure", disclosures.DossierDisclosureView.as_view(), name="api-dossier-disclosure"),
+    path("disclosure-comments/<int:pk>/handling", disclosures.CommentHandlingView.as_view(),
+         name="api-disclosure-comment-handling"),
 ]
