@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import award_records, eligibility, nominations, office, records, registry, views
+from thidua.api import award_records, eligibility, national, nominations, office, records, registry, views
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("me/work", office.MyWorkView.as_view(), name="api-my-work"),
     path("me/notifications", office.MyNotificationsView.as_view(), name="api-my-notifications"),
     path("cluster-years/", views.ClusterYearList.as_view(), name="api-cluster-years"),
+    path("national/<int:year>", national.NationalYearView.as_view(), name="api-national"),
+    path("national/<int:year>/flags", national.NationalFlagsView.as_view(), name="api-national-flags"),
+    path("national/<int:year>/flags/run", national.NationalFlagsRunView.as_view(), name="api-national-flags-run"),
     path("cluster-years/<int:pk>/summary", views.ClusterYearSummaryView.as_view(), name="api-cluster-year-summary"),
     path("cluster-years/<int:pk>/run", run.RunView.as_view(), name="api-cy-run"),
     path("cluster-years/<int:pk>/open", run.OpenYearView.as_view(), name="api-cy-open"),

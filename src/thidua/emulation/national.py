@@ -322,7 +322,7 @@ def visible_clusters(user, year: int):
 def national_year(user, year: int) -> NationalYear:
     """Every cluster and block of the year visible to the user: its year (chair, deputy), progress, leading units
     and proposals. A fixed number of queries (one set for all clusters, none per row)."""
-    clusters = list(visible_clusters(user, year).order_by("kind", "valid_from", "code", "name"))
+    clusters = list(visible_clusters(user, year).order_by("-kind", "valid_from", "code", "name"))
     cys = {cy.cluster_id: cy for cy in ClusterYear.objects.filter(cluster__in=clusters, year=year)
            .select_related("chair", "deputy")}
     ref_counts = dict(Cluster.reference_members.through.objects.filter(cluster__in=clusters)
