@@ -14,8 +14,8 @@ from thidua.emulation.national_views import year_param
 from thidua.lib.documents import document_response
 
 
-@require_GET
 @login_required
+@require_GET
 def flags(request):
     year = year_param(request)
     return render(request, "eligibility/national_flags.html", {
@@ -24,8 +24,8 @@ def flags(request):
     })
 
 
-@require_POST
 @login_required
+@require_POST
 def run(request):
     year = year_param(request)
     try:
@@ -38,8 +38,8 @@ def run(request):
     return redirect(reverse("eligibility:national-flags") + f"?nam={year}")
 
 
-@require_GET
 @login_required
+@require_GET
 def summary(request, fmt: str):
     year = year_param(request)
     return document_response(request, lambda: national.summary_docx(request.user, year),

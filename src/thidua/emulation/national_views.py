@@ -23,8 +23,8 @@ def year_param(request) -> int:
     return years[0] if years else date.today().year
 
 
-@require_GET
 @login_required
+@require_GET
 def national(request):
     year = year_param(request)
     ny = national_year(request.user, year)
