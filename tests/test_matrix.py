@@ -500,7 +500,7 @@ def objects(db) -> Objects:
     award = (Award.objects.filter(province=cao_bang).exclude(unit__path__startswith=department.path)
              .order_by("pk").first())
     assert person and award
-    return Objects(ClusterYear.objects.get(year=2018), cao_bang, person, award)
+    return Objects(ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG"), cao_bang, person, award)
 
 
 @pytest.fixture

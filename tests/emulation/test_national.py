@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import cluster_year, three_provinces
+from tests.factories import cluster_year
 from thidua.emulation import national, services
 from thidua.emulation.models import Cluster, ClusterKind, ClusterYear
 from thidua.orgs.models import Organization, OrganizationKind

@@ -346,3 +346,12 @@ def national_years() -> list[int]:
     """The years for which a Central Council cluster or block has a cluster year (the page's year choice)."""
     return sorted(set(ClusterYear.objects.filter(cluster__organised_by__kind=OrganizationKind.CENTRAL)
                       .values_list("year", flat=True)), reverse=True)
+
+
+def default_year() -> int:
+    """The year a national page opens on: the latest year with proposals from a Central Council cluster or block
+    (the year being consolidated), else the latest with a cluster year, else this year."""
+    central = ClusterYear.objects.filter(cluster__organised_by__kind=OrganizationKind.CENTRAL)
+    latest = (central.filter(proposals__isnull=False).order_by("-year").values_list("year", flat=True).first()
+              or central.order_by("-year").values_list("year", flat=True).first())
+    return latest or date.today().year
