@@ -6,7 +6,7 @@ proposals and its run by the Central Board (403 for any other role, changing not
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
@@ -16,6 +16,9 @@ from rest_framework.views import APIView
 from thidua.api.common import call
 from thidua.eligibility import national as flags
 from thidua.emulation.national import national_year
+
+YEAR = OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, OpenApiParameter.PATH,
+                        description="năm thi đua")
 
 
 def _year(year: int) -> int:
@@ -42,14 +45,14 @@ def national_dict(user, year: int) -> dict:
 
 
 class NationalYearView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    @extend_schema(parameters=[YEAR], responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
                    summary="Every Central Council cluster and block of the year the caller may see, with progress")
     def get(self, request, year: int):
         return Response(national_dict(request.user, _year(year)))
 
 
 class NationalFlagsView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    @extend_schema(parameters=[YEAR], responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
                    summary="The Government flag proposals of every cluster and block, checked and ranked for the quota")
     def get(self, request, year: int):
         return Response(flags.flag_consolidation(request.user, _year(year)).as_dict())
@@ -62,7 +65,7 @@ class EmptyBody(serializers.Serializer):
 class NationalFlagsRunView(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(request=EmptyBody, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT,
+    @extend_schema(parameters=[YEAR], request=EmptyBody, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT,
                                                  403: OpenApiTypes.OBJECT},
                    summary="Run the consolidation (Central Board only); its outcome is recorded in the audit trail")
     def post(self, request, year: int):
