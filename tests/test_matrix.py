@@ -123,6 +123,19 @@ ROUTES: dict[str, Route] = {
     # Pages
     "": Route(lambda o: ["/"], EVERYONE_LOGGED_IN, "home: the user's work list (tests/office/test_worklist.py)"),
     "cum/": Route(lambda o: ["/cum/"], EVERYONE_LOGGED_IN, "the user's cluster years"),
+    # The Central Council's clusters and blocks (issue 14.5): every logged-in user, rows scoped (tests/emulation/
+    # test_national.py); the run of the flag consolidation is the Central Board's (tests/eligibility/test_national.py).
+    "cum/toan-quoc/": Route(lambda o: ["/cum/toan-quoc/?nam=2018"], EVERYONE_LOGGED_IN, "rows by scope"),
+    "cum/toan-quoc/co-thi-dua/": Route(lambda o: ["/cum/toan-quoc/co-thi-dua/?nam=2018"], EVERYONE_LOGGED_IN,
+                                       "rows by scope"),
+    "cum/toan-quoc/co-thi-dua/tong-hop/": Route(lambda o: ["/cum/toan-quoc/co-thi-dua/tong-hop/"],
+                                                statuses(LOGIN, rest=405), "POST only", post=True),
+    "cum/toan-quoc/bao-cao-tong-hop.<docfmt:fmt>": Route(lambda o: ["/cum/toan-quoc/bao-cao-tong-hop.docx?nam=2018"],
+                                                         EVERYONE_LOGGED_IN, "rows by scope"),
+    "api/v1/national/<int:year>": Route(lambda o: ["/api/v1/national/2018"], API_ALL, "rows by scope"),
+    "api/v1/national/<int:year>/flags": Route(lambda o: ["/api/v1/national/2018/flags"], API_ALL, "rows by scope"),
+    "api/v1/national/<int:year>/flags/run": Route(lambda o: ["/api/v1/national/2018/flags/run"],
+                                                  statuses(API_REFUSED, rest=405), "POST only", post=True),
     "thong-bao/": Route(lambda o: ["/thong-bao/"], EVERYONE_LOGGED_IN, "the user's own notifications"),
     "thong-bao/cai-dat/": Route(lambda o: ["/thong-bao/cai-dat/"], EVERYONE_LOGGED_IN, "the user's own e-mail choice",
                                 post=True),
@@ -566,7 +579,7 @@ def objects(db) -> Objects:
     award = (Award.objects.filter(province=cao_bang).exclude(unit__path__startswith=department.path)
              .order_by("pk").first())
     assert person and award
-    return Objects(ClusterYear.objects.get(year=2018), cao_bang, person, award)
+    return Objects(ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG"), cao_bang, person, award)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from thidua.api import (
     registry,
     views,
 )
+from thidua.api import national
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -22,6 +23,9 @@ urlpatterns = [
     path("me/work", office.MyWorkView.as_view(), name="api-my-work"),
     path("me/notifications", office.MyNotificationsView.as_view(), name="api-my-notifications"),
     path("cluster-years/", views.ClusterYearList.as_view(), name="api-cluster-years"),
+    path("national/<int:year>", national.NationalYearView.as_view(), name="api-national"),
+    path("national/<int:year>/flags", national.NationalFlagsView.as_view(), name="api-national-flags"),
+    path("national/<int:year>/flags/run", national.NationalFlagsRunView.as_view(), name="api-national-flags-run"),
     path("cluster-years/<int:pk>/summary", views.ClusterYearSummaryView.as_view(), name="api-cluster-year-summary"),
     path("cluster-years/<int:pk>/run", run.RunView.as_view(), name="api-cy-run"),
     path("cluster-years/<int:pk>/open", run.OpenYearView.as_view(), name="api-cy-open"),

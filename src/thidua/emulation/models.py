@@ -50,6 +50,14 @@ class Cluster(models.Model):
     kind = models.CharField("loại", max_length=16, choices=ClusterKind.choices, default=ClusterKind.CLUSTER)
     organised_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="clusters_organised",
                                      verbose_name="cấp tổ chức")
+    # Reference data of the Central Council's clusters and blocks (emulation/data/national_clusters.json).
+    code = models.CharField("mã cụm, khối", max_length=32, blank=True, db_index=True)
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    basis = models.CharField("nguồn thành phần cụm, khối", max_length=500, blank=True)
+    members_illustrative = models.BooleanField("thành phần cụm, khối là minh họa", default=False)
+    reference_members = models.ManyToManyField(Organization, blank=True, related_name="reference_clusters",
+                                               verbose_name="thành phần theo quyết định phân chia")
 
     class Meta:
         verbose_name = "cụm, khối thi đua"
