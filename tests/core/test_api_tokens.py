@@ -24,13 +24,17 @@ def test_token_works_and_is_scoped_like_its_user(cluster_year_2018):
     assert api(key, f"/api/v1/cluster-years/{cluster_year_2018.pk}/summary").status_code == 200
     from django.contrib.auth import get_user_model
 
+    from thidua.emulation.models import ClusterYear
     from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
 
     outsider = get_user_model().objects.create_user("hanoi_api")
     UserRole.objects.create(user=outsider, role=Role.EMULATION_OFFICE,
                             organization=Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="01"))
     _, outsider_key = create_token(outsider, "tích hợp")
-    assert api(outsider_key).json()["count"] == 0
+    # Hà Nội sees its own cluster's years (the national demo), never the reference cluster's.
+    seen = {row["id"] for row in api(outsider_key).json()["results"]}
+    assert cluster_year_2018.pk not in seen
+    assert len(seen) == ClusterYear.objects.filter(members__admin_code="01").count()
     assert api(outsider_key, f"/api/v1/cluster-years/{cluster_year_2018.pk}/summary").status_code == 404
     assert api(outsider_key, "/api/v1/awards/").json()["count"] == 0
 

@@ -75,7 +75,7 @@ def test_filled_template_round_trips():
 
 def test_ratings_template_lists_ratings_with_codes():
     data = sheets(_client_for("caobang").get("/khen-thuong/nhap-xep-loai/mau.xlsx").content)
-    assert data["Xếp loại"][0] == ["Số định danh cá nhân (*)", "Họ và tên", "Năm (*)", "Xếp loại (*)"]
+    assert data["Xếp loại"][0] == ["Số định danh cá nhân (*)", "Họ và tên", "Năm (*)", "Xếp loại (*)", "Nghỉ thai sản"]
     assert [row[0] for row in data["DanhMuc"][1:]] == ["HTXS — Hoàn thành xuất sắc nhiệm vụ",
                                                        "HTT — Hoàn thành tốt nhiệm vụ", "HT — Hoàn thành nhiệm vụ",
                                                        "KHT — Không hoàn thành nhiệm vụ"]
