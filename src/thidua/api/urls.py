@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import award_records, eligibility, nominations, office, records, registry, views
+from thidua.api import award_records, eligibility, movements, nominations, office, records, registry, views
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -56,4 +56,15 @@ urlpatterns = [
     path("dossiers/<int:pk>/decision", nominations.DossierDecisionView.as_view(), name="api-dossier-decision"),
     path("council-sessions/<int:pk>/ballot", nominations.CouncilBallotView.as_view(), name="api-council-ballot"),
     path("verify/<str:token>", nominations.VerifyView.as_view(), name="api-verify"),
+    # Emulation movements (api/movements.py): launch, adopt, register, review, report, thematic commendation.
+    path("movements/", movements.MovementListView.as_view(), name="api-movements"),
+    path("movements/<int:pk>", movements.MovementDetailView.as_view(), name="api-movement"),
+    path("movements/<int:pk>/adopt", movements.MovementAdoptView.as_view(), name="api-movement-adopt"),
+    path("movements/<int:pk>/registrations", movements.MovementRegistrationsView.as_view(),
+         name="api-movement-registrations"),
+    path("movements/<int:pk>/reviews", movements.MovementReviewsView.as_view(), name="api-movement-reviews"),
+    path("movements/<int:pk>/reviews/<int:rid>/reports", movements.MovementReviewReportView.as_view(),
+         name="api-movement-review-reports"),
+    path("movements/<int:pk>/reviews/<int:rid>/commendations", movements.MovementCommendView.as_view(),
+         name="api-movement-commend"),
 ]

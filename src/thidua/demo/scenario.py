@@ -22,6 +22,7 @@ from thidua.awards.services import bulk_record_awards, load_catalogue
 from thidua.demo import names
 from thidua.demo.cluster_run import run_2018
 from thidua.demo.generator import generate
+from thidua.demo.movements import load_movements_demo  # launch data, cascade, registrations, a review
 from thidua.demo.nominations import load_nominations_demo  # dossiers, council, certificates
 from thidua.eligibility.models import Quota
 from thidua.emulation.models import (
@@ -436,4 +437,5 @@ def load_reference_scenario(seed: int = 2018) -> list[tuple[str, str, str]]:
         b.personal_records()
         b.accounts()
         run_2018(b)  # scores, ballots and their outcomes, through the services
+        load_movements_demo(b.government, b.members, b.by_code["04"])
     return load_nominations_demo(b.accounts())
