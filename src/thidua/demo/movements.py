@@ -100,9 +100,8 @@ def load_movements_demo(government: Organization, members: list[Organization], c
     for p in people[:24]:
         reg(cb_ntm, ParticipantKind.INDIVIDUAL, p.organization, person=p, title=titles.get("CSTDCS"),
             day=rng.randint(0, 50))
-    for p in people[24:32]:
-        if p.organization_id == home.pk or p.organization.path.startswith(home.path):
-            reg(grandchild, ParticipantKind.INDIVIDUAL, p.organization, person=p, day=rng.randint(0, 40))
+    for p in Person.objects.filter(organization=home).order_by("pk")[:8]:
+        reg(grandchild, ParticipantKind.INDIVIDUAL, p.organization, person=p, day=rng.randint(0, 40))
     for i, c in enumerate(communes[:6]):
         reg(own, ParticipantKind.UNIT, c, day=rng.randint(0, 120))
     for other in [c for c in children if c.launched_by_id != cao_bang.pk]:

@@ -107,18 +107,25 @@ def participation(tree_ids: list[int]) -> dict[int, dict[str, int]]:
 def participation_by_movement(movement_ids: list[int]) -> dict[int, int]:
     """For a list page: each movement's participants rolled up over its own tree (a few queries for the whole
     list, however long: the trees are walked level by level for all movements at once)."""
-    root_of = {m: m for m in movement_ids}
+    parent_of: dict[int, int | None] = dict.fromkeys(movement_ids)
     frontier = list(movement_ids)
     while frontier:
-        children = list(Movement.objects.filter(parent_id__in=frontier).values_list("pk", "parent_id"))
+        children = [(pk, parent) for pk, parent in Movement.objects.filter(parent_id__in=frontier)
+                    .values_list("pk", "parent_id") if pk not in parent_of or parent_of[pk] is None]
         for pk, parent in children:
-            root_of.setdefault(pk, root_of[parent])
+            parent_of[pk] = parent
         frontier = [pk for pk, _ in children]
-    counts = dict(MovementRegistration.objects.filter(movement_id__in=list(root_of)).values("movement_id")
+    counts = dict(MovementRegistration.objects.filter(movement_id__in=list(parent_of)).values("movement_id")
                   .annotate(n=Count("pk")).values_list("movement_id", "n"))
+    listed = set(movement_ids)
     out: dict[int, int] = dict.fromkeys(movement_ids, 0)
-    for pk, root in root_of.items():
-        out[root] += counts.get(pk, 0)
+    for pk in parent_of:
+        node, seen = pk, set()
+        while node is not None and node not in seen:  # up the chain: every listed ancestor (and itself) counts it
+            seen.add(node)
+            if node in listed:
+                out[node] += counts.get(pk, 0)
+            node = parent_of.get(node)
     return out
 
 
