@@ -98,7 +98,7 @@ def launch(request):
 def _adopters(user, movement: Movement):
     """The organisations the user may adopt the movement for (not yet adopted there)."""
     done = set(Movement.objects.filter(parent=movement).values_list("launched_by_id", flat=True))
-    return [o for o in editable_orgs(user) if o.pk not in done and services.may_adopt(movement, o)][:50]
+    return [o for o in editable_orgs(user) if o.pk not in done and services.may_adopt(movement, o)]
 
 
 @login_required
