@@ -362,6 +362,9 @@ ROUTES: dict[str, Route] = {
                                    "launch form (organisations the user may edit; the service refuses others)",
                                    post=True),
     "phong-trao/<int:pk>/": Route(lambda o: [f"/phong-trao/{matrix_movement().pk}/"], MOVEMENT_CB),
+    "phong-trao/<int:pk>/van-ban-phat-dong/": Route(lambda o: [f"/phong-trao/{matrix_movement().pk}/van-ban-phat-dong/"],
+                                                    statuses(LOGIN, rest=404),
+                                                    "no file in the demo: 404 (a file per persona in tests/emulation)"),
     "phong-trao/<int:pk>/so-ket/<int:rid>/bao-cao.<docfmt:fmt>": Route(
         lambda o: [f"/phong-trao/{matrix_movement().pk}/so-ket/{matrix_movement().reviews.first().pk}/bao-cao.docx"],
         MOVEMENT_CB, "review report (Word)"),

@@ -144,3 +144,25 @@ def test_pages_and_api(world, settings):
     r = client_for(w.lai_chau.office).post("/api/v1/movements/", {"organization": cb.org.pk, "name": "X"},
                                             content_type="application/json")
     assert r.status_code == 404
+
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_launching_decision_file_goes_through_the_upload_check(three_provinces, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    w = three_provinces
+    cb = w.cao_bang
+    n = Movement.objects.count()
+    fake = SimpleUploadedFile("quyet-dinh.pdf", b"not a pdf at all", content_type="application/pdf")
+    with pytest.raises(Exception, match="Văn bản phát động"):
+        services.launch(cb.office, cb.org, plan(), decision_file=fake)
+    assert Movement.objects.count() == n
+    m = services.launch(cb.office, cb.org, plan(decision_number="12/KH-UBND"),
+                        decision_file=SimpleUploadedFile("quyet-dinh.pdf", PDF, content_type="application/pdf"))
+    r = client_for(cb.office).get(f"/phong-trao/{m.pk}/van-ban-phat-dong/")
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+    assert client_for(w.lai_chau.office).get(f"/phong-trao/{m.pk}/van-ban-phat-dong/").status_code == 404

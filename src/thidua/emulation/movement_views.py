@@ -28,6 +28,7 @@ from thidua.emulation.movement_statistics import (
 )
 from thidua.lib import charts
 from thidua.lib.documents import document_response
+from thidua.lib.uploads import serve_file
 from thidua.orgs.models import Organization, Person
 from thidua.orgs.scope import scope_for
 
@@ -241,3 +242,10 @@ def review_document(request, pk: int, rid: int, fmt: str):
                                movement__in=Movement.objects.filter(pk__in=services.movement_tree_ids(m)))
     return document_response(request, lambda: movement_documents.review_docx(review),
                              movement_documents.filename(review), fmt)
+
+
+@login_required
+@require_GET
+def decision_file(request, pk: int):
+    """The launching decision's file, for whoever sees the movement (404 otherwise, or without a file)."""
+    return serve_file(load(request, pk).decision_file)

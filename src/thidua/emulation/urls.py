@@ -70,6 +70,7 @@ urlpatterns = [
     path("phong-trao/", movement_views.movement_list, name="movements"),
     path("phong-trao/phat-dong/", movement_views.launch, name="movement-launch"),
     path("phong-trao/<int:pk>/", movement_views.detail, name="movement"),
+    path("phong-trao/<int:pk>/van-ban-phat-dong/", movement_views.decision_file, name="movement-decision-file"),
     path("phong-trao/<int:pk>/huong-ung/", movement_views.adopt, name="movement-adopt"),
     path("phong-trao/<int:pk>/dang-ky/", movement_views.register, name="movement-register"),
     path("phong-trao/<int:pk>/so-ket/", movement_views.open_review, name="movement-review"),
