@@ -3,6 +3,7 @@ movement_statistics (the figures of the movement's page); PDF through lib.docume
 
 from __future__ import annotations
 
+from thidua.emulation.documents import org_phrase
 from thidua.emulation.models import MovementReview
 from thidua.emulation.movement_statistics import movement_summary, review_reports
 from thidua.lib import charts
@@ -19,12 +20,16 @@ def review_context(review: MovementReview) -> dict:
     s = movement_summary(m)
     launcher = m.launched_by
     kind = review.get_kind_display()
+    if launcher.kind == "province":  # the provincial People's Committee issues and its chairman signs
+        issuing, parent, symbol, signature = (f"Ủy ban nhân dân {org_phrase(launcher)}", "", "BC-UBND",
+                                              Signature(authority="TM. Ủy ban nhân dân", title="Chủ tịch"))
+    else:
+        issuing, parent, symbol, signature = (launcher.name, launcher.parent.name if launcher.parent_id else "", "BC",
+                                              Signature(title="Thủ trưởng đơn vị"))
     head = DocumentHead(
-        issuing_body=launcher.name, parent_body=launcher.parent.name if launcher.parent_id else "",
-        symbol="BC-TĐKT", place=launcher.place_name if hasattr(launcher, "place_name") else "", on=review.held_on,
-        doc_type="BÁO CÁO", subject=f"{kind} phong trào thi đua “{m.name}”",
-        signature=Signature(authority=f"TM. {launcher.name}", title="Thủ trưởng"),
-        recipients=[f"{a.launched_by.name}" for a in ([m.parent] if m.parent_id else [])] + ["Các đơn vị tham gia"],
+        issuing_body=issuing, parent_body=parent, symbol=symbol, place=launcher.place_name, on=review.held_on,
+        doc_type="BÁO CÁO", subject=f"{kind} phong trào thi đua “{m.name}”", signature=signature,
+        recipients=([m.parent.launched_by.name] if m.parent_id else []) + ["Các đơn vị tham gia phong trào"],
         year=review.held_on.year)
     decision = " ".join(x for x in (
         f"số {m.decision_number}" if m.decision_number else "",
@@ -61,7 +66,7 @@ def review_context(review: MovementReview) -> dict:
         chart = DocImage(charts.column_chart_spec(series, title="Người, đơn vị đăng ký theo cấp").png(), width_mm=150)
     return {
         "doc": head.as_context(),
-        "intro": (f"Thực hiện kế hoạch phong trào thi đua “{m.name}”, {launcher.name} báo cáo "
+        "intro": (f"Thực hiện kế hoạch phong trào thi đua “{m.name}”, {issuing} báo cáo "
                   f"{kind.lower()} phong trào (số liệu tính đến ngày {format_date(review.period_end)}) như sau:"),
         "launch": launch,
         "participation_intro": (f"Tổng số đăng ký: {_n(s.participants)} (đơn vị {_n(s.units)}, tập thể "
