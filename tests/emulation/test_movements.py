@@ -166,3 +166,59 @@ def test_launching_decision_file_goes_through_the_upload_check(three_provinces, 
     r = client_for(cb.office).get(f"/phong-trao/{m.pk}/van-ban-phat-dong/")
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
     assert client_for(w.lai_chau.office).get(f"/phong-trao/{m.pk}/van-ban-phat-dong/").status_code == 404
+
+
+def test_roll_up_is_set_based(world, django_assert_max_num_queries):
+    """Participation rolls up in a fixed number of queries per tree level, not per movement or registration."""
+    w, parent = world
+    cb = w.cao_bang
+    depts = [DepartmentFactory(parent=cb.org) for _ in range(6)]
+    kids = [services.adopt(cb.office, parent, d, plan(f"Hưởng ứng {i}")) for i, d in enumerate(depts)]
+    for k, d in zip(kids, depts, strict=True):
+        services.register(cb.office, k, organization=d, on=TODAY)
+    with django_assert_max_num_queries(4):  # the tree (2 levels + the empty one) and one grouped count
+        assert participation_by_movement([parent.pk, *[k.pk for k in kids]])[parent.pk] == 6
+    with django_assert_max_num_queries(8):
+        s = movement_summary(parent)
+    assert (s.participants, s.adoptions) == (6, 6)
+
+
+def test_api_main_path(world):
+    w, parent = world
+    cb = w.cao_bang
+    c = client_for(cb.office)
+    parent.registration_closes = timezone.localdate() + timedelta(days=5)
+    parent.registration_opens = timezone.localdate() - timedelta(days=5)
+    parent.save()
+    child = c.post(f"/api/v1/movements/{parent.pk}/adopt", {"organization": cb.home_affairs.pk, "name": "Sở hưởng ứng",
+                                                             "registration_closes": str(parent.registration_closes)},
+                   content_type="application/json")
+    assert child.status_code == 201, child.content
+    child_id = child.json()["movement"]["id"]
+    r = c.post(f"/api/v1/movements/{child_id}/registrations",
+               {"organization": cb.home_affairs.pk, "participant_kind": "collective", "award_type": "TTLDXS"},
+               content_type="application/json")
+    assert r.status_code == 201, r.content
+    reg_id = r.json()["id"]
+    r = c.post(f"/api/v1/movements/{parent.pk}/reviews", {"kind": "final", "held_on": str(timezone.localdate())},
+               content_type="application/json")
+    assert r.status_code == 201
+    rid = r.json()["id"]
+    assert c.post(f"/api/v1/movements/{parent.pk}/reviews", {"kind": "final", "held_on": str(timezone.localdate())},
+                  content_type="application/json").status_code == 409  # one tổng kết
+    r = c.post(f"/api/v1/movements/{parent.pk}/reviews/{rid}/reports",
+               {"organization": cb.home_affairs.pk, "collectives": 3, "individuals": 12},
+               content_type="application/json")
+    assert r.status_code == 201
+    other = client_for(w.lai_chau.office)
+    n = Dossier.objects.count()
+    assert other.post(f"/api/v1/movements/{parent.pk}/reviews/{rid}/commendations",
+                      {"granted_by": "minister_chairman"}, content_type="application/json").status_code == 404
+    r = c.post(f"/api/v1/movements/{parent.pk}/reviews/{rid}/commendations",
+               {"granted_by": "minister_chairman", "award_type": "BK_TINH", "registrations": [reg_id]},
+               content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["kind"] == "thematic" and r.json()["movement"] == parent.pk and Dossier.objects.count() == n + 1
+    detail = c.get(f"/api/v1/movements/{parent.pk}").json()
+    assert (detail["participants"], detail["dossiers"], detail["reviews"][0]["collectives"]) == (1, 1, 3)
+    assert [lvl["organization"] for lvl in detail["levels"]] == [cb.org.name, cb.home_affairs.name]
