@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The menu's "Việc của tôi" total is kept a minute per user; a write by the user forgets it (office/context.py).
+    "thidua.office.context.WorkCountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A database that is down answers 503 with a Vietnamese page, not a stack trace (core/errors.py).

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from thidua.emulation import forms as f
 from thidua.emulation import services
-from thidua.emulation.models import ClusterYear, FlagHandover, VoteKind, VoteParticipation, VoteSession
+from thidua.emulation.models import ClusterYear, FlagHandover, Step, VoteKind, VoteParticipation, VoteSession
 from thidua.emulation.scoring import score_sheet
 from thidua.emulation.voting import needed, tally
 from thidua.emulation.year_views import (
@@ -30,6 +30,7 @@ from thidua.emulation.year_views import (
     render_year,
     show_error,
     someone,
+    warn_if_late,
 )
 from thidua.orgs.models import Organization
 
@@ -165,6 +166,7 @@ def schedule_review(request, pk: int):
         d = form.cleaned_data
         if attempt(request, services.schedule_review, request.user, year.cy, title=d["title"],
                    held_on=d["held_on"], place=d["place"], success=_("Đã lập hội nghị tổng kết.")):
+            warn_if_late(request, year.cy, Step.VOTE, d["held_on"])
             return redirect(year.url("year-votes"))
     return _votes_page(request, year, votes, review_form=form)
 
@@ -186,6 +188,7 @@ def open_vote(request, pk: int):
                           quorum_strict=d["quorum_strict"])
         if session:
             messages.success(request, _("Đã mở phiên bỏ phiếu “%(s)s”.") % {"s": session})
+            warn_if_late(request, year.cy, Step.VOTE, timezone.localtime(d["opens_at"]))
             return redirect(year.url("year-vote", session.pk))
     return _votes_page(request, year, votes, vote_form=form)
 
@@ -202,6 +205,7 @@ def hand_over_flag(request, pk: int):
         d = form.cleaned_data
         if attempt(request, services.hand_over_flag, request.user, year.cy, handed_on=d["handed_on"],
                    handed_by=d["handed_by"], success=_("Đã ghi nhận trao cờ luân lưu.")):
+            warn_if_late(request, year.cy, Step.HANDOVER, d["handed_on"])
             return redirect(year.url("year-votes") + "#trao-co")
     return _votes_page(request, year, votes, handover_form=form)
 
