@@ -7,7 +7,7 @@ from thidua.emulation.documents import org_phrase
 from thidua.emulation.models import MovementReview
 from thidua.emulation.movement_statistics import movement_summary, review_reports
 from thidua.lib import charts
-from thidua.lib.documents import DocImage, DocumentHead, Signature, render, template_path
+from thidua.lib.documents import DocImage, DocumentHead, render, signature_block, template_path
 from thidua.lib.numbers import format_date, format_number
 
 
@@ -22,10 +22,10 @@ def review_context(review: MovementReview) -> dict:
     kind = review.get_kind_display()
     if launcher.kind == "province":  # the provincial People's Committee issues and its chairman signs
         issuing, parent, symbol, signature = (f"Ủy ban nhân dân {org_phrase(launcher)}", "", "BC-UBND",
-                                              Signature(authority="TM. Ủy ban nhân dân", title="Chủ tịch"))
+                                              signature_block("Chủ tịch", body="Ủy ban nhân dân"))
     else:
         issuing, parent, symbol, signature = (launcher.name, launcher.parent.name if launcher.parent_id else "", "BC",
-                                              Signature(title="Thủ trưởng đơn vị"))
+                                              signature_block(m.launched_by_title or "Thủ trưởng đơn vị"))
     head = DocumentHead(
         issuing_body=issuing, parent_body=parent, symbol=symbol, place=launcher.place_name, on=review.held_on,
         doc_type="BÁO CÁO", subject=f"{kind} phong trào thi đua “{m.name}”", signature=signature,
