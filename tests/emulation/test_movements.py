@@ -9,17 +9,18 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import DepartmentFactory, PersonFactory, client_for
+from tests.factories import DepartmentFactory, PersonFactory, client_for, officer
 from thidua.awards.models import AwardType
 from thidua.core.models import AuditEvent
 from thidua.core.refusals import Conflict, Forbidden
 from thidua.emulation import movements as services
-from thidua.emulation.models import Movement, MovementRegistration, MovementReview
+from thidua.emulation.models import Movement, MovementRegistration
 from thidua.emulation.movement_documents import review_docx
 from thidua.emulation.movement_statistics import movement_summary, participation_by_movement
 from thidua.lib.documents import docx_text
 from thidua.nominations import movement_commendations
 from thidua.nominations.models import Dossier
+from thidua.orgs.models import Organization, OrganizationKind
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +223,19 @@ def test_api_main_path(world):
     detail = c.get(f"/api/v1/movements/{parent.pk}").json()
     assert (detail["participants"], detail["dossiers"], detail["reviews"][0]["collectives"]) == (1, 1, 3)
     assert [lvl["organization"] for lvl in detail["levels"]] == [cb.org.name, cb.home_affairs.name]
+
+
+def test_registrations_named_only_within_scope(three_provinces):
+    """A nationwide movement: every province sees the roll-up, but names only its own registrants."""
+    w = three_provinces
+    pm = Organization.objects.create(kind=OrganizationKind.STATE, name="Thủ tướng Chính phủ")
+    admin_like = officer(pm, username="tp-ttg")
+    national = services.launch(admin_like, pm, plan("Phong trào toàn quốc"))
+    for p in (w.cao_bang, w.lai_chau):
+        services.register(p.office, national, organization=p.home_affairs, on=TODAY)
+    c = client_for(w.lai_chau.office)
+    page = c.get(f"/phong-trao/{national.pk}/").content.decode()
+    assert w.lai_chau.home_affairs.name in page and w.cao_bang.home_affairs.name not in page
+    assert c.get(f"/api/v1/movements/{national.pk}").json()["participants"] == 2
+    rows = c.get(f"/api/v1/movements/{national.pk}/registrations").json()
+    assert [r["organization"] for r in rows] == [w.lai_chau.home_affairs.pk]

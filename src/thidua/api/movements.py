@@ -27,6 +27,7 @@ from thidua.emulation.models import (
 from thidua.emulation.movement_statistics import movement_summary, registrations
 from thidua.nominations import movement_commendations
 from thidua.orgs.models import Organization, Person
+from thidua.orgs.scope import scope_for
 
 MAX_ID = 2_147_483_647
 MAX_COUNT = 10_000_000
@@ -257,10 +258,10 @@ class MovementRegistrationsView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(responses=RegistrationSerializer(many=True),
-                   summary="Registrations of the movement and its sub-movements (first 1,000)")
+                   summary="Registrations of the movement and its sub-movements in the user's scope (first 1,000)")
     def get(self, request, pk: int):
         m = _movement(request, pk)
-        rows = registrations(services.movement_tree_ids(m))[:1000]
+        rows = scope_for(request.user).filter_by_unit(registrations(services.movement_tree_ids(m)), "organization")[:1000]
         return Response(RegistrationSerializer(rows, many=True).data)
 
     @extend_schema(request=RegisterInputSerializer, responses={201: RegistrationSerializer},

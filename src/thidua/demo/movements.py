@@ -93,16 +93,16 @@ def load_movements_demo(government: Organization, members: list[Organization], c
             registered_on=movement.registration_opens + timedelta(days=day),
             commitment="Đăng ký hoàn thành vượt mức chỉ tiêu được giao" + ILLUSTRATIVE))
 
-    for i, c in enumerate(communes[:18]):
+    for c in communes[:18]:
         reg(cb_ntm, ParticipantKind.UNIT, c, day=rng.randint(0, 50))
-    for i, d in enumerate(depts[:10]):
+    for d in depts[:10]:
         reg(cb_ntm, ParticipantKind.COLLECTIVE, d, title=titles.get("TTLDTT"), day=rng.randint(0, 50))
     for p in people[:24]:
         reg(cb_ntm, ParticipantKind.INDIVIDUAL, p.organization, person=p, title=titles.get("CSTDCS"),
             day=rng.randint(0, 50))
     for p in Person.objects.filter(organization=home).order_by("pk")[:8]:
         reg(grandchild, ParticipantKind.INDIVIDUAL, p.organization, person=p, day=rng.randint(0, 40))
-    for i, c in enumerate(communes[:6]):
+    for c in communes[:6]:
         reg(own, ParticipantKind.UNIT, c, day=rng.randint(0, 120))
     for other in [c for c in children if c.launched_by_id != cao_bang.pk]:
         provincial = list(Organization.objects.filter(parent_id=other.launched_by_id).order_by("pk")

@@ -133,7 +133,9 @@ def detail(request, pk: int):
         "m": m, "s": s, "level_chart": level_chart, "time_chart": time_chart,
         "ancestors": _ancestors(m),
         "visible_ids": set(Movement.objects.visible_to(user).filter(pk__in=s.tree_ids).values_list("pk", flat=True)),
-        "registrations": registrations(s.tree_ids)[:300],
+        # Counts are the whole tree's; the names listed are those of the user's scope (another province's
+        # registrants are counted, not named).
+        "registrations": scope.filter_by_unit(registrations(s.tree_ids), "organization")[:300],
         "dossiers": movement_dossiers(s, user)[:100],
         "reviews": reviews,
         "window": services.window_text(m), "open_window": open_window,
