@@ -1,7 +1,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import award_records, eligibility, movements, nominations, office, records, registry, views
+from thidua.api import (
+    award_records,
+    disclosures,
+    eligibility,
+    exemplars,
+    movements,
+    nominations,
+    office,
+    records,
+    registry,
+    views,
+)
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -67,4 +78,18 @@ urlpatterns = [
          name="api-movement-review-reports"),
     path("movements/<int:pk>/reviews/<int:rid>/commendations", movements.MovementCommendView.as_view(),
          name="api-movement-commend"),
+    # Exemplary models (emulation/exemplars.py) and the public honours board.
+    path("exemplars/", exemplars.ExemplarListView.as_view(), name="api-exemplars"),
+    path("exemplars/stages", exemplars.ExemplarStagesView.as_view(), name="api-exemplar-stages"),
+    path("exemplars/<int:pk>", exemplars.ExemplarDetailView.as_view(), name="api-exemplar"),
+    path("exemplars/<int:pk>/moves", exemplars.ExemplarMoveView.as_view(), name="api-exemplar-moves"),
+    path("exemplars/<int:pk>/replications", exemplars.ExemplarReplicationView.as_view(),
+         name="api-exemplar-replications"),
+    path("public-honours/", exemplars.PublishView.as_view(), name="api-public-honours-publish"),
+    path("public-honours/<int:pk>/withdrawal", exemplars.WithdrawView.as_view(), name="api-public-honour-withdraw"),
+    path("public/honours", exemplars.PublicBoardView.as_view(), name="api-public-honours"),
+    path("public/disclosures/<str:token>", disclosures.PublicDisclosureView.as_view(), name="api-disclosure-public"),
+    path("dossiers/<int:pk>/disclosure", disclosures.DossierDisclosureView.as_view(), name="api-dossier-disclosure"),
+    path("disclosure-comments/<int:pk>/handling", disclosures.CommentHandlingView.as_view(),
+         name="api-disclosure-comment-handling"),
 ]

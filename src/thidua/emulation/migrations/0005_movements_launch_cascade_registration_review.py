@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('awards', '0009_award_summary'),
-        ('emulation', '0003_sealed_ballots'),
+        ('emulation', '0004_exemplars_pipeline'),
         ('orgs', '0002_emulation_bodies_and_officers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
