@@ -62,6 +62,8 @@ API_CLUSTER = {**CLUSTER, "anonymous": API_REFUSED}
 API_CAO_BANG = {**CAO_BANG_ORG, "anonymous": API_REFUSED}
 API_CAO_BANG_PERSON = {**CAO_BANG_PERSON, "anonymous": API_REFUSED}
 PUBLIC = statuses(200, rest=200)
+# Cao Bằng's sub-movement (demo): Cao Bằng's roles and the global ones; not another province (404).
+MOVEMENT_CB = statuses(LOGIN, rest=200, other_province_officer=404, outsider=404)
 IMPORT = statuses(LOGIN, rest=200, central_board=403, council_member=403, auditor=403)
 UPLOADER = statuses(LOGIN, rest=404, province_officer=200)
 IMPORT_PREFIXES = {"khen-thuong/nhap-xep-loai/": "ratings", "don-vi/nhap-ca-nhan/": "people",
@@ -382,6 +384,39 @@ ROUTES: dict[str, Route] = {
                                                           statuses(API_REFUSED, rest=405), "POST only", post=True),
     "api/v1/verify/<str:token>": Route(lambda o: [f"/api/v1/verify/{demo_certificate().token}"], PUBLIC,
                                        "public verification (no login)"),
+    # Emulation movements (emulation/movement_views.py, api/movements.py): Cao Bằng's adoption of the national
+    # "nông thôn mới" movement is seen by Cao Bằng (office, department, council) and the global roles; the other
+    # provinces see the national movement, not Cao Bằng's sub-movement (404). Actions are POST only; who may act
+    # and that refusals change nothing: tests/emulation/test_movements.py.
+    "phong-trao/": Route(lambda o: ["/phong-trao/"], EVERYONE_LOGGED_IN, "my level's and adopted movements"),
+    "phong-trao/phat-dong/": Route(lambda o: ["/phong-trao/phat-dong/"], EVERYONE_LOGGED_IN,
+                                   "launch form (organisations the user may edit; the service refuses others)",
+                                   post=True),
+    "phong-trao/<int:pk>/": Route(lambda o: [f"/phong-trao/{matrix_movement().pk}/"], MOVEMENT_CB),
+    "phong-trao/<int:pk>/van-ban-phat-dong/": Route(lambda o: [f"/phong-trao/{matrix_movement().pk}/van-ban-phat-dong/"],
+                                                    statuses(LOGIN, rest=404),
+                                                    "no file in the demo: 404 (a file per persona in tests/emulation)"),
+    "phong-trao/<int:pk>/so-ket/<int:rid>/bao-cao.<docfmt:fmt>": Route(
+        lambda o: [f"/phong-trao/{matrix_movement().pk}/so-ket/{matrix_movement().reviews.first().pk}/bao-cao.docx"],
+        MOVEMENT_CB, "review report (Word)"),
+    **{f"phong-trao/<int:pk>/{part}": Route(lambda o, part=part: [f"/phong-trao/{matrix_movement().pk}/{part}"],
+                                            statuses(LOGIN, rest=405), "POST only", post=True)
+       for part in ("huong-ung/", "dang-ky/", "so-ket/")},
+    **{f"phong-trao/<int:pk>/so-ket/<int:rid>/{part}": Route(
+        lambda o, part=part: [f"/phong-trao/{matrix_movement().pk}/so-ket/{matrix_movement().reviews.first().pk}/{part}"],
+        statuses(LOGIN, rest=405), "POST only", post=True) for part in ("bao-cao/", "de-nghi-khen/")},
+    "api/v1/movements/": Route(lambda o: ["/api/v1/movements/"], API_ALL, "scoped list; POST launches", post=True),
+    "api/v1/movements/<int:pk>": Route(lambda o: [f"/api/v1/movements/{matrix_movement().pk}"],
+                                       {**MOVEMENT_CB, "anonymous": API_REFUSED}),
+    "api/v1/movements/<int:pk>/registrations": Route(
+        lambda o: [f"/api/v1/movements/{matrix_movement().pk}/registrations"], {**MOVEMENT_CB, "anonymous": API_REFUSED},
+        "registrations of the tree; POST registers", post=True),
+    **{f"api/v1/movements/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/movements/{matrix_movement().pk}/{part}"],
+                                                  statuses(API_REFUSED, rest=405), "POST only", post=True)
+       for part in ("adopt", "reviews")},
+    **{f"api/v1/movements/<int:pk>/reviews/<int:rid>/{part}": Route(
+        lambda o, part=part: [f"/api/v1/movements/{matrix_movement().pk}/reviews/{matrix_movement().reviews.first().pk}/{part}"],
+        statuses(API_REFUSED, rest=405), "POST only", post=True) for part in ("reports", "commendations")},
     # Background jobs (thidua.jobs): a job is its owner's (Cao Bằng's office here) and the administrator's; everyone
     # else 404. Cancel and retry are POST only (per persona in tests/jobs/test_views.py).
     "cong-viec/": Route(lambda o: ["/cong-viec/"], EVERYONE_LOGGED_IN, "my jobs (administrators: all)"),
@@ -458,6 +493,14 @@ ROUTES: dict[str, Route] = {
         "POST only", post=True),
     "api/v1/public/honours": Route(lambda o: ["/api/v1/public/honours"], PUBLIC, "public honours board (no login)"),
 }
+
+
+def matrix_movement():
+    """Cao Bằng's adoption of the national "nông thôn mới" movement, with its sơ kết (demo/movements.py)."""
+    from thidua.emulation.models import Movement
+
+    return Movement.objects.filter(launched_by__admin_code="04", launched_by__kind="province",
+                                   parent__parent__isnull=True, reviews__isnull=False).first()
 
 
 def demo_decision():

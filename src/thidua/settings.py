@@ -254,6 +254,10 @@ SPECTACULAR_SETTINGS = {
         "InitiativeScopeEnum": "thidua.awards.models.InitiativeScope",
         "GenderEnum": "thidua.orgs.models.Gender",
         "DisciplineLevelEnum": "thidua.awards.models.DisciplineLevel",
+        # Movements (api/movements.py).
+        "MovementKindEnum": "thidua.emulation.models.MovementKind",
+        "MovementReviewKindEnum": "thidua.emulation.models.MovementReviewKind",
+        "ParticipantKindEnum": "thidua.emulation.models.ParticipantKind",
     },
     "TITLE": "thidua API",
     "DESCRIPTION": "Thi đua, khen thưởng — emulation clusters, award registry and statistics.",

@@ -23,6 +23,7 @@ from thidua.demo import names
 from thidua.demo.cluster_run import run_2018
 from thidua.demo.exemplars import ExemplarHistory
 from thidua.demo.generator import generate
+from thidua.demo.movements import load_movements_demo  # launch data, cascade, registrations, a review
 from thidua.demo.national import load_national_demo  # the other clusters and blocks (illustrative)
 from thidua.demo.nominations import load_nominations_demo  # dossiers, council, certificates
 from thidua.eligibility.models import Quota
@@ -444,4 +445,5 @@ def load_reference_scenario(seed: int = 2018) -> list[tuple[str, str, str]]:
         b.accounts()
         run_2018(b)  # scores, ballots and their outcomes, through the services
         load_national_demo(seed)
+        load_movements_demo(b.government, b.members, b.by_code["04"])
     return load_nominations_demo(b.accounts())

@@ -151,10 +151,45 @@ def submission_letter() -> Nd30Builder:
     return b
 
 
+def movement_review() -> Nd30Builder:
+    """The report of a movement's sơ kết / tổng kết (emulation.movement_documents)."""
+    b = Nd30Builder()
+    b.header()
+    b.title()
+    b.body("{{ intro }}")
+    b.heading("I. TRIỂN KHAI PHONG TRÀO")
+    b.bullets("line in launch", "{{ line }}")
+    b.heading("II. KẾT QUẢ THAM GIA, ĐĂNG KÝ THI ĐUA")
+    b.body("{{ participation_intro }}")
+    b.table(["STT", "Cấp, đơn vị", "Đơn vị", "Tập thể", "Cá nhân", "Đăng ký danh hiệu"],
+            ["{{ r.stt }}", "{{ r.name }}", "{{ r.units }}", "{{ r.collectives }}", "{{ r.individuals }}",
+             "{{ r.titles }}"],
+            loop="r in levels", widths_cm=[1.2, 6.9, 2.0, 2.0, 2.0, 2.4],
+            numeric=[False, False, True, True, True, True])
+    b.image("chart", condition="chart")
+    b.heading("III. BÁO CÁO CỦA CÁC ĐƠN VỊ THAM GIA")
+    b.body("{{ reports_intro }}")
+    b.tag("{%p if reports %}")
+    b.table(["STT", "Đơn vị", "Tập thể", "Cá nhân", "Điển hình", "Sáng kiến, mô hình"],
+            ["{{ r.stt }}", "{{ r.name }}", "{{ r.collectives }}", "{{ r.individuals }}", "{{ r.exemplars }}",
+             "{{ r.initiatives }}"],
+            loop="r in reports", widths_cm=[1.2, 6.9, 2.0, 2.0, 2.0, 2.4],
+            numeric=[False, False, True, True, True, True])
+    b.bullets("h in highlights", "{{ h }}")
+    b.tag("{%p endif %}")
+    b.heading("IV. KHEN THƯỞNG")
+    b.bullets("c in commendations", "{{ c }}")
+    b.heading("V. ĐÁNH GIÁ CHUNG VÀ PHƯƠNG HƯỚNG")
+    b.body("{{ conclusions }}")
+    b.signature()
+    return b
+
+
 TEMPLATES = {
     "giao-uoc-thi-dua.docx": pact,
     "bao-cao-tong-ket.docx": year_end_report,
     "thong-cao-bao-chi.docx": press_release,
     "bien-ban-kiem-phieu-cum.docx": vote_minutes,
     "to-trinh-de-nghi-khen-thuong.docx": submission_letter,
+    "bao-cao-so-ket-phong-trao.docx": movement_review,
 }

@@ -21,6 +21,29 @@ class MovementKind(models.TextChoices):
     THEMATIC = "thematic", _("Chuyên đề")
 
 
+# Launchers whose movements are nationwide (Prime Minister, President, the Central Council): every level may
+# adopt them and sees them.
+NATIONWIDE_KINDS = ("state", "central")
+
+
+class MovementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MovementQuerySet:
+        """Global roles see all; others see nationwide movements, those launched above them (their lineage's
+        ancestors: the upper levels they may adopt) and those launched in their subtrees."""
+        scope = scope_for(user)
+        if scope.is_global:
+            return self
+        if scope.user_id is None:
+            return self.none()
+        ancestors: set[int] = set()
+        for path in scope.lineage_paths:
+            ancestors |= {int(x) for x in path.strip("/").split("/") if x}
+        q = Q(launched_by__kind__in=NATIONWIDE_KINDS) | Q(launched_by_id__in=ancestors)
+        for path in scope.lineage_paths:
+            q |= Q(launched_by__path__startswith=path)
+        return self.filter(q)
+
+
 class Movement(models.Model):
     name = models.CharField("tên phong trào", max_length=255)
     kind = models.CharField("loại", max_length=16, choices=MovementKind.choices)
@@ -30,14 +53,121 @@ class Movement(models.Model):
     launched_on = models.DateField("ngày phát động", null=True, blank=True)
     ends_on = models.DateField("ngày kết thúc", null=True, blank=True)
     directive = models.CharField("văn bản, chỉ thị gắn với phong trào", max_length=255, blank=True)
+    # Launch (issue 14 part 1): the launching decision, the plan, the windows.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="adoptions",
+                               verbose_name="hưởng ứng phong trào cấp trên")
+    decision_number = models.CharField("số văn bản phát động", max_length=64, blank=True)
+    decision_date = models.DateField("ngày văn bản phát động", null=True, blank=True)
+    decision_file = models.FileField("tệp văn bản phát động", upload_to="phong-trao/", blank=True)
+    target_groups = models.TextField("đối tượng thi đua", blank=True)
+    goals = models.TextField("mục tiêu", blank=True)
+    criteria = models.TextField("nội dung, tiêu chí thi đua", blank=True)
+    registration_opens = models.DateField("mở đăng ký từ", null=True, blank=True)
+    registration_closes = models.DateField("hạn đăng ký", null=True, blank=True)
+    midterm_review_on = models.DateField("ngày sơ kết", null=True, blank=True)
+    final_review_on = models.DateField("ngày tổng kết", null=True, blank=True)
+    planned_commendations = models.TextField("hình thức khen thưởng dự kiến", blank=True)
+
+    objects = MovementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "phong trào thi đua"
         verbose_name_plural = "phong trào thi đua"
         ordering = ["launched_on", "name"]
+        constraints = [models.UniqueConstraint(fields=["parent", "launched_by"], name="movement_adopted_once")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_nationwide(self) -> bool:
+        return self.launched_by.kind in NATIONWIDE_KINDS
+
+    def goal_lines(self) -> list[str]:
+        return [line.strip(" -•") for line in self.goals.splitlines() if line.strip()]
+
+    def criteria_lines(self) -> list[str]:
+        return [line.strip(" -•") for line in self.criteria.splitlines() if line.strip()]
+
+
+class ParticipantKind(models.TextChoices):
+    UNIT = "unit", _("Đơn vị")
+    COLLECTIVE = "collective", _("Tập thể")
+    INDIVIDUAL = "individual", _("Cá nhân")
+
+
+class MovementRegistration(models.Model):
+    """A unit, collective or individual registered for a movement (optionally for a title under it), within the
+    registration window. `organization` is the registering unit (the collective itself, or the person's unit)."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="registrations",
+                                 verbose_name="phong trào")
+    participant_kind = models.CharField("đối tượng", max_length=16, choices=ParticipantKind.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="movement_registrations",
+                                     verbose_name="đơn vị, tập thể")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="movement_registrations", verbose_name="cá nhân")
+    award_type = models.ForeignKey(AwardType, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="đăng ký danh hiệu")
+    registered_on = models.DateField("ngày đăng ký")
+    commitment = models.TextField("nội dung đăng ký", blank=True)
+    registered_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "đăng ký thi đua"
+        verbose_name_plural = "đăng ký thi đua"
+        ordering = ["movement", "registered_on", "pk"]
+        indexes = [models.Index(fields=["movement", "registered_on"], name="movement_reg_day")]
+
+    def __str__(self) -> str:
+        who = self.person.full_name if self.person_id else self.organization.name
+        return f"{who} — {self.movement.name}"
+
+
+class MovementReviewKind(models.TextChoices):
+    MIDTERM = "midterm", _("Sơ kết")
+    FINAL = "final", _("Tổng kết")
+
+
+class MovementReview(models.Model):
+    """A sơ kết or tổng kết of a movement at its launching level: gathers the participants' reports."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="reviews", verbose_name="phong trào")
+    kind = models.CharField("loại", max_length=16, choices=MovementReviewKind.choices)
+    held_on = models.DateField("ngày hội nghị")
+    period_end = models.DateField("số liệu tính đến ngày")
+    conclusions = models.TextField("đánh giá chung, phương hướng", blank=True)
+    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "sơ kết, tổng kết phong trào"
+        verbose_name_plural = "sơ kết, tổng kết phong trào"
+        ordering = ["movement", "held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} phong trào “{self.movement.name}” ({self.held_on:%d/%m/%Y})"
+
+
+class MovementReviewReport(models.Model):
+    """A participant's report to a review: its text and figures."""
+
+    review = models.ForeignKey(MovementReview, on_delete=models.CASCADE, related_name="reports",
+                               verbose_name="sơ kết, tổng kết")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="đơn vị báo cáo")
+    collectives = models.PositiveIntegerField("số tập thể tham gia", default=0)
+    individuals = models.PositiveIntegerField("số cá nhân tham gia", default=0)
+    exemplars = models.PositiveIntegerField("số điển hình tiên tiến", default=0)
+    initiatives = models.PositiveIntegerField("số sáng kiến, mô hình", default=0)
+    summary = models.TextField("kết quả nổi bật", blank=True)
+    submitted_on = models.DateField("ngày gửi")
+    submitted_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "báo cáo sơ kết, tổng kết của đơn vị"
+        verbose_name_plural = "báo cáo sơ kết, tổng kết của đơn vị"
+        ordering = ["review", "organization__name"]
+        constraints = [models.UniqueConstraint(fields=["review", "organization"], name="movement_report_once")]
 
 
 class ClusterKind(models.TextChoices):

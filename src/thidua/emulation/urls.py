@@ -3,6 +3,7 @@ from django.urls import path
 from thidua.emulation import (
     balance_views,
     document_views,
+    movement_views,
     national_views,
     views,
     year_open_views,
@@ -67,4 +68,15 @@ urlpatterns = [
     path("cum/<int:pk>/van-ban/to-trinh.<docfmt:fmt>", document_views.submission, name="doc_submission"),
     path("cum/<int:pk>/van-ban/kiem-phieu-<int:sid>.<docfmt:fmt>", document_views.vote_minutes, name="doc_minutes"),
     path("cum/<int:pk>/van-ban/cham-diem.xlsx", document_views.scores_export, name="doc_scores_xlsx"),
+    # Emulation movements (movement_views.py): list, launch, a movement's page, one POST URL per action.
+    path("phong-trao/", movement_views.movement_list, name="movements"),
+    path("phong-trao/phat-dong/", movement_views.launch, name="movement-launch"),
+    path("phong-trao/<int:pk>/", movement_views.detail, name="movement"),
+    path("phong-trao/<int:pk>/van-ban-phat-dong/", movement_views.decision_file, name="movement-decision-file"),
+    path("phong-trao/<int:pk>/huong-ung/", movement_views.adopt, name="movement-adopt"),
+    path("phong-trao/<int:pk>/dang-ky/", movement_views.register, name="movement-register"),
+    path("phong-trao/<int:pk>/so-ket/", movement_views.open_review, name="movement-review"),
+    path("phong-trao/<int:pk>/so-ket/<int:rid>/bao-cao/", movement_views.submit_report, name="movement-report"),
+    path("phong-trao/<int:pk>/so-ket/<int:rid>/bao-cao.<docfmt:fmt>", movement_views.review_document,
+         name="movement-review-doc"),
 ]

@@ -2,12 +2,15 @@ from django.urls import path
 
 from thidua.lib.documents import register_doc_format_converter
 from thidua.lib.import_views import import_urls
-from thidua.nominations import disclosure_views, views
+from thidua.nominations import disclosure_views, movement_commendations, views
 
 register_doc_format_converter()
 
 app_name = "nominations"
 urlpatterns = [
+    # A movement review's thematic commendation: a thematic dossier through the dossier service.
+    path("phong-trao/<int:pk>/so-ket/<int:rid>/de-nghi-khen/", movement_commendations.commend,
+         name="movement-commend"),
     path("ho-so/", views.dossier_list, name="list"),
     path("ho-so/cho-xu-ly/", views.inbox, name="inbox"),
     path("ho-so/tao/", views.dossier_create, name="create"),
