@@ -122,6 +122,11 @@ def test_province_officer_day(touch_page, demo_server):
     page.locator("input[name=q]").press("Enter")
     settle(page)
     expect(page.locator("table tbody tr").first).to_contain_text("Cao Bằng")
+    # On the phone the other filters fold away: the first result is on the first screen.
+    expect(page.locator("#registry-more")).to_be_hidden()
+    assert page.locator("table tbody tr").first.bounding_box()["y"] < VIEWPORTS["phone"][1]
+    page.locator("#registry-more-toggle").tap()
+    expect(page.locator("#registry-more select[name=level]")).to_be_visible()
     check_both(page, "registry search", "province-officer-registry")
     # Eligibility, the dossiers waiting for the office, the organisations, the 2018 dashboard.
     for path in ("/xet-dieu-kien/", "/ho-so/cho-xu-ly/", "/ho-so/", "/don-vi/", "/khen-thuong/bieu-thong-ke/"):

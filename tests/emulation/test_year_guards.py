@@ -115,3 +115,22 @@ def test_votes_need_the_review_conference_and_a_ballot_is_cast_once_inside_its_w
     services.cast_ballot(lc.office, session, lc.org, [lc.org])
     assert "đã bỏ phiếu" in why(services.check_cast_ballot, lc.office, session, lc.org)
     assert why(services.check_hand_over, cb.office, cy) == "Chưa bầu cụm trưởng năm sau; chưa thể trao cờ luân lưu."
+
+
+def test_a_date_after_the_steps_deadline_is_recorded_with_a_warning(world, client):
+    """A late pact signature happens: it is recorded, and the page warns that the date is after the calendar's
+    deadline (a mistyped year shows at once); a date within the deadline brings no warning."""
+    cy, cb, lc = world.cy, world.cao_bang, world.lai_chau
+    services.open_year(cb.office, cy, theme="Đoàn kết", opened_on=date(2031, 1, 15),
+                       milestones={"pact": date(2031, 2, 28)})
+    services.save_pact(cb.office, cy, title="Giao ước 2031", commitments="Hoàn thành chỉ tiêu")
+    assert services.late_warning(cy, "pact", date(2031, 2, 28)) is None
+    assert services.late_warning(cy, "lock", date(2040, 1, 1)) is None  # no deadline set for that step
+    url = f"/cum/{cy.pk}/nam/giao-uoc/ky/"
+    for office, org, on, late in ((lc.office, lc.org, "20/03/2031", True), (cb.office, cb.org, "20/02/2031", False)):
+        client.force_login(office)
+        page = client.post(url, {"member": org.pk, "signatory": "Nguyễn Thị Hoa", "position": "Phó Chủ tịch",
+                                 "signed_on": on}, follow=True).content.decode()
+        assert "đã ký giao ước" in page
+        assert ("sau hạn “Ký giao ước thi đua” (28/02/2031) của năm thi đua 2031" in page) is late
+    assert cy.pact.signatures.count() == 2

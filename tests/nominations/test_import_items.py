@@ -11,9 +11,10 @@ from django.test import Client
 
 from tests.conftest import _client_for
 from tests.lib.imports.helpers import cid, xlsx
-from tests.nominations.conftest import atype, give_award, new_person
+from tests.nominations.conftest import atype, bk_tinh_candidate, give_award, new_person
 from thidua.core.models import AuditEvent
 from thidua.nominations import services
+from thidua.nominations.checks import check_dossier
 from thidua.nominations.models import Dossier, DossierItem
 from thidua.orgs.models import Gender, Organization, OrganizationKind, Person
 
@@ -233,3 +234,27 @@ def test_people_not_in_registry_are_not_created(dossier):
     assert issues(response) == {(2, CID)}
     assert commit(client, purl, response).status_code == 409
     assert Person.objects.count() == count and dossier.items.count() == 0
+
+
+def test_preview_warns_of_nominees_not_yet_eligible_and_still_writes_them(dossier, staff, unit):
+    """The preview says, row by row, who does not meet the rule of the proposed award (the same words as the
+    dossier's checks); the warnings do not block: every row is written."""
+    eligible = bk_tinh_candidate(unit, "Nông Thị Đủ")
+    eligible.citizen_id = cid(790)
+    eligible.save(update_fields=["citizen_id"])
+    fresh = staff[0]  # no rating, no title: not eligible for BK_TINH 2024
+    rows = [["", eligible.citizen_id, "", "BK_TINH", 2024, ""], ["", fresh.citizen_id, "", "BK_TINH", 2024, ""]]
+    client = _client_for("donvi")
+    purl, response = preview(client, dossier, sheet(rows))
+    result = response.context["result"]
+    assert result.ok, texts(response)
+    assert [(n.row, n.column) for n in result.notes] == [(3, "Hình thức đề nghị")]
+    assert result.notes[0].message.startswith("Chưa đủ điều kiện Bằng khen")
+    assert "2024" in result.notes[0].message
+    assert "cảnh báo (không chặn việc ghi)" in response.content.decode()
+    # The dossier's own check of the written item says the same.
+    assert commit(client, purl, response).status_code == 302
+    item = DossierItem.objects.get(dossier=dossier, person=fresh)
+    report = check_dossier(dossier)
+    assert result.notes[0].message in [c.message for c in report.items[item.pk].checks]
+    assert DossierItem.objects.filter(dossier=dossier).count() == 2

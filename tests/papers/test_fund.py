@@ -3,9 +3,11 @@ out, balance; a payment beyond the balance is refused unless an override with it
 the yearly report (Excel, Word) adds up to the decisions; only the authority's office records, global roles read."""
 
 import io
+from datetime import date, timedelta
 
 import docx
 import pytest
+from django.core.exceptions import ValidationError
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import user
@@ -83,6 +85,23 @@ def test_the_reports_add_up_to_the_decisions(province_officer, demo_decision):
     assert f"Quỹ thi đua, khen thưởng năm {year}" in text and "Nguồn trong năm: 50.000.000 đồng." in text
     total_row = document.tables[-1].rows[-1].cells
     assert total_row[1].text == "Cộng" and total_row[4].text == f"{s.owed:,}".replace(",", ".")
+
+
+def test_a_payment_in_a_later_year_counts_there_and_never_before_the_decision(demo_decision):
+    """Prize money is often paid after the year of the decision: the payment belongs to the year it is made (its
+    statement's payments, the balance), the decision's own year keeps what was paid by its end; a payment dated
+    before the decision is signed is refused and writes nothing."""
+    officer, authority, year = user("caobang"), demo_decision.authority, demo_decision.signed_on.year
+    owed = _owed(demo_decision)
+    fund.record_source(officer, authority, received_on=demo_decision.signed_on, amount=owed, description="Ngân sách")
+    with pytest.raises(ValidationError, match="trước ngày ký"):
+        fund.record_payment(officer, demo_decision, paid_on=demo_decision.signed_on - timedelta(days=1), amount=1)
+    assert not FundPayment.objects.exists()
+    fund.record_payment(officer, demo_decision, paid_on=date(year + 1, 2, 1), amount=owed)
+    this_year, next_year = fund.statement(authority, year), fund.statement(authority, year + 1)
+    line = next(d for d in this_year.decisions if d.decision.pk == demo_decision.pk)
+    assert (line.paid, line.outstanding, this_year.paid) == (0, owed, 0)
+    assert (next_year.paid, next_year.opening, next_year.closing) == (owed, this_year.closing, this_year.closing - owed)
 
 
 @pytest.mark.parametrize("persona, status", [("other_province_officer", 404), ("council_member", 404),

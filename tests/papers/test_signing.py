@@ -6,10 +6,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
 from thidua.jobs.models import Job, JobStatus
-from thidua.papers import signing, testca
+from thidua.lib.documents import signature_block
+from thidua.papers import placement, signing, testca
 from thidua.papers.models import SignedDocument, SignedKind
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -85,6 +87,7 @@ def test_signing_job_then_public_verification_sees_intact_then_altered(
     decision_doc = SignedDocument.objects.get(decision=demo_decision, kind=SignedKind.DECISION)
     assert decision_doc.pdf.read().startswith(b"%PDF")
     assert SignedDocument.objects.filter(decision=demo_decision, kind=SignedKind.CERTIFICATE).count() == len(certificates)
+    _assert_signature_over_the_signature_block(decision_doc.pdf.open("rb").read(), demo_decision)
 
     download = province_officer.get(f"/giay-to/quyet-dinh/{demo_decision.pk}/quyet-dinh-da-ky.pdf")
     assert download.status_code == 200 and download.content == decision_doc.pdf.open("rb").read()
@@ -138,3 +141,21 @@ def test_anonymous_is_sent_to_login(client, demo_decision):
     response = client.post(f"/giay-to/quyet-dinh/{demo_decision.pk}/ky-so/")
     assert response.status_code == 302 and response.url.startswith("/dang-nhap/")
     assert not Job.objects.exists()
+
+
+def _assert_signature_over_the_signature_block(pdf: bytes, decision) -> None:
+    """The visible signature sits on the page of the signature block, between its last line and the signer's
+    name, across the signature column (what a reader of the printed decision expects)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    title = signature_block(decision.signer_title, decision.signer_name).lines[-1]
+    for index, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            field = annot.get_object()
+            if field.get("/FT") == "/Sig":
+                left, bottom, right, top = (float(v) for v in field["/Rect"])
+                lines = {ln.text: ln for ln in placement._lines(page)}
+                assert title in lines and decision.signer_name in lines, f"page {index + 1}: {sorted(lines)}"
+                assert lines[decision.signer_name].y < bottom < top < lines[title].y
+                assert left < lines[title].x < right and left < lines[decision.signer_name].x < right
+                return
+    raise AssertionError("no signature field in the signed decision")

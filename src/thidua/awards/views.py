@@ -34,8 +34,9 @@ def registry(request):
         page, cursor_error = paginator.page(request.GET.get("cursor") or None, count), False
     except InvalidCursor:
         page, cursor_error = paginator.page(None, count), True
+    in_use = sum(1 for f in form.visible_fields() if f.name != "q" and request.GET.get(f.name))
     return render(request, "awards/registry.html", {"form": form, "page": page, "cursor_error": cursor_error,
-                                                    "sort": request.GET.get("sort", "-date")})
+                                                    "sort": request.GET.get("sort", "-date"), "filters_in_use": in_use})
 
 
 @login_required

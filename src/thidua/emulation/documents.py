@@ -9,7 +9,7 @@ src/thidua/emulation/docx/*.docx, built by `thidua.emulation.docx_templates`.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.utils import timezone
@@ -33,7 +33,7 @@ from thidua.emulation.statistics import (
 )
 from thidua.emulation.voting import tally
 from thidua.lib import charts
-from thidua.lib.documents import DocImage, DocumentHead, Signature, render, template_path
+from thidua.lib.documents import DocImage, DocumentHead, render, signature_block, template_path
 from thidua.lib.exports import workbook
 from thidua.lib.numbers import format_date, format_number, format_percent
 from thidua.lib.text import fold
@@ -90,8 +90,9 @@ def _head(cy: ClusterYear, *, symbol: str, doc_type: str, subject: str, on: date
     return DocumentHead(
         issuing_body=cy.cluster.name, parent_body=cy.cluster.organised_by.name, symbol=symbol,
         place=place or chair.place_name, on=on, doc_type=doc_type, subject=subject,
-        signature=Signature(authority=f"TM. {cy.cluster.get_kind_display()}", title="Cụm trưởng",
-                            subtitle=f"UBND {org_phrase(chair)}"),
+        # The chair signs for the cluster (TM.), naming the province whose People's Committee holds the chair.
+        signature=replace(signature_block("Cụm trưởng", body=cy.cluster.get_kind_display()),
+                          subtitle=f"UBND {org_phrase(chair)}"),
         recipients=recipients, year=year or cy.year + 1,  # undated: a year-end document is dated the next year
     )
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from thidua.awards.models import AwardType
 from thidua.core import audit, refusals
@@ -285,6 +286,17 @@ def check_hand_over(user, cy: ClusterYear) -> tuple[ClusterYear, Conference | No
 
 
 @refusals.service
+def late_warning(cy: ClusterYear, step: str, on: date) -> str | None:
+    """A warning (not a refusal) when a date entered for a step falls after that step's deadline in the year's
+    calendar: a late pact or conference happens, but the officer should see it, and a mistyped year shows."""
+    due = Milestone.objects.filter(cluster_year=cy, step=step).values_list("due_on", flat=True).first()
+    if due is None or on <= due:
+        return None
+    return (gettext("Lưu ý: ngày %(on)s sau hạn “%(step)s” (%(due)s) của năm thi đua %(year)s. Đã ghi nhận; nếu nhập "
+              "nhầm ngày, hãy sửa lại.") % {"on": on.strftime("%d/%m/%Y"), "step": Step(step).label,
+                                             "due": due.strftime("%d/%m/%Y"), "year": cy.year})
+
+
 def open_year(user, cy: ClusterYear, *, theme: str, opened_on: date, movements=(), milestones: dict | None = None,
               copy_framework: bool = False, min_cross_scorers: int = 2, rotation_years: int = 3) -> YearRun:
     """The chair (or the organising authority) opens the year: theme, movements, calendar, settings;

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from thidua.awards.models import AwardType
 from thidua.emulation import forms as f
 from thidua.emulation import services
-from thidua.emulation.models import Pact, PactSignature, Target, TitleRegistration
+from thidua.emulation.models import Pact, PactSignature, Step, Target, TitleRegistration
 from thidua.emulation.year_views import (
     Year,
     acting_member,
@@ -24,6 +24,7 @@ from thidua.emulation.year_views import (
     load_year,
     render_year,
     someone,
+    warn_if_late,
 )
 
 # --------------------------------------------------------------------------- registration
@@ -154,5 +155,6 @@ def sign_pact(request, pk: int):
         if attempt(request, services.sign_pact, request.user, cy, target, signatory=d["signatory"],
                    position=d["position"], signed_on=d["signed_on"],
                    success=_("%(org)s đã ký giao ước.") % {"org": target.name}):
+            warn_if_late(request, cy, Step.PACT, d["signed_on"])
             return redirect(year.url("year-pact"))
     return _pact_page(request, year, sign_data=request.POST)

@@ -122,6 +122,13 @@ def attempt(request, action, *args, success: str = "", **kwargs):
     return result if result is not None else True
 
 
+def warn_if_late(request, cy, step: str, on) -> None:
+    """After a step's date is recorded: say so when it falls after the step's deadline (services.late_warning)."""
+    note = services.late_warning(cy, step, on.date() if hasattr(on, "date") else on)
+    if note:
+        messages.warning(request, note)
+
+
 def all_or_nothing(request, calls) -> bool:
     """Several service calls in one transaction (a form of many rows): all saved, or none and the refusal shown
     (the outermost refusals.service block writes a denial once everything is undone)."""

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from thidua.emulation import forms as f
 from thidua.emulation import services
-from thidua.emulation.models import ClusterYear, FlagHandover, VoteKind, VoteParticipation, VoteSession
+from thidua.emulation.models import ClusterYear, FlagHandover, Step, VoteKind, VoteParticipation, VoteSession
 from thidua.emulation.scoring import score_sheet
 from thidua.emulation.voting import needed, tally
 from thidua.emulation.year_views import (
@@ -30,6 +30,7 @@ from thidua.emulation.year_views import (
     render_year,
     show_error,
     someone,
+    warn_if_late,
 )
 from thidua.orgs.models import Organization
 
@@ -176,6 +177,7 @@ def schedule_review(request, pk: int):
     def act(year: Year, d: dict):
         if attempt(request, services.schedule_review, request.user, year.cy, title=d["title"],
                    held_on=d["held_on"], place=d["place"], success=_("Đã lập hội nghị tổng kết.")):
+            warn_if_late(request, year.cy, Step.VOTE, d["held_on"])
             return redirect(year.url("year-votes"))
         return None
 
@@ -194,6 +196,7 @@ def open_vote(request, pk: int):
         if not session:
             return None
         messages.success(request, _("Đã mở phiên bỏ phiếu “%(s)s”.") % {"s": session})
+        warn_if_late(request, year.cy, Step.VOTE, timezone.localtime(d["opens_at"]))
         return redirect(year.url("year-vote", session.pk))
 
     return _votes_action(request, pk, services.check_open_vote, "vote_form", act)
@@ -205,6 +208,7 @@ def hand_over_flag(request, pk: int):
     def act(year: Year, d: dict):
         if attempt(request, services.hand_over_flag, request.user, year.cy, handed_on=d["handed_on"],
                    handed_by=d["handed_by"], success=_("Đã ghi nhận trao cờ luân lưu.")):
+            warn_if_late(request, year.cy, Step.HANDOVER, d["handed_on"])
             return redirect(year.url("year-votes") + "#trao-co")
         return None
 

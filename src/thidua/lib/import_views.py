@@ -169,7 +169,7 @@ def preview(request, kind: str, token: str, **params):
         return render(request, "imports/preview.html", {**_result_context(importer, stored, None, params), "wait": True})
     ctx.progress = stored.set_progress
     try:
-        result = imports.run(importer, stored.path, stored.name, ctx)
+        result = imports.run(importer, stored.path, stored.name, ctx, notes=True)
     except imports.ImportRefused as exc:
         stored.discard()
         context = {**_result_context(importer, stored, None, params), "refused": exc.message}

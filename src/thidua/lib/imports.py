@@ -392,6 +392,11 @@ class Importer:
         """For the unique_in_file keys of the file, those already in the database → a description. Set-based."""
         return {}
 
+    def notes(self, rows: list[Row], ctx: ImportContext) -> list[Issue]:
+        """Warnings on valid rows that do not block the import (e.g. a nominee not yet eligible), shown in the
+        preview only. Set-based; called once with every valid row."""
+        return []
+
     def commit(self, rows: list[Row], ctx: ImportContext) -> int:
         raise NotImplementedError
 
@@ -534,6 +539,7 @@ class Result:
     sheet: str = ""
     total: int = 0
     seconds: float = 0.0
+    notes: list[Issue] = field(default_factory=list)  # row warnings that do not block (Importer.notes)
 
     @property
     def valid_rows(self) -> list[Row]:
@@ -722,8 +728,9 @@ def validate(importer: Importer, rows: list[Row], ctx: ImportContext) -> None:
     ctx.report("validate", total, total)
 
 
-def run(importer: Importer, path: Path, name: str, ctx: ImportContext) -> Result:
-    """Read and check a stored file; nothing is written."""
+def run(importer: Importer, path: Path, name: str, ctx: ImportContext, *, notes: bool = False) -> Result:
+    """Read and check a stored file; nothing is written. `notes`: also the importer's non-blocking warnings on the
+    valid rows (for the preview; the commit re-checks without them)."""
     started = time.perf_counter()
     refusal = importer.refusal(ctx)
     if refusal:
@@ -736,7 +743,9 @@ def run(importer: Importer, path: Path, name: str, ctx: ImportContext) -> Result
         return Result([], issues, warnings, sheet, 0, time.perf_counter() - started)
     validate(importer, rows, ctx)
     issues = [i for r in rows for i in r.issues]
-    return Result(rows, issues, warnings, sheet, len(rows), time.perf_counter() - started)
+    valid = [r for r in rows if r.ok]
+    row_notes = importer.notes(valid, ctx) if notes and valid else []
+    return Result(rows, issues, warnings, sheet, len(rows), time.perf_counter() - started, row_notes)
 
 
 class StaleImport(Exception):

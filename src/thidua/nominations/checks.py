@@ -143,6 +143,33 @@ def check_dossier(dossier: Dossier, items: list[DossierItem] | None = None, toda
     return DossierReport(dossier, reports, quotas)
 
 
+def eligibility_results(dossier: Dossier, wanted: list[tuple[int | None, int | None, str, int]]) -> dict[tuple, Result]:
+    """The engine's result for each (person id, organisation id, award code, year) proposed in a merit dossier,
+    under the rules of the dossier's authority: one evaluation per year for all its people and collectives.
+    Used by the dossier's checks and by the import preview, so both say the same."""
+    by_year: dict[int, list[tuple]] = defaultdict(list)
+    for entry in wanted:
+        by_year[entry[3]].append(entry)
+    results: dict[tuple, Result] = {}
+    for year, group in by_year.items():
+        person_ids = {p for p, _o, _c, _y in group if p}
+        org_ids = {o for p, o, _c, _y in group if o and not p}
+        codes = sorted({c for _p, _o, c, _y in group})
+        found = {(r.subject, r.award): r for r in evaluate_database(
+            year, Person.objects.filter(pk__in=person_ids) if person_ids else None,
+            Organization.objects.filter(pk__in=org_ids) if org_ids else None, codes, authority=dossier.authority)}
+        for p, o, code, y in group:
+            r = found.get((str(p) if p else f"org-{o}", code))
+            if r is not None:
+                results[(p, o, code, y)] = r
+    return results
+
+
+def missing_text(r: Result, year: int) -> str:
+    """“Chưa đủ điều kiện … năm …: ” and what is missing, as the checks and the import preview say it."""
+    return f"Chưa đủ điều kiện {award_vi(r.award)} năm {year}: " + " ".join(c.explanation for c in r.missing)
+
+
 def _eligibility(dossier: Dossier, items: list[DossierItem], reports: dict[int, ItemReport]) -> None:
     label = "Điều kiện theo quy định"
     if dossier.kind != DossierKind.MERIT:
@@ -153,37 +180,29 @@ def _eligibility(dossier: Dossier, items: list[DossierItem], reports: dict[int, 
                 f"(công trạng) không áp dụng, thành tích này cũng không được tính cho khen thường xuyên "
                 f"(Nghị định 152/2025/NĐ-CP Điều 4)."))
         return
-    by_year: dict[int, list[DossierItem]] = defaultdict(list)
+
+    def key(i: DossierItem) -> tuple:
+        return (i.person_id, None if i.person_id else i.organization_id, i.final_award_type.code, i.year)
+
+    results = eligibility_results(dossier, [key(i) for i in items if not i.household_id])
     for i in items:
-        by_year[i.year].append(i)
-    for year, group in by_year.items():
-        person_ids = {i.person_id for i in group if i.person_id}
-        org_ids = {i.organization_id for i in group if i.organization_id}
-        codes = sorted({i.final_award_type.code for i in group})
-        results = {}
-        for r in evaluate_database(year, Person.objects.filter(pk__in=person_ids) if person_ids else None,
-                                   Organization.objects.filter(pk__in=org_ids) if org_ids else None,
-                                   codes, authority=dossier.authority):
-            results[(r.subject, r.award)] = r
-        for i in group:
-            subject = str(i.person_id) if i.person_id else f"org-{i.organization_id}"
-            r = results.get((subject, i.final_award_type.code)) if not i.household_id else None
-            rep = reports[i.pk]
-            rep.result = r
-            if r is None or r.rule is None:
-                rep.checks.append(ItemCheck(
-                    "eligibility", label, INFO,
-                    f"Chưa có quy định để xét tự động {i.final_award_type.name} cho "
-                    f"{'hộ gia đình' if i.household_id else ('tập thể' if i.organization_id else 'cá nhân')} "
-                    f"năm {year}: cơ quan thẩm định xét theo hồ sơ."))
-            elif r.eligible:
-                rep.checks.append(ItemCheck("eligibility", label, OK, f"Đủ điều kiện {award_vi(r.award)} năm {year}.",
-                                            [f"{c.label}: {c.explanation} ({c.basis})" for c in r.checks]))
-            else:
-                rep.checks.append(ItemCheck(
-                    "eligibility", label, WARN,
-                    f"Chưa đủ điều kiện {award_vi(r.award)} năm {year}: " + " ".join(c.explanation for c in r.missing),
-                    [f"{'✔' if c.met else '✘'} {c.label}: {c.explanation} ({c.basis})" for c in r.checks]))
+        year = i.year
+        r = results.get(key(i)) if not i.household_id else None
+        rep = reports[i.pk]
+        rep.result = r
+        if r is None or r.rule is None:
+            rep.checks.append(ItemCheck(
+                "eligibility", label, INFO,
+                f"Chưa có quy định để xét tự động {i.final_award_type.name} cho "
+                f"{'hộ gia đình' if i.household_id else ('tập thể' if i.organization_id else 'cá nhân')} "
+                f"năm {year}: cơ quan thẩm định xét theo hồ sơ."))
+        elif r.eligible:
+            rep.checks.append(ItemCheck("eligibility", label, OK, f"Đủ điều kiện {award_vi(r.award)} năm {year}.",
+                                        [f"{c.label}: {c.explanation} ({c.basis})" for c in r.checks]))
+        else:
+            rep.checks.append(ItemCheck(
+                "eligibility", label, WARN, missing_text(r, year),
+                [f"{'✔' if c.met else '✘'} {c.label}: {c.explanation} ({c.basis})" for c in r.checks]))
 
 
 def _duplicates(dossier: Dossier, items: list[DossierItem], reports: dict[int, ItemReport]) -> None:

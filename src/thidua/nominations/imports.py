@@ -27,6 +27,7 @@ from thidua.lib.imports import (
     CellError,
     ImportContext,
     Importer,
+    Issue,
     Row,
     StaleImport,
     TextColumn,
@@ -36,7 +37,8 @@ from thidua.lib.imports import (
 )
 from thidua.lib.text import fold
 from thidua.nominations import services
-from thidua.nominations.models import ACTIVE_OUTCOMES, Dossier, DossierItem
+from thidua.nominations.checks import eligibility_results, missing_text
+from thidua.nominations.models import ACTIVE_OUTCOMES, Dossier, DossierItem, DossierKind
 from thidua.nominations.services import _authorise_edit
 from thidua.nominations.workflow import workflow
 from thidua.orgs.import_columns import CitizenIdColumn, OrganizationColumn
@@ -249,6 +251,23 @@ class DossierItemImporter(Importer):
                     found.setdefault(key, f"đang được đề nghị {type_ids[final]} năm {year} trong hồ sơ #{dossier_id} "
                                           f"({title})")
         return found
+
+    def notes(self, rows: list[Row], ctx: ImportContext) -> list[Issue]:
+        """Eligibility warnings for a merit dossier, from the same function as the dossier's checks: the rows can
+        still be written (the office decides, with a recorded reason, as for items added one by one)."""
+        if self.dossier.kind != DossierKind.MERIT:
+            return []
+        people = ctx.cache["citizen_id"]
+
+        def key(r: Row) -> tuple:
+            v = r.values
+            person = people[v["citizen_id"]]["pk"] if v["citizen_id"] else None
+            return (person, None if person else v["unit"], v["award_type"], v["year"])
+
+        results = eligibility_results(self.dossier, [key(r) for r in rows])
+        column = self.column("award_type").header
+        return [Issue(r.number, column, missing_text(res, r.values["year"]))
+                for r in rows if (res := results.get(key(r))) is not None and res.rule is not None and not res.eligible]
 
     def commit(self, rows: list[Row], ctx: ImportContext) -> int:
         """All rows through `services.add_items`: a few queries whatever the number of rows (the people and

@@ -93,7 +93,9 @@ def statement(authority: Organization, year: int) -> Statement:
                                      .select_related("decision")))
     decisions = list(Decision.objects.own().filter(authority=authority, signed_on__year=year)
                      .order_by("signed_on", "number"))
-    paid = dict(FundPayment.objects.filter(decision__in=decisions).values_list("decision").annotate(s=Sum("amount")))
+    # Paid by the end of the year: a later year's payment of this year's decision does not rewrite this report.
+    paid = dict(FundPayment.objects.filter(decision__in=decisions, year__lte=year).values_list("decision")
+                .annotate(s=Sum("amount")))
     for d in decisions:
         lines = decision_prizes(d)
         result.decisions.append(DecisionLine(d, len(lines), sum(line.paid for line in lines), paid.get(d.pk, 0)))
@@ -130,6 +132,9 @@ def record_payment(user, decision: Decision, *, paid_on: date, amount: int, note
     require(user, decision, "papers.fund_payment")
     if amount <= 0:
         raise ValidationError({"amount": "Số tiền phải lớn hơn 0."})
+    if paid_on < decision.signed_on:
+        raise ValidationError({"paid_on": f"Ngày chi {paid_on:%d/%m/%Y} trước ngày ký Quyết định {decision.number} "
+                                          f"({decision.signed_on:%d/%m/%Y})."})
     override_reason = override_reason.strip()
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=authority.pk).first()  # one payment at a time per fund

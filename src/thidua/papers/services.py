@@ -18,16 +18,17 @@ from thidua.core import audit
 from thidua.jobs import services as job_services
 from thidua.jobs.registry import JobFailed, JobOutput, register
 from thidua.lib import documents as core_documents
+from thidua.lib.documents import signature_block
 from thidua.nominations import documents
-from thidua.papers import printing, signing
+from thidua.papers import placement, printing, signing
 from thidua.papers.models import SignedDocument, SignedKind
 
 log = logging.getLogger(__name__)
 
 SIGN_KIND = "papers.sign"
 PRINT_KIND = "papers.print"
-# Where the visible signature goes (points from the bottom left): under the signature block of the decision's
-# last page, and at the signer's place on the electronic certificate (A4/A3 landscape).
+# Where the visible signature goes (points from the bottom left) when the decision's text does not show its
+# signature block (placement.signature_place finds it otherwise): the foot of the last page.
 DECISION_BOX = (300, 36, 560, 96)
 
 
@@ -110,6 +111,14 @@ def decision_pdf(decision: Decision) -> bytes | None:
         raise JobFailed(str(exc)) from None
 
 
+def decision_signature_place(pdf: bytes, decision: Decision) -> tuple[int, tuple[float, float, float, float]]:
+    """Over the blank between the signature block's last line and the signer's name; at the foot of the last page
+    when the drafted text does not show them (a decision without a signer's name)."""
+    lines = signature_block(decision.signer_title, decision.signer_name).lines
+    found = placement.signature_place(pdf, lines[-1] if lines else "", decision.signer_name)
+    return found if found is not None else (-1, DECISION_BOX)
+
+
 def certificate_pdf(award, verify_url: str) -> bytes:
     """The electronic certificate: the page of the printed one, drawn on its blank, with the QR code of the
     public verification page."""
@@ -132,8 +141,9 @@ def run_signing(ctx) -> JobOutput:
     pdf = decision_pdf(decision)
     signed_decision = None
     if pdf is not None:
+        page, box = decision_signature_place(pdf, decision)
         signed_decision = _store(decision, SignedKind.DECISION,
-                                 signing.sign_pdf(pdf, decision.authority, box=DECISION_BOX,
+                                 signing.sign_pdf(pdf, decision.authority, box=box, page=page,
                                                   reason=f"Ban hành Quyết định {decision.number}"), user)
     for n, award in enumerate(awards, 1):
         url = ctx.params["base_url"] + reverse("nominations:verify", args=[award.certificate.token])
