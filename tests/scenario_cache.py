@@ -1,19 +1,21 @@
-"""The reference scenario built once and copied into each test database (tests/conftest.py: `reference_scenario`).
+"""Test databases built once and copied (tests/conftest.py): the migrated schema, and the reference scenario.
 
-Loading the national reference scenario through the services takes most of a worker's start. Here the first worker
-that needs it loads it into its own test database and saves a copy; every other worker (and every later run with
-the same key) copies that instead:
-- SQLite (in-memory test databases): the copy is a file var/test-cache/scenario-<key>.sqlite3, written and read
-  with SQLite's backup API (a page copy: the whole database, its migrations table included);
-- PostgreSQL: the copy is a template database `<test database>_scn_<key>` on the same server; a worker drops its
-  (empty, migrated) test database and creates it again with CREATE DATABASE … TEMPLATE.
-Files the scenario writes under MEDIA_ROOT (the scan of a written ballot) are copied beside the SQLite file and put
-back when missing.
+Migrating (36 migrations) and loading the national reference scenario through the services take most of a
+worker's start. Here the first worker that needs either builds it in its own test database and saves a copy; every
+other worker (and every later run with the same key) copies that instead:
+- SQLite (in-memory test databases): the copy is a file var/test-cache/<what>-<key>.sqlite3, written and read with
+  SQLite's backup API (a page copy of the whole database, its migrations table included);
+- PostgreSQL: the copy is a template database `<test database>_<what>_<key>` on the same server; a worker drops its
+  test database and creates it again with CREATE DATABASE … TEMPLATE.
+`migrated` replaces the `migrate` run while pytest-django creates the test database (the copy is taken after
+`migrate` and its post-migrate handlers: content types, permissions); `scenario` is put in just before the worker's
+first integration test (fixture `reference_scenario`). Files the scenario writes under MEDIA_ROOT (the scan of a
+written ballot) are kept beside the copies and put back when missing.
 
-The key is a hash of every file under src/thidua (any change of code, migrations, templates or data builds anew),
-the local date (the scenario dates its dossiers and sessions from today), SECRET_KEY (sealed ballots), the time zone
-and the database engine. A file lock (var/test-cache/*.lock) makes the other workers wait while one builds.
-THIDUA_TEST_CACHE=0 turns the copy off (each worker loads the scenario, as before).
+The key is a hash of every file under src/thidua and pyproject.toml (any change of code, migrations, templates or
+data builds anew), the date in the project's time zone (the scenario dates its dossiers and sessions from today),
+SECRET_KEY (sealed ballots) and the database engine. A file lock (var/test-cache/*.lock) makes the other workers wait
+while one builds. THIDUA_TEST_CACHE=0 turns the copies off (each worker migrates and loads, as before).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+import django.core.management
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
@@ -45,20 +48,14 @@ def key() -> str:
     return h.hexdigest()[:16]
 
 
-def load_once() -> None:
-    """Put the reference scenario into this worker's test database: copied when a copy exists, else loaded (under
-    the lock, so that only one worker loads) and saved."""
+def _copied_or_built(what: str, build) -> None:
+    """This worker's test database from the copy `what`, or built by `build()` (under the lock) and saved."""
     from django.contrib.contenttypes.models import ContentType
 
-    from thidua.demo.scenario import load_reference_scenario
-
-    if not enabled():
-        load_reference_scenario()
-        return
     k = key()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    store = _SQLite(k) if connection.vendor == "sqlite" else _PostgreSQL(k)
-    with open(CACHE_DIR / f"scenario-{connection.vendor}.lock", "w") as lock:
+    store = _SQLite(what, k) if connection.vendor == "sqlite" else _PostgreSQL(what, k)
+    with open(CACHE_DIR / f"{what}-{connection.vendor}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if store.exists():
@@ -66,19 +63,45 @@ def load_once() -> None:
                 ContentType.objects.clear_cache()
             else:
                 started = time.time()
-                load_reference_scenario()
-                _save_media(k, started)
+                build()
+                _save_media(what, k, started)
                 store.save()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    _restore_media(k)
+    _restore_media(what, k)
 
 
-def _save_media(k: str, started: float) -> None:
-    """Copy the files the load wrote under MEDIA_ROOT beside the database copy."""
-    for old in CACHE_DIR.glob("scenario-*.media"):
+def load_scenario_once() -> None:
+    """Put the reference scenario into this worker's test database: copied when a copy exists, else loaded."""
+    from thidua.demo.scenario import load_reference_scenario
+
+    if enabled():
+        _copied_or_built("scenario", load_reference_scenario)
+    else:
+        load_reference_scenario()
+
+
+_REAL_CALL_COMMAND = django.core.management.call_command
+
+
+def copy_migrations(on: bool) -> None:
+    """While on (pytest-django creating the test database, tests/conftest.py: django_db_setup): a `migrate` of the
+    default database is replaced by the copy of a migrated database when there is one (else run and saved). Other
+    commands pass through; off puts Django's call_command back."""
+    django.core.management.call_command = _call_command if on else _REAL_CALL_COMMAND
+
+
+def _call_command(name, *args, **options):
+    if name != "migrate" or options.get("database", "default") != "default" or not enabled():
+        return _REAL_CALL_COMMAND(name, *args, **options)
+    return _copied_or_built("migrated", lambda: _REAL_CALL_COMMAND(name, *args, **options))
+
+
+def _save_media(what: str, k: str, started: float) -> None:
+    """Copy the files the build wrote under MEDIA_ROOT beside the database copy."""
+    for old in CACHE_DIR.glob(f"{what}-*.media"):
         shutil.rmtree(old)
-    media_root, copies = Path(settings.MEDIA_ROOT), CACHE_DIR / f"scenario-{k}.media"
+    media_root, copies = Path(settings.MEDIA_ROOT), CACHE_DIR / f"{what}-{k}.media"
     if media_root.is_dir():
         for f in media_root.rglob("*"):
             if f.is_file() and f.stat().st_mtime >= started - 1:
@@ -87,9 +110,9 @@ def _save_media(k: str, started: float) -> None:
                 shutil.copy2(f, copy)
 
 
-def _restore_media(k: str) -> None:
-    """Put back the scenario's files that are missing under MEDIA_ROOT (a cleaned var/, another THIDUA_VAR_DIR)."""
-    media_root, copies = Path(settings.MEDIA_ROOT), CACHE_DIR / f"scenario-{k}.media"
+def _restore_media(what: str, k: str) -> None:
+    """Put back the build's files that are missing under MEDIA_ROOT (a cleaned var/, another THIDUA_VAR_DIR)."""
+    media_root, copies = Path(settings.MEDIA_ROOT), CACHE_DIR / f"{what}-{k}.media"
     for f in copies.rglob("*") if copies.is_dir() else ():
         target = media_root / f.relative_to(copies)
         if f.is_file() and not target.exists():
@@ -98,14 +121,15 @@ def _restore_media(k: str) -> None:
 
 
 class _SQLite:
-    def __init__(self, k: str):
-        self.path = CACHE_DIR / f"scenario-{k}.sqlite3"
+    def __init__(self, what: str, k: str):
+        self.what = what
+        self.path = CACHE_DIR / f"{what}-{k}.sqlite3"
 
     def exists(self) -> bool:
         return self.path.exists()
 
     def save(self) -> None:
-        for old in CACHE_DIR.glob("scenario-*.sqlite3"):  # an earlier key's copy: never used again
+        for old in CACHE_DIR.glob(f"{self.what}-*.sqlite3"):  # an earlier key's copy: never used again
             old.unlink()
         partial = self.path.with_suffix(".partial")
         connection.ensure_connection()
@@ -128,11 +152,11 @@ class _SQLite:
 class _PostgreSQL:
     """Template databases on the test server; only the newest key's is kept (per test database name)."""
 
-    def __init__(self, k: str):
+    def __init__(self, what: str, k: str):
         self.db = connection.settings_dict["NAME"]
         worker = os.environ.get("PYTEST_XDIST_WORKER")
         base = self.db.removesuffix(f"_{worker}") if worker else self.db
-        self.prefix = f"{base}_scn_"
+        self.prefix = f"{base}_{what}_"
         self.template = f"{self.prefix}{k}"[:63]
 
     def _admin(self, sql: str, params=None) -> list:
