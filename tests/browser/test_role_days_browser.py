@@ -90,11 +90,11 @@ def open_menu_and_go(page: Page, label: str) -> None:
     """Follow a menu entry as a user would on the phone: touch the menu button first. The page stays at the phone's
     width (the next `check_both` puts it back to desktop size)."""
     resize(page, "phone")
-    page.locator(".navbar-toggler").tap()
+    page.locator(".navbar-toggler").click()
     expect(page.locator("#main-menu")).to_have_class(re.compile(r"\bshow\b"))
     link = page.locator("#main-menu .nav-link", has_text=label).first
     expect(link).to_be_visible()
-    link.tap()
+    link.click()
     page.wait_for_load_state("load")
     settle(page)
 
@@ -125,7 +125,7 @@ def test_province_officer_day(touch_page, demo_server):
     # On the phone the other filters fold away: the first result is on the first screen.
     expect(page.locator("#registry-more")).to_be_hidden()
     assert page.locator("table tbody tr").first.bounding_box()["y"] < VIEWPORTS["phone"][1]
-    page.locator("#registry-more-toggle").tap()
+    page.locator("#registry-more-toggle").click()
     expect(page.locator("#registry-more select[name=level]")).to_be_visible()
     check_both(page, "registry search", "province-officer-registry")
     # Eligibility, the dossiers waiting for the office, the organisations, the 2018 dashboard.
@@ -157,10 +157,10 @@ def test_central_board_day(touch_page, demo_server):
     page = touch_page
     login(page, demo_server, "trunguong")
     resize(page, "phone")  # the menu, open, as a phone shows it
-    page.locator(".navbar-toggler").tap()
+    page.locator(".navbar-toggler").click()
     expect(page.locator("#main-menu")).to_have_class(re.compile(r"\bshow\b"))
     shot(page, "central-board-menu-phone")
-    page.locator(".navbar-toggler").tap()
+    page.locator(".navbar-toggler").click()
     resize(page, "desktop")
     dashboard = cluster_year_path(page, demo_server, 2018)
     visit(page, demo_server, dashboard, "central-board-dashboard")
