@@ -74,7 +74,10 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
 # Public endpoints without login (thidua.core.throttle): requests per client address per period (seconds);
 # a limit of 0 turns the throttle off. The certificate verification page and API: 30 per minute by default.
 PUBLIC_THROTTLE_RATES = {"verify": (int(os.environ.get("VERIFY_RATE_LIMIT", 30)),
-                                    int(os.environ.get("VERIFY_RATE_PERIOD_SECONDS", 60)))}
+                                    int(os.environ.get("VERIFY_RATE_PERIOD_SECONDS", 60))),
+                         # The public honours board (/vinh-danh/ and its API): 60 per minute by default.
+                         "honours": (int(os.environ.get("HONOURS_RATE_LIMIT", 60)),
+                                     int(os.environ.get("HONOURS_RATE_PERIOD_SECONDS", 60)))}
 # The client address: REMOTE_ADDR, or behind a proxy the last address the proxy appended to this header.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")  # e.g. X-Forwarded-For
 
@@ -120,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The menu's "Việc của tôi" total is kept a minute per user; a write by the user forgets it (office/context.py).
+    "thidua.office.context.WorkCountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A database that is down answers 503 with a Vietnamese page, not a stack trace (core/errors.py).

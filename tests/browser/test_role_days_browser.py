@@ -148,9 +148,41 @@ def test_cluster_chair_day(touch_page, demo_server):
     visit(page, demo_server, dashboard + "nam/", "cluster-chair-2019-steps")
     expect(page.locator("#timeline > li")).to_have_count(10)
     visit(page, demo_server, dashboard + "nam/bo-phieu/")
+    register_on_a_phone(page, demo_server, dashboard)
     visit(page, demo_server, "/ho-so/cho-xu-ly/")
     open_menu_and_go(page, "Cụm, khối thi đua")
     check_both(page, "home from the menu")
+
+
+def register_on_a_phone(page: Page, base_url: str, dashboard: str) -> None:
+    """The chair's own province registers its 2019 plan and titles on a phone (opening the year first when the
+    cluster-year walk has not): typed in Vietnamese number format, saved, shown back. Ends at desktop size."""
+    width = resize(page, "phone")
+
+    def go(path: str) -> None:
+        response = page.goto(base_url + path)
+        assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+        settle(page)
+        check_layout(page, "phone", width, path)
+
+    go(dashboard + "nam/dang-ky/")
+    if page.locator("#form-dang-ky").count() == 0:  # the year is not open yet: the chair opens it
+        go(dashboard + "nam/mo/")
+        page.locator("input[name=theme]").fill("Đoàn kết, đổi mới, thi đua hoàn thành nhiệm vụ")
+        page.locator("input[name=opened_on]").fill("15/01/2019")
+        page.locator("#form-mo-nam button.btn-primary").click()
+        settle(page)
+        go(dashboard + "nam/dang-ky/")
+    plan = page.locator("#form-dang-ky input[name^=plan_]").first
+    plan.fill("1.250,5")
+    page.locator("#form-dang-ky input[name=titles]").first.check()
+    page.locator("#form-dang-ky button.btn-primary").click()
+    settle(page)
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("#form-dang-ky input[name^=plan_]").first).to_have_value("1.250,5")
+    check_layout(page, "phone", width, "registration saved")
+    shot(page, "cluster-chair-2019-registration-phone")
+    resize(page, "desktop")
 
 
 def test_central_board_day(touch_page, demo_server):

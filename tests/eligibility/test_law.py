@@ -251,3 +251,85 @@ def test_hcld3_career_path_from_1_7_2025(gender, posts, ok):
 def test_career_posts_are_checked():
     with pytest.raises(InputError, match="chức vụ 'minister'"):
         evaluate_input({"year": 2025, "subjects": [{"id": "x", "posts": {"minister": 5}}]})
+
+
+# ---- Huân chương Lao động, collective classes (hạng Nhì: Điều 43.2; hạng Nhất: Điều 42.2) ----
+def _col_years(ratings: dict, awards: dict | None = None):
+    awards = awards or {}
+    return Subject(id="c", kind="collective", years={
+        y: YearRecord(rating=r, awards={a: f"{a} {y}" for a in awards.get(y, [])}) for y, r in ratings.items()})
+
+
+@pytest.mark.parametrize("award, lower, rule", [("HCLD2", "HCLD3", "HCLD2-COL-2024"), ("HCLD1", "HCLD2", "HCLD1-COL-2024")])
+def test_collective_hcld_from_2024_structure_and_flag(award, lower, rule):
+    """The text of the collective clauses of arts. 42 and 43 of the 2022 Law was not found: the rule encodes the
+    structure of the old law (the lower class, then five consecutive years HTXS) and says UNCONFIRMED."""
+    five = {2019: "HTXS", 2020: "HTXS", 2021: "HTXS", 2022: "HTXS", 2023: "HTXS", 2024: "HTXS"}
+    r = evaluate(_col_years(five, {2019: [lower]}), award, 2024, BOOK)
+    assert r.rule == rule and r.eligible
+    c = next(c for c in r.checks if c.condition.startswith("after_"))
+    assert c.unconfirmed and "CHƯA XÁC NHẬN" in c.explanation
+    gap = {**five, 2022: "HTT"}  # one year only "hoàn thành tốt" breaks the run
+    assert not evaluate(_col_years(gap, {2019: [lower]}), award, 2024, BOOK).eligible
+    four = {y: v for y, v in five.items() if y != 2020}  # a year with no record breaks the run
+    assert not evaluate(_col_years(four, {2019: [lower]}), award, 2024, BOOK).eligible
+    assert not evaluate(_col_years(five), award, 2024, BOOK).eligible  # without the lower class
+
+
+def test_collective_hcld2_old_law_five_ttldxs_and_flags():
+    """Luật 2003, Điều 43.2.a (through the Ministry of Justice's English text; the 2013 wording not found)."""
+    ratings = {y: "HTXS" for y in range(2017, 2023)}
+    awards = {2017: ["HCLD3"], **{y: ["TTLDXS"] for y in range(2018, 2023)}}
+    flags = {2019: ["CO_TINH"], 2021: ["CO_TINH"]}
+    merged = {y: awards.get(y, []) + flags.get(y, []) for y in ratings}
+    r = evaluate(_col_years(ratings, merged), "HCLD2", 2022, BOOK)
+    assert r.rule == "HCLD2-COL-2017" and r.eligible
+    assert all(c.unconfirmed for c in r.checks if c.condition in ("after_hcld3", "ttldxs_5", "flags"))
+    one_flag = {y: awards.get(y, []) + (["CO_TINH"] if y == 2019 else []) for y in ratings}
+    assert not evaluate(_col_years(ratings, one_flag), "HCLD2", 2022, BOOK).eligible
+    gov_flag = {y: awards.get(y, []) + (["CO_CP"] if y == 2020 else []) for y in ratings}
+    assert evaluate(_col_years(ratings, gov_flag), "HCLD2", 2022, BOOK).eligible
+    no_ttldxs_2020 = {y: [a for a in merged[y] if not (y == 2020 and a == "TTLDXS")] for y in ratings}
+    assert not evaluate(_col_years(ratings, no_ttldxs_2020), "HCLD2", 2022, BOOK).eligible
+
+
+def test_every_collective_hcld_class_has_a_rule_every_year_from_2018():
+    for award in ("HCLD3", "HCLD2", "HCLD1"):
+        for year in range(2018, 2027):
+            assert BOOK.rule_for(award, "collective", year), (award, year)
+
+
+def test_no_rule_in_force_only_where_the_law_has_none():
+    """Every award the rule book holds, asked for every year from 2018, for both kinds of subject: a result
+    without a rule appears only for a kind of subject the law does not give the award to (an individual
+    cannot hold a flag; a collective cannot be an Advanced Worker)."""
+    individual_only = {"LDTT", "CSTDCS", "CSTD_TINH", "CSTDTQ"}
+    collective_only = {"TTLDTT", "TTLDXS", "CO_TINH", "CO_CP"}
+    awards = sorted({r["award"] for r in BOOK.rules})
+    data = {"years": list(range(2018, 2027)), "awards": awards, "subjects": [
+        {"id": "NV", "kind": "individual", "years": {"2018": {"rating": "HTT"}}},
+        {"id": "DV", "kind": "collective", "years": {"2018": {"rating": "HTT"}}}]}
+    results = evaluate_input(data)["results"]
+    assert {r["year"] for r in results} == set(range(2018, 2027))
+    for r in results:
+        if r["rule"] is None:
+            assert r["award"] in (collective_only if r["subject"] == "NV" else individual_only), r
+            assert "Không có quy định" in r["checks"][0]["explanation"]
+        else:
+            assert r["award"] not in (collective_only if r["subject"] == "NV" else individual_only), r
+
+
+def test_transition_rule_is_stated_as_unconfirmed():
+    from thidua.eligibility.engine import TRANSITION
+
+    assert TRANSITION["confidence"] == "unconfirmed" and "Điều 95" in TRANSITION["basis"]
+
+
+def test_form_0602_row_codes_and_the_unencoded_successor():
+    from thidua.reports.definitions import UNENCODED_SUCCESSORS, definition
+
+    codes = [r.code for r in definition("0602", date(2026, 1, 1)).rows if r.code]
+    assert codes[:3] == ["01", "02", "03"] and codes[3] == "06"  # 04–05 absent from the layout found; not invented
+    assert definition("0602", date(2026, 1, 1)).version == "TT-02-2023-BNV"  # no successor encoded
+    tt18 = UNENCODED_SUCCESSORS["TT-18-2025-BNV"]
+    assert tt18["effective"] is None and tt18["layout_found"] is False

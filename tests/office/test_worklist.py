@@ -180,3 +180,32 @@ def test_due_status_counts_working_days():
     assert (st.days_left, st.overdue) == (2, False)
     st = due_status("x", "y", date(2026, 12, 3), friday, cal)
     assert st.overdue and st.days_left == -1
+
+
+def test_the_menu_keeps_its_total_a_minute_and_forgets_it_after_a_write(dept, unit):
+    """The menu's total is kept in the session for a minute (pages other than home do not recompute the work list);
+    home always recomputes; the user's own POST forgets the kept total so the next page is exact."""
+    c = client_for("caobang")
+    first = c.get("/khen-thuong/").content.decode()
+    total = work_list(user("caobang")).total
+    assert f'data-count="work">{total}<' in first
+    build("submitted", dept, unit, title="Hồ sơ đến sau")  # someone else's action: more work for caobang
+    assert work_list(user("caobang")).total == total + 1
+    with CaptureQueriesContext(connection) as kept_page:
+        assert f'data-count="work">{total}<' in c.get("/khen-thuong/").content.decode()  # kept (≤ 1 minute old)
+    c.get("/", follow=True)  # home computes the list and refreshes the kept total
+    assert f'data-count="work">{total + 1}<' in c.get("/khen-thuong/").content.decode()
+    # Without a kept total the same page computes the work list.
+    session = c.session
+    del session["thidua_work_total"]
+    session.save()
+    with CaptureQueriesContext(connection) as fresh_page:
+        c.get("/khen-thuong/")
+    assert len(fresh_page) >= len(kept_page) + 5, (len(fresh_page), len(kept_page))
+    # A write by the user (even a refused one) forgets the kept total.
+    session = c.session
+    session["thidua_work_total"] = [999, session["thidua_work_total"][1]]
+    session.save()
+    assert 'data-count="work">999<' in c.get("/khen-thuong/").content.decode()
+    assert c.post("/thong-bao/da-doc-het/").status_code == 302  # a write answered by a redirect: no page drawn
+    assert f'data-count="work">{total + 1}<' in c.get("/khen-thuong/").content.decode()

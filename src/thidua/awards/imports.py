@@ -2,7 +2,8 @@
 
 The rules are those of `awards.services.record_evaluation`: the person (found by citizen ID) belongs to an
 organisation the user may edit, the year is between 1945 and this year, the rating is one of HTXS/HTT/HT/KHT.
-A person-year rated twice in the file, or already rated in the registry, is refused (correct a rating one by one
+An optional "Nghỉ thai sản" column (Có/Không) sets the year's maternity flag, which keeps a run of years alive in
+the eligibility rules. A person-year rated twice in the file, or already rated in the registry, is refused (correct a rating one by one
 on the personal record page, where the change is audited with its before/after). Two lookups per 900 citizen IDs,
 one bulk_create per 2.000 rows.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from thidua.awards.models import Evaluation, Rating
 from thidua.lib.imports import (
+    BooleanColumn,
     CellError,
     ChoiceColumn,
     ImportContext,
@@ -71,6 +73,11 @@ class RatingImporter(Importer):
         YearColumn("year", "Năm", required=True, note="Năm được đánh giá (4 chữ số).", example=2024),
         ChoiceColumn("rating", "Xếp loại", choices=Rating.choices, list_name="XepLoai", show_code=True,
                      required=True, width=40, note="HTXS, HTT, HT hoặc KHT (chọn từ danh sách).", example="HTT"),
+        BooleanColumn("on_maternity_leave", "Nghỉ thai sản", width=14,
+                      note=("“Có” nếu người này nghỉ chế độ thai sản trong năm: thời gian nghỉ thai sản được tính "
+                            "là thời gian công tác để xét danh hiệu (Nghị định 98/2023/NĐ-CP, Điều 4; Nghị định "
+                            "152/2025/NĐ-CP, Điều 4). Để trống là “Không”."),
+                      example="Không"),
     ]
     unique_in_file = [("citizen_id", "year")]
 
@@ -102,7 +109,9 @@ class RatingImporter(Importer):
     def commit(self, rows: list[Row], ctx: ImportContext) -> int:
         people = ctx.cache["citizen_id"]
         evaluations = [Evaluation(person_id=people[r.values["citizen_id"]]["pk"], year=r.values["year"],
-                                  rating=r.values["rating"]) for r in rows]
+                                  rating=r.values["rating"],
+                                  on_maternity_leave=bool(r.values.get("on_maternity_leave")))
+                       for r in rows]
         done = 0
         for part in chunks(evaluations, 2000):
             Evaluation.objects.bulk_create(list(part))

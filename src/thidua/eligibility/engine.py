@@ -120,11 +120,27 @@ class _LazyResult(Result):
         self._history, self._rule, self._book = s, rule, book
 
 
+TRANSITION = {
+    "basis": "Luật TĐKT 2022, Điều 94.1 (hiệu lực từ 01/01/2024) và Điều 95 (danh hiệu, hình thức đã tặng trước đó "
+             "được tiếp tục công nhận)",
+    "confidence": "unconfirmed",
+    "rule_vi": "Hồ sơ trình trước ngày 01/01/2024 xét theo Luật 2003 (sửa đổi 2013) và Nghị định 91/2017; hồ sơ trình "
+               "từ ngày đó xét theo Luật 2022 (ngày trình hồ sơ chọn phiên bản quy định).",
+    "note_vi": "Điều 94, 95 Luật 2022 đã đối chiếu nguyên văn nhưng không nói hồ sơ trình trước 01/01/2024 theo luật nào; "
+               "chưa tìm thấy điều khoản chuyển tiếp của Nghị định 98/2023/NĐ-CP về việc này: chưa xác nhận.",
+}
+
+
 def _in_force(rule: dict, year: int, as_of: date | None = None) -> bool:
     """A rule applies to year Y when it is in force on 31/12/Y (when Y's titles are considered), or, given
     the date a dossier was submitted (`as_of`), on that date: a dossier for 2023 submitted from 1/1/2024 on
-    follows the 2022 Law, one submitted before follows the 2003 Law. (Law 2022 art. 95, read in the gazette text,
-    only keeps the titles won before 2024; the text of the dossier transition was not found: unconfirmed.)"""
+    follows the 2022 Law, one submitted before follows the 2003 Law.
+
+    Sources: Law 2022 art. 94.1 (in force from 1/1/2024) and art. 95 (titles and awards granted before that day
+    stay recognised) were read in the text (vi.wikisource, Chương VIII). Neither says which law a dossier
+    submitted before 1/1/2024 and decided after follows. Searched on 5/12/2026 for a transitional article of
+    Nghị định 98/2023/NĐ-CP (arts. 114–117) saying so: not found. The submission-date rule is therefore
+    UNCONFIRMED (see TRANSITION below, shown on the "Căn cứ pháp lý" page)."""
     day = as_of or date(year, 12, 31)
     start = date.fromisoformat(rule["effective_from"]) if rule.get("effective_from") else date.min
     end = date.fromisoformat(rule["effective_to"]) if rule.get("effective_to") else date.max

@@ -499,3 +499,77 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"Sổ vàng {self.register_no}"
+
+
+# ---------------------------------------------------------------------------
+# Public disclosure of the nominees before the council meets (issue 14 part 4).
+# Nghị định 98/2023/NĐ-CP, Điều 46.2 (then Nghị định 152/2025/NĐ-CP, Điều 60.3): the list of nominees for orders
+# and State honorary titles is published at least 10 working days before the council meets.
+# ---------------------------------------------------------------------------
+
+
+class DisclosurePolicy(models.Model):
+    """Which award types an authority publishes for comments, and for how many working days. Without a row the
+    law's list applies (orders and State honorary titles, 10 working days): nominations.disclosure.policy_for."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="disclosure_policy",
+                                        verbose_name=_("cơ quan"))
+    award_codes = models.JSONField(_("mã hình thức phải công khai"), default=list, blank=True)
+    working_days = models.PositiveSmallIntegerField(_("số ngày làm việc lấy ý kiến"), default=10)
+    basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("quy định công khai danh sách đề nghị")
+        verbose_name_plural = _("quy định công khai danh sách đề nghị")
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {', '.join(self.award_codes)} ({self.working_days} ngày làm việc)"
+
+
+class Disclosure(models.Model):
+    """A dossier's list of nominees published for comments from `opens_on` to `closes_on` (working days)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="disclosure")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    opens_on = models.DateField(_("công khai từ ngày"))
+    closes_on = models.DateField(_("nhận ý kiến đến hết ngày"))
+    working_days = models.PositiveSmallIntegerField(_("số ngày làm việc"))
+    item_ids = models.JSONField(_("các mục được công khai"), default=list)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("công khai danh sách đề nghị khen thưởng")
+        verbose_name_plural = _("công khai danh sách đề nghị khen thưởng")
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.opens_on:%d/%m/%Y}–{self.closes_on:%d/%m/%Y}"
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("Chưa xử lý")
+    ACCEPTED = "accepted", _("Tiếp thu")
+    EXPLAINED = "explained", _("Giải trình")
+    REJECTED = "rejected", _("Không tiếp thu")
+
+
+class DisclosureComment(models.Model):
+    """A comment from the public (no account): a name and a contact, the text, and the office's handling."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="comments")
+    item = models.ForeignKey(DossierItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("về người, tập thể"))
+    author_name = models.CharField(_("họ và tên người góp ý"), max_length=128)
+    contact = models.CharField(_("địa chỉ, điện thoại hoặc thư điện tử"), max_length=255)
+    body = models.TextField(_("nội dung ý kiến"), max_length=4000)
+    received_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
+    status = models.CharField(_("xử lý"), max_length=12, choices=CommentStatus.choices, default=CommentStatus.PENDING)
+    reply = models.TextField(_("nội dung trả lời, giải trình"), blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ý kiến góp ý")
+        verbose_name_plural = _("ý kiến góp ý")
+        ordering = ["received_at", "pk"]

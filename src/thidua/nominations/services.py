@@ -37,6 +37,7 @@ from thidua.lib.numbers import format_percent
 from thidua.lib.uploads import DOCUMENT_TYPES, check_upload
 from thidua.nominations import certificates, notices
 from thidua.nominations.checks import check_dossier
+from thidua.nominations.disclosure_policy import session_refusal
 from thidua.nominations.models import (
     ACTIVE_OUTCOMES,
     Attachment,
@@ -722,6 +723,8 @@ def open_session(user, dossier: Dossier, held_on: date) -> CouncilSession:
                 raise ValidationError(f"Mở phiên họp: hồ sơ đang ở trạng thái “{d.state_label}”, chưa trình Hội đồng.")
             if d.council_sessions.filter(status=SessionStatus.OPEN).exists():
                 raise ValidationError("Mở phiên họp: hồ sơ đang có một phiên họp chưa kết thúc.")
+            if refusal := session_refusal(d, held_on):  # public disclosure first (ND 98/2023 art. 46.2)
+                raise ValidationError(refusal)
             council = Council.objects.filter(organization=d.handler, active=True).first()
             if council is None:
                 raise ValidationError(f"Mở phiên họp: {d.handler.name} chưa có Hội đồng TĐKT.")

@@ -2,7 +2,7 @@ from django.urls import path
 
 from thidua.lib.documents import register_doc_format_converter
 from thidua.lib.import_views import import_urls
-from thidua.nominations import views
+from thidua.nominations import disclosure_views, views
 
 register_doc_format_converter()
 
@@ -38,6 +38,11 @@ urlpatterns = [
     path("chung-nhan/<int:pk>/", views.certificate, name="certificate"),
     path("chung-nhan/<int:pk>/thu-hoi/", views.certificate_revoke, name="certificate-revoke"),
     path("xac-minh/<str:token>/", views.verify, name="verify"),
+    path("ho-so/<int:pk>/cong-khai/", disclosure_views.office, name="disclosure"),
+    path("ho-so/<int:pk>/cong-khai/dang/", disclosure_views.publish, name="disclosure-publish"),
+    path("ho-so/<int:pk>/cong-khai/quy-dinh/", disclosure_views.policy, name="disclosure-policy"),
+    path("ho-so/<int:pk>/cong-khai/y-kien/<int:comment_pk>/", disclosure_views.handle, name="disclosure-handle"),
+    path("cong-khai/<str:token>/", disclosure_views.public, name="disclosure-public"),
     # Documents: Word, or PDF (LibreOffice) — a page says so when PDF cannot be made.
     path("ho-so/<int:pk>/to-trinh.<docfmt:fmt>", views.doc_submission_letter, name="doc-letter"),
     path("ho-so/<int:pk>/quyet-dinh.<docfmt:fmt>", views.doc_decision, name="doc-decision"),

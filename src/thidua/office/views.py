@@ -3,11 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from thidua.office.worklist import work_list
+from thidua.office.context import my_work
 
 
 @login_required
 def home(request):
-    work = getattr(request, "thidua_work", None)
-    wl = work.list if work is not None else work_list(request.user)
-    return render(request, "office/home.html", {"work": wl})
+    return render(request, "office/home.html", {"work": my_work(request).list})

@@ -108,3 +108,33 @@ def test_one_bad_rating_among_fifty_writes_nothing(staff):
     before = Evaluation.objects.count()
     assert commit(client, purl, response).status_code == 409
     assert Evaluation.objects.count() == before
+
+
+def test_maternity_column_sets_the_yearly_flag(staff):
+    """Nghỉ thai sản: Có → the year's flag is set (it counts as working time, ND 98/2023 art. 4); empty → not set;
+    a bad value is refused by cell and nothing is written."""
+    people, _ = staff
+    header = [*RATINGS_HEADER, "Nghỉ thai sản"]
+    client = _client_for("donvi")
+    bad = xlsx([[people[0].citizen_id, "", 2022, "HTT", "Có"], [people[1].citizen_id, "", 2022, "HTT", "Hình như"]],
+               header, sheet="Xếp loại")
+    _purl, response = preview(client, bad, "xep-loai.xlsx", UPLOAD)
+    assert not response.context["result"].ok
+    assert any("Có" in message for _row, _col, message in issues(response))
+    assert not Evaluation.objects.filter(person__in=people).exists()
+    good = xlsx([[people[0].citizen_id, "", 2022, "HTT", "Có"], [people[1].citizen_id, "", 2022, "HTT", ""],
+                 [people[2].citizen_id, "", 2022, "HT", "Không"]], header, sheet="Xếp loại")
+    purl, response = preview(client, good, "xep-loai.xlsx", UPLOAD)
+    assert response.context["result"].ok, issues(response)
+    commit(client, purl, response)
+    flags = dict(Evaluation.objects.filter(person__in=people[:3], year=2022).values_list("person_id", "on_maternity_leave"))
+    assert flags == {people[0].pk: True, people[1].pk: False, people[2].pk: False}
+
+
+def test_file_without_the_maternity_column_still_imports(staff):
+    people, _ = staff
+    client = _client_for("donvi")
+    purl, response = preview(client, sheet([[people[3].citizen_id, "", 2021, "HTT"]]), "xep-loai.xlsx", UPLOAD)
+    assert response.context["result"].ok, issues(response)
+    commit(client, purl, response)
+    assert Evaluation.objects.get(person=people[3], year=2021).on_maternity_leave is False
