@@ -1,9 +1,10 @@
 """Schemathesis against the API's own OpenAPI schema, with an authenticated token (`make api-fuzz`, .ci/run).
 
-    .venv/bin/python bench/api_fuzz.py [--max-examples 50] [--max-time 0] [--seed 1] [-- extra schemathesis args]
+    .venv/bin/python bench/api_fuzz.py [--max-examples 20] [--max-time 0] [--seed 1] [-- extra schemathesis args]
 
 1. `thidua demo` (migrate + reference scenario + demo accounts) into a temporary THIDUA_VAR_DIR (SQLite),
-   then `collectstatic` (production settings serve hashed static names);
+   then `collectstatic` (production settings serve hashed static names): both built once and copied
+   (tests/demo_db.py, var/test-cache/);
 2. `thidua token create trunguong api-fuzz` (the Central Board: national scope, so every id is in scope);
 3. `thidua runserver 127.0.0.1:<free port> --noreload` with production settings (DEBUG=0, plain HTTP);
 4. `schemathesis run http://127.0.0.1:<port>/api/v1/schema/ -H "Authorization: Token <key>" --checks all`:
@@ -32,6 +33,9 @@ import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+from tests import demo_db  # noqa: E402  (the repository root on the path first)
+
 VENV_BIN = Path(sys.executable).parent  # not resolved: the venv's python may be a symlink to the system one
 
 
@@ -54,7 +58,8 @@ def answers(url: str) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--max-examples", type=int, default=50, help="test cases per API operation (default 50)")
+    parser.add_argument("--max-examples", type=int, default=20,
+                        help="test cases per API operation and phase (default 20: every operation and phase still runs)")
     parser.add_argument("--max-time", type=int, default=0,
                         help="keep fuzzing for this many seconds (default 0: one pass of every phase, then stop)")
     parser.add_argument("--seed", type=int, default=1)
@@ -85,10 +90,9 @@ def main() -> int:
     log_path = var_dir / "server.log"
     try:
         t0 = time.monotonic()
-        subprocess.run([thidua, "demo"], env=env, cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL, timeout=600)
-        # Production settings use the manifest storage: pages (a redirect to the login) need collected files.
-        subprocess.run([thidua, "collectstatic", "--noinput"], env=env, cwd=REPO_ROOT, check=True,
-                       stdout=subprocess.DEVNULL, timeout=600)
+        # The demo database and the collected static files (production settings serve hashed names), built once
+        # and copied (tests/demo_db.py); the environment gets the SECRET_KEY the copy was built with.
+        env = demo_db.prepare(var_dir, env, static=True)
         key = subprocess.run([thidua, "token", "create", "trunguong", "api-fuzz"], env=env, cwd=REPO_ROOT,
                              check=True, capture_output=True, text=True, timeout=120).stdout.strip()
         print(f"demo database and token ready in {time.monotonic() - t0:.0f} s ({var_dir})", flush=True)

@@ -4,7 +4,7 @@ lost and nothing is half-written.
 
     .venv/bin/python bench/crash_safety.py [--threads 6] [--kill-after 60] [--rounds 2] [--json FILE] [--keep]
 
-1. `thidua demo` into a temporary THIDUA_VAR_DIR (SQLite), or, when DATABASE_URL points to PostgreSQL, into a
+1. `thidua demo` into a temporary THIDUA_VAR_DIR (SQLite: built once and copied, tests/demo_db.py), or, when DATABASE_URL points to PostgreSQL, into a
    throw-away database `thidua_crash_<pid>` created next to it (dropped afterwards);
    fresh people (one per dossier, so the duplicate check never blocks) in the unit officer's department;
    `thidua token create donvi crash-safety`.
@@ -42,6 +42,9 @@ import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+from tests import demo_db  # noqa: E402  (the repository root on the path first)
+
 VENV_BIN = Path(sys.executable).parent
 TITLE = "Kiểm thử mất điện"  # prefix of the titles of the dossiers this run creates
 PEOPLE = 3000
@@ -379,7 +382,10 @@ def main() -> int:
     figures: dict = {"database": "postgresql" if drop else "sqlite", "rounds": []}
     status = 0
     try:
-        run.thidua("demo", stdout=subprocess.DEVNULL)
+        if drop:
+            run.thidua("demo", stdout=subprocess.DEVNULL)
+        else:  # SQLite: the demo database built once and copied (tests/demo_db.py), with its SECRET_KEY
+            run.env = demo_db.prepare(var_dir, env)
         run.inner("setup", var_dir / "setup.json")
         setup = json.loads((var_dir / "setup.json").read_text())
         key = run.thidua("token", "create", "donvi", "crash-safety", capture_output=True, text=True).stdout.strip()

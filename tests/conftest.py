@@ -4,8 +4,13 @@ Two kinds of database tests:
 - unit tests build their own data with the factories of tests/factories.py (the `three_provinces` fixture below:
   three provinces, their offices and officers, the Central Board; the award catalogue);
 - integration tests (marked `integration`) run on the national reference scenario of thidua.demo.scenario,
-  loaded once per test database (per xdist worker) when the run selects at least one of them. Unit tests must
+  put once into the test database (per xdist worker) when the run selects at least one of them. Unit tests must
   pass on both an empty database and one holding the scenario: `pytest -m "not integration"` checks the first.
+
+The migrated database and the scenario are built once and copied (tests/scenario_cache.py): the first worker that
+needs one builds it and saves a copy (SQLite: a file under var/test-cache/, restored with SQLite's backup API;
+PostgreSQL: a template database, restored by CREATE DATABASE … TEMPLATE); the other workers, later runs of the same
+day on the same source, and the slow tests copy it. THIDUA_TEST_CACHE=0 migrates and loads in every worker as before.
 
 Personas (Healthchecks/Saleor style), all from the reference scenario's demo accounts (integration tests):
 - province_officer: Cao Bằng's emulation office (also the 2018 cluster chair);
@@ -18,17 +23,25 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests import scenario_cache
+
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, request):
-    """The reference scenario, committed once into the test database before any test of this worker runs (every
-    worker collects the whole selection, so each decides alike), and only when an integration test is selected."""
+def _copy_migrations():
+    """On while pytest-django creates the test database (switched off by django_db_setup below)."""
+    scenario_cache.copy_migrations(True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_copy_migrations, django_db_setup, django_db_blocker, request):
+    """The test database (migrated, or copied from a migrated one), then the reference scenario committed into it
+    before any test of this worker runs (every worker collects the whole selection, so each decides alike), and
+    only when an integration test is selected. Both are built once and copied (tests/scenario_cache.py)."""
+    scenario_cache.copy_migrations(False)
     if not any(item.get_closest_marker("integration") for item in request.session.items):
         return
-    from thidua.demo.scenario import load_reference_scenario
-
     with django_db_blocker.unblock():
-        load_reference_scenario()
+        scenario_cache.load_scenario_once()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,8 @@
 """Browser-test fixtures: a real `thidua` server on a throw-away SQLite file, and headless Debian Chromium.
 
 These tests never use pytest-django's database fixtures. The server runs in a subprocess:
-`thidua demo` (migrate + reference scenario + demo accounts) into a temporary THIDUA_VAR_DIR,
-then `thidua runserver --noreload` on a free port. Chromium is Debian's /usr/bin/chromium
+`thidua demo` (migrate + reference scenario + demo accounts; built once and copied, tests/demo_db.py) into a
+temporary THIDUA_VAR_DIR, then `thidua runserver --noreload` on a free port. Chromium is Debian's /usr/bin/chromium
 (a Playwright-downloaded browser is never used).
 """
 
@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import demo_db
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent  # not resolved: the venv's python may be a symlink to the system one
 CHROMIUM = os.environ.get("THIDUA_CHROMIUM", "/usr/bin/chromium")
@@ -29,7 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DEMO_TIMEOUT = 300  # seconds; `thidua demo` takes ~10 s
 START_TIMEOUT = 60  # seconds for runserver to answer
 TIMEOUT_MS = 30_000  # Playwright actions and assertions
 NAVIGATION_TIMEOUT_MS = 60_000
@@ -76,10 +77,7 @@ def demo_server(tmp_path_factory):
     }
     env.pop("DATABASE_URL", None)  # always SQLite under var_dir, even when CI has DATABASE_URL set
 
-    demo = subprocess.run(
-        [str(thidua), "demo"], env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=DEMO_TIMEOUT
-    )
-    assert demo.returncode == 0, f"`thidua demo` failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}"
+    env = demo_db.prepare(var_dir, env)  # `thidua demo`, built once and copied (tests/demo_db.py)
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"

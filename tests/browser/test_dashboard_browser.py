@@ -46,7 +46,21 @@ def settle(page: Page) -> None:
         pass
 
 
+# (base URL, username) → the session cookies of the first login through the form; later logins reuse them.
+_SESSIONS: dict[tuple[str, str], list] = {}
+
+
 def login(page: Page, base_url: str, username: str = USERNAME, password: str = PASSWORD) -> None:
+    """Log in as `username`: through the login form the first time in the session (the form is tested once per
+    persona), then by giving the page's context that login's cookies and opening the home page."""
+    cookies = _SESSIONS.get((base_url, username))
+    if cookies:
+        page.context.add_cookies(cookies)
+        page.goto(base_url + "/")
+        settle(page)
+        if urlparse(page.url).path != LOGIN_PATH:
+            return
+        page.context.clear_cookies()  # the session ended: log in through the form again
     page.goto(base_url + LOGIN_PATH)
     settle(page)
     form = page.locator("form").filter(has=page.locator("input[name=username]")).first
@@ -60,6 +74,7 @@ def login(page: Page, base_url: str, username: str = USERNAME, password: str = P
             f"login as {username} failed; the page says:\n{visible_text(page)[:1500]}"
         ) from exc
     settle(page)
+    _SESSIONS[(base_url, username)] = page.context.cookies()
 
 
 def open_cluster_year_2018(page: Page, base_url: str) -> str:

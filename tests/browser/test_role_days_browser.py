@@ -1,9 +1,11 @@
 """A day of each role in a real browser, at desktop size (1440×900) and on a phone (390×844).
 
 The province officer, the cluster chair, the Central Board and a department's unit officer each log in at the
-Vietnamese address, open the pages of their day from the menu and do their everyday step. On every page: no
-sideways scroll (document.scrollWidth ≤ the screen's width), the language switch fully on screen; on the phone the
-menu is collapsed behind its button and opens when touched. Screenshots go to var/screens/roles/.
+Vietnamese address, open the pages of their day from the menu and do their everyday step. One walk checks both
+sizes: every page is checked at desktop size, then the same page is resized to the phone's width and checked again
+(a touch-enabled context; the menu is followed on the phone). On every page: no sideways scroll
+(document.scrollWidth ≤ the screen's width), the language switch fully on screen; on the phone the menu is
+collapsed behind its button and opens when touched. Screenshots (both sizes) go to var/screens/roles/.
 """
 
 import re
@@ -21,27 +23,32 @@ SCREENS = REPO_ROOT / "var" / "screens" / "roles"
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def sized_page(request, chromium_browser):
-    width, height = VIEWPORTS[request.param]
+@pytest.fixture
+def touch_page(chromium_browser):
+    """A page at desktop size in a touch-enabled context (resized to the phone's width by `check_both`)."""
+    width, height = VIEWPORTS["desktop"]
     context = chromium_browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
-                                           has_touch=request.param == "phone")
+                                           has_touch=True)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page = context.new_page()
     try:
-        yield request.param, width, page
+        yield page
     finally:
         context.close()
+
+
+def resize(page: Page, size: str) -> int:
+    width, height = VIEWPORTS[size]
+    page.set_viewport_size({"width": width, "height": height})
+    return width
 
 
 def cluster_year_path(page: Page, base_url: str, year: int) -> str:
     """The dashboard of the cluster's `year`, found from the list of clusters as a user would."""
     page.goto(base_url + "/cum/")
     settle(page)
-    # The reference cluster's year (the Central Board sees every Central Council cluster of the demo).
-    link = (page.locator("a[href^='/cum/']").filter(has_text=re.compile(rf"năm {year}\b"))
-            .filter(has_text="miền núi biên giới phía Bắc").first)
+    link = page.locator("a[href^='/cum/']").filter(has_text=re.compile(rf"năm {year}\b")).first
     return urlparse(link.get_attribute("href")).path
 
 
@@ -63,18 +70,28 @@ def check_layout(page: Page, size: str, width: int, where: str) -> None:
         expect(page.locator("#main-menu .nav-link").first).to_be_visible()
 
 
-def visit(page: Page, base_url: str, path: str, size: str, width: int) -> None:
+def check_both(page: Page, where: str, shot_name: str | None = None) -> None:
+    """The page at desktop size, then at the phone's width (the same page resized), left at desktop size."""
+    for size in ("desktop", "phone"):
+        check_layout(page, size, resize(page, size), where)
+        if shot_name:
+            shot(page, f"{shot_name}-{size}")
+    resize(page, "desktop")
+
+
+def visit(page: Page, base_url: str, path: str, shot_name: str | None = None) -> None:
     response = page.goto(base_url + path)
     assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
     settle(page)
-    check_layout(page, size, width, path)
+    check_both(page, path, shot_name)
 
 
-def open_menu_and_go(page: Page, size: str, label: str) -> None:
-    """Follow a menu entry as a user would: on the phone, touch the menu button first."""
-    if size == "phone":
-        page.locator(".navbar-toggler").click()
-        expect(page.locator("#main-menu")).to_have_class(re.compile(r"\bshow\b"))
+def open_menu_and_go(page: Page, label: str) -> None:
+    """Follow a menu entry as a user would on the phone: touch the menu button first. The page stays at the phone's
+    width (the next `check_both` puts it back to desktop size)."""
+    resize(page, "phone")
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#main-menu")).to_have_class(re.compile(r"\bshow\b"))
     link = page.locator("#main-menu .nav-link", has_text=label).first
     expect(link).to_be_visible()
     link.click()
@@ -87,72 +104,75 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=False)
 
 
-def test_login_page_at_its_vietnamese_address_and_the_old_one_redirects(sized_page, demo_server):
-    size, width, page = sized_page
+def test_login_page_at_its_vietnamese_address_and_the_old_one_redirects(touch_page, demo_server):
+    page = touch_page
     page.goto(demo_server + "/accounts/login/?next=/khen-thuong/")
     assert urlparse(page.url).path == "/dang-nhap/"
-    check_layout(page, size, width, "/dang-nhap/")
-    shot(page, f"login-{size}")
+    check_both(page, "/dang-nhap/", "login")
 
 
-def test_province_officer_day(sized_page, demo_server):
-    size, width, page = sized_page
+def test_province_officer_day(touch_page, demo_server):
+    page = touch_page
     login(page, demo_server, "caobang")
-    check_layout(page, size, width, "home")
-    # Registry: a search without diacritics finds the province's records; the table scrolls inside its card.
-    open_menu_and_go(page, size, "Sổ khen thưởng")
+    check_both(page, "home")
+    # Registry (on the phone): a search without diacritics finds the province's records; the table scrolls inside
+    # its card.
+    open_menu_and_go(page, "Sổ khen thưởng")
     page.locator("input[name=q]").fill("cao bang")
     page.locator("input[name=q]").press("Enter")
     settle(page)
     expect(page.locator("table tbody tr").first).to_contain_text("Cao Bằng")
-    check_layout(page, size, width, "registry search")
-    if size == "phone":  # the other filters fold away: the first result is on the first screen
-        expect(page.locator("#registry-more")).to_be_hidden()
-        assert page.locator("table tbody tr").first.bounding_box()["y"] < 844
-        page.locator("#registry-more-toggle").click()
-        expect(page.locator("#registry-more select[name=level]")).to_be_visible()
-    shot(page, f"province-officer-registry-{size}")
+    # On the phone the other filters fold away: the first result is on the first screen.
+    expect(page.locator("#registry-more")).to_be_hidden()
+    assert page.locator("table tbody tr").first.bounding_box()["y"] < VIEWPORTS["phone"][1]
+    page.locator("#registry-more-toggle").click()
+    expect(page.locator("#registry-more select[name=level]")).to_be_visible()
+    check_both(page, "registry search", "province-officer-registry")
     # Eligibility, the dossiers waiting for the office, the organisations, the 2018 dashboard.
     for path in ("/xet-dieu-kien/", "/ho-so/cho-xu-ly/", "/ho-so/", "/don-vi/", "/khen-thuong/bieu-thong-ke/"):
-        visit(page, demo_server, path, size, width)
+        visit(page, demo_server, path)
     dashboard = cluster_year_path(page, demo_server, 2018)
-    visit(page, demo_server, dashboard, size, width)
+    visit(page, demo_server, dashboard, "province-officer-dashboard")
     expect(page.locator("body")).to_contain_text("26.174")
-    shot(page, f"province-officer-dashboard-{size}")
 
 
-def test_cluster_chair_day(sized_page, demo_server):
-    size, width, page = sized_page
+def test_cluster_chair_day(touch_page, demo_server):
+    page = touch_page
     login(page, demo_server, "laichau")
     dashboard = cluster_year_path(page, demo_server, 2019)
-    visit(page, demo_server, dashboard, size, width)
+    visit(page, demo_server, dashboard, "cluster-chair-2019-dashboard")
     # A year without records says so instead of zeros, dashes or an empty chart.
     text = page.locator("main").inner_text()
     assert "Chưa có số liệu" in text and "0 điển hình" not in text
-    shot(page, f"cluster-chair-2019-dashboard-{size}")
     # The year's steps, its vote sessions, the chair's tabs that scroll sideways inside their bar only.
-    visit(page, demo_server, dashboard + "nam/", size, width)
+    visit(page, demo_server, dashboard + "nam/", "cluster-chair-2019-steps")
     expect(page.locator("#timeline > li")).to_have_count(10)
-    shot(page, f"cluster-chair-2019-steps-{size}")
-    visit(page, demo_server, dashboard + "nam/bo-phieu/", size, width)
-    if size == "phone":
-        register_on_a_phone(page, demo_server, dashboard, width)
-    visit(page, demo_server, "/ho-so/cho-xu-ly/", size, width)
-    open_menu_and_go(page, size, "Cụm, khối thi đua")
-    check_layout(page, size, width, "home from the menu")
+    visit(page, demo_server, dashboard + "nam/bo-phieu/")
+    register_on_a_phone(page, demo_server, dashboard)
+    visit(page, demo_server, "/ho-so/cho-xu-ly/")
+    open_menu_and_go(page, "Cụm, khối thi đua")
+    check_both(page, "home from the menu")
 
 
-def register_on_a_phone(page: Page, base_url: str, dashboard: str, width: int) -> None:
+def register_on_a_phone(page: Page, base_url: str, dashboard: str) -> None:
     """The chair's own province registers its 2019 plan and titles on a phone (opening the year first when the
-    cluster-year walk has not): typed in Vietnamese number format, saved, shown back."""
-    visit(page, base_url, dashboard + "nam/dang-ky/", "phone", width)
+    cluster-year walk has not): typed in Vietnamese number format, saved, shown back. Ends at desktop size."""
+    width = resize(page, "phone")
+
+    def go(path: str) -> None:
+        response = page.goto(base_url + path)
+        assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+        settle(page)
+        check_layout(page, "phone", width, path)
+
+    go(dashboard + "nam/dang-ky/")
     if page.locator("#form-dang-ky").count() == 0:  # the year is not open yet: the chair opens it
-        visit(page, base_url, dashboard + "nam/mo/", "phone", width)
+        go(dashboard + "nam/mo/")
         page.locator("input[name=theme]").fill("Đoàn kết, đổi mới, thi đua hoàn thành nhiệm vụ")
         page.locator("input[name=opened_on]").fill("15/01/2019")
         page.locator("#form-mo-nam button.btn-primary").click()
         settle(page)
-        visit(page, base_url, dashboard + "nam/dang-ky/", "phone", width)
+        go(dashboard + "nam/dang-ky/")
     plan = page.locator("#form-dang-ky input[name^=plan_]").first
     plan.fill("1.250,5")
     page.locator("#form-dang-ky input[name=titles]").first.check()
@@ -162,40 +182,40 @@ def register_on_a_phone(page: Page, base_url: str, dashboard: str, width: int) -
     expect(page.locator("#form-dang-ky input[name^=plan_]").first).to_have_value("1.250,5")
     check_layout(page, "phone", width, "registration saved")
     shot(page, "cluster-chair-2019-registration-phone")
+    resize(page, "desktop")
 
 
-def test_central_board_day(sized_page, demo_server):
-    size, width, page = sized_page
+def test_central_board_day(touch_page, demo_server):
+    page = touch_page
     login(page, demo_server, "trunguong")
-    if size == "phone":  # the menu, open, as a phone shows it
-        page.locator(".navbar-toggler").click()
-        expect(page.locator("#main-menu")).to_have_class(re.compile(r"\bshow\b"))
-        shot(page, "central-board-menu-phone")
-        page.locator(".navbar-toggler").click()
+    resize(page, "phone")  # the menu, open, as a phone shows it
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#main-menu")).to_have_class(re.compile(r"\bshow\b"))
+    shot(page, "central-board-menu-phone")
+    page.locator(".navbar-toggler").click()
+    resize(page, "desktop")
     dashboard = cluster_year_path(page, demo_server, 2018)
-    visit(page, demo_server, dashboard, size, width)
+    visit(page, demo_server, dashboard, "central-board-dashboard")
     for figure in ("26.174", "52,48%"):
         expect(page.locator("main")).to_contain_text(figure)
-    shot(page, f"central-board-dashboard-{size}")
     for path in ("/khen-thuong/", "/nhat-ky/", "/can-cu-phap-ly/", "/khen-thuong/bieu-thong-ke/", "/cong-viec/"):
-        visit(page, demo_server, path, size, width)
-    open_menu_and_go(page, size, "Nhật ký")
+        visit(page, demo_server, path)
+    open_menu_and_go(page, "Nhật ký")
     assert urlparse(page.url).path == "/nhat-ky/"
-    shot(page, f"central-board-audit-{size}")
+    check_both(page, "/nhat-ky/ from the menu", "central-board-audit")
 
 
-def test_unit_officer_day(sized_page, demo_server):
-    size, width, page = sized_page
+def test_unit_officer_day(touch_page, demo_server):
+    page = touch_page
     login(page, demo_server, "donvi")
-    check_layout(page, size, width, "home")
-    open_menu_and_go(page, size, "Hồ sơ đề nghị")
-    check_layout(page, size, width, "dossiers")
+    check_both(page, "home")
+    open_menu_and_go(page, "Hồ sơ đề nghị")
+    check_both(page, "dossiers")
     for path in ("/ho-so/", "/ho-so/tao/", "/khen-thuong/nhap/", "/xet-dieu-kien/", "/khen-thuong/"):
-        visit(page, demo_server, path, size, width)
+        visit(page, demo_server, path)
     # A dossier of the unit, when the demo has one: its items and checks fit the screen too.
-    visit(page, demo_server, "/ho-so/", size, width)
+    visit(page, demo_server, "/ho-so/")
     first = page.locator("main a[href^='/ho-so/']").filter(has_text=re.compile(r"\S")).first
     href = first.get_attribute("href") if first.count() else None
     if href and re.match(r"^/ho-so/\d+/$", href):
-        visit(page, demo_server, href, size, width)
-        shot(page, f"unit-officer-dossier-{size}")
+        visit(page, demo_server, href, "unit-officer-dossier")

@@ -2,9 +2,10 @@
 nothing half-written. The work is done by bench/crash_safety.py (a throw-away demo database, the production
 server under gunicorn, 6 API clients creating dossiers, adding items and submitting, SIGKILL of the server's
 process group twice with requests in flight, restart, then checks through the API and the ORM); this test runs
-it and asserts on its figures. It takes about a minute (the demo load dominates), so it is marked `slow`: not in
-`make test`, run by .ci/run (`make test-slow`), on SQLite and, with DATABASE_URL, on PostgreSQL (a separate
-database `thidua_crash_<pid>` is created on that server and dropped afterwards)."""
+it and asserts on its figures. It starts servers and kills them, so it is marked `slow`: not in `make test`, run by
+.ci/run (`make test-slow`) on SQLite (the demo database copied from tests/demo_db.py's cache) and, being `engine`
+(its outcome depends on the database), again on PostgreSQL (`make test-slow-pg`: a separate database
+`thidua_crash_<pid>` is created on that server and dropped afterwards)."""
 
 import json
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.engine]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ from thidua.core.tokens import create_token
 from thidua.lib.backup import _flush, _models, read_manifest, table_checksums
 from thidua.orgs.models import Organization
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.integration]  # whole-database dumps and restores
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.engine, pytest.mark.integration]  # whole-database dumps and restores
 
 
 def raw_counts() -> dict[str, int]:

@@ -154,60 +154,65 @@ def votes(request, pk: int):
     return _votes_page(request, year, _Votes(year, request))
 
 
+def _votes_action(request, pk: int, check, form_for: str, act):
+    """The step's three actions alike: the year, its guard (a refusal is recorded and shown, then back to the votes
+    page), the posted form bound (`form_for` names the _Votes method and the page's form); when it is valid,
+    `act(year, cleaned_data)` calls the service and answers a redirect when done (None: refused, shown). An invalid
+    or refused form is shown again with what was posted."""
+    year = load_year(request, pk)
+    if not guarded(request, check, request.user, year.cy):
+        return redirect(year.url("year-votes"))
+    votes = _Votes(year, request)
+    form = getattr(votes, form_for)(request.POST)
+    if form is not None and form.is_valid():
+        done = act(year, form.cleaned_data)
+        if done is not None:
+            return done
+    return _votes_page(request, year, votes, **{form_for: form})
+
+
 @login_required
 @require_POST
 def schedule_review(request, pk: int):
-    year = load_year(request, pk)
-    if not guarded(request, services.check_schedule_review, request.user, year.cy):
-        return redirect(year.url("year-votes"))
-    votes = _Votes(year, request)
-    form = votes.review_form(request.POST)
-    if form is not None and form.is_valid():
-        d = form.cleaned_data
+    def act(year: Year, d: dict):
         if attempt(request, services.schedule_review, request.user, year.cy, title=d["title"],
                    held_on=d["held_on"], place=d["place"], success=_("Đã lập hội nghị tổng kết.")):
             warn_if_late(request, year.cy, Step.VOTE, d["held_on"])
             return redirect(year.url("year-votes"))
-    return _votes_page(request, year, votes, review_form=form)
+        return None
+
+    return _votes_action(request, pk, services.check_schedule_review, "review_form", act)
 
 
 @login_required
 @require_POST
 def open_vote(request, pk: int):
-    year = load_year(request, pk)
-    if not guarded(request, services.check_open_vote, request.user, year.cy):
-        return redirect(year.url("year-votes"))
-    votes = _Votes(year, request)
-    form = votes.vote_form(request.POST)
-    if form is not None and form.is_valid():
-        d = form.cleaned_data
+    def act(year: Year, d: dict):
         session = attempt(request, services.open_vote, request.user, year.cy, kind=d["kind"],
                           candidates=list(d["candidates"]), opens_at=d["opens_at"], closes_at=d["closes_at"],
                           seats=d["seats"], threshold_percent=d["threshold_percent"],
                           threshold_strict=d["threshold_strict"], quorum_percent=d["quorum_percent"],
                           quorum_strict=d["quorum_strict"])
-        if session:
-            messages.success(request, _("Đã mở phiên bỏ phiếu “%(s)s”.") % {"s": session})
-            warn_if_late(request, year.cy, Step.VOTE, timezone.localtime(d["opens_at"]))
-            return redirect(year.url("year-vote", session.pk))
-    return _votes_page(request, year, votes, vote_form=form)
+        if not session:
+            return None
+        messages.success(request, _("Đã mở phiên bỏ phiếu “%(s)s”.") % {"s": session})
+        warn_if_late(request, year.cy, Step.VOTE, timezone.localtime(d["opens_at"]))
+        return redirect(year.url("year-vote", session.pk))
+
+    return _votes_action(request, pk, services.check_open_vote, "vote_form", act)
 
 
 @login_required
 @require_POST
 def hand_over_flag(request, pk: int):
-    year = load_year(request, pk)
-    if not guarded(request, services.check_hand_over, request.user, year.cy):
-        return redirect(year.url("year-votes"))
-    votes = _Votes(year, request)
-    form = votes.handover_form(request.POST)
-    if form is not None and form.is_valid():
-        d = form.cleaned_data
+    def act(year: Year, d: dict):
         if attempt(request, services.hand_over_flag, request.user, year.cy, handed_on=d["handed_on"],
                    handed_by=d["handed_by"], success=_("Đã ghi nhận trao cờ luân lưu.")):
             warn_if_late(request, year.cy, Step.HANDOVER, d["handed_on"])
             return redirect(year.url("year-votes") + "#trao-co")
-    return _votes_page(request, year, votes, handover_form=form)
+        return None
+
+    return _votes_action(request, pk, services.check_hand_over, "handover_form", act)
 
 
 # --------------------------------------------------------------------------- one session
