@@ -7,13 +7,13 @@ from thidua.api import (
     eligibility,
     exemplars,
     movements,
+    national,
     nominations,
     office,
     records,
     registry,
     views,
 )
-from thidua.api import national
 from thidua.api import cluster_run as run
 
 urlpatterns = [
