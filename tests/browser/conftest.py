@@ -134,3 +134,18 @@ def page(chromium_browser):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def touch_page(chromium_browser):
+    """A page at desktop size in a touch-enabled context (resized to the phone's width by `check_both`)."""
+    width, height = 1440, 900
+    context = chromium_browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
+                                           has_touch=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()

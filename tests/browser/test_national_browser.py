@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 from .conftest import REPO_ROOT
 from .test_dashboard_browser import login, settle
 from .test_role_days_browser import check_both, resize
-from .test_role_days_browser import touch_page as national_page  # noqa: F401 (a fixture, used by name)
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +23,8 @@ def shots(page, name: str) -> None:
     resize(page, "desktop")
 
 
-def test_central_board_consolidates_the_flag_proposals_of_every_cluster(national_page, demo_server):
-    page = national_page
+def test_central_board_consolidates_the_flag_proposals_of_every_cluster(touch_page, demo_server):
+    page = touch_page
     SCREENS.mkdir(parents=True, exist_ok=True)
     login(page, demo_server, "trunguong")
     page.goto(demo_server + "/cum/")

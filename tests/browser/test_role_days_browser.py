@@ -14,28 +14,13 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import NAVIGATION_TIMEOUT_MS, REPO_ROOT, TIMEOUT_MS
+from .conftest import REPO_ROOT
 from .test_dashboard_browser import login, settle
 
 pytestmark = pytest.mark.browser
 
 SCREENS = REPO_ROOT / "var" / "screens" / "roles"
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
-
-
-@pytest.fixture
-def touch_page(chromium_browser):
-    """A page at desktop size in a touch-enabled context (resized to the phone's width by `check_both`)."""
-    width, height = VIEWPORTS["desktop"]
-    context = chromium_browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
-                                           has_touch=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def resize(page: Page, size: str) -> int:
