@@ -59,7 +59,7 @@ def _client_for(username: str) -> Client:
 def cluster_year_2018(db):
     from thidua.emulation.models import ClusterYear
 
-    return ClusterYear.objects.get(year=2018)
+    return ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG")
 
 
 # persona fixture name → demo account of the reference scenario

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from thidua.awards.models import Award, Decision
 from thidua.core.models import ApiToken, AuditEvent
-from thidua.emulation.models import ClusterYear, Score
+from thidua.emulation.models import ClusterYear, Exemplar, ExemplarEvent, PublicHonour, Score
 from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -123,6 +123,19 @@ ROUTES: dict[str, Route] = {
     # Pages
     "": Route(lambda o: ["/"], EVERYONE_LOGGED_IN, "home: the user's work list (tests/office/test_worklist.py)"),
     "cum/": Route(lambda o: ["/cum/"], EVERYONE_LOGGED_IN, "the user's cluster years"),
+    # The Central Council's clusters and blocks (issue 14.5): every logged-in user, rows scoped (tests/emulation/
+    # test_national.py); the run of the flag consolidation is the Central Board's (tests/eligibility/test_national.py).
+    "cum/toan-quoc/": Route(lambda o: ["/cum/toan-quoc/?nam=2018"], EVERYONE_LOGGED_IN, "rows by scope"),
+    "cum/toan-quoc/co-thi-dua/": Route(lambda o: ["/cum/toan-quoc/co-thi-dua/?nam=2018"], EVERYONE_LOGGED_IN,
+                                       "rows by scope"),
+    "cum/toan-quoc/co-thi-dua/tong-hop/": Route(lambda o: ["/cum/toan-quoc/co-thi-dua/tong-hop/"],
+                                                statuses(LOGIN, rest=405), "POST only", post=True),
+    "cum/toan-quoc/bao-cao-tong-hop.<docfmt:fmt>": Route(lambda o: ["/cum/toan-quoc/bao-cao-tong-hop.docx?nam=2018"],
+                                                         EVERYONE_LOGGED_IN, "rows by scope"),
+    "api/v1/national/<int:year>": Route(lambda o: ["/api/v1/national/2018"], API_ALL, "rows by scope"),
+    "api/v1/national/<int:year>/flags": Route(lambda o: ["/api/v1/national/2018/flags"], API_ALL, "rows by scope"),
+    "api/v1/national/<int:year>/flags/run": Route(lambda o: ["/api/v1/national/2018/flags/run"],
+                                                  statuses(API_REFUSED, rest=405), "POST only", post=True),
     "thong-bao/": Route(lambda o: ["/thong-bao/"], EVERYONE_LOGGED_IN, "the user's own notifications"),
     "thong-bao/cai-dat/": Route(lambda o: ["/thong-bao/cai-dat/"], EVERYONE_LOGGED_IN, "the user's own e-mail choice",
                                 post=True),
@@ -413,6 +426,37 @@ ROUTES: dict[str, Route] = {
         lambda o, part=part: [f"/giay-to/quy/{demo_decision().authority.pk}/{demo_decision().signed_on.year}/{part}/"],
         statuses(LOGIN, rest=405), "POST only (per persona in tests/papers/test_fund.py)", post=True)
        for part in ("nguon", "chi")},
+    # Exemplary models (emulation/exemplar_views.py, api/exemplars.py) on a Cao Bằng exemplar outside the unit
+    # officer's department: seen by the cluster (peers, council, central roles); the actions are POST only and
+    # tested per persona in tests/emulation/test_exemplars.py (refusals change nothing). The public honours board
+    # and its API: public (throttled, cached).
+    "dien-hinh/": Route(lambda o: ["/dien-hinh/", "/dien-hinh/?stage=honoured&year=2016&q=xa"], EVERYONE_LOGGED_IN,
+                        "scoped board"),
+    "dien-hinh/phat-hien/": Route(lambda o: ["/dien-hinh/phat-hien/"], EVERYONE_LOGGED_IN,
+                                  "form; who may not record is told so (POST refused by the service)", post=True),
+    "dien-hinh/<int:pk>/": Route(lambda o: [f"/dien-hinh/{matrix_exemplar().pk}/"], CLUSTER),
+    "dien-hinh/<int:pk>/tep/<int:att>/": Route(lambda o: [f"/dien-hinh/{matrix_exemplar().pk}/tep/999999/"],
+                                               statuses(LOGIN, rest=404), "no such file: 404 (a file in tests)"),
+    **{f"dien-hinh/<int:pk>/{part}": Route(lambda o, part=part: [f"/dien-hinh/{matrix_exemplar().pk}/{part}"],
+                                           statuses(LOGIN, rest=405), "POST only", post=True)
+       for part in ("boi-duong/", "theo-doi/", "nhan-rong/", "tong-ket/", "ton-vinh/", "tep/", "cong-bo/")},
+    "dien-hinh/<int:pk>/cong-bo/<int:pub>/rut/": Route(
+        lambda o: [f"/dien-hinh/{matrix_publication().exemplar_id}/cong-bo/{matrix_publication().pk}/rut/"],
+        statuses(LOGIN, rest=405), "POST only", post=True),
+    "vinh-danh/": Route(lambda o: ["/vinh-danh/", "/vinh-danh/?q=nong+thon&year=2018"], PUBLIC,
+                        "public honours board (no login)"),
+    "api/v1/exemplars/": Route(lambda o: ["/api/v1/exemplars/"], API_ALL, "scoped list; POST discovers", post=True),
+    "api/v1/exemplars/stages": Route(lambda o: ["/api/v1/exemplars/stages"], API_ALL, "scoped counts"),
+    "api/v1/exemplars/<int:pk>": Route(lambda o: [f"/api/v1/exemplars/{matrix_exemplar().pk}"], API_CLUSTER),
+    **{f"api/v1/exemplars/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/exemplars/{matrix_exemplar().pk}/{part}"],
+                                                  statuses(API_REFUSED, rest=405), "POST only", post=True)
+       for part in ("moves", "replications")},
+    "api/v1/public-honours/": Route(lambda o: ["/api/v1/public-honours/"], statuses(API_REFUSED, rest=405),
+                                    "POST only", post=True),
+    "api/v1/public-honours/<int:pk>/withdrawal": Route(
+        lambda o: [f"/api/v1/public-honours/{matrix_publication().pk}/withdrawal"], statuses(API_REFUSED, rest=405),
+        "POST only", post=True),
+    "api/v1/public/honours": Route(lambda o: ["/api/v1/public/honours"], PUBLIC, "public honours board (no login)"),
 }
 
 
@@ -493,6 +537,21 @@ def demo_certificate():
     return (Certificate.objects.exclude(award__unit__path__startswith=department.path).order_by("pk").first())
 
 
+def matrix_exemplar():
+    """A Cao Bằng exemplar whose collective is outside the unit officer's department."""
+    from thidua.emulation.models import Exemplar
+
+    department = Organization.objects.get(user_roles__user__username="donvi")
+    return (Exemplar.objects.filter(province__admin_code="04", collective__isnull=False)
+            .exclude(collective__path__startswith=department.path).order_by("pk").first())
+
+
+def matrix_publication():
+    from thidua.emulation.models import PublicHonour
+
+    return PublicHonour.objects.order_by("pk").first()
+
+
 def all_routes() -> list[tuple[str, URLPattern]]:
     def walk(patterns, prefix=""):
         for p in patterns:
@@ -520,7 +579,7 @@ def objects(db) -> Objects:
     award = (Award.objects.filter(province=cao_bang).exclude(unit__path__startswith=department.path)
              .order_by("pk").first())
     assert person and award
-    return Objects(ClusterYear.objects.get(year=2018), cao_bang, person, award)
+    return Objects(ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG"), cao_bang, person, award)
 
 
 @pytest.fixture
@@ -618,7 +677,8 @@ def test_admin_routes_are_for_the_administrator_only(clients):
 # --- Writes: refusals change nothing -------------------------------------------------------------------------
 
 def counts() -> dict[str, int]:
-    models = [Award, Decision, ClusterYear, Organization, Person, UserRole, ApiToken, get_user_model()]
+    models = [Award, Decision, ClusterYear, Organization, Person, UserRole, ApiToken, get_user_model(), Exemplar,
+              ExemplarEvent, PublicHonour]
     return {m._meta.label: m.objects.count() for m in models}
 
 
@@ -639,6 +699,14 @@ def test_refused_writes_change_nothing(clients, objects):
             assert getattr(clients["province_officer"], method)(url).status_code == 405, (method, url)
     for url in ("/api/v1/awards/", "/api/v1/cluster-years/"):
         assert clients["central_board"].post(url, {}).status_code == 405, url
+    # Exemplary models and the public board: anonymous writes refused before anything.
+    ex = matrix_exemplar()
+    for url in (f"/dien-hinh/{ex.pk}/boi-duong/", f"/dien-hinh/{ex.pk}/cong-bo/", "/dien-hinh/phat-hien/"):
+        response = anonymous.post(url, {"plan": "x", "consent": "on", "consent_given_on": "2024-01-01"})
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
+    for url in (f"/api/v1/exemplars/{ex.pk}/moves", "/api/v1/public-honours/", "/api/v1/exemplars/"):
+        assert anonymous.post(url, {"to_stage": "nurtured"}, content_type="application/json").status_code in (401, 403)
+    assert anonymous.post("/vinh-danh/", {"q": "x"}).status_code == 405
     # Pages are GET only: a POST to a page is refused or ignored, never a write.
     for url in ("/khen-thuong/", f"/cum/{objects.cy.pk}/", f"/don-vi/{objects.cao_bang.pk}/"):
         response = anonymous.post(url, {"name": "x"})

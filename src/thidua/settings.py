@@ -74,7 +74,10 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60))
 # Public endpoints without login (thidua.core.throttle): requests per client address per period (seconds);
 # a limit of 0 turns the throttle off. The certificate verification page and API: 30 per minute by default.
 PUBLIC_THROTTLE_RATES = {"verify": (int(os.environ.get("VERIFY_RATE_LIMIT", 30)),
-                                    int(os.environ.get("VERIFY_RATE_PERIOD_SECONDS", 60)))}
+                                    int(os.environ.get("VERIFY_RATE_PERIOD_SECONDS", 60))),
+                         # The public honours board (/vinh-danh/ and its API): 60 per minute by default.
+                         "honours": (int(os.environ.get("HONOURS_RATE_LIMIT", 60)),
+                                     int(os.environ.get("HONOURS_RATE_PERIOD_SECONDS", 60)))}
 # The client address: REMOTE_ADDR, or behind a proxy the last address the proxy appended to this header.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")  # e.g. X-Forwarded-For
 

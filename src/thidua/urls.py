@@ -41,6 +41,8 @@ urlpatterns = [
     path("khen-thuong/", include("thidua.awards.urls")),
     path("khen-thuong/", include("thidua.reports.urls")),
     path("don-vi/", include("thidua.orgs.urls")),
+    path("dien-hinh/", include("thidua.emulation.exemplar_urls")),
+    path("vinh-danh/", include("thidua.emulation.public_urls")),
     path("thong-bao/", include("thidua.notifications.urls")),
     path("", include("thidua.office.urls")),
     path("", include("thidua.eligibility.urls")),

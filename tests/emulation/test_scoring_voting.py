@@ -186,7 +186,7 @@ def cy2018(cluster_year_2018):
 
 def org(name):
     """A member of the 2018 cluster (before the 2025 mergers) by name."""
-    return ClusterYear.objects.get(year=2018).members.get(name=name)
+    return ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG").members.get(name=name)
 
 
 VOTERS = {"Hà Giang": "hagiang", "Cao Bằng": "caobang", "Lạng Sơn": "langson", "Lào Cai": "laocai",

@@ -24,7 +24,7 @@ def chair_2019() -> Client:
 
 def test_opening_defaults_to_the_review_conference_of_the_year_before():
     cy = ClusterYear.objects.get(year=2019)
-    conference = services.review_conference(ClusterYear.objects.get(year=2018))
+    conference = services.review_conference(ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG"))
     page = chair_2019().get(f"/cum/{cy.pk}/nam/mo/").content.decode()
     field = re.search(r'<input[^>]*name="opened_on"[^>]*>', page).group(0)
     assert conference.held_on.strftime("%d/%m/%Y") in field

@@ -79,7 +79,7 @@ def clients(outsider) -> dict[str, Client]:
 
 @pytest.fixture
 def cy2018(db) -> ClusterYear:
-    return ClusterYear.objects.get(year=2018)
+    return ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG")
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def cy2019(db) -> ClusterYear:
 
 def org(code: str) -> Organization:
     """A member province of the cluster by its administrative code."""
-    return ClusterYear.objects.get(year=2018).members.get(admin_code=code)
+    return ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG").members.get(admin_code=code)
 
 
 def url(cy: ClusterYear, suffix: str = "") -> str:

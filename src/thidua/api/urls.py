@@ -1,7 +1,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from thidua.api import award_records, disclosures, eligibility, nominations, office, records, registry, views
+from thidua.api import (
+    award_records,
+    disclosures,
+    eligibility,
+    exemplars,
+    nominations,
+    office,
+    records,
+    registry,
+    views,
+)
+from thidua.api import national
 from thidua.api import cluster_run as run
 
 urlpatterns = [
@@ -12,6 +23,9 @@ urlpatterns = [
     path("me/work", office.MyWorkView.as_view(), name="api-my-work"),
     path("me/notifications", office.MyNotificationsView.as_view(), name="api-my-notifications"),
     path("cluster-years/", views.ClusterYearList.as_view(), name="api-cluster-years"),
+    path("national/<int:year>", national.NationalYearView.as_view(), name="api-national"),
+    path("national/<int:year>/flags", national.NationalFlagsView.as_view(), name="api-national-flags"),
+    path("national/<int:year>/flags/run", national.NationalFlagsRunView.as_view(), name="api-national-flags-run"),
     path("cluster-years/<int:pk>/summary", views.ClusterYearSummaryView.as_view(), name="api-cluster-year-summary"),
     path("cluster-years/<int:pk>/run", run.RunView.as_view(), name="api-cy-run"),
     path("cluster-years/<int:pk>/open", run.OpenYearView.as_view(), name="api-cy-open"),
@@ -56,6 +70,16 @@ urlpatterns = [
     path("dossiers/<int:pk>/decision", nominations.DossierDecisionView.as_view(), name="api-dossier-decision"),
     path("council-sessions/<int:pk>/ballot", nominations.CouncilBallotView.as_view(), name="api-council-ballot"),
     path("verify/<str:token>", nominations.VerifyView.as_view(), name="api-verify"),
+    # Exemplary models (emulation/exemplars.py) and the public honours board.
+    path("exemplars/", exemplars.ExemplarListView.as_view(), name="api-exemplars"),
+    path("exemplars/stages", exemplars.ExemplarStagesView.as_view(), name="api-exemplar-stages"),
+    path("exemplars/<int:pk>", exemplars.ExemplarDetailView.as_view(), name="api-exemplar"),
+    path("exemplars/<int:pk>/moves", exemplars.ExemplarMoveView.as_view(), name="api-exemplar-moves"),
+    path("exemplars/<int:pk>/replications", exemplars.ExemplarReplicationView.as_view(),
+         name="api-exemplar-replications"),
+    path("public-honours/", exemplars.PublishView.as_view(), name="api-public-honours-publish"),
+    path("public-honours/<int:pk>/withdrawal", exemplars.WithdrawView.as_view(), name="api-public-honour-withdraw"),
+    path("public/honours", exemplars.PublicBoardView.as_view(), name="api-public-honours"),
     path("public/disclosures/<str:token>", disclosures.PublicDisclosureView.as_view(), name="api-disclosure-public"),
     path("dossiers/<int:pk>/disclosure", disclosures.DossierDisclosureView.as_view(), name="api-dossier-disclosure"),
     path("disclosure-comments/<int:pk>/handling", disclosures.CommentHandlingView.as_view(),

@@ -20,7 +20,7 @@ from thidua.core.errors import too_many_requests
 from thidua.core.models import ThrottleWindow
 from thidua.lib.http import client_ip
 
-DEFAULT_RATES = {"verify": (30, 60)}
+DEFAULT_RATES = {"verify": (30, 60), "honours": (60, 60)}
 
 
 def rate(scope: str) -> tuple[int, int]:

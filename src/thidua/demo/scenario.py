@@ -21,7 +21,9 @@ from thidua.awards.models import Award, AwardType, Basis, Decision, RecipientCla
 from thidua.awards.services import bulk_record_awards, load_catalogue
 from thidua.demo import names
 from thidua.demo.cluster_run import run_2018
+from thidua.demo.exemplars import ExemplarHistory
 from thidua.demo.generator import generate
+from thidua.demo.national import load_national_demo  # the other clusters and blocks (illustrative)
 from thidua.demo.nominations import load_nominations_demo  # dossiers, council, certificates
 from thidua.eligibility.models import Quota
 from thidua.emulation.models import (
@@ -34,7 +36,6 @@ from thidua.emulation.models import (
     ConferenceKind,
     Exemplar,
     ExemplarHonour,
-    ExemplarStage,
     Indicator,
     Movement,
     MovementKind,
@@ -352,6 +353,7 @@ class _Builder:
             summary="Về việc tặng Bằng khen cho các tập thể, cá nhân điển hình tiên tiến của Cụm thi đua 7 tỉnh miền núi biên giới phía Bắc",
         )
         at_review = apportion(14, {c: 1 for c in MEMBER_CODES})
+        history = ExemplarHistory(self.cy)  # its own random numbers: the scenario's other figures do not move
         for prov in self.members:
             pool = self.pool[prov.pk]
             for i in range(national[prov.admin_code] + at_review[prov.admin_code]):
@@ -359,24 +361,29 @@ class _Builder:
                 if i % 2 == 0:
                     org = rng.choice(pool["collective"] + pool["small"])
                     ex = Exemplar.objects.create(collective=org, name=org.name, province=prov, field=f,
-                                                 stage=ExemplarStage.REPLICATED, story=stories[f], discovered_in=rng.randint(2014, 2017))
+                                                 story=stories[f], discovered_in=rng.randint(2014, 2017), **history.fields(f, prov, org))
                     recipient = {"recipient_org": org, "recipient_name": org.name, "unit": org,
                                  "recipient_class": RecipientClass.SMALL_COLLECTIVE if org.is_small_collective else RecipientClass.COLLECTIVE}
                 else:
                     person = self.person(prov, rng.choice(pool["small"]), "Người lao động", True)
                     bulk_create_people([person])
                     ex = Exemplar.objects.create(person=person, name=person.full_name, province=prov, field=f,
-                                                 stage=ExemplarStage.SUMMED_UP, story=stories[f], discovered_in=rng.randint(2014, 2017))
+                                                 story=stories[f], discovered_in=rng.randint(2014, 2017),
+                                                 **history.fields(f, prov, person.organization))
                     recipient = {"recipient_person": person, "recipient_name": person.full_name, "unit": person.organization,
                                  "recipient_class": RecipientClass.DIRECT_WORKER}
                 if i < national[prov.admin_code]:
-                    ExemplarHonour.objects.create(exemplar=ex, conference=celebration,
+                    ExemplarHonour.objects.create(exemplar=ex, conference=celebration, honoured_on=celebration.held_on,
                                                   description="Tuyên dương điển hình tiên tiến toàn quốc")
+                    history.add(ex, pool, celebration.held_on, "Tuyên dương điển hình tiên tiến toàn quốc", publish=i < 2)
                 else:
                     (award,) = bulk_record_awards([Award(decision=cb_decision, award_type=self.catalogue["BK_TINH"], year=YEAR,
                                                          basis=Basis.THEMATIC, province=prov, **recipient)])
-                    ExemplarHonour.objects.create(exemplar=ex, conference=self.review, award=award,
+                    ExemplarHonour.objects.create(exemplar=ex, conference=self.review, award=award, honoured_on=REVIEW_DAY,
                                                   description="Bằng khen của Chủ tịch UBND tỉnh Cao Bằng")
+                    history.add(ex, pool, REVIEW_DAY, "Bằng khen của Chủ tịch UBND tỉnh Cao Bằng")
+        history.in_progress(self.members, self.pool)
+        history.save()
 
     # ----- personal records for eligibility (illustrative) -----
     def personal_records(self):
@@ -436,4 +443,5 @@ def load_reference_scenario(seed: int = 2018) -> list[tuple[str, str, str]]:
         b.personal_records()
         b.accounts()
         run_2018(b)  # scores, ballots and their outcomes, through the services
+        load_national_demo(seed)
     return load_nominations_demo(b.accounts())

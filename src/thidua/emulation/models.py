@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import Award, AwardType
+from thidua.lib.text import fold
 from thidua.orgs.models import Organization, Person
 from thidua.orgs.scope import scope_for
 
@@ -49,6 +50,14 @@ class Cluster(models.Model):
     kind = models.CharField("loại", max_length=16, choices=ClusterKind.choices, default=ClusterKind.CLUSTER)
     organised_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="clusters_organised",
                                      verbose_name="cấp tổ chức")
+    # Reference data of the Central Council's clusters and blocks (emulation/data/national_clusters.json).
+    code = models.CharField("mã cụm, khối", max_length=32, blank=True, db_index=True)
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    basis = models.CharField("nguồn thành phần cụm, khối", max_length=500, blank=True)
+    members_illustrative = models.BooleanField("thành phần cụm, khối là minh họa", default=False)
+    reference_members = models.ManyToManyField(Organization, blank=True, related_name="reference_clusters",
+                                               verbose_name="thành phần theo quyết định phân chia")
 
     class Meta:
         verbose_name = "cụm, khối thi đua"
@@ -254,24 +263,57 @@ class PactSignature(models.Model):
 
 
 class ExemplarStage(models.TextChoices):
+    """The four stages of an exemplary model (phát hiện, bồi dưỡng, tổng kết và nhân rộng, tôn vinh), in order."""
+
     DISCOVERED = "discovered", _("Phát hiện")
     NURTURED = "nurtured", _("Bồi dưỡng")
-    SUMMED_UP = "summed_up", _("Tổng kết")
-    REPLICATED = "replicated", _("Nhân rộng")
+    REPLICATED = "replicated", _("Tổng kết, nhân rộng")
+    HONOURED = "honoured", _("Tôn vinh")
+
+
+EXEMPLAR_STAGE_ORDER = [s.value for s in ExemplarStage]
+
+
+class ExemplarQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ExemplarQuerySet:
+        """Global roles see all; an office (and its council) the exemplars of its province and its cluster peers
+        (the cluster reports on them together); anyone else those whose person or collective is in their subtrees."""
+        scope = scope_for(user)
+        if scope.is_global:
+            return self
+        if scope.user_id is None:
+            return self.none()
+        units = scope.filter_organizations(Organization.objects.all()).values("pk")
+        q = Q(collective__in=units) | Q(person__organization__in=units)
+        if scope.roles & {"emulation_office", "council_member"}:
+            q |= Q(province_id__in=sorted(scope.peer_ids))
+        return self.filter(q)
 
 
 class Exemplar(models.Model):
-    """An exemplary model (điển hình tiên tiến): a person or a collective."""
+    """An exemplary model (điển hình tiên tiến): a person or a collective, moved through the four stages by
+    thidua.emulation.exemplars (each move an ExemplarEvent and an audit row)."""
 
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="exemplars")
     collective = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="exemplars")
     name = models.CharField("tên điển hình", max_length=255)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True, default="")
     province = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh")
     field = models.CharField("lĩnh vực", max_length=128, blank=True)
     stage = models.CharField("giai đoạn", max_length=16, choices=ExemplarStage.choices, default=ExemplarStage.DISCOVERED)
     story = models.TextField("thành tích nổi bật", blank=True)
     discovered_in = models.PositiveSmallIntegerField("năm phát hiện")
+    # Discovered: who proposed it, from which movement.
+    proposed_by = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="đơn vị phát hiện, đề xuất")
+    movement = models.ForeignKey(Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="exemplars",
+                                 verbose_name="phong trào")
+    # Nurtured: the plan (its follow-up is in the events).
+    nurture_plan = models.TextField("kế hoạch bồi dưỡng", blank=True)
+    is_illustrative = models.BooleanField("dữ liệu minh họa", default=False)
+
+    objects = ExemplarQuerySet.as_manager()
 
     class Meta:
         verbose_name = "điển hình tiên tiến"
@@ -287,19 +329,156 @@ class Exemplar(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def stage_index(self) -> int:
+        return EXEMPLAR_STAGE_ORDER.index(self.stage)
+
 
 class ExemplarHonour(models.Model):
-    """An honour given to an exemplary model: at a conference, possibly with an award record."""
+    """An honour given to an exemplary model: at a conference, and/or with an award record of the registry."""
 
     exemplar = models.ForeignKey(Exemplar, on_delete=models.CASCADE, related_name="honours")
-    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="honours")
+    conference = models.ForeignKey(Conference, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="honours")
     award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="exemplar_honours")
     description = models.CharField("hình thức tôn vinh", max_length=255)
+    honoured_on = models.DateField("ngày tôn vinh", null=True, blank=True)
 
     class Meta:
         verbose_name = "tôn vinh điển hình"
         verbose_name_plural = "tôn vinh điển hình"
-        constraints = [models.UniqueConstraint(fields=["exemplar", "conference"], name="honour_once_per_conference")]
+        constraints = [
+            models.UniqueConstraint(fields=["exemplar", "conference"], name="honour_once_per_conference"),
+            models.UniqueConstraint(fields=["exemplar", "award"], name="honour_once_per_award"),
+            models.CheckConstraint(condition=Q(conference__isnull=False) | Q(award__isnull=False),
+                                   name="honour_conference_or_award"),
+        ]
+
+
+class ExemplarEventKind(models.TextChoices):
+    MOVE = "move", _("Chuyển giai đoạn")
+    FOLLOW_UP = "follow_up", _("Theo dõi, bồi dưỡng")
+
+
+class ExemplarEvent(models.Model):
+    """The timeline of an exemplary model: each move between stages (from → to) and each follow-up note."""
+
+    exemplar = models.ForeignKey(Exemplar, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("loại", max_length=16, choices=ExemplarEventKind.choices, default=ExemplarEventKind.MOVE)
+    from_stage = models.CharField("từ giai đoạn", max_length=16, choices=ExemplarStage.choices, blank=True)
+    to_stage = models.CharField("sang giai đoạn", max_length=16, choices=ExemplarStage.choices, blank=True)
+    happened_on = models.DateField("ngày")
+    note = models.TextField("nội dung", blank=True)
+    by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "diễn biến điển hình"
+        verbose_name_plural = "diễn biến điển hình"
+        ordering = ["exemplar", "happened_on", "pk"]
+
+
+class ExemplarReplication(models.Model):
+    """Where the model was replicated, with figures (units that applied it, people reached)."""
+
+    exemplar = models.ForeignKey(Exemplar, on_delete=models.CASCADE, related_name="replications")
+    place = models.CharField("nơi nhân rộng", max_length=255)
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="đơn vị nhân rộng")
+    year = models.PositiveSmallIntegerField("năm")
+    units = models.PositiveIntegerField("số đơn vị áp dụng", default=0)
+    participants = models.PositiveIntegerField("số người tham gia, hưởng lợi", default=0)
+    note = models.CharField("kết quả", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "nhân rộng điển hình"
+        verbose_name_plural = "nhân rộng điển hình"
+        ordering = ["exemplar", "year", "pk"]
+
+
+class ExemplarAttachmentKind(models.TextChoices):
+    STORY = "story", _("Câu chuyện, bài viết")
+    PHOTO = "photo", _("Hình ảnh")
+    DOCUMENT = "document", _("Tài liệu")
+
+
+class ExemplarAttachment(models.Model):
+    """A file of an exemplary model, accepted by thidua.lib.uploads.check_upload; served after a visibility check."""
+
+    exemplar = models.ForeignKey(Exemplar, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("loại", max_length=16, choices=ExemplarAttachmentKind.choices)
+    file = models.FileField("tệp", upload_to="exemplars/%Y/")
+    original_name = models.CharField("tên tệp", max_length=255)
+    size = models.PositiveIntegerField("dung lượng", default=0)
+    uploaded_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tệp của điển hình"
+        verbose_name_plural = "tệp của điển hình"
+        ordering = ["exemplar", "uploaded_at", "pk"]
+
+
+class PublicHonourQuerySet(models.QuerySet):
+    def published(self) -> PublicHonourQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class PublicHonour(models.Model):
+    """An entry of the public honours board (/vinh-danh/): an exemplar or an award an authority chose to publish,
+    with the person's consent recorded. What the public sees is copied here at publication (name, unit,
+    achievement, honours) and nothing else: never the citizen ID, birth date or contact of anyone."""
+
+    exemplar = models.ForeignKey(Exemplar, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="publications")
+    award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="publications")
+    authority = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="cơ quan công bố")
+    # What the public sees.
+    name = models.CharField("tên", max_length=255)
+    unit = models.CharField("đơn vị", max_length=255, blank=True)
+    achievement = models.TextField("thành tích", blank=True)
+    honours = models.TextField("khen thưởng, tôn vinh", blank=True)
+    province = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh")
+    province_name = models.CharField("tên tỉnh", max_length=255)
+    field = models.CharField("lĩnh vực", max_length=128, blank=True)
+    year = models.PositiveSmallIntegerField("năm")
+    search_folded = models.TextField(editable=False, default="")
+    # The consent of the person (or the collective's head).
+    consent_given_on = models.DateField("ngày đồng ý công bố")
+    consent_recorded_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    consent_recorded_at = models.DateTimeField("ghi nhận đồng ý lúc")
+    consent_document = models.FileField("văn bản đồng ý", upload_to="consents/%Y/", blank=True)
+    # Publication and withdrawal.
+    published_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField("công bố lúc")
+    withdrawn_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_at = models.DateTimeField("rút lúc", null=True, blank=True)
+    withdrawal_reason = models.CharField("lý do rút", max_length=500, blank=True)
+    changed_at = models.DateTimeField(db_index=True)  # publication or withdrawal: the public board's cache key
+
+    objects = PublicHonourQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mục trên bảng vinh danh"
+        verbose_name_plural = "bảng vinh danh"
+        ordering = ["-year", "province_name", "name"]
+        indexes = [models.Index(fields=["withdrawn_at", "-year", "province"], name="public_honour_board")]
+        constraints = [
+            models.CheckConstraint(condition=Q(exemplar__isnull=False, award__isnull=True)
+                                   | Q(exemplar__isnull=True, award__isnull=False), name="public_honour_one_subject"),
+            models.UniqueConstraint(fields=["exemplar"], condition=Q(withdrawn_at__isnull=True),
+                                    name="public_honour_exemplar_once"),
+            models.UniqueConstraint(fields=["award"], condition=Q(withdrawn_at__isnull=True),
+                                    name="public_honour_award_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # ---------------------------------------------------------------------------------------------------------

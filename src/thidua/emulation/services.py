@@ -49,6 +49,7 @@ from thidua.emulation.models import (
     VoteSession,
     YearRun,
 )
+from thidua.emulation.national import TimelineStep, timelines
 from thidua.emulation.scoring import framework, mean, score_sheet
 from thidua.emulation.voting import Tally, count_sealed, recount, seal_ballot, tally
 from thidua.lib.uploads import check_upload
@@ -925,60 +926,7 @@ def hand_over_flag(user, cy: ClusterYear, *, handed_on: date, handed_by: str = "
 # --------------------------------------------------------------------------- the timeline
 
 
-@dataclass
-class TimelineStep:
-    step: str
-    label: str
-    done: bool
-    detail: str
-    due_on: date | None
-
-    @property
-    def overdue(self) -> bool:
-        return not self.done and self.due_on is not None and self.due_on < date.today()
-
-
 def timeline(cy: ClusterYear) -> list[TimelineStep]:
-    """Each step of the year, done or not, from the records (nothing is stored as a status)."""
-    run = YearRun.objects.filter(cluster_year=cy).first()
-    n_members = cy.members.count()
-    n_ind = cy.indicators.count()
-    targets = Target.objects.filter(indicator__cluster_year=cy)
-
-    def members_with(qs) -> int:
-        return qs.values("member").annotate(n=Count("indicator", distinct=True)).filter(n__gte=n_ind).count()
-
-    planned_ind = cy.indicators.exclude(aggregation=Aggregation.CUMULATIVE).count()  # cumulative counts have no plan
-    planned = (targets.filter(planned__isnull=False).values("member").annotate(n=Count("indicator", distinct=True))
-               .filter(n__gte=planned_ind).count()) if planned_ind else 0
-    mid = members_with(targets.filter(reports__period=ResultReport.Period.MID_YEAR)) if n_ind else 0
-    final = members_with(targets.filter(actual__isnull=False)) if n_ind else 0
-    signed = PactSignature.objects.filter(pact__cluster_year=cy).count()
-    hand = cy.criteria.filter(kind__in=[CriterionKind.MANUAL, CriterionKind.BONUS, CriterionKind.PENALTY]).count()
-    scores = Score.objects.filter(criterion__cluster_year=cy)
-    self_done = scores.filter(round=ScoreRound.SELF).values("member").annotate(n=Count("criterion")) \
-        .filter(n__gte=hand).count() if hand else 0
-    pairs = CrossAssignment.objects.filter(cluster_year=cy).count()
-    cross_done = scores.filter(round=ScoreRound.CROSS).count()
-    sessions = list(VoteSession.objects.filter(cluster_year=cy))
-    decided = {s.kind for s in sessions if s.outcome_applied_at}
-    conf = review_conference(cy)
-    handed = FlagHandover.objects.filter(conference=conf).exists() if conf else False
-    due = dict(Milestone.objects.filter(cluster_year=cy).values_list("step", "due_on"))
-    rows = [
-        (Step.OPEN, run is not None, f"Mở ngày {run.opened_on:%d/%m/%Y}" if run else "Chưa mở"),
-        (Step.REGISTER, planned_ind > 0 and planned == n_members, f"{planned}/{n_members} thành viên đã đăng ký đủ chỉ tiêu"),
-        (Step.PACT, signed == n_members and n_members > 0, f"{signed}/{n_members} thành viên đã ký"),
-        (Step.MID_YEAR, n_ind > 0 and mid == n_members, f"{mid}/{n_members} thành viên đã báo cáo"),
-        (Step.YEAR_END, n_ind > 0 and final == n_members, f"{final}/{n_members} thành viên đã báo cáo"),
-        (Step.SELF_SCORE, hand > 0 and self_done == n_members, f"{self_done}/{n_members} thành viên đã tự chấm"),
-        (Step.CROSS_SCORE, pairs > 0 and cross_done >= pairs * hand,
-         f"{cross_done}/{pairs * hand} điểm chấm chéo" if pairs else "Chưa phân công chấm chéo"),
-        (Step.LOCK, bool(run and run.locked), "Đã khóa điểm" if run and run.locked else "Chưa khóa"),
-        (Step.VOTE, {VoteKind.FLAG, VoteKind.CHAIR, VoteKind.DEPUTY} <= decided,
-         f"{len(decided)} nội dung đã có kết quả, {sum(1 for s in sessions if not s.is_closed)} phiên đang mở"),
-        (Step.HANDOVER, handed, "Đã trao cờ" if handed else "Chưa trao cờ"),
-    ]
-    # Before the year is opened no later step is done, whatever rows exist (e.g. a framework copied in advance).
-    return [TimelineStep(step, Step(step).label, done and (run is not None or step == Step.OPEN), detail, due.get(step))
-            for step, done, detail in rows]
+    """Each step of the year, done or not, from the records (nothing is stored as a status): the set-based
+    `national.timelines` for one year."""
+    return timelines([cy])[cy.pk]

@@ -3,6 +3,7 @@ from django.urls import path
 from thidua.emulation import (
     balance_views,
     document_views,
+    national_views,
     views,
     year_open_views,
     year_register_views,
@@ -18,6 +19,7 @@ register_doc_format_converter()
 app_name = "emulation"
 urlpatterns = [
     path("cum/", views.home, name="home"),
+    path("cum/toan-quoc/", national_views.national, name="national"),
     path("cum/<int:pk>/", views.dashboard, name="dashboard"),
     path("cum/<int:pk>/chi-tieu/<str:code>/", views.indicator_detail, name="indicator"),
     path("cum/<int:pk>/dien-hinh/", views.exemplars, name="exemplars"),

@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from thidua.core import audit, refusals
 from thidua.awards.models import AwardType
+from thidua.core import audit, refusals
 from thidua.nominations.disclosure_policy import (
     LAW_BASIS,
     LAW_REPORT_GROUPS,
