@@ -17,7 +17,7 @@ from thidua.orgs.models import Organization, OrganizationKind, Person
 from thidua.reports import definitions as reports
 from thidua.reports import facts, summary_facts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]  # checks the summary against the reference scenario
 
 
 def province(code: str, current: bool = False) -> Organization:
