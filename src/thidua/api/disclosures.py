@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.common import call
+from thidua.api.common import CONFLICT, call
 from thidua.api.fields import Required
 from thidua.core.throttle import refuse_if_throttled
 from thidua.nominations import disclosure as svc
@@ -102,7 +102,7 @@ class PublicDisclosureView(APIView):
             return refused
         return Response(_public(self._get(request, token)))
 
-    @extend_schema(request=CommentInputSerializer, responses={201: None},
+    @extend_schema(request=CommentInputSerializer, responses={201: None, 409: CONFLICT},
                    summary="Comment on a published list of nominees (public, no account)")
     def post(self, request, token: str):
         if refused := refuse_if_throttled(request, self.public_throttle):
@@ -136,7 +136,7 @@ class DossierDisclosureView(APIView):
     def get(self, request, pk: int):
         return Response(OfficeDisclosureSerializer(_office(request, self._dossier(request, pk))).data)
 
-    @extend_schema(request=None, responses={201: OfficeDisclosureSerializer},
+    @extend_schema(request=None, responses={201: OfficeDisclosureSerializer, 409: CONFLICT},
                    summary="Publish the dossier's nominees for comments (the handling office)")
     def post(self, request, pk: int):
         d = self._dossier(request, pk)
@@ -147,7 +147,7 @@ class DossierDisclosureView(APIView):
 class CommentHandlingView(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(request=HandlingInputSerializer, responses=CommentSerializer,
+    @extend_schema(request=HandlingInputSerializer, responses={200: CommentSerializer, 409: CONFLICT},
                    summary="Handle a public comment: accepted, explained or rejected, with a reply")
     def post(self, request, pk: int):
         c = get_object_or_404(DisclosureComment.objects.filter(

@@ -12,7 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thidua.api.common import call
+from thidua.api.common import CONFLICT, call
 from thidua.api.fields import Required, StrictCharField
 from thidua.awards.models import Authority, AwardType
 from thidua.emulation import movements as services
@@ -223,7 +223,7 @@ class MovementListView(generics.ListAPIView):
     def get_queryset(self):
         return Movement.objects.visible_to(self.request.user).select_related("launched_by").order_by("pk")
 
-    @extend_schema(request=LaunchInputSerializer, responses={201: MovementDetailSerializer},
+    @extend_schema(request=LaunchInputSerializer, responses={201: MovementDetailSerializer, 409: CONFLICT},
                    summary="Launch a movement at the organisation's level")
     def post(self, request):
         data = LaunchInputSerializer(data=request.data)
@@ -243,7 +243,7 @@ class MovementDetailView(APIView):
 class MovementAdoptView(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(request=LaunchInputSerializer, responses={201: MovementDetailSerializer},
+    @extend_schema(request=LaunchInputSerializer, responses={201: MovementDetailSerializer, 409: CONFLICT},
                    summary="Adopt the movement as the organisation's own sub-movement (its own plan)")
     def post(self, request, pk: int):
         parent = _movement(request, pk)
@@ -264,7 +264,7 @@ class MovementRegistrationsView(APIView):
         rows = scope_for(request.user).filter_by_unit(registrations(services.movement_tree_ids(m)), "organization")[:1000]
         return Response(RegistrationSerializer(rows, many=True).data)
 
-    @extend_schema(request=RegisterInputSerializer, responses={201: RegistrationSerializer},
+    @extend_schema(request=RegisterInputSerializer, responses={201: RegistrationSerializer, 409: CONFLICT},
                    summary="Register a unit, collective or individual within the registration window")
     def post(self, request, pk: int):
         m = _movement(request, pk)
@@ -287,7 +287,7 @@ class MovementRegistrationsView(APIView):
 class MovementReviewsView(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(request=ReviewInputSerializer, responses={201: IdSerializer},
+    @extend_schema(request=ReviewInputSerializer, responses={201: IdSerializer, 409: CONFLICT},
                    summary="Open a sơ kết or tổng kết of the movement (its launching level)")
     def post(self, request, pk: int):
         m = _movement(request, pk)
@@ -309,7 +309,7 @@ def _review(request, pk: int, rid: int) -> MovementReview:
 class MovementReviewReportView(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(request=ReportInputSerializer, responses={201: IdSerializer},
+    @extend_schema(request=ReportInputSerializer, responses={201: IdSerializer, 409: CONFLICT},
                    summary="A participant's report and figures for the review")
     def post(self, request, pk: int, rid: int):
         review = _review(request, pk, rid)
@@ -326,7 +326,7 @@ class MovementReviewReportView(APIView):
 class MovementCommendView(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(request=CommendInputSerializer, responses={201: DossierRefSerializer},
+    @extend_schema(request=CommendInputSerializer, responses={201: DossierRefSerializer, 409: CONFLICT},
                    summary="Propose thematic commendations: a thematic dossier through the dossier service")
     def post(self, request, pk: int, rid: int):
         review = _review(request, pk, rid)
