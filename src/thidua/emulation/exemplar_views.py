@@ -135,53 +135,48 @@ def _invalid(request, ex: Exemplar, form):
     return redirect("exemplars:detail", ex.pk)
 
 
+def _form_step(request, pk: int, form_class, step, success: str, *, files: bool = False):
+    """One POST action of the exemplar page: the form checked, then the service (`step(ex, cleaned_data)`), its
+    refusal or the success shown; back to the exemplar's page either way."""
+    ex = _exemplar(request, pk)
+    form = form_class(request.POST, request.FILES) if files else form_class(request.POST)
+    if not form.is_valid():
+        return _invalid(request, ex, form)
+    return _done(request, ex, lambda: step(ex, form.cleaned_data), success)
+
+
 @login_required
 @require_POST
 def nurture(request, pk: int):
-    ex = _exemplar(request, pk)
-    form = forms.NurtureForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, ex, form)
-    d = form.cleaned_data
-    return _done(request, ex, lambda: services.nurture(request.user, ex, plan=d["plan"], on=d["on"]),
-                 _("Đã chuyển sang giai đoạn bồi dưỡng."))
+    return _form_step(request, pk, forms.NurtureForm,
+                      lambda ex, d: services.nurture(request.user, ex, plan=d["plan"], on=d["on"]),
+                      _("Đã chuyển sang giai đoạn bồi dưỡng."))
 
 
 @login_required
 @require_POST
 def follow_up(request, pk: int):
-    ex = _exemplar(request, pk)
-    form = forms.FollowUpForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, ex, form)
-    d = form.cleaned_data
-    return _done(request, ex, lambda: services.follow_up(request.user, ex, note=d["note"], on=d["on"]),
-                 _("Đã ghi kết quả theo dõi."))
+    return _form_step(request, pk, forms.FollowUpForm,
+                      lambda ex, d: services.follow_up(request.user, ex, note=d["note"], on=d["on"]),
+                      _("Đã ghi kết quả theo dõi."))
 
 
 @login_required
 @require_POST
 def add_replication(request, pk: int):
-    ex = _exemplar(request, pk)
-    form = forms.ReplicationForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, ex, form)
-    d = form.cleaned_data
-    return _done(request, ex, lambda: services.add_replication(
-        request.user, ex, place=d["place"], year=d["year"], units=d["units"], participants=d["participants"],
-        note=d["note"]), _("Đã ghi nơi nhân rộng."))
+    return _form_step(request, pk, forms.ReplicationForm,
+                      lambda ex, d: services.add_replication(
+                          request.user, ex, place=d["place"], year=d["year"], units=d["units"],
+                          participants=d["participants"], note=d["note"]),
+                      _("Đã ghi nơi nhân rộng."))
 
 
 @login_required
 @require_POST
 def replicate(request, pk: int):
-    ex = _exemplar(request, pk)
-    form = forms.SummaryForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, ex, form)
-    d = form.cleaned_data
-    return _done(request, ex, lambda: services.replicate(request.user, ex, summary=d["summary"], on=d["on"]),
-                 _("Đã chuyển sang giai đoạn tổng kết, nhân rộng."))
+    return _form_step(request, pk, forms.SummaryForm,
+                      lambda ex, d: services.replicate(request.user, ex, summary=d["summary"], on=d["on"]),
+                      _("Đã chuyển sang giai đoạn tổng kết, nhân rộng."))
 
 
 @login_required
@@ -198,13 +193,9 @@ def honour(request, pk: int):
 @login_required
 @require_POST
 def upload(request, pk: int):
-    ex = _exemplar(request, pk)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _invalid(request, ex, form)
-    d = form.cleaned_data
-    return _done(request, ex, lambda: services.add_attachment(request.user, ex, kind=d["kind"], uploaded_file=d["file"]),
-                 _("Đã đính kèm tệp."))
+    return _form_step(request, pk, forms.AttachmentForm,
+                      lambda ex, d: services.add_attachment(request.user, ex, kind=d["kind"], uploaded_file=d["file"]),
+                      _("Đã đính kèm tệp."), files=True)
 
 
 @login_required
