@@ -14,7 +14,9 @@ written ballot) are kept beside the copies and put back when missing.
 
 The key is a hash of every file under src/thidua and pyproject.toml (any change of code, migrations, templates or
 data builds anew), the date in the project's time zone (the scenario dates its dossiers and sessions from today),
-SECRET_KEY (sealed ballots) and the database engine. A file lock (var/test-cache/*.lock) makes the other workers wait
+SECRET_KEY (sealed ballots), the database engine and this cache directory's own random id (var/test-cache/id): a
+PostgreSQL template outlives the checkout that made it, and a fresh clone of the same code the same day must not
+take it, because the files the scenario wrote are not beside it (a ballot's scan would be missing). A file lock (var/test-cache/*.lock) makes the other workers wait
 while one builds. THIDUA_TEST_CACHE=0 turns the copies off (each worker migrates and loads, as before).
 """
 
@@ -45,7 +47,24 @@ def enabled() -> bool:
 def key() -> str:
     h = hashlib.sha256(demo_db.source_hash().encode())
     h.update(f"|{timezone.localdate()}|{settings.SECRET_KEY}|{settings.TIME_ZONE}|{connection.vendor}".encode())
+    h.update(_cache_id().encode())
     return h.hexdigest()[:16]
+
+
+def _cache_id() -> str:
+    """A random id made once per cache directory (per checkout); written atomically, so racing workers agree."""
+    path = CACHE_DIR / "id"
+    if not path.exists():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = CACHE_DIR / f"id.{os.getpid()}"
+        partial.write_text(os.urandom(8).hex())
+        try:
+            os.link(partial, path)  # fails when another worker was first: its id stands
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
+    return path.read_text()
 
 
 def _copied_or_built(what: str, build) -> None:
