@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import DepartmentFactory, PersonFactory, client_for, officer
@@ -183,6 +185,23 @@ def test_roll_up_is_set_based(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         s = movement_summary(parent)
     assert (s.participants, s.adoptions) == (6, 6)
+
+
+def test_detail_page_queries_do_not_grow_with_the_users_units(world, django_assert_max_num_queries):
+    """The movement page lists the organisations the user may act for in its forms; which of them take part is
+    read once, not once per organisation."""
+    w, parent = world
+    cb = w.cao_bang
+    services.register(cb.office, parent, organization=cb.org, on=TODAY)
+    c = client_for(cb.office)
+    assert c.get(f"/phong-trao/{parent.pk}/").status_code == 200  # the menu's work total, kept in the session
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(f"/phong-trao/{parent.pk}/").status_code == 200
+    for _ in range(6):
+        services.register(cb.office, parent, organization=DepartmentFactory(parent=cb.org), on=TODAY)
+    with django_assert_max_num_queries(len(few)):
+        response = c.get(f"/phong-trao/{parent.pk}/")
+    assert response.status_code == 200 and len(response.context["report_form"].fields["organization"].queryset) == 7
 
 
 def test_api_main_path(world):

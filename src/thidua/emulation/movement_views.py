@@ -120,9 +120,10 @@ def detail(request, pk: int):
     can_lead = scope.can_edit(m.launched_by)
     open_window = not ((m.registration_opens and today < m.registration_opens)
                        or (m.registration_closes and today > m.registration_closes))
-    reporters = [o for o in editable_orgs(user) if o.pk in set(
-        tree.exclude(pk=m.pk).values_list("launched_by_id", flat=True)) | set(
-        registrations(s.tree_ids).values_list("organization_id", flat=True))]
+    # Once, not per organisation of the user (a query per row otherwise).
+    taking_part = (set(tree.exclude(pk=m.pk).values_list("launched_by_id", flat=True))
+                   | set(registrations(s.tree_ids).values_list("organization_id", flat=True)))
+    reporters = [o for o in editable_orgs(user) if o.pk in taking_part]
     reviews = [(rf, list(review_reports(rf.review))) for rf in s.reviews]
     plan_initial = {"name": m.name, "kind": m.kind, "target_groups": m.target_groups, "goals": m.goals,
                     "criteria": m.criteria, "registration_opens": m.registration_opens,
