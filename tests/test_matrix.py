@@ -18,17 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.persona_sessions import clients_on, create_outsider, sessions_held_open
 from thidua.awards.models import Award, Decision
 from thidua.core.models import ApiToken, AuditEvent
 from thidua.emulation.models import ClusterYear, Exemplar, ExemplarEvent, PublicHonour, Score
-from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
+from thidua.orgs.models import Organization, OrganizationKind, Person, UserRole
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -633,31 +632,15 @@ def objects(db) -> Objects:
 
 @pytest.fixture(scope="module")
 def sessions(django_db_setup, django_db_blocker) -> dict[str, str]:
-    """The outsider's account and one logged-in session per persona (session key by persona), made once for the
-    module (this worker's share of it) instead of nine logins per test. They live in a transaction held open
-    around the module's tests and rolled back after them: each test runs inside it in its own savepoint (pytest-
-    django), so what a test writes, the sessions' own changes included, is undone before the next one."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        hanoi = get_user_model().objects.create_user("hanoi", password="x")
-        UserRole.objects.create(user=hanoi, role=Role.EMULATION_OFFICE,
-                                organization=Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="01"))
-        keys = {}
-        for persona, username in USERNAMES.items():
-            client = Client()
-            client.force_login(get_user_model().objects.get(username=username))
-            keys[persona] = client.session.session_key
+    """The outsider's account and one logged-in session per persona, made once for the module (this worker's share
+    of it) instead of nine logins per test; rolled back after the module (tests/conftest.py)."""
+    with sessions_held_open(django_db_blocker, USERNAMES, before=create_outsider) as keys:
         yield keys
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
 def clients(db, sessions) -> dict[str, Client]:
-    """A new client per persona and test (no cookie of an earlier test), on the persona's module-wide session."""
-    out = {"anonymous": Client()}
-    for persona, key in sessions.items():
-        out[persona] = Client()
-        out[persona].cookies[settings.SESSION_COOKIE_NAME] = key
-    return out
+    return clients_on(sessions)
 
 
 def check(response, expected, url, persona):
