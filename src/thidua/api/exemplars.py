@@ -262,8 +262,8 @@ class ExemplarAttachmentView(APIView):
 
 
 class ExemplarAttachmentFileView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY,
-                                                                                   description="the file")},
+    # The type is the stored file's (a photo, a PDF, a Word file…), hence */*.
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="the file, as uploaded")},
                    summary="Download an attachment of an exemplar I may see")
     def get(self, request, pk: int, att: int):
         a = visible(_exemplar(request, pk).attachments.all(), att, request)
