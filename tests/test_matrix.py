@@ -483,6 +483,17 @@ ROUTES: dict[str, Route] = {
     "dien-hinh/<int:pk>/cong-bo/<int:pub>/rut/": Route(
         lambda o: [f"/dien-hinh/{matrix_publication().exemplar_id}/cong-bo/{matrix_publication().pk}/rut/"],
         statuses(LOGIN, rest=405), "POST only", post=True),
+    # An award's page on the board (the demo decision's award outside the unit officer's department): seen as the
+    # award is; publishing and withdrawing are POST only, per persona in tests/emulation/test_exemplar_parity.py.
+    "dien-hinh/khen-thuong/<int:award>/vinh-danh/": Route(
+        lambda o: [f"/dien-hinh/khen-thuong/{demo_certificate().award_id}/vinh-danh/"],
+        statuses(LOGIN, rest=200, outsider=404, unit_officer=404), "the form only for the province's office"),
+    "dien-hinh/khen-thuong/<int:award>/vinh-danh/cong-bo/": Route(
+        lambda o: [f"/dien-hinh/khen-thuong/{demo_certificate().award_id}/vinh-danh/cong-bo/"],
+        statuses(LOGIN, rest=405), "POST only", post=True),
+    "dien-hinh/khen-thuong/<int:award>/vinh-danh/<int:pub>/rut/": Route(
+        lambda o: [f"/dien-hinh/khen-thuong/{demo_certificate().award_id}/vinh-danh/1/rut/"],
+        statuses(LOGIN, rest=405), "POST only", post=True),
     "vinh-danh/": Route(lambda o: ["/vinh-danh/", "/vinh-danh/?q=nong+thon&year=2018"], PUBLIC,
                         "public honours board (no login)"),
     "api/v1/exemplars/": Route(lambda o: ["/api/v1/exemplars/"], API_ALL, "scoped list; POST discovers", post=True),
@@ -490,7 +501,10 @@ ROUTES: dict[str, Route] = {
     "api/v1/exemplars/<int:pk>": Route(lambda o: [f"/api/v1/exemplars/{matrix_exemplar().pk}"], API_CLUSTER),
     **{f"api/v1/exemplars/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/exemplars/{matrix_exemplar().pk}/{part}"],
                                                   statuses(API_REFUSED, rest=405), "POST only", post=True)
-       for part in ("moves", "replications")},
+       for part in ("moves", "replications", "follow-ups", "attachments")},
+    "api/v1/exemplars/<int:pk>/attachments/<int:att>": Route(
+        lambda o: [f"/api/v1/exemplars/{matrix_exemplar().pk}/attachments/999999"], statuses(API_REFUSED, rest=404),
+        "no such file: 404 (a file per persona in tests/emulation/test_exemplar_parity.py)"),
     "api/v1/public-honours/": Route(lambda o: ["/api/v1/public-honours/"], statuses(API_REFUSED, rest=405),
                                     "POST only", post=True),
     "api/v1/public-honours/<int:pk>/withdrawal": Route(
@@ -750,10 +764,13 @@ def test_refused_writes_change_nothing(clients, objects):
         assert clients["central_board"].post(url, {}).status_code == 405, url
     # Exemplary models and the public board: anonymous writes refused before anything.
     ex = matrix_exemplar()
-    for url in (f"/dien-hinh/{ex.pk}/boi-duong/", f"/dien-hinh/{ex.pk}/cong-bo/", "/dien-hinh/phat-hien/"):
+    award = demo_certificate().award_id
+    for url in (f"/dien-hinh/{ex.pk}/boi-duong/", f"/dien-hinh/{ex.pk}/cong-bo/", "/dien-hinh/phat-hien/",
+                f"/dien-hinh/{ex.pk}/theo-doi/", f"/dien-hinh/khen-thuong/{award}/vinh-danh/cong-bo/"):
         response = anonymous.post(url, {"plan": "x", "consent": "on", "consent_given_on": "2024-01-01"})
         assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
-    for url in (f"/api/v1/exemplars/{ex.pk}/moves", "/api/v1/public-honours/", "/api/v1/exemplars/"):
+    for url in (f"/api/v1/exemplars/{ex.pk}/moves", "/api/v1/public-honours/", "/api/v1/exemplars/",
+                f"/api/v1/exemplars/{ex.pk}/follow-ups", f"/api/v1/exemplars/{ex.pk}/attachments"):
         assert anonymous.post(url, {"to_stage": "nurtured"}, content_type="application/json").status_code in (401, 403)
     assert anonymous.post("/vinh-danh/", {"q": "x"}).status_code == 405
     # Pages are GET only: a POST to a page is refused or ignored, never a write.
