@@ -78,7 +78,7 @@ def _demo(var_dir: Path, env: dict) -> None:
 
 
 def _collectstatic(var_dir: Path, env: dict) -> None:
-    subprocess.run([str(THIDUA), "collectstatic", "--noinput"], env={**env, "THIDUA_VAR_DIR": str(var_dir)},
+    subprocess.run([str(THIDUA), "collectstatic_changed"], env={**env, "THIDUA_VAR_DIR": str(var_dir)},
                    cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL, timeout=900)
 
 

@@ -29,14 +29,15 @@ def main() -> None:
 
 def serve(extra: list[str]) -> None:
     """Production: DEBUG is forced off (so a real SECRET_KEY is required), migrations applied, static files
-    collected for WhiteNoise, then gunicorn replaces this process. BIND overrides 127.0.0.1:$PORT."""
+    collected for WhiteNoise (skipped when unchanged since the last start), then gunicorn replaces this process.
+    BIND overrides 127.0.0.1:$PORT."""
     os.environ["DEBUG"] = "0"
     port = os.environ.get("PORT", "8000")
     bind = os.environ.get("BIND", f"127.0.0.1:{port}")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["thidua", "migrate", "--noinput"])
-    execute_from_command_line(["thidua", "collectstatic", "--noinput", "-v0"])
+    execute_from_command_line(["thidua", "collectstatic_changed"])
     # Long work (eligibility over a province, big exports, PDF) is queued for `thidua worker`, which runs as its
     # own service (systemd unit, container…) so that web and workers scale and restart independently.
     print("thidua serve: background jobs are run by `thidua worker` (start it separately, see README).",

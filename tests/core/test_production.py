@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from tests import demo_db
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +172,9 @@ def test_serve_runs_gunicorn_with_whitenoise_behind_a_tls_proxy(tmp_path):
     port = _free_port()
     env = production_env(tmp_path, PORT=str(port), WEB_CONCURRENCY="1",
                          SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", DEBUG="1")  # serve forces DEBUG off
+    # The demo database with its static files collected in production (the copy is built once, tests/demo_db.py):
+    # serve's migrate has nothing to do and its collectstatic_changed finds the sources unchanged.
+    env = demo_db.prepare(tmp_path, {**env, "DEBUG": "0"}, static=True) | {"DEBUG": "1"}
     log = open(tmp_path / "serve.log", "w+")
     proc = subprocess.Popen([BIN / "thidua", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     opener = urllib.request.build_opener(_NoRedirect)
@@ -182,7 +188,7 @@ def test_serve_runs_gunicorn_with_whitenoise_behind_a_tls_proxy(tmp_path):
             return exc
 
     try:
-        deadline = time.monotonic() + 300  # migrate + collectstatic (compression) on a fresh var dir
+        deadline = time.monotonic() + 300
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -211,3 +217,24 @@ def test_serve_runs_gunicorn_with_whitenoise_behind_a_tls_proxy(tmp_path):
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def test_collectstatic_changed_collects_only_when_a_source_changed(settings, tmp_path):
+    """`thidua serve` collects at every start through this command; unchanged sources are not collected (and
+    compressed) again, a new or changed source is."""
+    sources, root = tmp_path / "sources", tmp_path / "static"
+    sources.mkdir()
+    (sources / "a.css").write_text("a {}")
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STATICFILES_DIRS = [sources]
+    settings.STATIC_ROOT = root
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    call_command("collectstatic_changed")
+    assert (root / "a.css").read_text() == "a {}"
+    (root / "a.css").unlink()  # a second collect would copy it back
+    call_command("collectstatic_changed")
+    assert not (root / "a.css").exists()
+    (sources / "b.js").write_text("1;")
+    call_command("collectstatic_changed")
+    assert (root / "a.css").exists() and (root / "b.js").read_text() == "1;"
