@@ -7,7 +7,7 @@ from thidua.awards.models import Award
 from thidua.lib.keyset import KeysetPaginator, count_rows
 from thidua.lib.text import fold
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]  # the personas and awards of the reference scenario
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (CI's PostgreSQL step)")
 
