@@ -28,8 +28,10 @@ SORTS = {
     "-year": ("-year", "recipient_name_folded", "id"),
     "name": ("recipient_name_folded", "id"),
     "-name": ("-recipient_name_folded", "-id"),
-    "type": ("award_type__rank", "recipient_name_folded", "id"),
-    "-type": ("-award_type__rank", "recipient_name_folded", "id"),
+    # The award type's rank as copied on the award row (thidua.awards.sort_keys), highest first with names A→Z;
+    # "type" is its exact reverse, so that one index (award_rank_name_id) serves both.
+    "type": ("award_type_rank", "-recipient_name_folded", "-id"),
+    "-type": ("-award_type_rank", "recipient_name_folded", "id"),
     "date": ("decision__signed_on", "id"),
     "-date": ("-decision__signed_on", "-id"),
 }
