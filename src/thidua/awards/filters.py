@@ -106,7 +106,13 @@ def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
     if f.get("q"):
         qs = qs.filter(search_q(f["q"]))
     if f.get("year"):
-        qs = qs.filter(decision__signed_on__year=f["year"])
+        # The same records either way; the form tells PostgreSQL where to start. Sorted by decision date, the
+        # decisions' (signed_on, id) index gives the year as a range; otherwise the year copied on the award row
+        # (award_dyear_year_name_id) does, without guessing which achievement years a decision year holds.
+        if ordering_of(form)[0].lstrip("-") == "decision__signed_on":
+            qs = qs.filter(decision__signed_on__year=f["year"])
+        else:
+            qs = qs.filter(decision_year=f["year"])
     if f.get("level"):
         # The award types of the level, as ids (a small catalogue): PostgreSQL then estimates the selection from the
         # award table's own statistics and uses its (award_type, year) index, instead of guessing through the join.

@@ -9,7 +9,9 @@ Who keeps them: the code that writes awards sets them (`fill`, from the award ty
 bulk_record_awards, the generator's COPY), and database triggers make them right whatever wrote the row (the admin, a
 restore, raw SQL) and follow the sources when an award type's rank or a decision's day is corrected. On PostgreSQL
 a BEFORE row trigger sets them on every insert; on SQLite (no BEFORE-trigger assignment) an AFTER trigger corrects a
-row only when they differ, which the code's own writes never do.
+row only when they differ, which the code's own writes never do. A row whose award type or decision is not there yet
+(foreign keys are checked at commit) keeps the values it was given; a restore (thidua.lib.backup) puts the rows back
+as they were backed up, with these triggers suspended like the summary's.
 
 `fill_existing` writes them on rows already there (the migration), in batches of ids, each batch its own
 transaction: on a national table one UPDATE of 20 M rows would hold its locks and WAL for the whole run.
@@ -32,9 +34,10 @@ _SQLITE_TRIGGERS = ["awards_award_sort_keys_insert", "awards_award_sort_keys_upd
 
 _PG_SQL = [
     """CREATE FUNCTION awards_award_sort_keys() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-        SELECT t.rank INTO NEW.award_type_rank FROM awards_awardtype t WHERE t.id = NEW.award_type_id;
-        SELECT extract(year FROM d.signed_on)::int INTO NEW.decision_year FROM awards_decision d
-            WHERE d.id = NEW.decision_id;
+        NEW.award_type_rank := coalesce((SELECT t.rank FROM awards_awardtype t WHERE t.id = NEW.award_type_id),
+                                        NEW.award_type_rank);
+        NEW.decision_year := coalesce((SELECT extract(year FROM d.signed_on)::int FROM awards_decision d
+                                       WHERE d.id = NEW.decision_id), NEW.decision_year);
         RETURN NEW; END $$""",
     """CREATE TRIGGER awards_award_sort_keys BEFORE INSERT OR UPDATE OF award_type_id, decision_id, award_type_rank,
         decision_year ON awards_award FOR EACH ROW EXECUTE FUNCTION awards_award_sort_keys()""",
@@ -54,8 +57,8 @@ _PG_SQL = [
 _SQLITE_RANK = "(SELECT t.rank FROM awards_awardtype t WHERE t.id = NEW.award_type_id)"
 _SQLITE_YEAR = "(SELECT CAST(strftime('%Y', d.signed_on) AS INTEGER) FROM awards_decision d WHERE d.id = NEW.decision_id)"
 _SQLITE_FIX = (f"WHEN NEW.award_type_rank IS NOT {_SQLITE_RANK} OR NEW.decision_year IS NOT {_SQLITE_YEAR} BEGIN "
-               f"UPDATE awards_award SET award_type_rank = {_SQLITE_RANK}, decision_year = {_SQLITE_YEAR} "
-               "WHERE id = NEW.id; END")
+               f"UPDATE awards_award SET award_type_rank = coalesce({_SQLITE_RANK}, award_type_rank), "
+               f"decision_year = coalesce({_SQLITE_YEAR}, decision_year) WHERE id = NEW.id; END")
 _SQLITE_SQL = [
     f"CREATE TRIGGER awards_award_sort_keys_insert AFTER INSERT ON awards_award FOR EACH ROW {_SQLITE_FIX}",
     "CREATE TRIGGER awards_award_sort_keys_update AFTER UPDATE OF award_type_id, decision_id, award_type_rank, "
@@ -155,4 +158,6 @@ def fill_existing(batch: int = 200_000, conn=None, progress=None) -> int:
         finally:
             if replica:
                 c.execute("SET session_replication_role = origin")
+        if conn.vendor == "postgresql" and changed:
+            c.execute("ANALYZE awards_award")  # the planner's statistics of the new columns (the filter's estimate)
     return changed

@@ -14,17 +14,37 @@ INDEXES = [
 ]
 
 
-def install_and_fill(apps, schema_editor):
-    from thidua.awards import sort_keys
+def drop_summary_triggers_on_sqlite(apps, schema_editor):
+    # SQLite adds these columns by rebuilding the table (copy, drop, rename), which its triggers on the other
+    # tables, naming awards_award, refuse; they are installed again right after. PostgreSQL alters in place.
+    from thidua.awards import summary
 
+    if schema_editor.connection.vendor == "sqlite":
+        summary.drop_triggers(schema_editor.connection)
+
+
+def install_and_fill(apps, schema_editor):
+    from thidua.awards import sort_keys, summary
+
+    if schema_editor.connection.vendor == "sqlite":
+        summary.install_triggers(schema_editor.connection)
     sort_keys.install_triggers(schema_editor.connection)
     sort_keys.fill_existing(conn=schema_editor.connection)
 
 
 def uninstall(apps, schema_editor):
-    from thidua.awards import sort_keys
+    from thidua.awards import sort_keys, summary
 
     sort_keys.drop_triggers(schema_editor.connection)
+    if schema_editor.connection.vendor == "sqlite":  # the columns go by a rebuild too (see above)
+        summary.drop_triggers(schema_editor.connection)
+
+
+def reinstall_summary_triggers_on_sqlite(apps, schema_editor):
+    from thidua.awards import summary
+
+    if schema_editor.connection.vendor == "sqlite":
+        summary.install_triggers(schema_editor.connection)
 
 
 def create_indexes(apps, schema_editor):
@@ -51,6 +71,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_summary_triggers_on_sqlite, reinstall_summary_triggers_on_sqlite, elidable=False),
         migrations.AddField(
             model_name='award',
             name='award_type_rank',
