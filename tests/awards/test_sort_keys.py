@@ -64,16 +64,18 @@ def test_every_kind_of_write_keeps_the_keys(settings, tmp_path):
     # An award type's rank changed in the catalogue: every award of the type follows.
     AwardType.objects.filter(pk=bk.pk).update(rank=bk.rank + 7)
     assert set(awards.values_list("award_type_rank", flat=True)) == {bk.rank + 7}
-    # Raw SQL that does not name the copies, and raw SQL that writes them wrong: the triggers decide.
+    # Raw SQL that does not name the copies, and raw SQL that changes the award type: the triggers write them.
     with connection.cursor() as c:
         c.execute("INSERT INTO awards_award (decision_id, award_type_id, year, basis, recipient_class, "
                   "recipient_person_id, recipient_name, recipient_name_folded, unit_id, province_id, register_no, "
                   "created_at) SELECT decision_id, award_type_id, year, basis, recipient_class, recipient_person_id, "
                   "recipient_name, recipient_name_folded, unit_id, province_id, '', created_at FROM awards_award "
                   "WHERE decision_id = %s", [decision.pk])
-        c.execute("UPDATE awards_award SET award_type_rank = 0, decision_year = 1900 WHERE decision_id = %s",
-                  [decision.pk])
     assert awards.count() == 6
+    assert wrong_keys() == 0
+    with connection.cursor() as c:
+        c.execute("UPDATE awards_award SET award_type_id = %s WHERE decision_id = %s", [cstdcs.pk, decision.pk])
+    assert set(awards.values_list("award_type_rank", flat=True)) == {cstdcs.rank}
     assert wrong_keys() == 0
     assert summary.differences() == []
 

@@ -39,17 +39,22 @@ _PG_SQL = [
         NEW.decision_year := coalesce((SELECT extract(year FROM d.signed_on)::int FROM awards_decision d
                                        WHERE d.id = NEW.decision_id), NEW.decision_year);
         RETURN NEW; END $$""",
-    """CREATE TRIGGER awards_award_sort_keys BEFORE INSERT OR UPDATE OF award_type_id, decision_id, award_type_rank,
-        decision_year ON awards_award FOR EACH ROW EXECUTE FUNCTION awards_award_sort_keys()""",
+    # Not on updates of the copies themselves: those come from the two triggers below, the decision's before its
+    # new day is stored (this one would read the old day back).
+    """CREATE TRIGGER awards_award_sort_keys BEFORE INSERT OR UPDATE OF award_type_id, decision_id
+        ON awards_award FOR EACH ROW EXECUTE FUNCTION awards_award_sort_keys()""",
     """CREATE FUNCTION awards_awardtype_sort_keys() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
         UPDATE awards_award SET award_type_rank = NEW.rank WHERE award_type_id = NEW.id;
         RETURN NULL; END $$""",
     """CREATE TRIGGER awards_awardtype_sort_keys AFTER UPDATE OF rank ON awards_awardtype FOR EACH ROW
         WHEN (OLD.rank IS DISTINCT FROM NEW.rank) EXECUTE FUNCTION awards_awardtype_sort_keys()""",
+    # BEFORE the decision changes: the award summary's statement trigger, fired by this nested update of the award
+    # rows, then reads the decision's old day on both sides (no change), and the decision's own summary trigger
+    # moves the counts once. Fired after, it would count them into the new day before that trigger did too.
     """CREATE FUNCTION awards_decision_sort_keys() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
         UPDATE awards_award SET decision_year = extract(year FROM NEW.signed_on)::int WHERE decision_id = NEW.id;
-        RETURN NULL; END $$""",
-    """CREATE TRIGGER awards_decision_sort_keys AFTER UPDATE OF signed_on ON awards_decision FOR EACH ROW
+        RETURN NEW; END $$""",
+    """CREATE TRIGGER awards_decision_sort_keys BEFORE UPDATE OF signed_on ON awards_decision FOR EACH ROW
         WHEN (extract(year FROM OLD.signed_on) IS DISTINCT FROM extract(year FROM NEW.signed_on))
         EXECUTE FUNCTION awards_decision_sort_keys()""",
 ]
@@ -61,8 +66,8 @@ _SQLITE_FIX = (f"WHEN NEW.award_type_rank IS NOT {_SQLITE_RANK} OR NEW.decision_
                f"decision_year = coalesce({_SQLITE_YEAR}, decision_year) WHERE id = NEW.id; END")
 _SQLITE_SQL = [
     f"CREATE TRIGGER awards_award_sort_keys_insert AFTER INSERT ON awards_award FOR EACH ROW {_SQLITE_FIX}",
-    "CREATE TRIGGER awards_award_sort_keys_update AFTER UPDATE OF award_type_id, decision_id, award_type_rank, "
-    f"decision_year ON awards_award FOR EACH ROW {_SQLITE_FIX}",
+    f"CREATE TRIGGER awards_award_sort_keys_update AFTER UPDATE OF award_type_id, decision_id ON awards_award "
+    f"FOR EACH ROW {_SQLITE_FIX}",
     "CREATE TRIGGER awards_awardtype_sort_keys AFTER UPDATE OF rank ON awards_awardtype FOR EACH ROW "
     "WHEN OLD.rank IS NOT NEW.rank BEGIN "
     "UPDATE awards_award SET award_type_rank = NEW.rank WHERE award_type_id = NEW.id; END",
