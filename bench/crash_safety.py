@@ -4,8 +4,9 @@ lost and nothing is half-written.
 
     .venv/bin/python bench/crash_safety.py [--threads 6] [--kill-after 60] [--rounds 2] [--json FILE] [--keep]
 
-1. `thidua demo` into a temporary THIDUA_VAR_DIR (SQLite: built once and copied, tests/demo_db.py), or, when DATABASE_URL points to PostgreSQL, into a
-   throw-away database `thidua_crash_<pid>` created next to it (dropped afterwards);
+1. `thidua demo` into a temporary THIDUA_VAR_DIR (SQLite) or, when DATABASE_URL points to PostgreSQL, into a
+   throw-away database `thidua_crash_<pid>` created next to it (dropped afterwards): built once and copied
+   (tests/demo_db.py: a file, a template database);
    fresh people (one per dossier, so the duplicate check never blocks) in the unit officer's department;
    `thidua token create donvi crash-safety`.
 2. Each round: the production server (gunicorn, 2 workers, DEBUG off: what `thidua serve` execs, without its
@@ -333,15 +334,12 @@ def round_(run: Run, key: str, dept: int, people: list[int], lock: threading.Loc
 
 
 def pg_database(url: str) -> tuple[str, callable]:
-    """A throw-away database on the PostgreSQL server of `url`: (its url, drop())."""
+    """A throw-away database name on the PostgreSQL server of `url`: (its url, drop())."""
     import psycopg
 
     parts = urllib.parse.urlsplit(url)
     name = f"thidua_crash_{os.getpid()}"
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        c.execute(f'CREATE DATABASE "{name}"')
 
     def drop():
         with psycopg.connect(admin, autocommit=True) as c:
@@ -382,9 +380,11 @@ def main() -> int:
     figures: dict = {"database": "postgresql" if drop else "sqlite", "rounds": []}
     status = 0
     try:
+        # The demo database built once and copied (tests/demo_db.py: an SQLite file, a PostgreSQL template
+        # database), with its SECRET_KEY.
         if drop:
-            run.thidua("demo", stdout=subprocess.DEVNULL)
-        else:  # SQLite: the demo database built once and copied (tests/demo_db.py), with its SECRET_KEY
+            run.env = demo_db.prepare_postgres(url, urllib.parse.urlsplit(env["DATABASE_URL"]).path[1:], var_dir, env)
+        else:
             run.env = demo_db.prepare(var_dir, env)
         run.inner("setup", var_dir / "setup.json")
         setup = json.loads((var_dir / "setup.json").read_text())

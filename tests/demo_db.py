@@ -1,8 +1,9 @@
-"""The demo database (`thidua demo`: migrate, reference scenario, demo accounts, on SQLite) built once and copied
-for each process-level use: the browser tests (tests/browser/conftest.py), bench/api_fuzz.py and, on SQLite,
-bench/crash_safety.py. Building it takes about a minute on a quiet 2-core machine; a copy takes a fraction of a second.
+"""The demo database (`thidua demo`: migrate, reference scenario, demo accounts) built once and copied for each
+process-level use: the browser tests (tests/browser/conftest.py), bench/api_fuzz.py and bench/crash_safety.py.
+Building it takes about a minute on a quiet 2-core machine; a copy takes a fraction of a second.
 
     env = prepare(var_dir, env)   # var_dir holds thidua.sqlite3 and media/ afterwards; env gets SECRET_KEY
+    env = prepare_postgres(url, name, var_dir, env)   # database `name` on `url`'s server, from a template
 
 The copy lives in var/test-cache/demo-<key>/ (THIDUA_TEST_CACHE_DIR to move it), with the collected static files
 when asked (api_fuzz: production settings serve hashed names). Its key is a hash of every file under src/thidua,
@@ -10,6 +11,11 @@ pyproject.toml and the date in Vietnam (the scenario dates its dossiers and sess
 code, migrations or data builds it anew. Sealed ballots open only with the SECRET_KEY they were sealed with: the
 copy keeps the key it was built with, and `prepare` puts it into the returned environment. THIDUA_TEST_CACHE=0
 runs `thidua demo` every time (with a fresh key).
+
+On PostgreSQL the copy is a template database on the server, `<database>_demo_<key>` (the database of the url
+given, e.g. thidua_ci_demo_…), and its SECRET_KEY and the files `thidua demo` wrote (a ballot's scan) are kept in
+var/test-cache/demo-pg-<key>/. The key there also holds this cache directory's id (var/test-cache/id): the
+template outlives the checkout that built it, and another checkout has neither its key nor its files.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,6 +52,22 @@ def source_hash() -> str:
 def key() -> str:
     today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
     return hashlib.sha256(f"{source_hash()}|{today}".encode()).hexdigest()[:16]
+
+
+def cache_id() -> str:
+    """A random id made once per cache directory (per checkout); written atomically, so racing processes agree."""
+    path = CACHE_DIR / "id"
+    if not path.exists():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = CACHE_DIR / f"id.{os.getpid()}"
+        partial.write_text(os.urandom(8).hex())
+        try:
+            os.link(partial, path)  # fails when another process was first: its id stands
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
+    return path.read_text()
 
 
 def _demo(var_dir: Path, env: dict) -> None:
@@ -91,5 +114,56 @@ def prepare(var_dir: Path, env: dict, *, static: bool = False) -> dict:
             (copy / "static-collected").touch()
         shutil.copytree(copy, var_dir, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("secret-key", "static-collected"))
+    env["SECRET_KEY"] = (copy / "secret-key").read_text()
+    return env
+
+
+def prepare_postgres(url: str, name: str, var_dir: Path, env: dict) -> dict:
+    """Database `name` on the PostgreSQL server of `url` (dropped first if it exists) as a copy of the demo
+    database, from the template `<url's database>_demo_<key>`, and the files the demo wrote in `var_dir`; returns
+    `env` with DATABASE_URL (of `name`), THIDUA_VAR_DIR and the SECRET_KEY of the copy. The caller drops `name`."""
+    import psycopg
+
+    var_dir = Path(var_dir)
+    parts = urllib.parse.urlsplit(url)
+    env = {**env, "THIDUA_VAR_DIR": str(var_dir),
+           "DATABASE_URL": urllib.parse.urlunsplit(parts._replace(path="/" + name))}
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+
+    def sql(statement: str, params=None) -> list:
+        with psycopg.connect(admin, autocommit=True) as c:
+            cursor = c.execute(statement, params)
+            return cursor.fetchall() if cursor.description else []
+
+    sql(f'DROP DATABASE IF EXISTS "{name}"')
+    if os.environ.get("THIDUA_TEST_CACHE", "1") == "0":
+        sql(f'CREATE DATABASE "{name}"')
+        env["SECRET_KEY"] = secrets.token_urlsafe(48)
+        _demo(var_dir, env)
+        return env
+    k = hashlib.sha256(f"{key()}|{cache_id()}|postgresql".encode()).hexdigest()[:16]
+    prefix = f"{parts.path.lstrip('/')}_demo_"
+    template = f"{prefix}{k}"[:63]
+    copy = CACHE_DIR / f"demo-pg-{k}"
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CACHE_DIR / "demo-pg.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = sql("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if not (built and (copy / "secret-key").exists()):
+            for (old,) in sql("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"]):
+                sql(f'DROP DATABASE IF EXISTS "{old}"')  # an earlier key's template: never used again
+            for old in CACHE_DIR.glob("demo-pg-*"):
+                if old.is_dir():
+                    shutil.rmtree(old)
+            sql(f'CREATE DATABASE "{template}"')
+            build = CACHE_DIR / "demo-pg-building"
+            shutil.rmtree(build, ignore_errors=True)
+            secret = secrets.token_urlsafe(48)
+            template_url = urllib.parse.urlunsplit(parts._replace(path="/" + template))
+            _demo(build, {**env, "SECRET_KEY": secret, "DATABASE_URL": template_url})
+            (build / "secret-key").write_text(secret)  # written last: marks the copy complete
+            build.rename(copy)
+        sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        shutil.copytree(copy, var_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("secret-key"))
     env["SECRET_KEY"] = (copy / "secret-key").read_text()
     return env

@@ -52,19 +52,8 @@ def key() -> str:
 
 
 def _cache_id() -> str:
-    """A random id made once per cache directory (per checkout); written atomically, so racing workers agree."""
-    path = CACHE_DIR / "id"
-    if not path.exists():
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        partial = CACHE_DIR / f"id.{os.getpid()}"
-        partial.write_text(os.urandom(8).hex())
-        try:
-            os.link(partial, path)  # fails when another worker was first: its id stands
-        except FileExistsError:
-            pass
-        finally:
-            partial.unlink()
-    return path.read_text()
+    """This cache directory's random id, shared with the demo database's PostgreSQL template (tests/demo_db.py)."""
+    return demo_db.cache_id()
 
 
 def _copied_or_built(what: str, build) -> None:

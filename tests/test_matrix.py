@@ -23,10 +23,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.persona_sessions import clients_on, create_outsider, sessions_held_open
 from thidua.awards.models import Award, Decision
 from thidua.core.models import ApiToken, AuditEvent
 from thidua.emulation.models import ClusterYear, Exemplar, ExemplarEvent, PublicHonour, Score
-from thidua.orgs.models import Organization, OrganizationKind, Person, Role, UserRole
+from thidua.orgs.models import Organization, OrganizationKind, Person, UserRole
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -196,7 +197,11 @@ ROUTES: dict[str, Route] = {
         statuses(LOGIN, rest=404), "a score without a file: 404 (a file per persona in tests/emulation/test_year_pages.py)"),
     "khen-thuong/": Route(lambda o: ["/khen-thuong/", f"/khen-thuong/?cluster_year={o.cy.pk}"], EVERYONE_LOGGED_IN,
                           "scoped list (contents checked in test_registry_and_api_lists_are_scoped)"),
-    "khen-thuong/export.xlsx": Route(lambda o: ["/khen-thuong/export.xlsx?year=2018"], EVERYONE_LOGGED_IN),
+    # The state-level awards of 2018 (a few hundred rows across provinces, filtered by scope) rather than the whole
+    # year's twenty thousand: the answer per persona is the same; the contents are tested in tests/awards/ and
+    # tests/jobs/test_registry_export_job.py.
+    "khen-thuong/export.xlsx": Route(lambda o: ["/khen-thuong/export.xlsx?year=2018&level=state"],
+                                     EVERYONE_LOGGED_IN),
     "khen-thuong/xuat-chay-nen/": Route(lambda o: ["/khen-thuong/xuat-chay-nen/"], statuses(LOGIN, rest=405),
                                         "POST only: the export as a job (tests/jobs/test_registry_export_job.py)",
                                         post=True),
@@ -478,6 +483,17 @@ ROUTES: dict[str, Route] = {
     "dien-hinh/<int:pk>/cong-bo/<int:pub>/rut/": Route(
         lambda o: [f"/dien-hinh/{matrix_publication().exemplar_id}/cong-bo/{matrix_publication().pk}/rut/"],
         statuses(LOGIN, rest=405), "POST only", post=True),
+    # An award's page on the board (the demo decision's award outside the unit officer's department): seen as the
+    # award is; publishing and withdrawing are POST only, per persona in tests/emulation/test_exemplar_parity.py.
+    "dien-hinh/khen-thuong/<int:award>/vinh-danh/": Route(
+        lambda o: [f"/dien-hinh/khen-thuong/{demo_certificate().award_id}/vinh-danh/"],
+        statuses(LOGIN, rest=200, outsider=404, unit_officer=404), "the form only for the province's office"),
+    "dien-hinh/khen-thuong/<int:award>/vinh-danh/cong-bo/": Route(
+        lambda o: [f"/dien-hinh/khen-thuong/{demo_certificate().award_id}/vinh-danh/cong-bo/"],
+        statuses(LOGIN, rest=405), "POST only", post=True),
+    "dien-hinh/khen-thuong/<int:award>/vinh-danh/<int:pub>/rut/": Route(
+        lambda o: [f"/dien-hinh/khen-thuong/{demo_certificate().award_id}/vinh-danh/1/rut/"],
+        statuses(LOGIN, rest=405), "POST only", post=True),
     "vinh-danh/": Route(lambda o: ["/vinh-danh/", "/vinh-danh/?q=nong+thon&year=2018"], PUBLIC,
                         "public honours board (no login)"),
     "api/v1/exemplars/": Route(lambda o: ["/api/v1/exemplars/"], API_ALL, "scoped list; POST discovers", post=True),
@@ -485,7 +501,10 @@ ROUTES: dict[str, Route] = {
     "api/v1/exemplars/<int:pk>": Route(lambda o: [f"/api/v1/exemplars/{matrix_exemplar().pk}"], API_CLUSTER),
     **{f"api/v1/exemplars/<int:pk>/{part}": Route(lambda o, part=part: [f"/api/v1/exemplars/{matrix_exemplar().pk}/{part}"],
                                                   statuses(API_REFUSED, rest=405), "POST only", post=True)
-       for part in ("moves", "replications")},
+       for part in ("moves", "replications", "follow-ups", "attachments")},
+    "api/v1/exemplars/<int:pk>/attachments/<int:att>": Route(
+        lambda o: [f"/api/v1/exemplars/{matrix_exemplar().pk}/attachments/999999"], statuses(API_REFUSED, rest=404),
+        "no such file: 404 (a file per persona in tests/emulation/test_exemplar_parity.py)"),
     "api/v1/public-honours/": Route(lambda o: ["/api/v1/public-honours/"], statuses(API_REFUSED, rest=405),
                                     "POST only", post=True),
     "api/v1/public-honours/<int:pk>/withdrawal": Route(
@@ -625,16 +644,17 @@ def objects(db) -> Objects:
     return Objects(ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG"), cao_bang, person, award)
 
 
+@pytest.fixture(scope="module")
+def sessions(django_db_setup, django_db_blocker) -> dict[str, str]:
+    """The outsider's account and one logged-in session per persona, made once for the module (this worker's share
+    of it) instead of nine logins per test; rolled back after the module (tests/conftest.py)."""
+    with sessions_held_open(django_db_blocker, USERNAMES, before=create_outsider) as keys:
+        yield keys
+
+
 @pytest.fixture
-def clients(db) -> dict[str, Client]:
-    hanoi = get_user_model().objects.create_user("hanoi", password="x")
-    UserRole.objects.create(user=hanoi, role=Role.EMULATION_OFFICE,
-                            organization=Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="01"))
-    out = {"anonymous": Client()}
-    for persona, username in USERNAMES.items():
-        out[persona] = Client()
-        out[persona].force_login(get_user_model().objects.get(username=username))
-    return out
+def clients(db, sessions) -> dict[str, Client]:
+    return clients_on(sessions)
 
 
 def check(response, expected, url, persona):
@@ -744,10 +764,13 @@ def test_refused_writes_change_nothing(clients, objects):
         assert clients["central_board"].post(url, {}).status_code == 405, url
     # Exemplary models and the public board: anonymous writes refused before anything.
     ex = matrix_exemplar()
-    for url in (f"/dien-hinh/{ex.pk}/boi-duong/", f"/dien-hinh/{ex.pk}/cong-bo/", "/dien-hinh/phat-hien/"):
+    award = demo_certificate().award_id
+    for url in (f"/dien-hinh/{ex.pk}/boi-duong/", f"/dien-hinh/{ex.pk}/cong-bo/", "/dien-hinh/phat-hien/",
+                f"/dien-hinh/{ex.pk}/theo-doi/", f"/dien-hinh/khen-thuong/{award}/vinh-danh/cong-bo/"):
         response = anonymous.post(url, {"plan": "x", "consent": "on", "consent_given_on": "2024-01-01"})
         assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), url
-    for url in (f"/api/v1/exemplars/{ex.pk}/moves", "/api/v1/public-honours/", "/api/v1/exemplars/"):
+    for url in (f"/api/v1/exemplars/{ex.pk}/moves", "/api/v1/public-honours/", "/api/v1/exemplars/",
+                f"/api/v1/exemplars/{ex.pk}/follow-ups", f"/api/v1/exemplars/{ex.pk}/attachments"):
         assert anonymous.post(url, {"to_stage": "nurtured"}, content_type="application/json").status_code in (401, 403)
     assert anonymous.post("/vinh-danh/", {"q": "x"}).status_code == 405
     # Pages are GET only: a POST to a page is refused or ignored, never a write.

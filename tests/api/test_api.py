@@ -35,6 +35,21 @@ def test_schema_and_offline_docs(province_officer):
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
 
 
+def test_schema_is_generated_once_per_language(province_officer, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from thidua.api.schema_view import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_generated", {})
+    generated, real = [], SchemaGenerator.get_schema
+    monkeypatch.setattr(SchemaGenerator, "get_schema", lambda self, **kw: generated.append(1) or real(self, **kw))
+    first = province_officer.get("/api/v1/schema/").content
+    assert province_officer.get("/api/v1/schema/").content == first and len(generated) == 1
+    assert province_officer.get("/api/v1/schema/?format=json").json()["paths"] and len(generated) == 1
+    province_officer.cookies["django_language"] = "en"
+    assert province_officer.get("/api/v1/schema/").status_code == 200 and len(generated) == 2
+
+
 def test_schema_generates_without_warnings(tmp_path):
     """drf-spectacular must describe every endpoint exactly (the API fuzzer trusts it)."""
     from django.core.management import call_command

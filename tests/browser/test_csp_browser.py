@@ -27,6 +27,6 @@ def test_no_csp_violation_anywhere(page, demo_server):
     expect(page.locator(".opblock").first).to_be_visible()
     assert violations == [], "\n".join(violations)
     # Control: an inline style is refused and reported, so the listener above does see violations.
-    page.evaluate("document.body.setAttribute('style', 'background: red')")
-    page.wait_for_timeout(500)
+    with page.expect_console_message(lambda msg: "Content Security Policy" in msg.text, timeout=5_000):
+        page.evaluate("document.body.setAttribute('style', 'background: red')")
     assert violations and "style-src" in violations[0]

@@ -7,6 +7,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -38,12 +39,25 @@ def visible_text(page: Page) -> str:
     return page.locator("body").inner_text()
 
 
+# While htmx has a request in flight, or is swapping or settling its answer, some element carries one of these
+# classes (the request class stays on until the swap is done, the settling class for the settle delay after it).
+HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
 def settle(page: Page) -> None:
-    page.wait_for_load_state("load")
-    try:  # htmx fragments load after the page; give them a moment, but never hang on a long poll
-        page.wait_for_load_state("networkidle", timeout=15_000)
-    except PlaywrightTimeout:  # the assertions below retry anyway
-        pass
+    """Wait until the page has loaded and htmx has nothing in flight. A click or key press that navigates waits
+    for the new page to start loading, so `load` is the new page's. Waiting for the condition, not for 500 ms
+    without network traffic (Playwright's `networkidle`): 0.5 s saved at each of ~180 calls."""
+    for _ in range(3):  # a swap may navigate (a redirect), destroying the context the condition runs in
+        page.wait_for_load_state("load")
+        try:
+            page.wait_for_function(HTMX_IDLE, timeout=15_000)
+            return
+        except PlaywrightTimeout:  # a long poll; the assertions below retry anyway
+            return
+        except PlaywrightError as exc:
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
 
 
 # (base URL, username) → the session cookies of the first login through the form; later logins reuse them.

@@ -60,10 +60,15 @@ def test_launch_adopt_register_review_commend(page, demo_server):
     page.locator("#new-review summary").click()
     page.locator("#new-review button[type=submit]").click()
     settle(page)
-    page.locator(".review .commend summary").first.click()
-    page.locator(".review .commend button[type=submit]").first.click()
+    # The registration is offered as a nominee: chosen with its award, it becomes the dossier's item at once.
+    commend = page.locator(".review .commend").first
+    commend.locator("summary").click()
+    commend.locator("select[name=award_type]").select_option("BK_TINH")
+    commend.locator(".commend-candidates tr", has_text="Sở Nội vụ tỉnh Cao Bằng").locator("input[type=checkbox]").check()
+    commend.locator("button[type=submit]").click()
     settle(page)
     expect(page.locator("body")).to_contain_text("Đã lập hồ sơ đề nghị khen thưởng chuyên đề")
+    expect(page.locator(".alert-success")).to_contain_text("với 1 người, tập thể")
     expect(page.locator("body")).to_contain_text("Thi đua thử nghiệm trình duyệt")
     page.goto(parent_url)
     settle(page)

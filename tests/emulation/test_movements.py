@@ -7,9 +7,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import DepartmentFactory, PersonFactory, client_for, officer
+from tests.factories import DepartmentFactory, PersonFactory, client_for, cluster_year, officer
 from thidua.awards.models import AwardType
 from thidua.core.models import AuditEvent
 from thidua.core.refusals import Conflict, Forbidden
@@ -185,6 +188,23 @@ def test_roll_up_is_set_based(world, django_assert_max_num_queries):
     assert (s.participants, s.adoptions) == (6, 6)
 
 
+def test_detail_page_queries_do_not_grow_with_the_users_units(world, django_assert_max_num_queries):
+    """The movement page lists the organisations the user may act for in its forms; which of them take part is
+    read once, not once per organisation."""
+    w, parent = world
+    cb = w.cao_bang
+    services.register(cb.office, parent, organization=cb.org, on=TODAY)
+    c = client_for(cb.office)
+    assert c.get(f"/phong-trao/{parent.pk}/").status_code == 200  # the menu's work total, kept in the session
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(f"/phong-trao/{parent.pk}/").status_code == 200
+    for _ in range(6):
+        services.register(cb.office, parent, organization=DepartmentFactory(parent=cb.org), on=TODAY)
+    with django_assert_max_num_queries(len(few)):
+        response = c.get(f"/phong-trao/{parent.pk}/")
+    assert response.status_code == 200 and len(response.context["report_form"].fields["organization"].queryset) == 7
+
+
 def test_api_main_path(world):
     w, parent = world
     cb = w.cao_bang
@@ -240,3 +260,118 @@ def test_registrations_named_only_within_scope(three_provinces):
     assert c.get(f"/api/v1/movements/{national.pk}").json()["participants"] == 2
     rows = c.get(f"/api/v1/movements/{national.pk}/registrations").json()
     assert [r["organization"] for r in rows] == [w.lai_chau.home_affairs.pk]
+
+
+# --------------------------------------------------------------------------- the page proposes like the API
+
+
+def _commend_world(w, parent):
+    """A sub-movement with a registered collective, a registered individual on the parent, a sơ kết held, the
+    collective's report; and the personas (Lai Châu chairs the three provinces' cluster this year)."""
+    cb = w.cao_bang
+    cluster_year(w, year=timezone.localdate().year, chair=w.lai_chau)
+    child = services.adopt(cb.office, parent, cb.home_affairs, plan("Phong trào của Sở Nội vụ"))
+    collective = services.register(cb.office, child, organization=cb.home_affairs, participant_kind="collective",
+                                   commitment="Hoàn thành số hóa hồ sơ", on=TODAY)
+    person = services.register(cb.office, parent, organization=cb.home_affairs,
+                               person=PersonFactory(organization=cb.home_affairs), on=TODAY)
+    review = services.open_review(cb.office, parent, kind="midterm", held_on=TODAY)
+    services.submit_report(cb.office, review, cb.home_affairs, collectives=1, individuals=1)
+    personas = {"province_officer": cb.office, "other_province_officer": w.ha_giang.office,
+                "cluster_chair": w.lai_chau.office, "central_board": w.central, "council_member": w.council_member,
+                "anonymous": None}
+    return review, collective, person, personas
+
+
+def _dossier_rows():
+    from thidua.nominations.models import DossierItem
+
+    return (Dossier.objects.count(), DossierItem.objects.count(),
+            AuditEvent.objects.filter(object_type__startswith="nominations.", action="create").count())
+
+
+def _items(dossier):
+    return [(i.person_id, i.organization_id, i.award_type.code, i.year, i.achievement)
+            for i in dossier.items.select_related("award_type").order_by("position")]
+
+
+def test_movement_page_lists_the_registrations_and_proposes_them_like_the_api(world):
+    w, parent = world
+    cb = w.cao_bang
+    review, collective, person, _ = _commend_world(w, parent)
+    c = client_for(cb.office)
+    page = c.get(f"/phong-trao/{parent.pk}/").content.decode()
+    # Both registrations are offered, the one whose unit reported to the sơ kết marked so.
+    assert f'name="registrations" value="{collective.pk}"' in page and f'value="{person.pk}"' in page
+    assert "đã báo cáo" in page and 'value="BK_TINH"' in page
+    r = c.post(f"/phong-trao/{parent.pk}/so-ket/{review.pk}/de-nghi-khen/",
+               {"granted_by": "minister_chairman", "award_type": "BK_TINH",
+                "registrations": [collective.pk, person.pk]})
+    dossier = Dossier.objects.latest("pk")
+    assert r.status_code == 302 and r["Location"] == f"/ho-so/{dossier.pk}/"
+    assert (dossier.kind, dossier.movement_id, dossier.items.count()) == ("thematic", parent.pk, 2)
+    # The API, given the same choice, makes the same items through the same service.
+    api = c.post(f"/api/v1/movements/{parent.pk}/reviews/{review.pk}/commendations",
+                 {"granted_by": "minister_chairman", "award_type": "BK_TINH",
+                  "registrations": [collective.pk, person.pk]}, content_type="application/json")
+    assert api.status_code == 201, api.content
+    assert _items(Dossier.objects.get(pk=api.json()["id"])) == _items(dossier)
+    assert ("Hoàn thành số hóa hồ sơ" in [i[4] for i in _items(dossier)])
+
+
+@pytest.mark.parametrize("persona", ["other_province_officer", "cluster_chair", "central_board", "council_member",
+                                     "anonymous"])
+def test_movement_page_proposal_refused_per_persona_changes_nothing(world, persona):
+    w, parent = world
+    review, collective, person, personas = _commend_world(w, parent)
+    user = personas[persona]
+    c = client_for(user) if user else Client()
+    before = _dossier_rows()
+    r = c.post(f"/phong-trao/{parent.pk}/so-ket/{review.pk}/de-nghi-khen/",
+               {"granted_by": "minister_chairman", "award_type": "BK_TINH",
+                "registrations": [collective.pk, person.pk]}, follow=True)
+    assert _dossier_rows() == before
+    html = r.content.decode()
+    if persona == "anonymous":
+        assert r.redirect_chain[0][1] == 302 and "/dang-nhap/" in r.redirect_chain[0][0]
+    elif persona in ("other_province_officer", "cluster_chair"):
+        assert r.status_code == 404  # Cao Bằng's movement is not theirs to see
+    else:  # sees the movement, may not act for Cao Bằng: the reason, on the movement page
+        assert r.redirect_chain[-1][0] == f"/phong-trao/{parent.pk}/"
+        assert "không được lập hồ sơ cho" in html
+        assert AuditEvent.objects.filter(action="denied", user=user).exists()
+
+
+def test_movement_page_proposal_refusals_by_the_data_change_nothing(world):
+    w, parent = world
+    cb = w.cao_bang
+    review, collective, person, _ = _commend_world(w, parent)
+    c = client_for(cb.office)
+    url = f"/phong-trao/{parent.pk}/so-ket/{review.pk}/de-nghi-khen/"
+    other = services.launch(cb.office, cb.org, plan("Phong trào khác"))
+    stranger = services.register(cb.office, other, organization=cb.org, on=TODAY)
+    federal = AwardType.objects.exclude(granted_by="minister_chairman").filter(for_collective=True,
+                                                                               for_individual=True).first()
+    later = services.open_review(cb.office, parent, kind="final", held_on=timezone.localdate() + timedelta(days=30))
+    cases = [
+        ({"registrations": [collective.pk, stranger.pk], "award_type": "BK_TINH"},
+         "Chỉ đề nghị khen những người, tập thể đã đăng ký phong trào này."),      # another movement's registration
+        ({"registrations": [collective.pk], "award_type": federal.code}, "hồ sơ này trình"),  # wrong authority
+        ({"registrations": [collective.pk]}, "Chọn hình thức khen thưởng"),
+        ({"registrations": [collective.pk, 999999], "award_type": "BK_TINH"}, "không còn tồn tại"),
+        ({"registrations": [collective.pk], "award_type": "KHONG_CO"}, "không có trong danh mục"),
+    ]
+    before = _dossier_rows()
+    for body, message in cases:
+        r = c.post(url, {"granted_by": "minister_chairman", **body}, follow=True)
+        assert r.redirect_chain[-1][0] == f"/phong-trao/{parent.pk}/", body
+        assert message in r.content.decode(), body
+        assert _dossier_rows() == before, body
+    # A tổng kết still to come has assessed no one: refused on the page and over the API (409), nothing made.
+    r = c.post(f"/phong-trao/{parent.pk}/so-ket/{later.pk}/de-nghi-khen/",
+               {"granted_by": "minister_chairman", "award_type": "BK_TINH", "registrations": [collective.pk]},
+               follow=True)
+    assert "chưa diễn ra" in r.content.decode() and _dossier_rows() == before
+    api = c.post(f"/api/v1/movements/{parent.pk}/reviews/{later.pk}/commendations",
+                 {"granted_by": "minister_chairman"}, content_type="application/json")
+    assert api.status_code == 409 and "chưa diễn ra" in str(api.json()) and _dossier_rows() == before

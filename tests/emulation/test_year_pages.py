@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from tests.persona_sessions import clients_on, create_outsider, sessions_held_open
 from thidua.core.models import AuditEvent
 from thidua.emulation import services
 from thidua.emulation.models import (
@@ -40,7 +41,7 @@ from thidua.emulation.models import (
     YearRun,
 )
 from thidua.emulation.scoring import score_sheet
-from thidua.orgs.models import Organization, OrganizationKind, Role, UserRole
+from thidua.orgs.models import Organization, OrganizationKind
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -60,21 +61,18 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def outsider(db):
-    user = get_user_model().objects.create_user("hanoi", password="x")
-    UserRole.objects.create(user=user, role=Role.EMULATION_OFFICE,
-                            organization=Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="01"))
-    return user
+@pytest.fixture(scope="module")
+def sessions(django_db_setup, django_db_blocker) -> dict[str, str]:
+    """The outsider's account and a logged-in session per account, made once for the module (rolled back after
+    it, each test in its own savepoint: tests/conftest.py)."""
+    names = [*MEMBERS.values(), "donvi", "trunguong", "hoidong", "kiemtra", "admin", "hanoi"]
+    with sessions_held_open(django_db_blocker, {n: n for n in names}, before=create_outsider) as keys:
+        yield keys
 
 
 @pytest.fixture
-def clients(outsider) -> dict[str, Client]:
-    out = {"anonymous": Client()}
-    for name in [*MEMBERS.values(), "donvi", "trunguong", "hoidong", "kiemtra", "admin", "hanoi"]:
-        out[name] = Client()
-        out[name].force_login(get_user_model().objects.get(username=name))
-    return out
+def clients(db, sessions) -> dict[str, Client]:
+    return clients_on(sessions)
 
 
 @pytest.fixture

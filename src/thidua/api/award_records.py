@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from thidua.api.common import CONFLICT, Conflict, YearFilter, call, check_filters, visible
 from thidua.api.eligibility import AWARD_CODES
-from thidua.api.fields import RecordField, Required, StrictBooleanField, StrictCharField
+from thidua.api.fields import RecordField, Required, SourceDocumentInput, StrictBooleanField, StrictCharField
 from thidua.api.pagination import KeysetPagination
 from thidua.api.serializers import AwardSerializer
 from thidua.awards import services
@@ -163,22 +163,6 @@ class DecisionAwardInput(serializers.Serializer):
     recipient_name = StrictCharField(max_length=255, allow_blank=True, required=False,
                                      help_text="as printed in the decision (default: the recipient's name)")
     register_no = StrictCharField(max_length=32, allow_blank=True, required=False)
-
-
-# Standard base64, not empty, padded: every string the pattern admits decodes.
-BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
-
-
-class SourceDocumentInput(serializers.Serializer):
-    name = Required(max_length=255, help_text="file name with its extension (.pdf, .png, .jpg…)")
-    content = serializers.RegexField(BASE64, help_text="the file, base64-encoded; its content is checked like any "
-                                                       "upload (type by signature, size limit)",
-                                     error_messages={"invalid": "Không phải dữ liệu base64 hợp lệ."})
-
-    def validate_content(self, value: str) -> bytes:
-        import base64
-
-        return base64.b64decode(value, validate=True)
 
 
 class DecisionCreateSerializer(serializers.Serializer):

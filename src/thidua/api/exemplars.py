@@ -5,7 +5,9 @@ per client address like certificate verification, and shows only what the public
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.core.files.uploadedfile import SimpleUploadedFile
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -13,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from thidua.api.common import CONFLICT, call, check_filters, visible
-from thidua.api.fields import RecordField, Text
+from thidua.api.fields import RecordField, SourceDocumentInput, Text
 from thidua.awards.models import Award
 from thidua.core.throttle import refuse_if_throttled
 from thidua.emulation import exemplars as services
@@ -25,7 +27,15 @@ from thidua.emulation.exemplar_statistics import (
     replication_figures,
     stage_counts,
 )
-from thidua.emulation.models import EXEMPLAR_STAGE_ORDER, Exemplar, ExemplarStage, Movement, PublicHonour
+from thidua.emulation.models import (
+    EXEMPLAR_STAGE_ORDER,
+    Exemplar,
+    ExemplarAttachmentKind,
+    ExemplarStage,
+    Movement,
+    PublicHonour,
+)
+from thidua.lib.uploads import serve_file
 from thidua.orgs.models import Organization, Person
 
 
@@ -201,10 +211,71 @@ class ExemplarReplicationView(APIView):
         return Response(detail(request, ex), status=201)
 
 
+class FollowUpBody(serializers.Serializer):
+    note = Text(max_length=5000, help_text="what the follow-up of the nurturing plan found")
+    on = serializers.DateField(required=False, help_text="default: today; not before the last step, not in the future")
+
+
+class ExemplarFollowUpView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=FollowUpBody, responses={201: DETAIL, 409: CONFLICT},
+                   summary="Record a follow-up of the nurturing plan (a timeline entry, from the nurturing stage on)")
+    def post(self, request, pk: int):
+        ex = _exemplar(request, pk, write=True)
+        body = FollowUpBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        call(lambda: services.follow_up(request.user, ex, note=d["note"], on=d.get("on")))
+        return Response(detail(request, ex), status=201)
+
+
+def uploaded(doc: dict | None):
+    """A base64 document of the body as the upload the services check (type by content, size), as a page's."""
+    return SimpleUploadedFile(doc["name"], doc["content"]) if doc is not None else None
+
+
+class AttachmentBody(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ExemplarAttachmentKind.choices)
+    file = SourceDocumentInput(help_text="photo: .jpg or .png; story, document: also .pdf, Word, OpenDocument")
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class ExemplarAttachmentView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=AttachmentBody, responses={201: AttachmentSerializer, 409: CONFLICT},
+                   summary="Attach the story, a photo or a document (the upload check of the pages)")
+    def post(self, request, pk: int):
+        ex = _exemplar(request, pk, write=True)
+        body = AttachmentBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        att = call(lambda: services.add_attachment(request.user, ex, kind=d["kind"], uploaded_file=uploaded(d["file"])))
+        return Response({"id": att.pk, "kind": att.kind, "name": att.original_name, "size": att.size}, status=201)
+
+
+class ExemplarAttachmentFileView(APIView):
+    # The type is the stored file's (a photo, a PDF, a Word file…), hence */*.
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="the file, as uploaded")},
+                   summary="Download an attachment of an exemplar I may see")
+    def get(self, request, pk: int, att: int):
+        a = visible(_exemplar(request, pk).attachments.all(), att, request)
+        return serve_file(a.file, a.original_name)
+
+
 class PublishBody(serializers.Serializer):
     exemplar = RecordField(Exemplar, required=False)
     award = RecordField(Award, required=False)
     consent_given_on = serializers.DateField(help_text="the date the person (or the collective's head) consented")
+    consent_document = SourceDocumentInput(required=False, help_text="the signed consent (optional): .pdf, Word, "
+                                                                     "OpenDocument, .jpg, .png; checked like any upload")
 
 
 class PublicEntrySerializer(serializers.Serializer):
@@ -245,7 +316,8 @@ class PublishView(APIView):
                                                                                   "unit", "province"),
                             award.pk, request, write=True)
         pub = call(lambda: services.publish(request.user, exemplar=ex, award=award,
-                                            consent_given_on=d["consent_given_on"]))
+                                            consent_given_on=d["consent_given_on"],
+                                            consent_document=uploaded(d.get("consent_document"))))
         return Response(public_entry(pub), status=201)
 
 

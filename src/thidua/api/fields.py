@@ -132,3 +132,22 @@ class StrictModelSerializer(serializers.ModelSerializer):
 
     serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
                                 models.CharField: StrictCharField, models.TextField: StrictCharField}
+
+
+# Standard base64, not empty, padded: every string the pattern admits decodes.
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
+
+
+class SourceDocumentInput(serializers.Serializer):
+    """A file in a JSON body (a decision's scan, an exemplar's attachment, a consent): the services check its
+    content as they check a page's upload."""
+
+    name = Required(max_length=255, help_text="file name with its extension (.pdf, .png, .jpg…)")
+    content = serializers.RegexField(BASE64, help_text="the file, base64-encoded; its content is checked like any "
+                                                       "upload (type by signature, size limit)",
+                                     error_messages={"invalid": "Không phải dữ liệu base64 hợp lệ."})
+
+    def validate_content(self, value: str) -> bytes:
+        import base64
+
+        return base64.b64decode(value, validate=True)

@@ -193,7 +193,8 @@ class ReportInputSerializer(serializers.Serializer):
 class CommendInputSerializer(serializers.Serializer):
     granted_by = serializers.ChoiceField(choices=Authority.choices)
     award_type = StrictCharField(required=False, allow_null=True, max_length=32)
-    registrations = serializers.ListField(child=id_field(), required=False, max_length=200)
+    registrations = serializers.ListField(child=id_field(), required=False,
+                                          max_length=movement_commendations.REGISTRATIONS_MAX)
     title = _text(500)
 
 
@@ -338,10 +339,9 @@ class MovementCommendView(APIView):
             award_type = AwardType.objects.filter(code=d["award_type"]).first()
             if award_type is None:
                 raise NotFound(f"award_type: không có hình thức mã {d['award_type']}.")
-        chosen = list(MovementRegistration.objects.filter(pk__in=d.get("registrations") or [])
-                      .select_related("person", "organization"))
-        if len(chosen) != len(set(d.get("registrations") or [])):
-            raise NotFound("registrations: có đăng ký không tồn tại.")
+        chosen, missing = movement_commendations.chosen_registrations(d.get("registrations") or [])
+        if missing:
+            raise NotFound(f"registrations: không có đăng ký #{', #'.join(map(str, missing))}.")
         dossier = call(lambda: movement_commendations.propose(
             request.user, review, granted_by=d["granted_by"], award_type=award_type, registrations=chosen,
             title=d.get("title", "")))

@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from thidua.api import (
     award_records,
@@ -15,9 +15,10 @@ from thidua.api import (
     views,
 )
 from thidua.api import cluster_run as run
+from thidua.api.schema_view import SchemaView
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # Split view + our template: the Swagger UI page carries no inline script or style (Content-Security-Policy).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
          name="api-docs"),
@@ -89,6 +90,11 @@ urlpatterns = [
     path("exemplars/<int:pk>/moves", exemplars.ExemplarMoveView.as_view(), name="api-exemplar-moves"),
     path("exemplars/<int:pk>/replications", exemplars.ExemplarReplicationView.as_view(),
          name="api-exemplar-replications"),
+    path("exemplars/<int:pk>/follow-ups", exemplars.ExemplarFollowUpView.as_view(), name="api-exemplar-follow-ups"),
+    path("exemplars/<int:pk>/attachments", exemplars.ExemplarAttachmentView.as_view(),
+         name="api-exemplar-attachments"),
+    path("exemplars/<int:pk>/attachments/<int:att>", exemplars.ExemplarAttachmentFileView.as_view(),
+         name="api-exemplar-attachment"),
     path("public-honours/", exemplars.PublishView.as_view(), name="api-public-honours-publish"),
     path("public-honours/<int:pk>/withdrawal", exemplars.WithdrawView.as_view(), name="api-public-honour-withdraw"),
     path("public/honours", exemplars.PublicBoardView.as_view(), name="api-public-honours"),

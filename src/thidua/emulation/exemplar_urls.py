@@ -18,4 +18,8 @@ urlpatterns = [
     path("<int:pk>/tep/<int:att>/", v.attachment, name="attachment"),
     path("<int:pk>/cong-bo/", v.publish, name="publish"),
     path("<int:pk>/cong-bo/<int:pub>/rut/", v.withdraw, name="withdraw"),
+    # An award (not an exemplar) on the public honours board.
+    path("khen-thuong/<int:award>/vinh-danh/", v.award_publication, name="award-publication"),
+    path("khen-thuong/<int:award>/vinh-danh/cong-bo/", v.award_publish, name="award-publish"),
+    path("khen-thuong/<int:award>/vinh-danh/<int:pub>/rut/", v.award_withdraw, name="award-withdraw"),
 ]

@@ -1,5 +1,6 @@
 """Exemplary models (/dien-hinh/): the pipeline board, an exemplar's page (timeline, replications, honours,
-attachments, publication), one POST URL per action; every write through thidua.emulation.exemplars."""
+attachments, publication), one POST URL per action; and an award's page on the public honours board (publish
+with consent, withdraw), as the API offers. Every write goes through thidua.emulation.exemplars."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -88,8 +90,7 @@ def detail(request, pk: int):
     awards = []
     if manage and ex.stage in (ExemplarStage.REPLICATED, ExemplarStage.HONOURED):
         awards = _candidate_awards(request.user, ex)
-    publications = list(ex.publications.select_related("published_by", "consent_recorded_by", "withdrawn_by")
-                        .order_by("-published_at"))
+    publications = _publications(ex.publications)
     return render(request, "emulation/exemplars/detail.html", {
         "ex": ex, "manage": manage, "moves": services.allowed_moves(request.user, ex),
         "stages": [(s, services.stage_label(s), i <= ex.stage_index) for i, s in enumerate(EXEMPLAR_STAGE_ORDER)],
@@ -98,13 +99,29 @@ def detail(request, pk: int):
         "units": units, "people": people,
         "honours": ex.honours.select_related("conference", "award__decision__authority", "award__award_type"),
         "attachments": ex.attachments.all(),
-        "publications": publications, "published": next((p for p in publications if p.withdrawn_at is None), None),
+        "publications": publications, "published": _current(publications),
+        "publish_url": reverse("exemplars:publish", args=[ex.pk]),
+        "withdraw_url": _withdraw_url("exemplars:withdraw", ex.pk, publications),
+        "may_publish": manage and ex.stage == ExemplarStage.HONOURED,
         "nurture_form": forms.NurtureForm(), "follow_form": forms.FollowUpForm(),
         "replication_form": forms.ReplicationForm(initial={"year": ex.discovered_in}),
         "summary_form": forms.SummaryForm(), "honour_form": _honour_form(awards),
         "attachment_form": forms.AttachmentForm(), "publish_form": forms.PublishForm(), "withdraw_form": forms.WithdrawForm(),
         "stage": ExemplarStage,
     })
+
+
+def _publications(qs) -> list[PublicHonour]:
+    return list(qs.select_related("published_by", "consent_recorded_by", "withdrawn_by").order_by("-published_at"))
+
+
+def _current(publications) -> PublicHonour | None:
+    return next((p for p in publications if p.withdrawn_at is None), None)
+
+
+def _withdraw_url(name: str, pk: int, publications) -> str:
+    current = _current(publications)
+    return reverse(name, args=[pk, current.pk]) if current else ""
 
 
 def _candidate_awards(user, ex: Exemplar):
@@ -119,20 +136,27 @@ def _honour_form(awards, data=None):
     return form
 
 
-def _done(request, ex: Exemplar, fn, success: str):
+def _back(obj) -> str:
+    """The page an action returns to: the exemplar's, or the award's publication page."""
+    if isinstance(obj, Award):
+        return reverse("exemplars:award-publication", args=[obj.pk])
+    return reverse("exemplars:detail", args=[obj.pk])
+
+
+def _done(request, obj, fn, success: str):
     try:
         fn()
     except refusals.REFUSALS as exc:
         refusals.show(request, exc)
     else:
         messages.success(request, success)
-    return redirect("exemplars:detail", ex.pk)
+    return redirect(_back(obj))
 
 
-def _invalid(request, ex: Exemplar, form):
+def _invalid(request, obj, form):
     messages.error(request, " ".join(f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}"
                                      for k, v in form.errors.items()), extra_tags="danger")
-    return redirect("exemplars:detail", ex.pk)
+    return redirect(_back(obj))
 
 
 def _form_step(request, pk: int, form_class, step, success: str, *, files: bool = False):
@@ -273,3 +297,56 @@ def discover(request):
                 return redirect("exemplars:detail", ex.pk)
     return render(request, "emulation/exemplars/discover.html", {"form": form, "provinces": provinces,
                                                                   "province": province})
+
+
+# ---------------------------------------------------------------------------
+# An award on the public honours board (the page of what /api/v1/public-honours/ does for an award)
+# ---------------------------------------------------------------------------
+
+
+def _award(request, pk: int) -> Award:
+    return get_object_or_404(Award.objects.visible_to(request.user).select_related(
+        "award_type", "decision__authority", "unit", "province", "recipient_person", "recipient_org"), pk=pk)
+
+
+@login_required
+@require_GET
+def award_publication(request, award: int):
+    a = _award(request, award)
+    manage = a.province_id is not None and services.may_manage(request.user, a.province)
+    in_force = Award.objects.in_force().filter(pk=a.pk).exists()
+    publications = _publications(PublicHonour.objects.filter(award=a))
+    return render(request, "emulation/exemplars/award_publication.html", {
+        "award": a, "manage": manage, "in_force": in_force, "publications": publications,
+        "published": _current(publications),
+        "publish_url": reverse("exemplars:award-publish", args=[a.pk]),
+        "withdraw_url": _withdraw_url("exemplars:award-withdraw", a.pk, publications),
+        "may_publish": manage and in_force,
+        "publish_form": forms.PublishForm(), "withdraw_form": forms.WithdrawForm(),
+        "exemplars": Exemplar.objects.visible_to(request.user).filter(honours__award=a).distinct(),
+    })
+
+
+@login_required
+@require_POST
+def award_publish(request, award: int):
+    a = _award(request, award)
+    form = forms.PublishForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid(request, a, form)
+    d = form.cleaned_data
+    return _done(request, a, lambda: services.publish(request.user, award=a, consent_given_on=d["consent_given_on"],
+                                                      consent_document=d["consent_document"]),
+                 _("Đã công bố trên bảng vinh danh công khai."))
+
+
+@login_required
+@require_POST
+def award_withdraw(request, award: int, pub: int):
+    a = _award(request, award)
+    p = get_object_or_404(PublicHonour.objects.filter(award=a), pk=pub)
+    form = forms.WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, a, form)
+    return _done(request, a, lambda: services.withdraw(request.user, p, reason=form.cleaned_data["reason"]),
+                 _("Đã rút khỏi bảng vinh danh."))

@@ -120,10 +120,21 @@ def detail(request, pk: int):
     can_lead = scope.can_edit(m.launched_by)
     open_window = not ((m.registration_opens and today < m.registration_opens)
                        or (m.registration_closes and today > m.registration_closes))
-    reporters = [o for o in editable_orgs(user) if o.pk in set(
-        tree.exclude(pk=m.pk).values_list("launched_by_id", flat=True)) | set(
-        registrations(s.tree_ids).values_list("organization_id", flat=True))]
-    reviews = [(rf, list(review_reports(rf.review))) for rf in s.reviews]
+    # Once, not per organisation of the user (a query per row otherwise).
+    taking_part = (set(tree.exclude(pk=m.pk).values_list("launched_by_id", flat=True))
+                   | set(registrations(s.tree_ids).values_list("organization_id", flat=True)))
+    reporters = [o for o in editable_orgs(user) if o.pk in taking_part]
+    listed = list(scope.filter_by_unit(registrations(s.tree_ids), "organization")[:300])
+    reviews = []
+    for rf in s.reviews:
+        reports = list(review_reports(rf.review))
+        # The launching level proposes from its own reviews: the registrations it may choose, those whose unit
+        # reported to this review first.
+        candidates = []
+        if can_lead and rf.review.movement_id == m.pk:
+            reported = {r.organization_id for r in reports}
+            candidates = sorted(((r, r.organization_id in reported) for r in listed), key=lambda c: not c[1])
+        reviews.append((rf, reports, candidates))
     plan_initial = {"name": m.name, "kind": m.kind, "target_groups": m.target_groups, "goals": m.goals,
                     "criteria": m.criteria, "registration_opens": m.registration_opens,
                     "registration_closes": m.registration_closes, "ends_on": m.ends_on,
@@ -135,7 +146,7 @@ def detail(request, pk: int):
         "visible_ids": set(Movement.objects.visible_to(user).filter(pk__in=s.tree_ids).values_list("pk", flat=True)),
         # Counts are the whole tree's; the names listed are those of the user's scope (another province's
         # registrants are counted, not named).
-        "registrations": scope.filter_by_unit(registrations(s.tree_ids), "organization")[:300],
+        "registrations": listed,
         "dossiers": movement_dossiers(s, user)[:100],
         "reviews": reviews,
         "window": services.window_text(m), "open_window": open_window,
@@ -149,6 +160,7 @@ def detail(request, pk: int):
         if reporters else None,
         "can_lead": can_lead,
         "commend_authorities": _commend_authorities() if can_lead else [],
+        "commend_award_types": _commend_award_types() if can_lead else [],
     })
 
 
@@ -163,6 +175,14 @@ def _ancestors(m: Movement) -> list[Movement]:
 def _commend_authorities() -> list[tuple[str, str]]:
     """The deciding authorities a thematic commendation may go to (as the dossier form offers them)."""
     return [(c, str(label)) for c, label in AwardType._meta.get_field("granted_by").choices]
+
+
+def _commend_award_types() -> list[tuple[str, list[AwardType]]]:
+    """The catalogue's forms grouped by deciding authority (the dossier's authority must decide the chosen one)."""
+    groups: dict[str, list[AwardType]] = {}
+    for t in AwardType.objects.order_by("granted_by", "-rank", "code"):
+        groups.setdefault(t.get_granted_by_display(), []).append(t)
+    return list(groups.items())
 
 
 def _post(request, m: Movement, fn, *args, success: str, **kwargs):

@@ -61,7 +61,8 @@ from thidua.nominations.models import (
 from thidua.nominations.prize import DEFAULT_BASE_SALARY
 from thidua.nominations.workdays import DEFAULT_HOLIDAYS, Calendar, DeadlineStatus, deadline_status
 from thidua.nominations.workflow import Transition, council_rules, resolve_target, route_rule, workflow
-from thidua.orgs.models import Household, Organization, Person, Role, UserRole
+from thidua.orgs.models import Household, Organization, Person, Role
+from thidua.orgs.scope import scope_for
 
 ROLE_LABELS = dict(Role.choices)
 LEVEL_LABELS = {"proposer": "đơn vị trình hồ sơ", "handler": "đơn vị đang xử lý hồ sơ"}
@@ -80,8 +81,13 @@ def acting(user) -> list[tuple[Organization, str]]:
     if cached is not None:
         return cached
     out = []
-    for r in UserRole.objects.filter(user=user).select_related("organization"):
-        for org in Organization.objects.filter(pk__in=r.organization.lineage_ids()):
+    scope = scope_for(user)
+    for r in scope.user_roles:
+        lineage = scope.lineage_of(r.organization_id)
+        if len(lineage) == 1:  # nothing merged into it (the usual case): no query
+            out.append((r.organization, r.role))
+            continue
+        for org in Organization.objects.filter(pk__in=lineage):
             out.append((org, r.role))
     user._thidua_acting = out
     return out

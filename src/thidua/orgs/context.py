@@ -1,6 +1,5 @@
 """Template context shared by every page: the navigation and the user's roles."""
 
-from thidua.orgs.models import UserRole
 from thidua.orgs.scope import scope_for
 
 
@@ -8,5 +7,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = list(UserRole.objects.filter(user=user).select_related("organization"))
-    return {"user_roles": roles, "user_scope": scope_for(user)}
+    scope = scope_for(user)  # read with the roles: one query for both, usually made by the view already
+    return {"user_roles": scope.user_roles, "user_scope": scope}

@@ -45,17 +45,51 @@ class Scope:
     roles: set[str] = field(default_factory=set)
     is_superuser: bool = False
 
+    # The user's roles with their organisations (the menu shows them: orgs/context.py).
+    user_roles: list[UserRole] = field(default_factory=list)
+    # The tree paths of the user's organisations (read with the roles by scope_for; None: read when needed).
+    org_paths: dict[int, str] | None = None
+
     @cached_property
-    def lineage_ids(self) -> set[int]:
-        """The user's organisations and everything merged into them."""
-        ids = set()
-        for org in Organization.objects.filter(pk__in=self.org_ids):
-            ids |= org.lineage_ids()
+    def _lineage(self) -> dict[int, str]:
+        """id → path of the user's organisations and everything merged into them, transitively (as
+        Organization.lineage_ids): one query per merge level, the paths read with the ids."""
+        found = dict(self.org_paths) if self.org_paths is not None else dict(
+            Organization.objects.filter(pk__in=self.org_ids).values_list("pk", "path"))
+        frontier = set(found)
+        while frontier:
+            rows = [row for row in Organization.objects.filter(successor_id__in=frontier)
+                    .values_list("pk", "path", "successor_id") if row[0] not in found]
+            for pk, path, successor in rows:
+                found[pk] = path
+                self._merged.setdefault(successor, set()).add(pk)
+            frontier = {pk for pk, _, _ in rows}
+        return found
+
+    @cached_property
+    def _merged(self) -> dict[int, set[int]]:
+        """successor id → ids of the organisations merged directly into it (filled by _lineage)."""
+        return {}
+
+    def lineage_of(self, org_id: int) -> set[int]:
+        """Organization.lineage_ids of one of the user's organisations, without a query."""
+        self._lineage  # noqa: B018 (fills _merged)
+        ids, frontier = {org_id}, [org_id]
+        while frontier:
+            for pk in self._merged.get(frontier.pop(), ()):
+                if pk not in ids:
+                    ids.add(pk)
+                    frontier.append(pk)
         return ids
 
     @cached_property
+    def lineage_ids(self) -> set[int]:
+        """The user's organisations and everything merged into them."""
+        return set(self._lineage)
+
+    @cached_property
     def lineage_paths(self) -> list[str]:
-        return list(Organization.objects.filter(pk__in=self.lineage_ids).values_list("path", flat=True))
+        return sorted(self._lineage.values())
 
     @cached_property
     def peer_ids(self) -> set[int]:
@@ -165,14 +199,16 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_thidua_scope", None)
     if cached is not None:
         return cached
-    rows = list(UserRole.objects.filter(user=user).values_list("organization_id", "role"))
-    roles = {r for _, r in rows}
+    user_roles = list(UserRole.objects.filter(user=user).select_related("organization"))
+    roles = {r.role for r in user_roles}
     scope = Scope(
         user_id=user.pk,
         is_global=user.is_superuser or bool(roles & GLOBAL_ROLES),
-        org_ids={o for o, _ in rows},
+        org_ids={r.organization_id for r in user_roles},
         roles=roles,
         is_superuser=user.is_superuser,
+        org_paths={r.organization_id: r.organization.path for r in user_roles},
+        user_roles=user_roles,
     )
     user._thidua_scope = scope
     return scope
