@@ -7,7 +7,7 @@ from thidua.awards.models import Award
 from thidua.lib.keyset import KeysetPaginator, count_rows
 from thidua.lib.text import fold
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]  # the personas and awards of the reference scenario
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (CI's PostgreSQL step)")
 
@@ -34,7 +34,7 @@ def walk_api(client, params, insert_between=None):
         response = client.get(response["next"]).json()
 
 
-@pytest.mark.parametrize("sort", [None, "name", "-date", "type"])
+@pytest.mark.parametrize("sort", [None, "name", "-date", "type", "-type", "-year", "year"])
 def test_api_cursor_pages_neither_repeat_nor_skip_while_rows_are_inserted(province_officer, cluster_year_2018, sort):
     params = {"cluster_year": cluster_year_2018.pk, "level": "state", "page_size": 60}
     if sort:

@@ -10,6 +10,7 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from thidua.awards import (
             jobs,  # noqa: F401  (registers the background export)
+            sort_keys,
             summary,
         )
         from thidua.awards.views import organization_awards
@@ -17,3 +18,4 @@ class AwardsConfig(AppConfig):
 
         register_detail_context(organization_awards)
         backup.RESTORE_HOOKS.append((summary.drop_triggers, summary.install_triggers))
+        backup.RESTORE_HOOKS.append((sort_keys.drop_triggers, sort_keys.install_triggers))

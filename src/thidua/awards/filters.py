@@ -28,8 +28,10 @@ SORTS = {
     "-year": ("-year", "recipient_name_folded", "id"),
     "name": ("recipient_name_folded", "id"),
     "-name": ("-recipient_name_folded", "-id"),
-    "type": ("award_type__rank", "recipient_name_folded", "id"),
-    "-type": ("-award_type__rank", "recipient_name_folded", "id"),
+    # The award type's rank as copied on the award row (thidua.awards.sort_keys), highest first with names A→Z;
+    # "type" is its exact reverse, so that one index (award_rank_name_id) serves both.
+    "type": ("award_type_rank", "-recipient_name_folded", "-id"),
+    "-type": ("-award_type_rank", "recipient_name_folded", "id"),
     "date": ("decision__signed_on", "id"),
     "-date": ("-decision__signed_on", "-id"),
 }
@@ -104,7 +106,13 @@ def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
     if f.get("q"):
         qs = qs.filter(search_q(f["q"]))
     if f.get("year"):
-        qs = qs.filter(decision__signed_on__year=f["year"])
+        # The same records either way; the form tells PostgreSQL where to start. Sorted by decision date, the
+        # decisions' (signed_on, id) index gives the year as a range; otherwise the year copied on the award row
+        # (award_dyear_year_name_id) does, without guessing which achievement years a decision year holds.
+        if ordering_of(form)[0].lstrip("-") == "decision__signed_on":
+            qs = qs.filter(decision__signed_on__year=f["year"])
+        else:
+            qs = qs.filter(decision_year=f["year"])
     if f.get("level"):
         # The award types of the level, as ids (a small catalogue): PostgreSQL then estimates the selection from the
         # award table's own statistics and uses its (award_type, year) index, instead of guessing through the join.

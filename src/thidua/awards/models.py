@@ -250,6 +250,11 @@ class Award(models.Model):
     )
     register_no = models.CharField("số sổ vàng", max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Copies of the award type's rank and the decision's year, kept in step by thidua.awards.sort_keys (the code
+    # that writes awards, and triggers): the registry sorts and filters by them from this table's own indexes.
+    # Not "positive" fields: their CHECK would make adding the column scan a national table under lock.
+    award_type_rank = models.SmallIntegerField(default=0, db_default=0, editable=False)
+    decision_year = models.SmallIntegerField(default=0, db_default=0, editable=False)
 
     objects = AwardQuerySet.as_manager()
 
@@ -269,6 +274,11 @@ class Award(models.Model):
             models.Index(fields=["recipient_name_folded", "id"], name="award_name_id"),
             # The year sorts: newest years first with names A→Z read forwards, the oldest first read backwards.
             models.Index(fields=["-year", "recipient_name_folded", "id"], name="award_year_name_id"),
+            # The sort by award type (highest first, names A→Z; read backwards for the lowest first) and the
+            # decision year filter with the year sort (migration 0010: built concurrently on PostgreSQL).
+            models.Index(fields=["-award_type_rank", "recipient_name_folded", "id"], name="award_rank_name_id"),
+            models.Index(fields=["decision_year", "-year", "recipient_name_folded", "id"],
+                         name="award_dyear_year_name_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -283,6 +293,15 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award_type.code} {self.year} — {self.recipient_name}"
+
+    def save(self, *args, **kwargs):
+        from thidua.awards import sort_keys
+
+        sort_keys.fill([self])
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"award_type", "decision"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "award_type_rank", "decision_year"}
+        super().save(*args, **kwargs)
 
     @property
     def recipient_kind(self) -> str:

@@ -65,11 +65,14 @@ def load_catalogue(path: Path = CATALOGUE_CSV) -> dict[str, AwardType]:
 
 def bulk_record_awards(awards: list[Award], batch_size: int = 2000) -> list[Award]:
     """Insert many award records (imports, the demo). The caller has validated them;
-    folded names and the province of the unit at the time are filled in here."""
+    folded names, the province of the unit at the time and the sort keys are filled in here."""
+    from thidua.awards import sort_keys
+
     for a in awards:
         a.recipient_name_folded = fold(a.recipient_name)
         if a.province_id is None:
             a.province_id = a.unit.province_id
+    sort_keys.fill(awards)
     return Award.objects.bulk_create(awards, batch_size=batch_size)
 
 

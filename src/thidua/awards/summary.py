@@ -143,6 +143,11 @@ def install_triggers(conn=None) -> None:
                           f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
             else:
                 when = " WHEN OLD.signed_on <> NEW.signed_on" if table == "awards_decision" else ""
+                # An award row's update counts only when a counted column changes: the row's sort keys are
+                # written by an update of their own (thidua.awards.sort_keys, inside the insert), which would
+                # otherwise be counted as the row leaving and entering before the insert itself was counted.
+                if table == "awards_award" and event == "UPDATE":
+                    event = "UPDATE OF " + ", ".join(_AWARD_COLS[1:])
                 body = "\n".join(_sqlite_change(src, sign) for src, sign in changes)
                 c.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} BEGIN\n{body}\nEND")
 

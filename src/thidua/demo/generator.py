@@ -176,11 +176,16 @@ class _Table:
     """Rows of one model as tuples (id first, then `fields` in order). Concrete fields not
     listed are filled with their model default, so a field added later does not break this."""
 
-    def __init__(self, writer: _Writer, model, fields: Sequence[str]):
+    def __init__(self, writer: _Writer, model, fields: Sequence[str],
+                 derived: tuple[Sequence[str], Callable[[tuple], tuple]] | None = None):
         meta = model._meta
         self.writer, self.model, self.name = writer, model, meta.db_table
-        own = [meta.get_field(f) for f in fields]
-        rest = [f for f in meta.concrete_fields if not f.primary_key and f.name not in fields]
+        # `derived`: (field names, row → their values), computed from the row when it is written (the award's
+        # copies of its type's rank and its decision's year: the generator writes with triggers off).
+        derived_names, self.derive = derived or ((), None)
+        own = [meta.get_field(f) for f in [*fields, *derived_names]]
+        rest = [f for f in meta.concrete_fields
+                if not f.primary_key and f.name not in fields and f.name not in derived_names]
         self.columns = [meta.pk.column] + [f.column for f in own] + [f.column for f in rest]
         self.tail = tuple(f.get_default() for f in rest)
         self.tail_sqlite = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
@@ -213,8 +218,8 @@ class _Writer:
         # auto_now_add is not applied by raw inserts: one timestamp for the run, in each backend's format.
         self.now_value = str(now.astimezone(UTC).replace(tzinfo=None)) if self.vendor == "sqlite" else now.isoformat()
 
-    def table(self, model, fields: Sequence[str]) -> _Table:
-        t = _Table(self, model, fields)
+    def table(self, model, fields: Sequence[str], derived=None) -> _Table:
+        t = _Table(self, model, fields, derived)
         self.tables.append(t)
         if self.vendor == "sqlite":
             with connection.cursor() as c:
@@ -303,6 +308,9 @@ class _Writer:
             if not t.rows:
                 continue
             rows = t.rows
+            if t.derive is not None:
+                derive = t.derive
+                rows = [r + derive(r) for r in rows]
             if self.vendor == "sqlite":
                 if t.tail:
                     rows = [r + t.tail_sqlite for r in rows]
@@ -369,6 +377,8 @@ class _Generator:
         self.rng = random.Random(seed)
         self.provinces, self.government = provinces, government
         self.type_id = {code: catalogue[code].pk for code in AWARD_CODES}
+        self.type_rank = {t.pk: t.rank for t in catalogue.values()}
+        self.decision_year: dict[int, int] = {}  # decision id → year signed (the award rows' copy)
         self.n_people, self.years = people, list(range(last_year - years + 1, last_year + 1))
         self.first_year, self.last_year = self.years[0], last_year
         w = self.w = _Writer(progress)
@@ -382,7 +392,9 @@ class _Generator:
         self.T_award = w.table(Award, ["decision", "award_type", "year", "basis", "recipient_class",
                                        "recipient_person", "recipient_org", "recipient_household", "recipient_name",
                                        "recipient_name_folded", "unit", "province", "submitted_by", "register_no",
-                                       "created_at"])
+                                       "created_at"],
+                                derived=(["award_type_rank", "decision_year"],
+                                         lambda r: (self.type_rank[r[2]], self.decision_year[r[1]])))
         self.T_eval = w.table(Evaluation, ["person", "organization", "year", "rating", "created_at"])
         self.T_member = w.table(Membership, ["person", "organization", "year"])
         self.T_discipline = w.table(Discipline, ["person", "level", "starts_on", "ends_on", "decision"])
@@ -426,6 +438,7 @@ class _Generator:
         offset, spread = DECISION_TIMING[purpose]
         signed = (date(year, 1, 1) + timedelta(days=offset + rng.randrange(spread))).isoformat()
         d = self.T_decision.new_id()
+        self.decision_year[d] = int(signed[:4])
         self.T_decision.rows.append((d, number, signed, authority, "", signer,
                                      SUMMARIES[purpose].format(y=year, place=place), True))
         self.decisions[key] = d

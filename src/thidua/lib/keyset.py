@@ -20,13 +20,44 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Expression, F, QuerySet, Value
+
+
+class RowCompare(Expression):
+    """`(a, b) > (x, y)`: a row comparison (SQL standard; SQLite ≥ 3.15, PostgreSQL), which compares column by
+    column like a sort key, so that an index on (a, b) answers it as one range."""
+
+    conditional = True
+
+    def __init__(self, paths: Sequence[str], op: str, values: Sequence, fields: Sequence):
+        super().__init__(output_field=BooleanField())
+        if op not in ("<", ">"):
+            raise ValueError(op)
+        self.op = op
+        self.lhs = [F(path) for path in paths]
+        self.rhs = [Value(value, output_field=field) for value, field in zip(values, fields, strict=True)]
+
+    def get_source_expressions(self):
+        return [*self.lhs, *self.rhs]
+
+    def set_source_expressions(self, exprs):
+        n = len(self.lhs)
+        self.lhs, self.rhs = list(exprs[:n]), list(exprs[n:])
+
+    def as_sql(self, compiler, connection):
+        sql, params = [], []
+        for side in (self.lhs, self.rhs):
+            parts = []
+            for expr in side:
+                part, part_params = compiler.compile(expr)
+                parts.append(part)
+                params.extend(part_params)
+            sql.append("(" + ", ".join(parts) + ")")
+        return f"{sql[0]} {self.op} {sql[1]}", params
 
 
 class InvalidCursor(ValueError):
@@ -173,17 +204,41 @@ class KeysetPaginator:
         return values
 
     # -- the query -----------------------------------------------------------------------------------------------
-    def _beyond(self, values: list, forward: bool) -> Q:
-        """Rows strictly after `values` in the ordering (before them when not `forward`). The leading bound
-        (first column ≥ / ≤ its value) lets the planner start the index range there."""
-        branches = []
-        for i, (name, desc) in enumerate(self.keys):
+    def _runs(self) -> list[list[int]]:
+        """The key's columns grouped into runs of one direction: ("-year", "name", "id") is [[0], [1, 2]]."""
+        runs: list[list[int]] = []
+        for i, (_name, desc) in enumerate(self.keys):
+            if runs and self.keys[runs[-1][0]][1] == desc:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return runs
+
+    def _branches(self, values: list, forward: bool) -> list[tuple[list, dict]]:
+        """The rows strictly after `values` in the ordering (before them when not `forward`), as consecutive
+        slices of it, nearest first: each is one index range. A run of columns of one direction is compared as a
+        row, `(name, id) > (n, i)`, which PostgreSQL answers from an index as a range starting exactly there; the
+        OR of per-column conditions it replaces could only start at the first column's value and read (and throw
+        away) every row sharing it: up to a whole year of records for the year sort. Where the direction changes
+        ("-year", "name", "id") no single range exists, so the rows are: same year, (name, id) after the cursor;
+        then the years after it."""
+        runs, branches = self._runs(), []
+        for j in range(len(runs) - 1, -1, -1):
+            equal = {self.keys[i][0]: values[i] for run in runs[:j] for i in run}
+            run = runs[j]
+            desc = self.keys[run[0]][1]
             op = "lt" if desc == forward else "gt"
-            branches.append(Q(**{k: v for (k, _d), v in zip(self.keys[:i], values[:i], strict=True)},
-                              **{f"{name}__{op}": values[i]}))
-        first, desc = self.keys[0]
-        bound = Q(**{f"{first}__{'lte' if desc == forward else 'gte'}": values[0]})
-        return bound & reduce(or_, branches)
+            conditions: list = []
+            if len(run) == 1:
+                equal[f"{self.keys[run[0]][0]}__{op}"] = values[run[0]]
+            else:
+                conditions.append(RowCompare([self.keys[i][0] for i in run], "<" if op == "lt" else ">",
+                                             [values[i] for i in run], [self.fields[i] for i in run]))
+                if j == 0:  # a bound on the leading column alone: the planner starts an index on it there
+                    first = self.keys[0][0]
+                    equal[f"{first}__{'lte' if op == 'lt' else 'gte'}"] = values[0]
+            branches.append((conditions, equal))
+        return branches
 
     def _ordered(self, qs: QuerySet, forward: bool) -> QuerySet:
         return qs.order_by(*[("-" if desc == forward else "") + name for name, desc in self.keys])
@@ -192,8 +247,15 @@ class KeysetPaginator:
         """The page a cursor points at (the first page without one); raises InvalidCursor."""
         direction, values, number = self.decode(cursor) if cursor else ("a", None, 1)
         forward = direction == "a"
-        qs = self.qs if values is None else self.qs.filter(self._beyond(values, forward))
-        rows = list(self._ordered(qs, forward)[: self.size + 1])
+        if values is None:
+            rows = list(self._ordered(self.qs, forward)[: self.size + 1])
+        else:  # slice after slice until the page (and one row more, to know there is a next page) is full
+            rows = []
+            for conditions, equal in self._branches(values, forward):
+                wanted = self.size + 1 - len(rows)
+                rows += self._ordered(self.qs.filter(*conditions, **equal), forward)[:wanted]
+                if len(rows) > self.size:
+                    break
         more = len(rows) > self.size
         rows = rows[: self.size]
         if not forward:
