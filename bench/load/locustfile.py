@@ -30,9 +30,9 @@ class StaffUser(HttpUser):
     def on_start(self):
         self.client.headers["User-Agent"] = "thidua-locust"
         username = random.choice(ACCOUNTS)
-        page = self.client.get("/accounts/login/", name="/accounts/login/ [GET]")
+        page = self.client.get("/dang-nhap/", name="/dang-nhap/ [GET]")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        with self.client.post("/accounts/login/", name="/accounts/login/ [POST]", allow_redirects=False,
+        with self.client.post("/dang-nhap/", name="/dang-nhap/ [POST]", allow_redirects=False,
                               data={"username": username, "password": PASSWORD,
                                     "csrfmiddlewaretoken": token.group(1) if token else ""},
                               catch_response=True) as response:

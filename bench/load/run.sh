@@ -63,7 +63,7 @@ SERVER=$!
 stop_server() { kill -TERM -- "-$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
 trap stop_server EXIT
 for _ in $(seq 1 300); do
-    curl -s -o /dev/null --noproxy '*' "$HOST/accounts/login/" && break
+    curl -s -o /dev/null --noproxy '*' "$HOST/dang-nhap/" && break
     kill -0 "$SERVER" 2>/dev/null || { tail -50 "$OUT/server.log"; echo "server died" >&2; exit 1; }
     sleep 1
 done
