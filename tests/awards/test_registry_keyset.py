@@ -166,3 +166,38 @@ def test_keyset_paginator_walks_every_row_once_in_mixed_directions():
         page = paginator.page(page.next_cursor)
     assert len(seen) == qs.count() == len({pk for *_k, pk in seen})
     assert seen == sorted(seen)
+
+
+@pytest.mark.parametrize("keys", [["-award_type__rank", "recipient_name_folded"], ["-decision__signed_on"],
+                                  ["recipient_name_folded"]])
+def test_few_rows_are_sorted_after_filtering_in_the_same_order_as_the_index_walk(settings, keys):
+    """Under the exact-count limit the page sorts the filtered rows (COALESCE keys, no index order); above it the
+    sort index is walked. Both give every row once, in the same order, forward and back."""
+    from django.test.utils import CaptureQueriesContext
+
+    qs = Award.objects.filter(award_type__level="state").select_related("award_type", "decision")
+
+    def walk(limit):
+        settings.THIDUA_EXACT_COUNT_LIMIT = limit
+        paginator = KeysetPaginator(qs, keys, size=29)
+        with CaptureQueriesContext(connection) as queries:
+            page = paginator.page(None)
+        forward, pages = [], [page]
+        while True:
+            forward += [a.pk for a in page]
+            if not page.has_next:
+                break
+            page = paginator.page(page.next_cursor)
+            pages.append(page)
+        backward = []
+        while page.has_previous:
+            page = paginator.page(page.previous_cursor)
+            backward = [a.pk for a in page] + backward
+        sorts_by_coalesce = any("COALESCE" in q["sql"] and "ORDER BY" in q["sql"] for q in queries.captured_queries)
+        return forward, backward, sorts_by_coalesce
+
+    few, few_back, few_coalesce = walk(10**6)
+    walked, walked_back, walked_coalesce = walk(0)
+    assert few_coalesce and not walked_coalesce
+    assert few == walked and len(few) == len(set(few)) == qs.count() > 29
+    assert few_back == few[: len(few_back)] and walked_back == walked[: len(walked_back)] and few_back

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 
 class RowCompare(Expression):
@@ -240,20 +241,36 @@ class KeysetPaginator:
             branches.append((conditions, equal))
         return branches
 
-    def _ordered(self, qs: QuerySet, forward: bool) -> QuerySet:
-        return qs.order_by(*[("-" if desc == forward else "") + name for name, desc in self.keys])
+    def _ordered(self, qs: QuerySet, forward: bool, few: bool = False) -> QuerySet:
+        """`few`: the rows are known to be few (an exact count under the limit). The sort keys are then wrapped in
+        COALESCE(x, x), the same order but no index's: the planner reads the rows through the filters' indexes and
+        sorts them, instead of walking the sort index in order and testing the filters row after row. With a rare
+        filter (one year's collective provincial awards sorted by type) that walk read the whole national registry
+        (35 s); the bounded count has just read those rows through the filters anyway."""
+        keys = []
+        for name, desc in self.keys:
+            descending = desc == forward
+            if few:
+                key = Coalesce(F(name), F(name))
+                keys.append(key.desc() if descending else key.asc())
+            else:
+                keys.append(("-" if descending else "") + name)
+        return qs.order_by(*keys)
 
     def page(self, cursor: str | None, count: Count | None = None) -> KeysetPage:
         """The page a cursor points at (the first page without one); raises InvalidCursor."""
         direction, values, number = self.decode(cursor) if cursor else ("a", None, 1)
         forward = direction == "a"
+        if count is None:
+            count = count_rows(self.qs)
+        few = not count.approximate and count.value <= exact_count_limit()
         if values is None:
-            rows = list(self._ordered(self.qs, forward)[: self.size + 1])
+            rows = list(self._ordered(self.qs, forward, few)[: self.size + 1])
         else:  # slice after slice until the page (and one row more, to know there is a next page) is full
             rows = []
             for conditions, equal in self._branches(values, forward):
                 wanted = self.size + 1 - len(rows)
-                rows += self._ordered(self.qs.filter(*conditions, **equal), forward)[:wanted]
+                rows += self._ordered(self.qs.filter(*conditions, **equal), forward, few)[:wanted]
                 if len(rows) > self.size:
                     break
         more = len(rows) > self.size
@@ -269,6 +286,4 @@ class KeysetPaginator:
         number = max(1, number if forward else number - 1)
         next_cursor = self.encode("a", self._key_of(rows[-1]), number + 1) if has_next and rows else None
         previous_cursor = self.encode("b", self._key_of(rows[0]), number) if has_previous and rows else None
-        if count is None:
-            count = count_rows(self.qs)
         return KeysetPage(rows, number, next_cursor, previous_cursor, count, self.size)
