@@ -53,6 +53,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from thidua.lib import uploads
 from thidua.lib.exports import workbook
@@ -263,12 +264,27 @@ class ChoiceColumn(Column):
                  aliases: dict[str, str] | None = None, **kw):
         super().__init__(key, header, **kw)
         self._choices, self.list_name, self.show_code = list(choices), list_name, show_code
-        self.lookup: dict[str, str] = {}
-        for code, label in self._choices:
-            for text in (code, label, self.display(code, label)):
-                self.lookup[self.norm(text)] = code
-        for alias, code in (aliases or {}).items():
-            self.lookup[self.norm(alias)] = code
+        self._aliases = dict(aliases or {})
+        self._lookups: dict[str, dict[str, str]] = {}
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        """Normalised code, label or "code — label" → code, for the active language and Vietnamese. Labels are
+        lazy translations: a table built once when the module is imported would hold the labels of whatever
+        language was active then (an English request made "Nữ" unknown to every later Vietnamese import)."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        table = self._lookups.get(language)
+        if table is None:
+            table = {}
+            for active in dict.fromkeys((settings.LANGUAGE_CODE, language)):
+                with translation.override(active):
+                    for code, label in self._choices:
+                        for text in (code, str(label), self.display(code, str(label))):
+                            table[self.norm(text)] = code
+            for alias, code in self._aliases.items():
+                table[self.norm(alias)] = code
+            self._lookups[language] = table
+        return table
 
     @staticmethod
     def norm(text: str) -> str:

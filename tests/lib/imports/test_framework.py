@@ -196,3 +196,19 @@ def test_waiting_page_polls_progress_and_progress_reports_counts():
     assert 'id="import-result"' in fragment.content.decode() and "<html" not in fragment.content.decode()
     progress = client.get(purl + "tien-do").content.decode()
     assert "3 / 3" in progress
+
+
+def test_a_choice_column_made_while_english_is_active_still_reads_vietnamese_labels():
+    """The columns are made when their module is imported, in whatever language the first request had: the labels
+    (lazy translations) are read at each parse, in the active language and in Vietnamese."""
+    from django.utils import translation
+
+    from thidua.lib.imports import ChoiceColumn
+    from thidua.orgs.models import Gender
+
+    with translation.override("en"):
+        column = ChoiceColumn("gender", "Giới tính", choices=Gender.choices, list_name="GioiTinh")
+        assert column.parse("Female", None) == Gender.FEMALE
+    with translation.override("vi"):
+        assert column.parse("Nữ", None) == Gender.FEMALE
+        assert column.parse("nu", None) == Gender.FEMALE
