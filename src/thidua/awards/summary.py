@@ -88,12 +88,17 @@ def _pg_change(source: str, sign: str) -> str:
 
 
 def _sqlite_change(source: str, sign: str) -> str:
+    # Row triggers: the source is one award row's keys (a day and a year row). Both statements reach the summary
+    # rows through its unique key (an upsert; a row-value IN), never by scanning the summary: a correlated EXISTS
+    # on the summary read every summary row for each award written (20 s for the reference scenario's 26 000).
     source = _grains(source, "sqlite")
+    if sign == "+":
+        # WHERE true: SQLite's parser needs it before an upsert's ON CONFLICT after a SELECT … FROM.
+        return (f"INSERT INTO {TABLE} ({_KEY_LIST}, n) SELECT {_KEY_LIST}, count(*) FROM ({source}) x WHERE true "
+                f"GROUP BY {_KEY_LIST} ON CONFLICT ({_CONFLICT}) DO UPDATE SET n = n + excluded.n;")
     match = " AND ".join(f"x.{k} = {TABLE}.{k}" for k in KEYS)
-    insert = (f"INSERT OR IGNORE INTO {TABLE} ({_KEY_LIST}, n) SELECT DISTINCT {_KEY_LIST}, 0 FROM ({source}) x;"
-              if sign == "+" else "")
-    return (insert + f"UPDATE {TABLE} SET n = n {sign} (SELECT count(*) FROM ({source}) x WHERE {match}) "
-            f"WHERE EXISTS (SELECT 1 FROM ({source}) x WHERE {match});")
+    return (f"UPDATE {TABLE} SET n = n - (SELECT count(*) FROM ({source}) x WHERE {match}) "
+            f"WHERE ({_KEY_LIST}) IN (SELECT {_KEY_LIST} FROM ({source}) x);")
 
 
 _AWARD_COLS = ("id", "decision_id", "province_id", "award_type_id", "recipient_class", "basis", "submitted_by_id")

@@ -25,7 +25,7 @@ from thidua.demo.exemplars import ExemplarHistory
 from thidua.demo.generator import generate
 from thidua.demo.movements import load_movements_demo  # launch data, cascade, registrations, a review
 from thidua.demo.national import load_national_demo  # the other clusters and blocks (illustrative)
-from thidua.demo.nominations import load_nominations_demo  # dossiers, council, certificates
+from thidua.demo.nominations import load_nominations_demo, password_hash  # dossiers, council, certificates
 from thidua.eligibility.models import Quota
 from thidua.emulation.models import (
     Aggregation,
@@ -417,7 +417,7 @@ class _Builder:
         out = []
         for username, label, org, role in rows:
             user, _ = User.objects.get_or_create(username=username, defaults={"first_name": label})
-            user.set_password(DEMO_PASSWORD)
+            user.password = password_hash(DEMO_PASSWORD)
             user.email = user.email or f"{username}@thidua.local"  # notifications by e-mail (console in development)
             user.is_staff = user.is_superuser = username == "admin"
             user.save()
