@@ -4,6 +4,7 @@ Building it takes about a minute on a quiet 2-core machine; a copy takes a fract
 
     env = prepare(var_dir, env)   # var_dir holds thidua.sqlite3 and media/ afterwards; env gets SECRET_KEY
     env = prepare_postgres(url, name, var_dir, env)   # database `name` on `url`'s server, from a template
+    migrated_sqlite(path, env)   # an empty migrated SQLite database (tests/jobs/test_worker_process.py)
 
 The copy lives in var/test-cache/demo-<key>/ (THIDUA_TEST_CACHE_DIR to move it), with the collected static files
 when asked (api_fuzz: production settings serve hashed names). Its key is a hash of every file under src/thidua,
@@ -116,6 +117,31 @@ def prepare(var_dir: Path, env: dict, *, static: bool = False) -> dict:
                         ignore=shutil.ignore_patterns("secret-key", "static-collected"))
     env["SECRET_KEY"] = (copy / "secret-key").read_text()
     return env
+
+
+def migrated_sqlite(target: Path, env: dict) -> None:
+    """An empty migrated SQLite database at `target` (`thidua migrate`, ~10 s of CPU, run once per key and copied:
+    the worker-process tests of the slow and Redis steps each need one). `env` as for `thidua`; its DATABASE_URL is
+    replaced. THIDUA_TEST_CACHE=0 migrates `target` itself."""
+    def migrate(path: Path) -> None:
+        subprocess.run([str(THIDUA), "migrate", "-v0"], env={**env, "DATABASE_URL": f"sqlite:///{path}"},
+                       cwd=REPO_ROOT, check=True, timeout=600)
+
+    if os.environ.get("THIDUA_TEST_CACHE", "1") == "0":
+        migrate(Path(target))
+        return
+    copy = CACHE_DIR / f"empty-db-{key()}.sqlite3"
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CACHE_DIR / "empty-db.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not copy.exists():
+            for old in CACHE_DIR.glob("empty-db-*.sqlite3"):  # an earlier key's copy: never used again
+                old.unlink()
+            build = CACHE_DIR / "empty-db-building.sqlite3"
+            build.unlink(missing_ok=True)
+            migrate(build)
+            os.replace(build, copy)
+    shutil.copyfile(copy, target)
 
 
 def prepare_postgres(url: str, name: str, var_dir: Path, env: dict) -> dict:

@@ -18,15 +18,18 @@ from pathlib import Path
 
 import pytest
 
+from tests import demo_db
+
 THIDUA = str(Path(sys.executable).parent / "thidua")
 
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
-    """One migrated database for the module (copied per test): migrations take a few seconds."""
+    """One migrated database for the module (copied per test): migrations take a few seconds, so the empty
+    migrated database is itself built once and copied (tests/demo_db.py)."""
     base = tmp_path_factory.mktemp("jobs-db")
     env = _env(base)
-    subprocess.run([THIDUA, "migrate", "-v0"], env=env, check=True, timeout=300)
+    demo_db.migrated_sqlite(base / "db.sqlite3", env)
     _django(env, "from django.contrib.auth import get_user_model as g; g().objects.create_user('owner', password='x')")
     return base / "db.sqlite3"
 
