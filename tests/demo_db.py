@@ -1,17 +1,17 @@
 """The demo database (`thidua demo`: migrate, reference scenario, demo accounts) built once and copied for each
 process-level use: the browser tests (tests/browser/conftest.py), bench/api_fuzz.py and bench/crash_safety.py.
-Building it takes about a minute on a quiet 2-core machine; a copy takes a fraction of a second.
+Building it takes about half a minute on a 2-core machine; a copy takes a fraction of a second.
 
     env = prepare(var_dir, env)   # var_dir holds thidua.sqlite3 and media/ afterwards; env gets SECRET_KEY
     env = prepare_postgres(url, name, var_dir, env)   # database `name` on `url`'s server, from a template
     migrated_sqlite(path, env)   # an empty migrated SQLite database (tests/jobs/test_worker_process.py)
 
-The copy lives in var/test-cache/demo-<key>/ (THIDUA_TEST_CACHE_DIR to move it), with the collected static files
-when asked (api_fuzz: production settings serve hashed names). Its key is a hash of every file under src/thidua,
-pyproject.toml and the date in Vietnam (the scenario dates its dossiers and sessions from today), so any change of
-code, migrations or data builds it anew. Sealed ballots open only with the SECRET_KEY they were sealed with: the
-copy keeps the key it was built with, and `prepare` puts it into the returned environment. THIDUA_TEST_CACHE=0
-runs `thidua demo` every time (with a fresh key).
+The copy lives in var/test-cache/demo-<key>/ (THIDUA_TEST_CACHE_DIR to move it); the collected static files, when
+asked (api_fuzz, the production test: production settings serve hashed names), in var/test-cache/static-<key>/.
+Their key is a hash of every file under src/thidua, pyproject.toml and the date in Vietnam (the scenario dates its
+dossiers and sessions from today), so any change of code, migrations or data builds it anew. Sealed ballots open
+only with the SECRET_KEY they were sealed with: the copy keeps the key it was built with, and `prepare` puts it into
+the returned environment. THIDUA_TEST_CACHE=0 runs `thidua demo` every time (with a fresh key).
 
 On PostgreSQL the copy is a template database on the server, `<database>_demo_<key>` (the database of the url
 given, e.g. thidua_ci_demo_…), and its SECRET_KEY and the files `thidua demo` wrote (a ballot's scan) are kept in
@@ -98,6 +98,8 @@ def prepare(var_dir: Path, env: dict, *, static: bool = False) -> dict:
         return env
     copy = CACHE_DIR / f"demo-{key()}"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    if static:  # first: a process that needs only the database builds it meanwhile, under the other lock
+        _static_files(var_dir, env)
     with open(CACHE_DIR / "demo.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (copy / "secret-key").exists():
@@ -110,13 +112,29 @@ def prepare(var_dir: Path, env: dict, *, static: bool = False) -> dict:
             _demo(build, {**env, "SECRET_KEY": secret})
             (build / "secret-key").write_text(secret)  # written last: marks the copy complete
             build.rename(copy)
-        if static and not (copy / "static-collected").exists():
-            _collectstatic(copy, {**env, "SECRET_KEY": (copy / "secret-key").read_text()})
-            (copy / "static-collected").touch()
-        shutil.copytree(copy, var_dir, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("secret-key", "static-collected"))
+        shutil.copytree(copy, var_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("secret-key"))
     env["SECRET_KEY"] = (copy / "secret-key").read_text()
     return env
+
+
+def _static_files(var_dir: Path, env: dict) -> None:
+    """The collected static files (production settings) in var_dir/static: collected once per key into
+    var/test-cache/static-<key>/ and copied. Their own copy and lock, apart from the demo database's: the collect
+    (compressing ~60 MB, most of a minute of CPU) needs no database, and the processes that need only the
+    database do not wait for it."""
+    copy = CACHE_DIR / f"static-{key()}"
+    with open(CACHE_DIR / "static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (copy / "collected").exists():
+            for old in CACHE_DIR.glob("static-*"):  # an earlier key's copy: never used again
+                if old.is_dir():
+                    shutil.rmtree(old)
+            build = CACHE_DIR / "static-building"
+            shutil.rmtree(build, ignore_errors=True)
+            _collectstatic(build, {**env, "SECRET_KEY": secrets.token_urlsafe(48)})
+            (build / "collected").touch()  # written last: marks the copy complete
+            build.rename(copy)
+        shutil.copytree(copy / "static", Path(var_dir) / "static", dirs_exist_ok=True)
 
 
 def migrated_sqlite(target: Path, env: dict) -> None:
