@@ -258,6 +258,17 @@ def withdraw(request, pk: int, pub: int):
 
 
 @login_required
+@require_GET
+def consent_document(request, pub: int):
+    """The signed consent kept with an entry of the public board. It is personal data, not published: only who may
+    publish and withdraw in the entry's province downloads it; anyone else gets 404, as for what is out of scope."""
+    p = get_object_or_404(PublicHonour.objects.select_related("province"), pk=pub)
+    if not services.may_manage(request.user, p.province):
+        raise Http404
+    return serve_file(p.consent_document)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def discover(request):
     provinces = list(_manageable_provinces(request.user).order_by("name"))
