@@ -325,7 +325,7 @@ def column_chart_spec(series: list[tuple[str, int]], *, title: str = "", width: 
     shapes: list[Shape] = []
     if title:
         shapes.append(Text(0, 16, title, bold=True, size=13))
-    for i, ((_label, value), label_lines) in enumerate(zip(series, labels)):
+    for i, ((_label, value), label_lines) in enumerate(zip(series, labels, strict=True)):
         h = round(plot_h * value / vmax, 1)
         x = round(left + i * slot + slot * 0.15, 1)
         y = round(top + plot_h - h, 1)
