@@ -391,3 +391,7 @@ def test_pages_in_english(world):
     detail = c.get(f"/phong-trao/{parent.pk}/").content.decode()
     assert "launched by Cao Bằng" in detail and "Units: 0 · collectives: 0 · individuals: 0" in detail
     assert "No registrations yet." in detail and "Chưa có đăng ký." not in detail
+    services.open_review(w.cao_bang.office, parent, kind="midterm", held_on=TODAY)
+    detail = c.get(f"/phong-trao/{parent.pk}/").content.decode()
+    # The thematic commendation form names the catalogue's awards in the reader's language too.
+    assert 'value="CO_CP">Government Emulation Flag</option>' in detail and "Cờ thi đua của Chính phủ" not in detail
