@@ -220,3 +220,28 @@ def test_backup_and_restore_keep_the_summary(tmp_path):
                              awards=[{"award_type": AwardType.objects.get(code="BK_TINH"), "year": 2023,
                                       "person": staff}])
     assert_exact()
+
+
+def test_migration_0011_puts_back_the_current_sqlite_triggers(db):
+    """A database made before 0011 has the old triggers (correct, but scanning the summary per award): the migration
+    installs the current ones."""
+    import importlib
+    from types import SimpleNamespace
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's statement triggers did not change")
+
+    def triggers():
+        with connection.cursor() as c:
+            c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'awards_summary_%'")
+            return dict(c.fetchall())
+
+    current = triggers()
+    assert "awards_summary_award_insert" in current
+    with connection.cursor() as c:
+        c.execute("DROP TRIGGER awards_summary_award_insert")
+        c.execute("CREATE TRIGGER awards_summary_award_insert AFTER INSERT ON awards_award BEGIN SELECT 1; END")
+    assert triggers() != current
+    migration = importlib.import_module("thidua.awards.migrations.0011_summary_triggers_by_key")
+    migration.reinstall_on_sqlite(None, SimpleNamespace(connection=connection))
+    assert triggers() == current
