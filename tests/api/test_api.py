@@ -37,17 +37,24 @@ def test_schema_and_offline_docs(province_officer):
 
 def test_schema_is_generated_once_per_language(province_officer, monkeypatch):
     from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiYamlRenderer
 
     from thidua.api.schema_view import SchemaView
 
     monkeypatch.setattr(SchemaView, "_generated", {})
     generated, real = [], SchemaGenerator.get_schema
     monkeypatch.setattr(SchemaGenerator, "get_schema", lambda self, **kw: generated.append(1) or real(self, **kw))
-    first = province_officer.get("/api/v1/schema/").content
-    assert province_officer.get("/api/v1/schema/").content == first and len(generated) == 1
+    rendered, real_render = [], OpenApiYamlRenderer.render
+    monkeypatch.setattr(OpenApiYamlRenderer, "render", lambda self, *a, **kw: rendered.append(1) or real_render(self, *a, **kw))
+    first = province_officer.get("/api/v1/schema/")
+    again = province_officer.get("/api/v1/schema/")
+    assert again.content == first.content and len(generated) == 1 and len(rendered) == 1  # rendered once too
+    assert again["Content-Type"] == first["Content-Type"] and "openapi" in again["Content-Type"]
+    assert again["Content-Disposition"] == first["Content-Disposition"]
     assert province_officer.get("/api/v1/schema/?format=json").json()["paths"] and len(generated) == 1
     province_officer.cookies["django_language"] = "en"
-    assert province_officer.get("/api/v1/schema/").status_code == 200 and len(generated) == 2
+    english = province_officer.get("/api/v1/schema/")
+    assert english.status_code == 200 and len(generated) == 2 and len(rendered) == 2
 
 
 def test_schema_generates_without_warnings(tmp_path):

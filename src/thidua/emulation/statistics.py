@@ -26,7 +26,7 @@ from thidua.emulation.models import (
     Target,
 )
 from thidua.lib.text import fold
-from thidua.orgs.models import Organization
+from thidua.orgs.models import Organization, lineages_ids
 
 
 def _sum(values) -> Decimal | None:
@@ -237,10 +237,7 @@ def carried_balances(cluster_year: ClusterYear, members=None) -> dict[tuple[str,
 
 
 def member_lineage_ids(cluster_year: ClusterYear) -> set[int]:
-    ids: set[int] = set()
-    for m in cluster_year.members.all():
-        ids |= m.lineage_ids()
-    return ids
+    return lineages_ids(m.pk for m in cluster_year.members.all())
 
 
 def registry_cluster_year_filter(qs, cluster_year_id, user):

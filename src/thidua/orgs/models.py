@@ -115,11 +115,7 @@ class Organization(models.Model):
 
     def lineage_ids(self) -> set[int]:
         """This organisation and every organisation merged into it, transitively."""
-        ids, frontier = {self.pk}, {self.pk}
-        while frontier:
-            frontier = set(Organization.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
-            ids |= frontier
-        return ids
+        return lineages_ids([self.pk])
 
     def successors_chain(self) -> list[Organization]:
         chain, current = [], self.successor
@@ -127,6 +123,17 @@ class Organization(models.Model):
             chain.append(current)
             current = current.successor
         return chain
+
+
+def lineages_ids(pks) -> set[int]:
+    """The union of `lineage_ids` of several organisations: one query per merge level for all of them, not one
+    per organisation (the members of a cluster year)."""
+    ids = set(pks)
+    frontier = set(ids)
+    while frontier:
+        frontier = set(Organization.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
 
 
 TOP_LEVEL_KINDS = {OrganizationKind.PROVINCE, OrganizationKind.MINISTRY, OrganizationKind.CENTRAL, OrganizationKind.STATE}
