@@ -55,7 +55,8 @@ def test_a_failing_worker_is_reported_with_its_error(fake):
         list(loader.evaluate_rendered(2024, Person.objects.none(), render=lambda r: r))
 
 
-def test_a_worker_that_dies_is_reported_not_waited_for(fake):
+def test_a_worker_that_dies_is_reported_not_waited_for(fake, monkeypatch):
+    monkeypatch.setattr(loader, "_POLL", 0.05)  # the parent sees the death sooner (two polls of a second otherwise)
     fake([(1, 10), (999, 1000)])
     with pytest.raises(RuntimeError, match="exit code 3"):
         list(loader.evaluate_rendered(2024, Person.objects.none(), render=lambda r: r))
