@@ -494,6 +494,9 @@ ROUTES: dict[str, Route] = {
     "dien-hinh/khen-thuong/<int:award>/vinh-danh/<int:pub>/rut/": Route(
         lambda o: [f"/dien-hinh/khen-thuong/{demo_certificate().award_id}/vinh-danh/1/rut/"],
         statuses(LOGIN, rest=405), "POST only", post=True),
+    "dien-hinh/vinh-danh/<int:pub>/van-ban-dong-y/": Route(
+        lambda o: [f"/dien-hinh/vinh-danh/{matrix_publication().pk}/van-ban-dong-y/"], statuses(LOGIN, rest=404),
+        "the demo's consents have no document: 404 (the file, per persona, in tests/emulation/test_exemplar_parity.py)"),
     "vinh-danh/": Route(lambda o: ["/vinh-danh/", "/vinh-danh/?q=nong+thon&year=2018"], PUBLIC,
                         "public honours board (no login)"),
     "api/v1/exemplars/": Route(lambda o: ["/api/v1/exemplars/"], API_ALL, "scoped list; POST discovers", post=True),

@@ -33,6 +33,15 @@ def test_filters_combine(central_board):
     assert count(central_board, award_type="CO_CP") == Award.objects.filter(award_type__code="CO_CP").count()
 
 
+def test_the_filters_in_use_stay_selected(central_board):
+    """The chosen filters come back selected (and only they), so the form shows what the list is filtered by."""
+    import re
+
+    html = central_board.get("/khen-thuong/", {"level": "state", "award_type": "CO_CP"}).content.decode()
+    selected = re.findall(r'<option value="([^"]*)" selected>', html)
+    assert sorted(selected) == ["CO_CP", "state"] and '<option value="provincial">' in html
+
+
 def test_invalid_filter_gives_a_message_not_an_error(central_board):
     response = central_board.get("/khen-thuong/", {"year": "abc"})
     assert response.status_code == 200

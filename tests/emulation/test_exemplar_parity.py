@@ -271,3 +271,31 @@ def test_award_page_per_persona(three_provinces, personas, persona):
     assert not PublicHonour.objects.filter(award=award).exists()
     # Who sees the award is refused by the service (a 'denied' row each); who does not gets 404 (no row).
     assert AuditEvent.objects.filter(action="denied").count() == denied + (2 if PAGE[persona] == 200 else 0)
+
+
+@pytest.mark.parametrize("persona", sorted(PAGE))
+def test_consent_document_only_for_the_province_office(three_provinces, personas, persona, settings, tmp_path):
+    """The signed consent is personal data kept with the entry, never published: the office that may publish and
+    withdraw downloads it from the page; every other persona gets 404 (the login page for anonymous)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    w = three_provinces
+    award = _award(w)
+    pub = services.publish(w.cao_bang.office, award=award, consent_given_on=date(2024, 6, 1),
+                           consent_document=SimpleUploadedFile("dong-y.pdf", PDF))
+    url = f"/dien-hinh/vinh-danh/{pub.pk}/van-ban-dong-y/"
+    c = _client(personas[persona])
+    page = c.get(f"/dien-hinh/khen-thuong/{award.pk}/vinh-danh/").content.decode()
+    r = c.get(url)
+    if persona == "province_officer":
+        assert f'href="{url}"' in page
+        assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+        assert "dong-y" in r["Content-Disposition"] and "attachment" in r["Content-Disposition"]
+    elif persona == "anonymous":
+        assert r.status_code == 302 and r["Location"].startswith("/dang-nhap/")
+    else:
+        assert url not in page and r.status_code == 404
+    # Without a document there is nothing to download, even for the office.
+    bare = services.publish(w.cao_bang.office, award=_award(w), consent_given_on=date(2024, 6, 1))
+    assert client_for(w.cao_bang.office).get(f"/dien-hinh/vinh-danh/{bare.pk}/van-ban-dong-y/").status_code == 404

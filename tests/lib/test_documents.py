@@ -183,6 +183,23 @@ def test_donut_and_column_charts_render_to_png():
         assert len(image.getcolors(maxcolors=100000)) > 2
 
 
+def test_column_labels_wrap_inside_their_own_column():
+    """Unit names under twelve narrow columns: each label is wrapped (at most 3 lines, the last cut with "…") so
+    that no line is wider than its column and neighbours never run into each other; short labels stay on one line."""
+    names = [f"Ủy ban nhân dân huyện Nguyên Bình số {i}" for i in range(12)]
+    spec = charts.column_chart_spec([(n, i) for i, n in enumerate(names)], title="Theo cấp", width=560)
+    slot = (560 - 20) / 12
+    texts = [s for s in spec.shapes if isinstance(s, charts.Text) and s.y > spec.height - 50 and s.text]
+    labels = [t for t in texts if not t.text.isdigit()]
+    assert labels
+    assert all(len(t.text) * 11 * 0.55 <= slot for t in labels)
+    assert max(sum(1 for t in labels if t.x == x) for x in {t.x for t in labels}) == 3
+    assert any(t.text.endswith("…") for t in labels)
+    assert spec.height == 200 + 2 * 12  # two more label lines, the plot keeps its height
+    short = charts.column_chart_spec([("2017", 3), ("2018", 747)], width=560)
+    assert short.height == 200 and [s.text for s in short.shapes if isinstance(s, charts.Text)][-1] == "2018"
+
+
 def test_chart_font_has_vietnamese_glyphs():
     """The PNG font comes from PyPI (fontpkg-arimo) so a machine with only Python has it; its glyphs for
     Vietnamese letters are real glyphs, not the missing-glyph box."""

@@ -174,18 +174,26 @@ class ExemplarMoveView(APIView):
     @extend_schema(request=MoveBody, responses={201: DETAIL, 409: CONFLICT},
                    summary="Move an exemplar to its next stage (the guard says who, in which order, with what)")
     def post(self, request, pk: int):
-        ex = _exemplar(request, pk, write=True)
-        body = MoveBody(data=request.data)
-        body.is_valid(raise_exception=True)
-        d = body.validated_data
+        return _act(request, pk, MoveBody, self.move)
+
+    @staticmethod
+    def move(user, ex, d):
         note, on = d.get("note", ""), d.get("on")
         if d["to_stage"] == ExemplarStage.NURTURED:
-            call(lambda: services.nurture(request.user, ex, plan=note, on=on))
-        elif d["to_stage"] == ExemplarStage.REPLICATED:
-            call(lambda: services.replicate(request.user, ex, summary=note, on=on))
-        else:
-            call(lambda: services.honour(request.user, ex, award=d.get("award"), description=note, on=on))
-        return Response(detail(request, ex), status=201)
+            return services.nurture(user, ex, plan=note, on=on)
+        if d["to_stage"] == ExemplarStage.REPLICATED:
+            return services.replicate(user, ex, summary=note, on=on)
+        return services.honour(user, ex, award=d.get("award"), description=note, on=on)
+
+
+def _act(request, pk: int, body_class, action) -> Response:
+    """An action on an exemplar: the body checked, `action(user, exemplar, data)` through the service (refusals
+    mapped by `call`), the exemplar's new detail answered."""
+    ex = _exemplar(request, pk, write=True)
+    body = body_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    call(lambda: action(request.user, ex, body.validated_data))
+    return Response(detail(request, ex), status=201)
 
 
 class ReplicationBody(serializers.Serializer):
@@ -202,13 +210,9 @@ class ExemplarReplicationView(APIView):
     @extend_schema(request=ReplicationBody, responses={201: DETAIL, 409: CONFLICT},
                    summary="Record where the exemplar was replicated, with figures")
     def post(self, request, pk: int):
-        ex = _exemplar(request, pk, write=True)
-        body = ReplicationBody(data=request.data)
-        body.is_valid(raise_exception=True)
-        d = body.validated_data
-        call(lambda: services.add_replication(request.user, ex, place=d["place"], year=d["year"], units=d["units"],
-                                              participants=d["participants"], note=d.get("note", "")))
-        return Response(detail(request, ex), status=201)
+        return _act(request, pk, ReplicationBody, lambda user, ex, d: services.add_replication(
+            user, ex, place=d["place"], year=d["year"], units=d["units"], participants=d["participants"],
+            note=d.get("note", "")))
 
 
 class FollowUpBody(serializers.Serializer):
@@ -222,12 +226,8 @@ class ExemplarFollowUpView(APIView):
     @extend_schema(request=FollowUpBody, responses={201: DETAIL, 409: CONFLICT},
                    summary="Record a follow-up of the nurturing plan (a timeline entry, from the nurturing stage on)")
     def post(self, request, pk: int):
-        ex = _exemplar(request, pk, write=True)
-        body = FollowUpBody(data=request.data)
-        body.is_valid(raise_exception=True)
-        d = body.validated_data
-        call(lambda: services.follow_up(request.user, ex, note=d["note"], on=d.get("on")))
-        return Response(detail(request, ex), status=201)
+        return _act(request, pk, FollowUpBody,
+                    lambda user, ex, d: services.follow_up(user, ex, note=d["note"], on=d.get("on")))
 
 
 def uploaded(doc: dict | None):

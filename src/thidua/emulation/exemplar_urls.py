@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/tep/<int:att>/", v.attachment, name="attachment"),
     path("<int:pk>/cong-bo/", v.publish, name="publish"),
     path("<int:pk>/cong-bo/<int:pub>/rut/", v.withdraw, name="withdraw"),
+    path("vinh-danh/<int:pub>/van-ban-dong-y/", v.consent_document, name="consent-document"),
     # An award (not an exemplar) on the public honours board.
     path("khen-thuong/<int:award>/vinh-danh/", v.award_publication, name="award-publication"),
     path("khen-thuong/<int:award>/vinh-danh/cong-bo/", v.award_publish, name="award-publish"),

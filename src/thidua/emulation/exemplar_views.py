@@ -236,25 +236,46 @@ def attachment(request, pk: int, att: int):
 @require_POST
 def publish(request, pk: int):
     ex = _exemplar(request, pk)
-    form = forms.PublishForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _invalid(request, ex, form)
-    d = form.cleaned_data
-    return _done(request, ex, lambda: services.publish(request.user, exemplar=ex, consent_given_on=d["consent_given_on"],
-                                                       consent_document=d["consent_document"]),
-                 _("Đã công bố trên bảng vinh danh công khai."))
+    return _publish(request, ex, exemplar=ex)
 
 
 @login_required
 @require_POST
 def withdraw(request, pk: int, pub: int):
     ex = _exemplar(request, pk)
-    p = get_object_or_404(PublicHonour.objects.filter(exemplar=ex), pk=pub)
+    return _withdraw(request, ex, PublicHonour.objects.filter(exemplar=ex), pub)
+
+
+def _publish(request, subject, **exemplar_or_award):
+    """The publish form of an exemplar's or an award's page, through the service the API calls."""
+    form = forms.PublishForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid(request, subject, form)
+    d = form.cleaned_data
+    return _done(request, subject, lambda: services.publish(request.user, consent_given_on=d["consent_given_on"],
+                                                            consent_document=d["consent_document"],
+                                                            **exemplar_or_award),
+                 _("Đã công bố trên bảng vinh danh công khai."))
+
+
+def _withdraw(request, subject, publications, pub: int):
+    p = get_object_or_404(publications, pk=pub)
     form = forms.WithdrawForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, ex, form)
-    return _done(request, ex, lambda: services.withdraw(request.user, p, reason=form.cleaned_data["reason"]),
+        return _invalid(request, subject, form)
+    return _done(request, subject, lambda: services.withdraw(request.user, p, reason=form.cleaned_data["reason"]),
                  _("Đã rút khỏi bảng vinh danh."))
+
+
+@login_required
+@require_GET
+def consent_document(request, pub: int):
+    """The signed consent kept with an entry of the public board. It is personal data, not published: only who may
+    publish and withdraw in the entry's province downloads it; anyone else gets 404, as for what is out of scope."""
+    p = get_object_or_404(PublicHonour.objects.select_related("province"), pk=pub)
+    if not services.may_manage(request.user, p.province):
+        raise Http404
+    return serve_file(p.consent_document)
 
 
 @login_required
@@ -331,22 +352,11 @@ def award_publication(request, award: int):
 @require_POST
 def award_publish(request, award: int):
     a = _award(request, award)
-    form = forms.PublishForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _invalid(request, a, form)
-    d = form.cleaned_data
-    return _done(request, a, lambda: services.publish(request.user, award=a, consent_given_on=d["consent_given_on"],
-                                                      consent_document=d["consent_document"]),
-                 _("Đã công bố trên bảng vinh danh công khai."))
+    return _publish(request, a, award=a)
 
 
 @login_required
 @require_POST
 def award_withdraw(request, award: int, pub: int):
     a = _award(request, award)
-    p = get_object_or_404(PublicHonour.objects.filter(award=a), pk=pub)
-    form = forms.WithdrawForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, a, form)
-    return _done(request, a, lambda: services.withdraw(request.user, p, reason=form.cleaned_data["reason"]),
-                 _("Đã rút khỏi bảng vinh danh."))
+    return _withdraw(request, a, PublicHonour.objects.filter(award=a), pub)

@@ -293,24 +293,48 @@ def donut_chart(parts_in: list[tuple[str, int]], *, center_label: str = "", size
     return Chart(size + legend_width, size, shapes, font_size=12)
 
 
+def _wrap(label: str, width: float, font_size: float, max_lines: int = 3) -> list[str]:
+    """`label` in lines that fit `width` (an average glyph is about 0.55 em wide), at most `max_lines`, the last one
+    cut with "…": long unit names under narrow columns would otherwise run into their neighbours."""
+    per_line = max(3, int(width / (font_size * 0.55)))
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    lines = [line if len(line) <= per_line else line[:per_line - 1] + "…" for line in lines] or [""]
+    if len(lines) > max_lines:
+        last = " ".join(lines[max_lines - 1:])
+        lines = lines[:max_lines - 1] + [last[:per_line - 1] + "…"]
+    return lines
+
+
 def column_chart_spec(series: list[tuple[str, int]], *, title: str = "", width: int = 520, height: int = 200) -> Chart:
-    """Vertical columns of counts (e.g. awards per year)."""
-    top, bottom, left = 28 if title else 10, 30, 10
-    plot_h = height - top - bottom
+    """Vertical columns of counts (e.g. awards per year), each label wrapped under its own column."""
+    font_size, line_h = 11, 12
     n = max(1, len(series))
+    left = 10
     slot = (width - left * 2) / n
+    labels = [_wrap(str(label), slot * 0.95, font_size) for label, _ in series]
+    lines = max([len(lines) for lines in labels] + [1])
+    top, bottom = 34 if title else 14, 18 + line_h * lines  # room above the tallest column for its figure
+    height += line_h * (lines - 1)  # the plot keeps its height; the labels get the room they need
+    plot_h = height - top - bottom
     vmax = max([v for _, v in series] + [1])
     shapes: list[Shape] = []
     if title:
         shapes.append(Text(0, 16, title, bold=True, size=13))
-    for i, (label, value) in enumerate(series):
+    for i, ((_label, value), label_lines) in enumerate(zip(series, labels, strict=True)):
         h = round(plot_h * value / vmax, 1)
         x = round(left + i * slot + slot * 0.15, 1)
         y = round(top + plot_h - h, 1)
+        middle = round(x + slot * 0.35, 1)
         shapes.append(Rect(x, y, round(slot * 0.7, 1), h, PALETTE[0], rx=2))
-        shapes.append(Text(round(x + slot * 0.35, 1), round(y - 3, 1), format_number(value), anchor="middle"))
-        shapes.append(Text(round(x + slot * 0.35, 1), height - 10, str(label), anchor="middle"))
-    return Chart(width, height, shapes, font_size=11, label=title)
+        shapes.append(Text(middle, round(y - 3, 1), format_number(value), anchor="middle"))
+        for k, line in enumerate(label_lines):
+            shapes.append(Text(middle, top + plot_h + 14 + k * line_h, line, anchor="middle"))
+    return Chart(width, height, shapes, font_size=font_size, label=title)
 
 
 # --- Page helpers (SVG), unchanged signatures -------------------------------------------------------------

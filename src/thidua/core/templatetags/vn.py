@@ -1,6 +1,8 @@
 """Template filters for Vietnamese formatting; loaded as builtins in settings."""
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from thidua.core.widgets import iso_date
 from thidua.lib import numbers
@@ -27,6 +29,16 @@ def vn_date(value):
 def date_value(value):
     """The value of an `<input type="date">`: always YYYY-MM-DD (core.widgets)."""
     return iso_date(value)
+
+
+@register.filter
+def select_options(field):
+    """The <option>s of a bound choice field, the current value selected. Built here rather than by a template loop:
+    over a few hundred choices (award types, provinces) the loop was most of the registry page's rendering."""
+    chosen = str(field.value())
+    return format_html_join("", "<option value=\"{}\"{}>{}</option>",
+                            ((val, mark_safe(" selected") if str(val) == chosen else "", label)
+                             for val, label in field.field.choices))
 
 
 @register.simple_tag(takes_context=True)
