@@ -3,13 +3,10 @@ logging nine or fifteen accounts in again for each of hundreds of tests was a fi
 
 from contextlib import contextmanager
 
-import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
-
-from thidua.office import context as menu
 
 
 def create_outsider():
@@ -28,23 +25,14 @@ def sessions_held_open(django_db_blocker, usernames: dict[str, str], before=None
     account in again in each test. `before()` writes what they need first (an extra account). All of it lives in a
     transaction held open around the module's tests and rolled back after them; each test runs inside it in its own
     savepoint (pytest-django), so whatever a test writes, the sessions' own changes included, is undone before the
-    next one. Give each test new Client objects on these keys (`clients_on`).
-
-    Each session opens the home page once, as a login does: the home page computes the work list and keeps the
-    menu's total in the session. That total is kept for the whole module instead of a minute: every test starts
-    from the rolled-back state it was computed on, so it stays exact, and the menu of each of the module's
-    thousands of pages no longer recomputes the work list (the minute's expiry, the refresh by the home page and
-    the user's writes that forget it are tested in tests/office/test_worklist.py)."""
-    with django_db_blocker.unblock(), transaction.atomic(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(menu, "TOTAL_TTL", 24 * 3600)
+    next one. Give each test new Client objects on these keys (`clients_on`)."""
+    with django_db_blocker.unblock(), transaction.atomic():
         if before is not None:
             before()
         keys = {}
         for name, username in usernames.items():
             client = Client()
             client.force_login(get_user_model().objects.get(username=username))
-            assert client.get("/").status_code == 200
-            assert menu.KEY in client.session, name
             keys[name] = client.session.session_key
         yield keys
         transaction.set_rollback(True)
