@@ -375,3 +375,23 @@ def test_movement_page_proposal_refusals_by_the_data_change_nothing(world):
     api = c.post(f"/api/v1/movements/{parent.pk}/reviews/{later.pk}/commendations",
                  {"granted_by": "minister_chairman"}, content_type="application/json")
     assert api.status_code == 409 and "chưa diễn ra" in str(api.json()) and _dossier_rows() == before
+
+
+def test_pages_in_english(world):
+    """The movement pages read in English with the language cookie: the form labels and headings come from the
+    catalogue (not the Vietnamese source, nor a wrong guess that makemessages merged as fuzzy)."""
+    w, parent = world
+    c = client_for(w.cao_bang.office)
+    c.cookies["django_language"] = "en"
+    launch = c.get("/phong-trao/phat-dong/").content.decode()
+    assert "Launching level" in launch and "End date" in launch and "Registration deadline" in launch
+    assert "Cấp phát động" not in launch and "Closed" not in launch and "launched by" not in launch
+    listing = c.get("/phong-trao/").content.decode()
+    assert ">Launched by</th>" in listing and ">Launch date</th>" in listing and "Ngày phát động" not in listing
+    detail = c.get(f"/phong-trao/{parent.pk}/").content.decode()
+    assert "launched by Cao Bằng" in detail and "Units: 0 · collectives: 0 · individuals: 0" in detail
+    assert "No registrations yet." in detail and "Chưa có đăng ký." not in detail
+    services.open_review(w.cao_bang.office, parent, kind="midterm", held_on=TODAY)
+    detail = c.get(f"/phong-trao/{parent.pk}/").content.decode()
+    # The thematic commendation form names the catalogue's awards in the reader's language too.
+    assert 'value="CO_CP">Government Emulation Flag</option>' in detail and "Cờ thi đua của Chính phủ" not in detail
