@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 
+from tests.held_data import held_open
 from thidua.awards.models import Award, Decision, Evaluation, Initiative, Membership, Rating
 from thidua.demo import generator
 from thidua.demo.generator import ProgressBar, dataset_digest, generate
@@ -35,14 +36,24 @@ def _generate_and_roll_back(seed):
     return counts, digest
 
 
-@pytest.fixture
-def generated(db):
-    counts = generate(PEOPLE, YEARS, seed=7, province_code=CODE)
-    return counts, _province()
+@pytest.fixture(scope="module")
+def seed_11(django_db_setup, django_db_blocker):
+    """One generation with seed 11 and the default batches, rolled back: the run both tests below compare with."""
+    with django_db_blocker.unblock():
+        return _generate_and_roll_back(11)
 
 
-def test_same_seed_same_rows(db):
-    counts1, digest1 = _generate_and_roll_back(11)
+@pytest.fixture(scope="class")
+def generated(django_db_setup, django_db_blocker):
+    """The province generated once for the read-only tests of TestGeneratedProvince (tests/held_data.py); its
+    rows are rolled back after the class, before the tests that generate into the same province again."""
+    with held_open(django_db_blocker, lambda: (generate(PEOPLE, YEARS, seed=7, province_code=CODE), _province())) \
+            as value:
+        yield value
+
+
+def test_same_seed_same_rows(db, seed_11):
+    counts1, digest1 = seed_11
     counts2, digest2 = _generate_and_roll_back(11)
     _, digest3 = _generate_and_roll_back(12)
     assert counts1 == counts2
@@ -50,9 +61,9 @@ def test_same_seed_same_rows(db):
     assert digest3 != digest1
 
 
-def test_batch_size_does_not_change_the_rows(db, monkeypatch):
+def test_batch_size_does_not_change_the_rows(db, monkeypatch, seed_11):
     """Writing in many small batches (mid-year flushes) gives the same rows as one batch."""
-    _, digest = _generate_and_roll_back(11)
+    _, digest = seed_11
     monkeypatch.setattr(generator, "FLUSH_ROWS", 50)
     monkeypatch.setattr(generator, "FLUSH_CHECK_EVERY", 7)
     counts, small_batches = _generate_and_roll_back(11)
@@ -60,94 +71,98 @@ def test_batch_size_does_not_change_the_rows(db, monkeypatch):
     assert counts["awards_award"] > 0
 
 
-def test_counts_are_rows_in_the_database(generated):
-    counts, prov = generated
-    assert counts["orgs_person"] == PEOPLE == Person.objects.filter(organization__province=prov).count()
-    assert counts["awards_award"] == Award.objects.filter(province=prov).count()
-    assert counts["awards_membership"] == Membership.objects.filter(person__organization__province=prov).count()
+@pytest.mark.django_db
+class TestGeneratedProvince:
+    """Read-only checks of one generated province (the `generated` fixture, built once for the class)."""
+
+    def test_counts_are_rows_in_the_database(self, generated):
+        counts, prov = generated
+        assert counts["orgs_person"] == PEOPLE == Person.objects.filter(organization__province=prov).count()
+        assert counts["awards_award"] == Award.objects.filter(province=prov).count()
+        assert counts["awards_membership"] == Membership.objects.filter(person__organization__province=prov).count()
 
 
-def test_distributions(generated):
-    _, prov = generated
-    ratings = Counter(Evaluation.objects.filter(person__organization__province=prov).values_list("rating", flat=True))
-    person_years = sum(ratings.values())
-    assert PEOPLE * YEARS * 0.8 <= person_years <= PEOPLE * YEARS  # a few join late or leave
-    assert 0.08 <= ratings[Rating.HTXS] / person_years <= 0.25
-    assert 0.45 <= ratings[Rating.HTT] / person_years <= 0.75
-    assert ratings[Rating.KHT] / person_years <= 0.12
-    by_type = Counter(Award.objects.filter(province=prov).values_list("award_type__code", flat=True))
-    assert 0.55 <= by_type["LDTT"] / person_years <= 0.80
-    assert 0.05 <= by_type["CSTDCS"] / by_type["LDTT"] <= 0.25
-    assert by_type["TTLDTT"] > 0 and by_type["BK_TINH"] > 0
-    # LĐTT only for people rated HTT or better that year
-    ldtt = Award.objects.filter(province=prov, award_type__code="LDTT")
-    low = Evaluation.objects.filter(person__organization__province=prov, rating__in=[Rating.HT, Rating.KHT])
-    pairs = set(low.values_list("person_id", "year"))
-    assert not [a for a in ldtt.values_list("recipient_person_id", "year") if a in pairs]
-    # recipient classes: about 60% direct workers among individual awards
-    classes = Counter(Award.objects.filter(province=prov, recipient_person__isnull=False)
-                      .values_list("recipient_class", flat=True))
-    assert 0.45 <= classes["direct_worker"] / sum(classes.values()) <= 0.75
+    def test_distributions(self, generated):
+        _, prov = generated
+        ratings = Counter(Evaluation.objects.filter(person__organization__province=prov).values_list("rating", flat=True))
+        person_years = sum(ratings.values())
+        assert PEOPLE * YEARS * 0.8 <= person_years <= PEOPLE * YEARS  # a few join late or leave
+        assert 0.08 <= ratings[Rating.HTXS] / person_years <= 0.25
+        assert 0.45 <= ratings[Rating.HTT] / person_years <= 0.75
+        assert ratings[Rating.KHT] / person_years <= 0.12
+        by_type = Counter(Award.objects.filter(province=prov).values_list("award_type__code", flat=True))
+        assert 0.55 <= by_type["LDTT"] / person_years <= 0.80
+        assert 0.05 <= by_type["CSTDCS"] / by_type["LDTT"] <= 0.25
+        assert by_type["TTLDTT"] > 0 and by_type["BK_TINH"] > 0
+        # LĐTT only for people rated HTT or better that year
+        ldtt = Award.objects.filter(province=prov, award_type__code="LDTT")
+        low = Evaluation.objects.filter(person__organization__province=prov, rating__in=[Rating.HT, Rating.KHT])
+        pairs = set(low.values_list("person_id", "year"))
+        assert not [a for a in ldtt.values_list("recipient_person_id", "year") if a in pairs]
+        # recipient classes: about 60% direct workers among individual awards
+        classes = Counter(Award.objects.filter(province=prov, recipient_person__isnull=False)
+                          .values_list("recipient_class", flat=True))
+        assert 0.45 <= classes["direct_worker"] / sum(classes.values()) <= 0.75
 
 
-def test_every_award_has_an_illustrative_decision_and_the_province(generated):
-    _, prov = generated
-    awards = Award.objects.filter(unit__province=prov)
-    assert awards.exists()
-    assert not awards.exclude(province=prov).exists()
-    assert not awards.filter(decision__is_illustrative=False).exists()
-    # grassroots titles are decided inside the province's tree, provincial ones by the province,
-    # the Prime Minister's certificate by the government
-    assert not awards.filter(award_type__level="grassroots").exclude(decision__authority__province=prov).exists()
-    assert not awards.filter(award_type__level="provincial").exclude(decision__authority=prov).exists()
-    assert not awards.filter(award_type__level="state").exclude(decision__authority__kind=OrganizationKind.STATE).exists()
-    # decision numbers unique per authority (also a database constraint)
-    assert not Decision.objects.values("authority", "number").annotate(n=Count("pk")).filter(n__gt=1).exists()
-    assert Decision.objects.filter(authority__province=prov, is_illustrative=True).count() > 0
-    # The copies the registry sorts and filters by, written by the COPY itself (the load runs without triggers).
-    assert not awards.exclude(award_type_rank=F("award_type__rank")).exists()
-    assert not awards.exclude(decision_year=ExtractYear("decision__signed_on")).exists()
-    assert awards.values("decision_year").distinct().count() > 1
+    def test_every_award_has_an_illustrative_decision_and_the_province(self, generated):
+        _, prov = generated
+        awards = Award.objects.filter(unit__province=prov)
+        assert awards.exists()
+        assert not awards.exclude(province=prov).exists()
+        assert not awards.filter(decision__is_illustrative=False).exists()
+        # grassroots titles are decided inside the province's tree, provincial ones by the province,
+        # the Prime Minister's certificate by the government
+        assert not awards.filter(award_type__level="grassroots").exclude(decision__authority__province=prov).exists()
+        assert not awards.filter(award_type__level="provincial").exclude(decision__authority=prov).exists()
+        assert not awards.filter(award_type__level="state").exclude(decision__authority__kind=OrganizationKind.STATE).exists()
+        # decision numbers unique per authority (also a database constraint)
+        assert not Decision.objects.values("authority", "number").annotate(n=Count("pk")).filter(n__gt=1).exists()
+        assert Decision.objects.filter(authority__province=prov, is_illustrative=True).count() > 0
+        # The copies the registry sorts and filters by, written by the COPY itself (the load runs without triggers).
+        assert not awards.exclude(award_type_rank=F("award_type__rank")).exists()
+        assert not awards.exclude(decision_year=ExtractYear("decision__signed_on")).exists()
+        assert awards.values("decision_year").distinct().count() > 1
 
 
-def test_citizen_ids_are_valid_and_unique(generated):
-    _, prov = generated
-    people = Person.objects.filter(organization__province=prov)
-    for cid, gender, birth_year in people.values_list("citizen_id", "gender", "birth_year"):
-        validate_citizen_id(cid, gender, birth_year)
-    assert people.values("citizen_id").distinct().count() == PEOPLE
-    assert not people.exclude(name_folded="").filter(name_folded__regex=r"[À-ỹđĐ]").exists()
+    def test_citizen_ids_are_valid_and_unique(self, generated):
+        _, prov = generated
+        people = Person.objects.filter(organization__province=prov)
+        for cid, gender, birth_year in people.values_list("citizen_id", "gender", "birth_year"):
+            validate_citizen_id(cid, gender, birth_year)
+        assert people.values("citizen_id").distinct().count() == PEOPLE
+        assert not people.exclude(name_folded="").filter(name_folded__regex=r"[À-ỹđĐ]").exists()
 
 
-def test_initiatives_serve_one_award_each(generated):
-    _, prov = generated
-    initiatives = Initiative.objects.filter(person__organization__province=prov)
-    used = initiatives.filter(used_for__isnull=False)
-    assert initiatives.exists() and used.exists()
-    ids = list(used.values_list("used_for_id", flat=True))
-    assert len(ids) == len(set(ids))
-    for person_id, year, award_person, award_year, code in used.values_list(
-            "person_id", "year", "used_for__recipient_person_id", "used_for__year", "used_for__award_type__code"):
-        assert person_id == award_person and year <= award_year and code in ("CSTDCS", "CSTD_TINH")
-    assert set(initiatives.values_list("scope", flat=True)) >= {"grassroots", "provincial"}
+    def test_initiatives_serve_one_award_each(self, generated):
+        _, prov = generated
+        initiatives = Initiative.objects.filter(person__organization__province=prov)
+        used = initiatives.filter(used_for__isnull=False)
+        assert initiatives.exists() and used.exists()
+        ids = list(used.values_list("used_for_id", flat=True))
+        assert len(ids) == len(set(ids))
+        for person_id, year, award_person, award_year, code in used.values_list(
+                "person_id", "year", "used_for__recipient_person_id", "used_for__year", "used_for__award_type__code"):
+            assert person_id == award_person and year <= award_year and code in ("CSTDCS", "CSTD_TINH")
+        assert set(initiatives.values_list("scope", flat=True)) >= {"grassroots", "provincial"}
 
 
-def test_collectives_have_members_ratings_and_titles(generated):
-    _, prov = generated
-    small = Organization.objects.filter(province=prov, is_small_collective=True)
-    assert small.exists()
-    # every person is a member, each year rated, of their small collective and of its unit
-    person_years = Evaluation.objects.filter(person__organization__province=prov).count()
-    members = Membership.objects.filter(organization__province=prov)
-    assert members.count() == 2 * person_years
-    assert members.filter(organization__in=small).count() == person_years
-    # every collective rated in a year has members that year, and vice versa
-    rated = set(Evaluation.objects.filter(organization__province=prov).values_list("organization_id", "year"))
-    with_members = set(members.values_list("organization_id", "year").distinct())
-    assert rated == with_members
-    titles = Award.objects.filter(province=prov, recipient_org__isnull=False)
-    assert set(titles.values_list("recipient_class", flat=True)) <= {"collective", "small_collective"}
-    assert titles.filter(award_type__code="TTLDTT").exists()
+    def test_collectives_have_members_ratings_and_titles(self, generated):
+        _, prov = generated
+        small = Organization.objects.filter(province=prov, is_small_collective=True)
+        assert small.exists()
+        # every person is a member, each year rated, of their small collective and of its unit
+        person_years = Evaluation.objects.filter(person__organization__province=prov).count()
+        members = Membership.objects.filter(organization__province=prov)
+        assert members.count() == 2 * person_years
+        assert members.filter(organization__in=small).count() == person_years
+        # every collective rated in a year has members that year, and vice versa
+        rated = set(Evaluation.objects.filter(organization__province=prov).values_list("organization_id", "year"))
+        with_members = set(members.values_list("organization_id", "year").distinct())
+        assert rated == with_members
+        titles = Award.objects.filter(province=prov, recipient_org__isnull=False)
+        assert set(titles.values_list("recipient_class", flat=True)) <= {"collective", "small_collective"}
+        assert titles.filter(award_type__code="TTLDTT").exists()
 
 
 def test_progress_callback_and_bar():

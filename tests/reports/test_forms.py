@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from tests.held_data import held_open
 from thidua.awards.models import (
     COLLECTIVE_CLASSES,
     INDIVIDUAL_CLASSES,
@@ -53,8 +54,14 @@ def org(kind, name, parent=None, **kw):
     return Organization.objects.create(kind=kind, name=name, parent=parent, **kw)
 
 
-@pytest.fixture
-def world(db) -> World:
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The fixture world, written once for the module's tests, which only read it (tests/held_data.py)."""
+    with held_open(django_db_blocker, build_world) as value:
+        yield value
+
+
+def build_world() -> World:
     rng = random.Random(2023)
     K = OrganizationKind
     province = org(K.PROVINCE, "Tỉnh Thử Biểu")

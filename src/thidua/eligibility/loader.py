@@ -453,6 +453,7 @@ def subtree(org: Organization | None, user=None) -> tuple[QuerySet[Person], Quer
 
 PARALLEL_MIN_PEOPLE = 10_000  # below this, forking and connecting cost more than a second core saves
 _BATCH = 10_000  # rendered results per message from a worker
+_POLL = 1.0  # seconds between two looks at whether a silent worker is still alive
 
 
 def compact(r: Result) -> tuple:
@@ -538,12 +539,12 @@ def _receive(proc, queue_) -> Iterator[list]:
     """The batches a worker sends, until it says done; an error if it failed or died."""
     while True:
         try:
-            item = queue_.get(timeout=1)
+            item = queue_.get(timeout=_POLL)
         except queue.Empty:
             if proc.is_alive():
                 continue
             try:  # it may have ended just after sending its last message
-                item = queue_.get(timeout=1)
+                item = queue_.get(timeout=_POLL)
             except queue.Empty:
                 raise RuntimeError(f"eligibility worker ended without its results (exit code {proc.exitcode})") from None
         if item is None:
