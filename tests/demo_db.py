@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -96,24 +97,19 @@ def prepare(var_dir: Path, env: dict, *, static: bool = False) -> dict:
         if static:
             _collectstatic(var_dir, env)
         return env
-    copy = CACHE_DIR / f"demo-{key()}"
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
     if static:  # first: a process that needs only the database builds it meanwhile, under the other lock
         _static_files(var_dir, env)
-    with open(CACHE_DIR / "demo.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (copy / "secret-key").exists():
-            for old in CACHE_DIR.glob("demo-*"):  # an earlier key's copy: never used again
-                if old.is_dir():
-                    shutil.rmtree(old)
-            build = CACHE_DIR / "demo-building"
-            shutil.rmtree(build, ignore_errors=True)
-            secret = secrets.token_urlsafe(48)
-            _demo(build, {**env, "SECRET_KEY": secret})
-            (build / "secret-key").write_text(secret)  # written last: marks the copy complete
-            build.rename(copy)
+
+    def build(path: Path) -> None:
+        secret = secrets.token_urlsafe(48)
+        _demo(path, {**env, "SECRET_KEY": secret})
+        (path / "secret-key").write_text(secret)
+
+    def use(copy: Path) -> None:
         shutil.copytree(copy, var_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("secret-key"))
-    env["SECRET_KEY"] = (copy / "secret-key").read_text()
+        env["SECRET_KEY"] = (copy / "secret-key").read_text()
+
+    _cached("demo", build, use)
     return env
 
 
@@ -122,19 +118,8 @@ def _static_files(var_dir: Path, env: dict) -> None:
     var/test-cache/static-<key>/ and copied. Their own copy and lock, apart from the demo database's: the collect
     (compressing ~60 MB, most of a minute of CPU) needs no database, and the processes that need only the
     database do not wait for it."""
-    copy = CACHE_DIR / f"static-{key()}"
-    with open(CACHE_DIR / "static.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (copy / "collected").exists():
-            for old in CACHE_DIR.glob("static-*"):  # an earlier key's copy: never used again
-                if old.is_dir():
-                    shutil.rmtree(old)
-            build = CACHE_DIR / "static-building"
-            shutil.rmtree(build, ignore_errors=True)
-            _collectstatic(build, {**env, "SECRET_KEY": secrets.token_urlsafe(48)})
-            (build / "collected").touch()  # written last: marks the copy complete
-            build.rename(copy)
-        shutil.copytree(copy / "static", Path(var_dir) / "static", dirs_exist_ok=True)
+    _cached("static", lambda path: _collectstatic(path, {**env, "SECRET_KEY": secrets.token_urlsafe(48)}),
+            lambda copy: shutil.copytree(copy / "static", Path(var_dir) / "static", dirs_exist_ok=True))
 
 
 def migrated_sqlite(target: Path, env: dict) -> None:
@@ -148,18 +133,26 @@ def migrated_sqlite(target: Path, env: dict) -> None:
     if os.environ.get("THIDUA_TEST_CACHE", "1") == "0":
         migrate(Path(target))
         return
-    copy = CACHE_DIR / f"empty-db-{key()}.sqlite3"
+    _cached("empty-db", migrate, lambda copy: shutil.copyfile(copy, target), suffix=".sqlite3")
+
+
+def _cached(kind: str, build, use, *, suffix: str = "") -> None:
+    """`use(copy)` of var/test-cache/<kind>-<key><suffix>, which `build(path)` makes once per key. Under the kind's
+    lock, so racing processes wait for one build; built under another name and renamed, so a copy that exists is
+    complete; an earlier key's copy (never used again) is removed first."""
+    copy = CACHE_DIR / f"{kind}-{key()}{suffix}"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    with open(CACHE_DIR / "empty-db.lock", "w") as lock:
+    with open(CACHE_DIR / f"{kind}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not copy.exists():
-            for old in CACHE_DIR.glob("empty-db-*.sqlite3"):  # an earlier key's copy: never used again
-                old.unlink()
-            build = CACHE_DIR / "empty-db-building.sqlite3"
-            build.unlink(missing_ok=True)
-            migrate(build)
-            os.replace(build, copy)
-    shutil.copyfile(copy, target)
+            earlier = re.compile(rf"{re.escape(kind)}-([0-9a-f]{{16}}|building){re.escape(suffix)}")
+            for old in CACHE_DIR.iterdir():
+                if earlier.fullmatch(old.name):  # not another kind's (demo-pg-…) copies
+                    shutil.rmtree(old) if old.is_dir() else old.unlink()
+            building = CACHE_DIR / f"{kind}-building{suffix}"
+            build(building)
+            os.replace(building, copy)
+        use(copy)
 
 
 def prepare_postgres(url: str, name: str, var_dir: Path, env: dict) -> dict:
