@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import DepartmentFactory, PersonFactory, client_for, cluster_year, officer
 from thidua.awards.models import AwardType
@@ -391,6 +391,11 @@ def test_pages_in_english(world):
     detail = c.get(f"/phong-trao/{parent.pk}/").content.decode()
     assert "launched by Cao Bằng" in detail and "Units: 0 · collectives: 0 · individuals: 0" in detail
     assert "No registrations yet." in detail and "Chưa có đăng ký." not in detail
+    assert "from 28/02/2026 to the end of 30/03/2026" in detail and "đến hết ngày" not in detail
+    # A refusal is a Vietnamese sentence: its window stays Vietnamese even while English is active.
+    with translation.override("en"), pytest.raises(Conflict) as exc:
+        services.register(w.cao_bang.office, parent, organization=w.cao_bang.org, on=TODAY + timedelta(days=21))
+    assert "nhận đăng ký từ ngày 28/02/2026 đến hết ngày 30/03/2026;" in " ".join(exc.value.messages)
     services.open_review(w.cao_bang.office, parent, kind="midterm", held_on=TODAY)
     detail = c.get(f"/phong-trao/{parent.pk}/").content.decode()
     # The thematic commendation form names the catalogue's awards in the reader's language too.

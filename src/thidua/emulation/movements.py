@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from thidua.awards.models import AwardType
 from thidua.core import audit, refusals
@@ -145,14 +146,16 @@ def adopt(user, parent: Movement, org: Organization, plan: MovementPlan, *, deci
 
 
 def window_text(movement: Movement) -> str:
+    """The registration window in words, in the reader's language (the page) or Vietnamese (refusals)."""
     opens, closes = movement.registration_opens, movement.registration_closes
     if opens and closes:
-        return f"từ ngày {format_date(opens)} đến hết ngày {format_date(closes)}"
+        return _("từ ngày %(opens)s đến hết ngày %(closes)s") % {"opens": format_date(opens),
+                                                                "closes": format_date(closes)}
     if closes:
-        return f"đến hết ngày {format_date(closes)}"
+        return _("đến hết ngày %(closes)s") % {"closes": format_date(closes)}
     if opens:
-        return f"từ ngày {format_date(opens)}"
-    return "không giới hạn"
+        return _("từ ngày %(opens)s") % {"opens": format_date(opens)}
+    return _("không giới hạn")
 
 
 def check_window(movement: Movement, on: date) -> None:
@@ -160,7 +163,9 @@ def check_window(movement: Movement, on: date) -> None:
     opens, closes = movement.registration_opens, movement.registration_closes
     if (opens and on < opens) or (closes and on > closes):
         when = "chưa mở" if opens and on < opens else "đã hết hạn"
-        raise Conflict(f"Đăng ký {when}: phong trào “{movement.name}” nhận đăng ký {window_text(movement)}; "
+        with translation.override("vi"):  # the refusal's sentence is Vietnamese: its window too
+            window = window_text(movement)
+        raise Conflict(f"Đăng ký {when}: phong trào “{movement.name}” nhận đăng ký {window}; "
                        f"hôm nay là ngày {format_date(on)}.")
 
 
