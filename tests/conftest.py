@@ -20,6 +20,7 @@ Personas (Healthchecks/Saleor style), all from the reference scenario's demo acc
 """
 
 import gc
+import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -86,6 +87,22 @@ def _foreign_keys_checked_when_rows_changed():
     DatabaseWrapper.check_constraints = check_constraints
     yield
     DatabaseWrapper.check_constraints = real
+
+
+@pytest.fixture(scope="session")
+def _uploads_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("imports")
+
+
+_test_number = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _uploads_of_this_test(settings, _uploads_root):
+    """Each test keeps its Excel and Word uploads in a folder of its own. They are files, not rows: in the shared
+    var/imports they outlived the test's rollback and, with two workers, an upload made by one worker's test appeared
+    in the other's work list between two readings of it (a flaky menu count). The folder is made only when used."""
+    settings.THIDUA_IMPORT_DIR = _uploads_root / str(next(_test_number))
 
 
 @pytest.fixture(autouse=True)
