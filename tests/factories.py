@@ -104,6 +104,19 @@ def officer(organization: Organization, role: str = Role.EMULATION_OFFICE, usern
     return user
 
 
+def copy_awards_by_raw_sql(decision_id: int) -> None:
+    """Insert a copy of each award of a decision by raw SQL that names none of the derived columns (sort keys,
+    summary): what a bulk loader does, so the database's triggers must keep them."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("INSERT INTO awards_award (decision_id, award_type_id, year, basis, recipient_class, "
+                  "recipient_person_id, recipient_name, recipient_name_folded, unit_id, province_id, register_no, "
+                  "created_at) SELECT decision_id, award_type_id, year, basis, recipient_class, recipient_person_id, "
+                  "recipient_name, recipient_name_folded, unit_id, province_id, '', created_at FROM awards_award "
+                  "WHERE decision_id = %s", [decision_id])
+
+
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.db.models.functions import ExtractYear
 
 from tests.conftest import user
+from tests.factories import copy_awards_by_raw_sql
 from thidua.awards import services, sort_keys, summary
 from thidua.awards.filters import SORTS, RegistryFilterForm, filter_awards, ordering_of
 from thidua.awards.models import Award, AwardType, Decision
@@ -65,12 +66,7 @@ def test_every_kind_of_write_keeps_the_keys(settings, tmp_path):
     AwardType.objects.filter(pk=bk.pk).update(rank=bk.rank + 7)
     assert set(awards.values_list("award_type_rank", flat=True)) == {bk.rank + 7}
     # Raw SQL that does not name the copies, and raw SQL that changes the award type: the triggers write them.
-    with connection.cursor() as c:
-        c.execute("INSERT INTO awards_award (decision_id, award_type_id, year, basis, recipient_class, "
-                  "recipient_person_id, recipient_name, recipient_name_folded, unit_id, province_id, register_no, "
-                  "created_at) SELECT decision_id, award_type_id, year, basis, recipient_class, recipient_person_id, "
-                  "recipient_name, recipient_name_folded, unit_id, province_id, '', created_at FROM awards_award "
-                  "WHERE decision_id = %s", [decision.pk])
+    copy_awards_by_raw_sql(decision.pk)
     assert awards.count() == 6
     assert wrong_keys() == 0
     with connection.cursor() as c:

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from tests.conftest import user
+from tests.factories import copy_awards_by_raw_sql
 from thidua.awards import services, statistics, summary
 from thidua.awards.models import Award, AwardSummary, AwardType, Decision, RecipientClass
 from thidua.orgs.models import Organization, OrganizationKind, Person
@@ -90,12 +91,7 @@ def test_every_kind_of_award_write_keeps_the_summary_exact():
     Award.objects.filter(pk=a.pk).delete()
     assert_exact()
     # 6. Raw SQL (what a bulk loader does), and a write rolled back with its transaction.
-    with connection.cursor() as c:
-        c.execute("INSERT INTO awards_award (decision_id, award_type_id, year, basis, recipient_class, "
-                  "recipient_person_id, recipient_name, recipient_name_folded, unit_id, province_id, register_no, "
-                  "created_at) SELECT decision_id, award_type_id, year, basis, recipient_class, recipient_person_id, "
-                  "recipient_name, recipient_name_folded, unit_id, province_id, '', created_at FROM awards_award "
-                  "WHERE decision_id = %s", [decision.pk])
+    copy_awards_by_raw_sql(decision.pk)
     assert_exact()
     before = summary_total()
     with pytest.raises(RuntimeError), transaction.atomic():
