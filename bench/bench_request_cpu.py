@@ -40,7 +40,7 @@ def endpoints(cluster_year_id: int, org_id: int) -> list[tuple[str, object]]:
         ("registry-filters", "/khen-thuong/?year=2019&level=provincial&sort=-date&kind=individual"),
         ("registry-q", "/khen-thuong/?q=nguyen+van"),
         ("registry-cursor", lambda client: "/khen-thuong/" + re.search(
-            r'rel="next" href="([^"]+)"', client.get("/khen-thuong/?q=nguyen+van").content.decode()
+            r'rel="next" href="([^"]+)"', client.get("/khen-thuong/").content.decode()
         ).group(1).replace("&amp;", "&")),
         ("registry-cluster", f"/khen-thuong/?cluster_year={cluster_year_id}"),
         ("orgs", "/don-vi/"),
