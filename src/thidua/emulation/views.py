@@ -10,7 +10,6 @@ from thidua.emulation.models import ClusterYear
 from thidua.emulation.statistics import cluster_year_summary, exemplars_of
 from thidua.lib import charts
 from thidua.lib.numbers import format_percent
-from thidua.lib.text import fold
 
 
 @login_required
@@ -39,7 +38,7 @@ def dashboard(request, pk: int):
     ]
     return render(request, "emulation/dashboard.html", {
         "cy": cy, "s": summary, "registry": registry, "commendations": commendations,
-        "members": sorted(cy.members.all(), key=lambda o: fold(o.name)),
+        "members": summary.members,
         "movements": cy.movements.select_related("launched_by"),
     })
 

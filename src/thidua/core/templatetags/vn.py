@@ -1,7 +1,7 @@
 """Template filters for Vietnamese formatting; loaded as builtins in settings."""
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 from thidua.core.widgets import iso_date
@@ -36,9 +36,13 @@ def select_options(field):
     """The <option>s of a bound choice field, the current value selected. Built here rather than by a template loop:
     over a few hundred choices (award types, provinces) the loop was most of the registry page's rendering."""
     chosen = str(field.value())
-    return format_html_join("", "<option value=\"{}\"{}>{}</option>",
-                            ((val, mark_safe(" selected") if str(val) == chosen else "", label)
-                             for val, label in field.field.choices))
+    # What format_html_join("", '<option value="{}"{}>{}</option>', …) gave, without its per-option format_html.
+    options = []
+    for val, label in field.field.choices:
+        val = str(val)
+        options.append(f'<option value="{escape(val)}"{" selected" if val == chosen else ""}>'
+                        f'{conditional_escape(label)}</option>')
+    return mark_safe("".join(options))
 
 
 @register.simple_tag(takes_context=True)
