@@ -21,7 +21,8 @@ def home(request):
 
 @login_required
 def dashboard(request, pk: int):
-    cy = get_object_or_404(ClusterYear.objects.visible_to(request.user).select_related("cluster", "chair", "deputy"), pk=pk)
+    cy = get_object_or_404(ClusterYear.objects.visible_to(request.user)
+                           .select_related("cluster__organised_by", "chair", "deputy"), pk=pk)
     summary = cluster_year_summary(cy)
     registry = reverse("awards:registry") + f"?cluster_year={cy.pk}"
     for s in summary.indicators:
