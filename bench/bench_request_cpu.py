@@ -76,7 +76,16 @@ def main() -> int:
 
     User = get_user_model()
 
-    def client_for(username: str) -> Client:
+    from thidua.core.tokens import create_token, revoke_token
+
+    tokens = {}
+
+    def client_for(username: str, api: bool = False) -> Client:
+        """A browser's session, or for the API an integration's token (as the load test: Authorization: Token)."""
+        if api:
+            if username not in tokens:
+                tokens[username] = create_token(User.objects.get(username=username), "bench_request_cpu")
+            return Client(HTTP_AUTHORIZATION=f"Token {tokens[username][1]}")
         client = Client()
         client.force_login(User.objects.get(username=username))
         return client
@@ -102,7 +111,7 @@ def main() -> int:
         import cProfile
         import pstats
 
-        client = client_for(args.user)
+        client = Client() if args.profile == "login" else client_for(args.user, args.profile.startswith("api"))
         url = dict(cases)[args.profile]
         url = url(client) if callable(url) else url
         for _ in range(3):
@@ -114,6 +123,8 @@ def main() -> int:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        for token, _key in tokens.values():
+            revoke_token(token)
         return 0
 
     # Per user: queries, CPU ms of the request, of which ms inside the database driver's execute (SQLite runs in
@@ -133,7 +144,7 @@ def main() -> int:
     for name, target in cases:
         row = f"{name:20} "
         for username in users:
-            client = Client() if name == "login" else client_for(username)
+            client = Client() if name == "login" else client_for(username, name.startswith("api"))
             url = target(client) if callable(target) else target
             get(client, url)
             get(client, url)
@@ -153,6 +164,8 @@ def main() -> int:
             totals[username][1] += median - sql
             row += f"{len(queries):>11} {median:>8.2f} {sql:>7.2f} {median - sql:>7.2f}"
         print(row, flush=True)
+    for token, _key in tokens.values():
+        revoke_token(token)
     print(f"{'total':20} " + " ".join(f"{'':>11} {totals[u][0]:>8.2f} {'':>7} {totals[u][1]:>7.2f}" for u in users))
     return 0
 
