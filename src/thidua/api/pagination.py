@@ -44,7 +44,10 @@ class KeysetPagination(pagination.BasePagination):
                     f"Số kết quả một trang phải là số nguyên từ 1 đến {self.max_page_size}."]})
             size = int(size)
         ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
-        paginator = KeysetPaginator(queryset, ordering, size or self.page_size)
+        # A view may hand its selection in two parts, the rows without a name search and that search (`sparse`,
+        # see thidua.lib.keyset); `queryset` is then the two together.
+        base, sparse = getattr(view, "keyset_split", (queryset, None))
+        paginator = KeysetPaginator(base, ordering, size or self.page_size, sparse=sparse)
         self.request = request
         try:
             self.page = paginator.page(request.query_params.get(self.cursor_query_param) or None)

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from thidua.api.pagination import KeysetPagination
 from thidua.api.serializers import AwardSerializer, ClusterYearSerializer, ClusterYearSummarySerializer
-from thidua.awards.filters import RegistryFilterForm, filter_awards
+from thidua.awards.filters import RegistryFilterForm, registry_selection
 from thidua.emulation.models import ClusterYear
 from thidua.emulation.statistics import cluster_year_summary
 
@@ -51,9 +51,13 @@ class AwardList(generics.ListAPIView):
 
     def get_queryset(self):
         form = RegistryFilterForm(self.request.query_params, user=self.request.user)
-        qs = filter_awards(form).select_related("award_type", "decision__authority", "province")
+        qs, name_search = registry_selection(form)
+        qs = qs.select_related("award_type", "decision__authority", "province")
         if not self.request.query_params.get("sort"):
             # The default walks the primary key backwards: any page is an index range, whereas the decision
             # date lives in another table and a deep page sorted by it sorts every row first.
             qs = qs.order_by("-pk")
-        return qs
+        if name_search is None:
+            return qs
+        self.keyset_split = (qs, name_search)  # KeysetPagination pages the name search with a bounded walk
+        return qs.filter(name_search)

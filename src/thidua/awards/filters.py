@@ -94,17 +94,36 @@ def search_q(text: str) -> Q:
     return Q(recipient_name_folded__contains=fold(text))
 
 
+def is_name_search(text: str) -> bool:
+    """A name search (the last form of `search_q`): the one filter whose matches may be many and spread anywhere
+    in the sort order, which thidua.lib.keyset pages with a bounded walk (`sparse`)."""
+    text = text.strip()
+    return bool(text) and not CITIZEN_ID.fullmatch(text) and "/" not in text
+
+
 def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
     """Award records visible to the form's user and matching its (valid) filters."""
+    qs, name = registry_selection(form)
+    return qs if name is None else qs.filter(name)
+
+
+def registry_selection(form: RegistryFilterForm) -> tuple[QuerySet[Award], Q | None]:
+    """`filter_awards` in two parts: the records matching every filter but a name search, and the name search (None
+    without one). The pages hand both to thidua.lib.keyset.KeysetPaginator, which pages a name search that has
+    many matches along the sort order within a bounded walk instead of trusting the planner with it."""
     qs = Award.objects.in_force().visible_to(form.user)
     if not form.is_valid():
-        return qs.none()
+        return qs.none(), None
     f = form.cleaned_data
-    for name, narrow in CONTRIBUTED_FILTERS.items():
-        if f.get(name):
-            qs = narrow(qs, f[name], form.user)
+    for field, narrow in CONTRIBUTED_FILTERS.items():
+        if f.get(field):
+            qs = narrow(qs, f[field], form.user)
+    name = None
     if f.get("q"):
-        qs = qs.filter(search_q(f["q"]))
+        if is_name_search(f["q"]):
+            name = search_q(f["q"])
+        else:
+            qs = qs.filter(search_q(f["q"]))
     if f.get("year"):
         # The same records either way; the form tells PostgreSQL where to start. Sorted by decision date, the
         # decisions' (signed_on, id) index gives the year as a range; otherwise the year copied on the award row
@@ -131,7 +150,7 @@ def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
         qs = qs.filter(basis=f["basis"])
     if f.get("award_type"):
         qs = qs.filter(award_type=f["award_type"])
-    return qs.order_by(*ordering_of(form))
+    return qs.order_by(*ordering_of(form)), name
 
 
 def ordering_of(form: RegistryFilterForm) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.awards.exports import registry_xlsx
-from thidua.awards.filters import RegistryFilterForm, filter_awards, ordering_of
+from thidua.awards.filters import RegistryFilterForm, filter_awards, ordering_of, registry_selection
 from thidua.awards.jobs import EXPORT_KIND, export_job_min_rows
 from thidua.awards.models import Award
 from thidua.awards.statistics import counts_by
@@ -25,11 +25,12 @@ def registry(request):
     form = RegistryFilterForm(request.GET, user=request.user)
     # The page's query joins only what it sorts by; the names shown come by id in a few small queries (a nine-table
     # join took PostgreSQL 70 ms to plan on a national registry).
-    qs = filter_awards(form).select_related("award_type", "decision").prefetch_related(
+    qs, name_search = registry_selection(form)
+    qs = qs.select_related("award_type", "decision").prefetch_related(
         "decision__authority", "decision__transcribed_by", "province", "unit", "recipient_person")
     # Keyset pages: page 10 000 costs what page 1 does (see thidua.lib.keyset); the count is exact up to a limit.
-    paginator = KeysetPaginator(qs, ordering_of(form), PAGE_SIZE)
-    count = count_rows(qs)
+    paginator = KeysetPaginator(qs, ordering_of(form), PAGE_SIZE, sparse=name_search)
+    count = count_rows(paginator.qs)
     try:
         page, cursor_error = paginator.page(request.GET.get("cursor") or None, count), False
     except InvalidCursor:
