@@ -65,7 +65,7 @@ for line in sys.stdin:
         out.write(traceback.format_exc())
     finally:
         connections.close_all()
-    print(json.dumps({"ok": ok, "out": out.getvalue()}), flush=True)
+    print("\x1eanswer " + json.dumps({"ok": ok, "out": out.getvalue()}), flush=True)
 """
 
 
@@ -76,16 +76,26 @@ class DjangoShell:
 
     def __init__(self, env: dict):
         self.proc = subprocess.Popen([sys.executable, "-c", _SHELL], env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE)
+        self.pending = b""
+
+    def _line(self, code: str) -> str:
+        while b"\n" not in self.pending:
+            if not select.select([self.proc.stdout], [], [], 120)[0]:
+                raise AssertionError(f"no answer in 120 s to:\n{code}")
+            chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
+            assert chunk, f"the Django process ended (status {self.proc.wait(timeout=10)})"
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode()
 
     def __call__(self, code: str) -> str:
-        self.proc.stdin.write(json.dumps(code) + "\n")
+        self.proc.stdin.write(json.dumps(code).encode() + b"\n")
         self.proc.stdin.flush()
-        if not select.select([self.proc.stdout], [], [], 120)[0]:
-            raise AssertionError(f"no answer in 120 s to:\n{code}")
-        line = self.proc.stdout.readline()
-        assert line, f"the Django process ended (status {self.proc.wait(timeout=10)})"
-        reply = json.loads(line)
+        # Lines that are not an answer (anything printed while Django started) are passed over.
+        while not (line := self._line(code)).startswith("\x1eanswer "):
+            pass
+        reply = json.loads(line.removeprefix("\x1eanswer "))
         assert reply["ok"], reply["out"][-3000:]
         return reply["out"]
 
