@@ -244,3 +244,13 @@ def test_a_name_search_pages_alike_by_bounded_walk_or_through_its_index(settings
         forward, backward, walked, sorted_by_index = walk(KeysetPaginator(base, keys, size=23, sparse=search))
         assert (forward, backward) == (plain, plain_back), budget
         assert bool(walked) == walks and bool(sorted_by_index) == falls_back, budget
+
+
+def test_an_exact_count_of_nothing_reads_no_page():
+    from django.test.utils import CaptureQueriesContext
+
+    paginator = KeysetPaginator(Award.objects.filter(recipient_name_folded="khong co ai"), ["-decision__signed_on"])
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.page(None)
+    assert (list(page), page.count.value, page.count.approximate, page.has_next) == ([], 0, False, False)
+    assert len(queries.captured_queries) == 1 and "COUNT" in queries.captured_queries[0]["sql"]

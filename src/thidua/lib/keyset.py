@@ -281,8 +281,10 @@ class KeysetPaginator:
             walked = list(walk[:budget])
             hits = [pk for pk, hit in walked if hit][:wanted]
             if len(hits) == wanted or len(walked) < budget:  # the page is full, or the walk read the whole slice
-                by_pk = self.qs.in_bulk(hits)
-                return [by_pk[pk] for pk in hits]
+                # Read by id from the selection without the condition these rows met just now: with it, PostgreSQL
+                # would intersect the ids with the trigram index's whole answer (270 ms for "nguyen van").
+                by_pk = self.base.in_bulk(hits)
+                return [by_pk[pk] for pk in hits if pk in by_pk]
         return list(self._ordered(self.qs.filter(*conditions, **equal), forward, few=True)[:wanted])
 
     def page(self, cursor: str | None, count: Count | None = None) -> KeysetPage:
@@ -295,7 +297,10 @@ class KeysetPaginator:
         # Slice after slice of the ordering (one, the whole of it, for the first page) until the page and one row
         # more (to know there is a next page) are read.
         rows = []
-        for conditions, equal in self._branches(values, forward) if values is not None else [([], {})]:
+        slices = self._branches(values, forward) if values is not None else [([], {})]
+        # An exact count of nothing needs no page query (which may plan differently from the count: a year without
+        # state awards read the year's 900 000 awards to sort none, 0.7 s on the national registry).
+        for conditions, equal in slices if count.approximate or count.value else []:
             rows += self._slice(conditions, equal, forward, few, self.size + 1 - len(rows))
             if len(rows) > self.size:
                 break
