@@ -107,3 +107,27 @@ def test_search_by_decision_number_register_number_and_citizen_id(central_board,
     visible = Award.objects.visible_to(get_user_model().objects.get(username="donvi"))
     assert visible.filter(decision=decision).count() < expected
     assert count(unit_officer, q=decision.number) == visible.filter(decision=decision).count()
+
+
+def test_rows_show_their_organisations_from_one_query(central_board, django_assert_max_num_queries):
+    """Each row's province, unit and decision authority are the records' own (attach_organizations reads them for
+    the whole page in one query), whatever the sort; the page's queries do not grow with its rows."""
+    from thidua.awards.authority import issuer_title
+
+    for sort in ("-date", "name", "-type"):
+        response = central_board.get("/khen-thuong/", {"sort": sort})
+        rows = list(response.context["page"])
+        assert len(rows) == 50
+        fresh = {a.pk: a for a in Award.objects.select_related("province", "unit", "decision__authority",
+                                                                "decision__transcribed_by")
+                 .filter(pk__in=[a.pk for a in rows])}
+        html = response.content.decode()
+        for a in rows:
+            f = fresh[a.pk]
+            assert (a.province, a.unit, a.decision.authority, a.decision.transcribed_by) == (
+                f.province, f.unit, f.decision.authority, f.decision.transcribed_by)
+            assert a.province.name == f.province.name and a.unit.name == f.unit.name
+            assert f'href="/don-vi/{f.province_id}/">{f.province.name}</a>' in html
+            assert issuer_title(f.decision.authority) in html
+    with django_assert_max_num_queries(16):
+        central_board.get("/khen-thuong/", {"sort": "-date"})

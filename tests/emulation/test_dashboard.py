@@ -54,3 +54,18 @@ def test_a_year_without_records_says_chua_co_so_lieu_instead_of_zeros_and_dashes
     assert "chưa có điển hình tiên tiến nào" in html and "Chưa có phương hướng cho năm sau." in html
     assert "0</a> điển hình" not in html and "kpi-value" not in html
     assert "Chi tiết theo từng tỉnh" not in html
+
+
+def test_the_submission_button_shows_when_the_year_has_proposals_and_the_organiser_is_named(province_officer,
+                                                                                           cluster_year_2018):
+    """The dashboard reads the proposals with the figures (no second query for the button) and the organiser with
+    the cluster year."""
+    from thidua.emulation.models import ClusterYear
+
+    html = province_officer.get(f"/cum/{cluster_year_2018.pk}/").content.decode()
+    assert cluster_year_2018.proposals.exists()
+    assert f"/cum/{cluster_year_2018.pk}/van-ban/to-trinh.docx" in html
+    assert f"do {cluster_year_2018.cluster.organised_by.name} tổ chức" in html
+    cy = ClusterYear.objects.get(year=2019)
+    assert not cy.proposals.exists()
+    assert f"/cum/{cy.pk}/van-ban/to-trinh.docx" not in province_officer.get(f"/cum/{cy.pk}/").content.decode()

@@ -209,3 +209,30 @@ def test_the_menu_keeps_its_total_a_minute_and_forgets_it_after_a_write(dept, un
     assert 'data-count="work">999<' in c.get("/khen-thuong/").content.decode()
     assert c.post("/thong-bao/da-doc-het/").status_code == 302  # a write answered by a redirect: no page drawn
     assert f'data-count="work">{total + 1}<' in c.get("/khen-thuong/").content.decode()
+
+
+def test_home_does_not_save_the_session_for_an_unchanged_fresh_total(dept, unit):
+    """Home recomputes the list each time, but an unchanged total kept under half a minute ago stays as it is (no
+    session write); a changed total, or one kept longer ago, is written again with the time it was computed."""
+    import time
+
+    c = client_for("caobang")
+    c.get("/")
+    kept = c.session["thidua_work_total"]
+    assert kept[0] == work_list(user("caobang")).total
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as queries:
+            c.get("/")
+        return [q["sql"] for q in queries if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
+
+    assert session_writes() == []
+    assert c.session["thidua_work_total"] == kept
+    build("submitted", dept, unit, title="Hồ sơ đến sau")  # the total changes: written again
+    assert len(session_writes()) == 1
+    assert c.session["thidua_work_total"][0] == kept[0] + 1
+    session = c.session  # kept 40 s ago, the same total: refreshed
+    session["thidua_work_total"] = [kept[0] + 1, time.time() - 40]
+    session.save()
+    assert len(session_writes()) == 1
+    assert time.time() - c.session["thidua_work_total"][1] < 5

@@ -37,6 +37,12 @@ SORTS = {
 }
 
 
+# The choice lists load only what their labels show (str(): Organization.display_name, AwardType.label): some 250
+# options are built on every registry page. The filters use the chosen object's key (and its lineage, by key).
+ORG_LABEL_FIELDS = ("pk", "name", "valid_from", "valid_to")
+AWARD_TYPE_LABEL_FIELDS = ("pk", "code", "name", "name_en")
+
+
 class RegistryFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên, số quyết định, số sổ vàng, số định danh"), required=False,
                         max_length=128)
@@ -51,7 +57,8 @@ class RegistryFilterForm(forms.Form):
                                         choices=[("", _("Tất cả"))] + RecipientClass.choices)
     priority = forms.BooleanField(label=_("Chỉ tập thể nhỏ, người lao động trực tiếp"), required=False)
     basis = forms.ChoiceField(label=_("Loại khen thưởng"), required=False, choices=[("", _("Tất cả"))] + Basis.choices)
-    award_type = forms.ModelChoiceField(label=_("Hình thức"), required=False, queryset=AwardType.objects.all(),
+    award_type = forms.ModelChoiceField(label=_("Hình thức"), required=False,
+                                        queryset=AwardType.objects.only(*AWARD_TYPE_LABEL_FIELDS),
                                         to_field_name="code", empty_label=_("Tất cả"))
     cluster_year = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
@@ -60,10 +67,11 @@ class RegistryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         tops = Organization.objects.filter(kind__in=[OrganizationKind.PROVINCE, OrganizationKind.MINISTRY])
-        self.fields["province"].queryset = tops.visible_to(user).order_by("name", "valid_from")
+        self.fields["province"].queryset = tops.visible_to(user).order_by("name", "valid_from").only(
+            *ORG_LABEL_FIELDS)
         self.fields["authority"].queryset = Organization.objects.filter(
             kind__in=[OrganizationKind.STATE, OrganizationKind.PROVINCE, OrganizationKind.MINISTRY]
-        ).order_by("kind", "name", "valid_from")
+        ).order_by("kind", "name", "valid_from").only(*ORG_LABEL_FIELDS)
 
 
 # Filters contributed by the apps above, registered in their AppConfig.ready() (emulation: the members of a cluster

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib.choices import ChoicesDisplay
 from thidua.orgs.models import Household, Organization, Person
 from thidua.orgs.scope import scope_for
 
@@ -216,7 +217,7 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(recipient_class__in=classes)
 
 
-class Award(models.Model):
+class Award(ChoicesDisplay, models.Model):
     """One award record: one recipient, one award type, one decision."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="awards", verbose_name="quyết định")

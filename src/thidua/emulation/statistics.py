@@ -172,10 +172,12 @@ class IndicatorSummary:
         }
 
 
-def indicator_summaries(cluster_year: ClusterYear) -> list[IndicatorSummary]:
+def indicator_summaries(cluster_year: ClusterYear, members=None) -> list[IndicatorSummary]:
     """Every indicator of the year with each member's plan, mid-year, actual and %; three queries (plus the
-    previous years' when a cumulative indicator carries its balances forward)."""
-    members = sorted(cluster_year.members.all(), key=lambda o: fold(o.name))  # Vietnamese order: Đ after D
+    previous years' when a cumulative indicator carries its balances forward). `members`: the year's members in
+    Vietnamese order when the caller has read them already."""
+    if members is None:
+        members = sorted_members(cluster_year)
     targets = {
         (t.indicator_id, t.member_id): t
         for t in Target.objects.filter(indicator__cluster_year=cluster_year)
@@ -236,8 +238,13 @@ def carried_balances(cluster_year: ClusterYear, members=None) -> dict[tuple[str,
     return out
 
 
-def member_lineage_ids(cluster_year: ClusterYear) -> set[int]:
-    return lineages_ids(m.pk for m in cluster_year.members.all())
+def sorted_members(cluster_year: ClusterYear) -> list[Organization]:
+    """The members of a cluster year in Vietnamese order (Đ after D)."""
+    return sorted(cluster_year.members.all(), key=lambda o: fold(o.name))
+
+
+def member_lineage_ids(cluster_year: ClusterYear, members=None) -> set[int]:
+    return lineages_ids(m.pk for m in (cluster_year.members.all() if members is None else members))
 
 
 def registry_cluster_year_filter(qs, cluster_year_id, user):
@@ -263,6 +270,7 @@ class ClusterYearSummary:
     handover: FlagHandover | None = None
     pact_signatures: int = 0
     members_count: int = 0
+    members: list = field(default_factory=list)  # in Vietnamese order (the dashboard lists them)
 
     def as_dict(self) -> dict:
         cy, conf, nxt, h = self.cluster_year, self.review_conference, self.next_year, self.handover
@@ -285,10 +293,12 @@ class ClusterYearSummary:
         }
 
 
-def exemplars_of(cluster_year: ClusterYear, *, national: bool):
+def exemplars_of(cluster_year: ClusterYear, *, national: bool, ids: set[int] | None = None):
     """Exemplary models of the members honoured during the year: at national celebrations
-    (national=True) or at the cluster's own year-end review (national=False)."""
-    ids = member_lineage_ids(cluster_year)
+    (national=True) or at the cluster's own year-end review (national=False). `ids`: member_lineage_ids of the
+    year when the caller has them."""
+    if ids is None:
+        ids = member_lineage_ids(cluster_year)
     qs = Exemplar.objects.filter(province_id__in=ids)
     if national:
         honour = Q(honours__conference__kind=ConferenceKind.CELEBRATION,
@@ -299,7 +309,8 @@ def exemplars_of(cluster_year: ClusterYear, *, national: bool):
 
 
 def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
-    ids = member_lineage_ids(cluster_year)
+    members = sorted_members(cluster_year)  # read once for the figures, the exemplars and the count
+    ids = member_lineage_ids(cluster_year, members)
     review = cluster_year.conferences.filter(kind=ConferenceKind.YEAR_END).select_related("host").first()
     next_year = (
         ClusterYear.objects.filter(cluster=cluster_year.cluster, year=cluster_year.year + 1)
@@ -310,15 +321,16 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         handover = FlagHandover.objects.filter(conference=review).select_related("from_org", "to_org").first()
     return ClusterYearSummary(
         cluster_year=cluster_year,
-        indicators=indicator_summaries(cluster_year),
+        indicators=indicator_summaries(cluster_year, members),
         state_awards=commendation_counts_of(ids, cluster_year.year, AwardLevel.STATE),
         provincial_awards=commendation_counts_of(ids, cluster_year.year, AwardLevel.PROVINCIAL),
-        exemplars_honoured_nationally=exemplars_of(cluster_year, national=True).count(),
-        exemplars_honoured_at_review=exemplars_of(cluster_year, national=False).count(),
+        exemplars_honoured_nationally=exemplars_of(cluster_year, national=True, ids=ids).count(),
+        exemplars_honoured_at_review=exemplars_of(cluster_year, national=False, ids=ids).count(),
         review_conference=review,
         proposals=list(cluster_year.proposals.select_related("organization", "award_type")),
         next_year=next_year,
         handover=handover,
         pact_signatures=next_year.n_signatures if next_year else 0,
-        members_count=cluster_year.members.count(),
+        members_count=len(members),
+        members=members,
     )

@@ -10,7 +10,6 @@ from thidua.emulation.models import ClusterYear
 from thidua.emulation.statistics import cluster_year_summary, exemplars_of
 from thidua.lib import charts
 from thidua.lib.numbers import format_percent
-from thidua.lib.text import fold
 
 
 @login_required
@@ -22,7 +21,8 @@ def home(request):
 
 @login_required
 def dashboard(request, pk: int):
-    cy = get_object_or_404(ClusterYear.objects.visible_to(request.user).select_related("cluster", "chair", "deputy"), pk=pk)
+    cy = get_object_or_404(ClusterYear.objects.visible_to(request.user)
+                           .select_related("cluster__organised_by", "chair", "deputy"), pk=pk)
     summary = cluster_year_summary(cy)
     registry = reverse("awards:registry") + f"?cluster_year={cy.pk}"
     for s in summary.indicators:
@@ -39,7 +39,7 @@ def dashboard(request, pk: int):
     ]
     return render(request, "emulation/dashboard.html", {
         "cy": cy, "s": summary, "registry": registry, "commendations": commendations,
-        "members": sorted(cy.members.all(), key=lambda o: fold(o.name)),
+        "members": summary.members,
         "movements": cy.movements.select_related("launched_by"),
     })
 

@@ -4,7 +4,8 @@ them (the navigation of a logged-in user), by the same service as the home page.
 The work list takes 10–15 queries, too many for every page: the menu's total is kept for a minute in the user's
 session (loaded on every request anyway, and shared by every web process). The home page always computes the list
 and refreshes it, and any write by the user (a POST) forgets it (WorkCountMiddleware), so what the user did shows at
-once; what others did shows within a minute. The unread count is one query and stays live."""
+once; what others did shows within a minute. The home page keeps a fresh kept total that it finds unchanged (no
+session write on every visit). The unread count is one query and stays live."""
 
 import time
 from functools import cached_property
@@ -34,7 +35,10 @@ class MyWork:
         if "list" not in self.__dict__ and kept and 0 <= time.time() - kept[1] < TOTAL_TTL:
             return kept[0]
         total = self.list.total
-        session[KEY] = [total, time.time()]
+        # A kept total that is the same and fresh (under half a minute) stays: it is still true and still valid for
+        # half a minute at least. Writing it again would save the session — a database write — on every home page.
+        if not (kept and kept[0] == total and 0 <= time.time() - kept[1] < TOTAL_TTL / 2):
+            session[KEY] = [total, time.time()]
         return total
 
     @cached_property
