@@ -39,7 +39,7 @@ def migrated(tmp_path_factory):
 def _env(var: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "THIDUA_TASKS", "PYTEST"))}
     env.update({"DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}", "THIDUA_VAR_DIR": str(var), "DEBUG": "1",
-                "THIDUA_JOB_HEARTBEAT_SECONDS": "0.25", "THIDUA_JOB_STALE_SECONDS": "2", **extra})
+                "THIDUA_JOB_HEARTBEAT_SECONDS": "0.5", "THIDUA_JOB_STALE_SECONDS": "3", **extra})
     return env
 
 
@@ -147,7 +147,7 @@ def test_a_killed_worker_leaves_a_failed_job_that_can_be_retried(env, django, tm
         worker.wait(timeout=10)
     state = _job(django, pk)
     assert state["status"] == "running" and state["done"] == 0  # killed mid-job: nothing else will end it
-    time.sleep(2.5)  # longer than THIDUA_JOB_STALE_SECONDS
+    time.sleep(3.5)  # longer than THIDUA_JOB_STALE_SECONDS
     run = subprocess.run([THIDUA, "worker", "--burst"], env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and "1 stale job(s) marked failed" in run.stdout, run.stdout + run.stderr
     state = _job(django, pk)
@@ -177,7 +177,7 @@ def test_a_live_job_that_reports_nothing_for_a_while_is_not_swept(env, django, t
         while _job(django, pk)["status"] == "queued":
             assert time.monotonic() < deadline and worker.poll() is None, (tmp_path / "worker.log").read_text()
             time.sleep(0.2)
-        time.sleep(3)  # longer than THIDUA_JOB_STALE_SECONDS without a progress report (8 beats meanwhile)
+        time.sleep(4)  # longer than THIDUA_JOB_STALE_SECONDS without a progress report
         swept = django("from thidua.jobs.services import sweep_stale; print(sweep_stale())").split()[-1]
         assert swept == "0" and _job(django, pk)["status"] == "running"
         go.touch()
