@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor as _WhiteNoiseCompressor
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -221,6 +222,11 @@ try:  # Bootstrap comes from the XStatic-Bootstrap package, never from a CDN.
 except ImportError:  # pragma: no cover - installed by the Makefile
     pass
 MEDIA_ROOT = VAR_DIR / "media"
+# WhiteNoise's documented list of extensions it does not compress (already-compressed formats), plus source maps
+# (.map): they are fetched only by a developer's browser tools, never by the pages, and they were 13 of the 27 MB
+# of distinct content compressed and half the CPU of a production collectstatic (brotli at its best quality).
+# They are still collected and served, uncompressed.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*_WhiteNoiseCompressor.SKIP_COMPRESS_EXTENSIONS, "map")
 # Static files are served by WhiteNoise (no DEBUG needed); in production with hashed, compressed, cacheable names.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

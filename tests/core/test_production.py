@@ -238,3 +238,20 @@ def test_collectstatic_changed_collects_only_when_a_source_changed(settings, tmp
     (sources / "b.js").write_text("1;")
     call_command("collectstatic_changed")
     assert (root / "a.css").exists() and (root / "b.js").read_text() == "1;"
+
+
+def test_production_storage_compresses_pages_files_but_not_source_maps(tmp_path):
+    """Each distinct content gets a gzip and a brotli copy; source maps (developer-only, most of the bytes) are
+    left out by WHITENOISE_SKIP_COMPRESS_EXTENSIONS, and are still collected and served uncompressed."""
+    from thidua.lib.static_storage import DedupedCompressedManifestStaticFilesStorage
+
+    body = b"function thiDua() { return 'Cao B\xe1\xba\xb1ng'; }\n" * 200
+    for name in ("app.js", "app.0123456789ab.js", "app.js.map", "site.css"):
+        (tmp_path / name).write_bytes(body)
+    storage = DedupedCompressedManifestStaticFilesStorage(location=tmp_path)
+    written = sorted(compressed for _name, compressed in storage.compress_files(
+        ["app.js", "app.0123456789ab.js", "app.js.map", "site.css"]))
+    assert written == ["app.0123456789ab.js.br", "app.0123456789ab.js.gz", "app.js.br", "app.js.gz",
+                       "site.css.br", "site.css.gz"]
+    assert not (tmp_path / "app.js.map.gz").exists() and not (tmp_path / "app.js.map.br").exists()
+    assert (tmp_path / "app.0123456789ab.js.br").read_bytes() == (tmp_path / "app.js.br").read_bytes()

@@ -9,6 +9,7 @@ import tarfile
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 
 from tests.conftest import user
 from thidua.awards.models import Award
@@ -35,13 +36,29 @@ def flush_everything():
         _flush(connection, cursor, [m._meta.db_table for m in _models()])
 
 
+def uploaded_files(root):
+    (root / "ho-so" / "2025").mkdir(parents=True)
+    (root / "ho-so" / "2025" / "tờ trình.pdf").write_bytes(b"%PDF-1.4 thi dua")
+    (root / "logo.png").write_bytes(bytes(range(256)))
+    return root
+
+
 @pytest.fixture
 def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    (settings.MEDIA_ROOT / "ho-so" / "2025").mkdir(parents=True)
-    (settings.MEDIA_ROOT / "ho-so" / "2025" / "tờ trình.pdf").write_bytes(b"%PDF-1.4 thi dua")
-    (settings.MEDIA_ROOT / "logo.png").write_bytes(bytes(range(256)))
+    settings.MEDIA_ROOT = uploaded_files(tmp_path / "media")
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="module")
+def backup_at_start(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A backup of the database as every test here starts on it (the reference scenario, committed) with the files
+    of `media`: made once per worker for the tests that change nothing before their backup (a dump of the whole
+    database is seconds of CPU, more on PostgreSQL)."""
+    base = tmp_path_factory.mktemp("backup-at-start")
+    archive = base / "b.tar.gz"
+    with override_settings(MEDIA_ROOT=uploaded_files(base / "media")), django_db_blocker.unblock():
+        call_command("backup", str(archive), stdout=io.StringIO())
+    return archive
 
 
 def test_round_trip_into_an_empty_database(tmp_path, media):
@@ -75,9 +92,8 @@ def test_round_trip_into_an_empty_database(tmp_path, media):
     assert user("caobang").check_password("thidua2018")
 
 
-def test_restore_refuses_a_non_empty_database_unless_forced(tmp_path, media):
-    archive = tmp_path / "b.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
+def test_restore_refuses_a_non_empty_database_unless_forced(backup_at_start, media):
+    archive = backup_at_start
     before = table_checksums()
     Organization.objects.filter(admin_code="04").update(short_name="đổi sau sao lưu")
     user("laichau").delete()
@@ -89,9 +105,8 @@ def test_restore_refuses_a_non_empty_database_unless_forced(tmp_path, media):
     assert not (media / "thua.txt").exists() and (media / "logo.png").exists()
 
 
-def test_a_tampered_archive_is_refused_and_changes_nothing(tmp_path, media):
-    archive, tampered = tmp_path / "b.tar.gz", tmp_path / "t.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
+def test_a_tampered_archive_is_refused_and_changes_nothing(tmp_path, backup_at_start, media):
+    archive, tampered = backup_at_start, tmp_path / "t.tar.gz"
     with tarfile.open(archive) as src, tarfile.open(tampered, "w:gz") as dst:
         for member in src.getmembers():
             data = src.extractfile(member).read() if member.isfile() else None
