@@ -254,3 +254,32 @@ def test_an_exact_count_of_nothing_reads_no_page():
         page = paginator.page(None)
     assert (list(page), page.count.value, page.count.approximate, page.has_next) == ([], 0, False, False)
     assert len(queries.captured_queries) == 1 and "COUNT" in queries.captured_queries[0]["sql"]
+
+
+@on_postgresql
+def test_a_walk_past_its_time_budget_gives_way_to_the_sorted_selection(settings):
+    """PostgreSQL: the walk along the sort index has THIDUA_WALK_TIMEOUT_MS; cancelled, the page is read from the
+    selection sorted (COALESCE keys) — the same rows in the same order — and the time budget does not outlive it."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+    from django.test.utils import CaptureQueriesContext
+
+    with connection.cursor() as c:
+        c.execute("SHOW statement_timeout")
+        before = c.fetchone()[0]
+    pks = list(Award.objects.filter(award_type__level="state").order_by("-pk").values_list("pk", flat=True)[:30])
+    # Every row read costs 5 ms: a walk cannot finish within 1 ms.
+    slow = Award.objects.filter(pk__in=pks).annotate(
+        slow=RawSQL("pg_sleep(0.005) IS NOT NULL", [], output_field=BooleanField())).filter(slow=True)
+    settings.THIDUA_EXACT_COUNT_LIMIT = 0  # "approximate": the walk is tried
+    for timeout, gives_way in [(1, True), (60_000, False)]:
+        settings.THIDUA_WALK_TIMEOUT_MS = timeout
+        paginator = KeysetPaginator(slow, ["-pk"], size=7)
+        with CaptureQueriesContext(connection) as queries:
+            page = paginator.page(None)
+            second = paginator.page(page.next_cursor)
+        assert [a.pk for a in page] + [a.pk for a in second] == pks[:14], timeout
+        assert any("COALESCE" in q["sql"] for q in queries.captured_queries) == gives_way, timeout
+        with connection.cursor() as c:
+            c.execute("SHOW statement_timeout")
+            assert c.fetchone()[0] == before
