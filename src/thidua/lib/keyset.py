@@ -278,12 +278,13 @@ class KeysetPaginator:
                 keys.append(("-" if descending else "") + name)
         return qs.order_by(*keys)
 
-    def _slice(self, conditions: list, equal: dict, forward: bool, few: bool, wanted: int) -> list:
+    def _slice(self, conditions: list, equal: dict, forward: bool, count: Count, wanted: int) -> list:
         """The first `wanted` rows of one slice of the ordering."""
+        few = not count.approximate and count.value <= exact_count_limit()
         if few:
             return list(self._ordered(self.qs.filter(*conditions, **equal), forward, few)[:wanted])
         if self.sparse is None:
-            return self._walk(self.qs.filter(*conditions, **equal), forward, wanted)
+            return self._walk(self.qs.filter(*conditions, **equal), forward, count, wanted)
         walk = self._ordered(self.base.filter(*conditions, **equal), forward).annotate(
             _sparse_hit=ExpressionWrapper(self.sparse, output_field=BooleanField())).values_list("pk", "_sparse_hit")
         # A short walk first (a common name fills the page within a few hundred rows), then the whole budget.
@@ -297,14 +298,14 @@ class KeysetPaginator:
                 return [by_pk[pk] for pk in hits if pk in by_pk]
         return list(self._ordered(self.qs.filter(*conditions, **equal), forward, few=True)[:wanted])
 
-    def _walk(self, qs: QuerySet, forward: bool, wanted: int) -> list:
+    def _walk(self, qs: QuerySet, forward: bool, count: Count, wanted: int) -> list:
         """The first `wanted` rows of `qs` along the sort index. The planner expects the selection's rows to be spread
         over the index; when a filter goes with the sort (one year's collective grassroots awards sorted by type: the
         individual grassroots types rank first) the walk reads millions of rows (23 s on the national registry). On
         PostgreSQL the walk therefore gets `THIDUA_WALK_TIMEOUT_MS`, after which the selection is read through its
         filters and sorted, when the count says that sort is affordable (≤ THIDUA_WALK_SORT_MAX_ROWS)."""
         connection = connections[qs.db]
-        if connection.vendor != "postgresql" or self._count.value > walk_sort_max_rows():
+        if connection.vendor != "postgresql" or count.value > walk_sort_max_rows():
             return list(self._ordered(qs, forward)[:wanted])
         try:
             with transaction.atomic(using=qs.db), connection.cursor() as cursor:
@@ -324,8 +325,6 @@ class KeysetPaginator:
         forward = direction == "a"
         if count is None:
             count = count_rows(self.qs)
-        few = not count.approximate and count.value <= exact_count_limit()
-        self._count = count
         # Slice after slice of the ordering (one, the whole of it, for the first page) until the page and one row
         # more (to know there is a next page) are read.
         rows = []
@@ -333,7 +332,7 @@ class KeysetPaginator:
         # An exact count of nothing needs no page query (which may plan differently from the count: a year without
         # state awards read the year's 900 000 awards to sort none, 0.7 s on the national registry).
         for conditions, equal in slices if count.approximate or count.value else []:
-            rows += self._slice(conditions, equal, forward, few, self.size + 1 - len(rows))
+            rows += self._slice(conditions, equal, forward, count, self.size + 1 - len(rows))
             if len(rows) > self.size:
                 break
         more = len(rows) > self.size
