@@ -86,27 +86,22 @@ def register_filter(name: str, narrow: Callable[[QuerySet, object, object], Quer
 CITIZEN_ID = re.compile(r"\d{12}")
 
 
-def search_q(text: str) -> Q:
+def search_q(text: str) -> tuple[Q, bool]:
     """One search box, read the way an officer types: a 12-digit citizen ID, a number with a slash (a decision
     number "2499/QĐ-TTg", matched without regard to case or diacritics, or a golden-register number
-    "0001/2026"), else part of the recipient's name without diacritics. Each form uses an index."""
+    "0001/2026"), else part of the recipient's name without diacritics. Each form uses an index. With the condition,
+    whether it is the name search: the one filter whose matches may be many and spread anywhere in the sort order,
+    which thidua.lib.keyset pages with a bounded walk (`sparse`)."""
     text = text.strip()
     if CITIZEN_ID.fullmatch(text):
-        return Q(recipient_person__citizen_id=text)
+        return Q(recipient_person__citizen_id=text), False
     if "/" in text:
         head, wanted = text.split("/", 1)[0].strip(), fold(text.replace(" ", ""))
         # The decision-number index narrows to the numbers that start alike; the folded comparison decides.
         ids = [pk for pk, number in Decision.objects.filter(number__startswith=head + "/").values_list("pk", "number")
                if fold(number.replace(" ", "")) == wanted]
-        return Q(decision_id__in=ids) | Q(register_no=text)
-    return Q(recipient_name_folded__contains=fold(text))
-
-
-def is_name_search(text: str) -> bool:
-    """A name search (the last form of `search_q`): the one filter whose matches may be many and spread anywhere
-    in the sort order, which thidua.lib.keyset pages with a bounded walk (`sparse`)."""
-    text = text.strip()
-    return bool(text) and not CITIZEN_ID.fullmatch(text) and "/" not in text
+        return Q(decision_id__in=ids) | Q(register_no=text), False
+    return Q(recipient_name_folded__contains=fold(text)), True
 
 
 def filter_awards(form: RegistryFilterForm) -> QuerySet[Award]:
@@ -128,10 +123,11 @@ def registry_selection(form: RegistryFilterForm) -> tuple[QuerySet[Award], Q | N
             qs = narrow(qs, f[field], form.user)
     name = None
     if f.get("q"):
-        if is_name_search(f["q"]):
-            name = search_q(f["q"])
+        condition, by_name = search_q(f["q"])
+        if by_name:
+            name = condition
         else:
-            qs = qs.filter(search_q(f["q"]))
+            qs = qs.filter(condition)
     if f.get("year"):
         # The same records either way; the form tells PostgreSQL where to start. Sorted by decision date, the
         # decisions' (signed_on, id) index gives the year as a range; otherwise the year copied on the award row
