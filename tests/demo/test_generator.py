@@ -14,6 +14,7 @@ from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 
 from tests.held_data import held_open
+from thidua.awards import summary
 from thidua.awards.models import Award, Decision, Evaluation, Initiative, Membership, Rating
 from thidua.demo import generator
 from thidua.demo.generator import ProgressBar, dataset_digest, generate
@@ -199,6 +200,48 @@ def test_command_rejects_an_unknown_province(db):
     with pytest.raises(CommandError):
         call_command("generate", "--people", "5", "--years", "1", "--province", "99", "--no-progress",
                      stdout=io.StringIO())
+
+
+def _sqlite_triggers() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        return c.fetchall()
+
+
+def test_sqlite_load_puts_back_the_triggers_it_set_aside(db, monkeypatch):
+    """On SQLite the generator drops the loaded tables' triggers for the load (they made each row ~25 times
+    slower) and creates them again in the same transaction: afterwards the same triggers exist, the award summary
+    agrees with the records and the copies the triggers would have written are right; a load that fails puts
+    them back too, since the rollback undoes the drop."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL skips its row triggers by session_replication_role")
+    before = _sqlite_triggers()
+    assert {"awards_award_sort_keys_insert", "eligibility_stale_awards_membership_insert",
+            "awards_summary_award_insert"} <= {name for name, _ in before}
+    seen_during = []
+    flush = generator._Writer.flush
+
+    def spy(self, tables=None):
+        seen_during.append(len(_sqlite_triggers()))
+        flush(self, tables)
+
+    monkeypatch.setattr(generator._Writer, "flush", spy)
+    generate(30, 2, seed=3, province_code=CODE)
+    assert seen_during and max(seen_during) < len(before)
+    assert _sqlite_triggers() == before
+    assert summary.differences() == []
+
+    def fails(self, y, *args):
+        raise RuntimeError("the load fails half-way")
+
+    monkeypatch.setattr(generator._Generator, "_collectives", fails)
+    with pytest.raises(RuntimeError):
+        generate(30, 2, seed=4, province_code=CODE)
+    assert _sqlite_triggers() == before
 
 
 def test_postgresql_load_without_row_triggers_still_checks_foreign_keys(db, monkeypatch):

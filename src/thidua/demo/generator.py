@@ -259,7 +259,23 @@ class _Writer:
         --disable-triggers does) when the role may: every foreign key of the new rows is then
         checked by one set-based anti-join per column in `check_foreign_keys`, and the few existing
         rows referenced (provinces, award types) are locked FOR KEY SHARE as the triggers would.
-        Without the privilege, nothing changes: the triggers check each row at commit."""
+        Without the privilege, nothing changes: the triggers check each row at commit.
+        SQLite: the loaded tables' triggers are dropped for the load and created again after it, in the same
+        transaction (SQLite's schema changes are transactional). With any row trigger on a table, each inserted
+        row cost ~0,15 ms instead of ~6 µs inside the long transaction of the reference scenario (21 s of its
+        35 s). Their work is done set-based after the load: the sort keys are written with the rows, and
+        `generate` rebuilds the award summary and marks the eligibility snapshots stale. Foreign keys are still
+        checked by SQLite itself at commit."""
+        if self.vendor == "sqlite":
+            names = [t.name for t in self.tables]
+            with connection.cursor() as c:
+                c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s)"
+                          % ", ".join(["%s"] * len(names)), names)
+                self.sqlite_triggers = c.fetchall()
+                for name, _sql in self.sqlite_triggers:
+                    c.execute(f'DROP TRIGGER "{name}"')
+            self.triggers_skipped = True
+            return
         if self.vendor != "postgresql":
             return
         with connection.cursor() as c:
@@ -279,6 +295,12 @@ class _Writer:
         """After a load without row triggers: one anti-join per foreign key over the new rows,
         then restore the normal role. Raises (so the transaction rolls back) on any dangling key."""
         if not getattr(self, "triggers_skipped", False):
+            return
+        if self.vendor == "sqlite":
+            with connection.cursor() as c:
+                for _name, sql in self.sqlite_triggers:
+                    c.execute(sql)
+            self.triggers_skipped = False
             return
         with connection.cursor() as c:
             for t in self.tables:
