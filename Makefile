@@ -13,13 +13,18 @@ unexport PYTHONDONTWRITEBYTECODE
 
 # Create or reuse the virtual environment; reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml
-	@echo "Cài đặt môi trường .venv (lần đầu ~1–2 phút)…"
+	@echo "Cài đặt môi trường .venv (lần đầu ~10–30 giây)…"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -qq --upgrade pip
-	@# XStatic-Bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81).
-	@$(BIN)/python -m pip install -qq "setuptools<81" wheel
-	@$(BIN)/python -m pip install -qq --no-build-isolation "XStatic-Bootstrap>=5.3"
-	@$(BIN)/python -m pip install -qq -e ".[test]"
+	@# uv (from PyPI, into the venv) installs the ~120 packages in ~4 s where pip takes ~25 s; pip remains the
+	@# fallback. XStatic-Bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81).
+	@$(BIN)/python -m pip install -qq "setuptools<81" wheel uv
+	@if $(BIN)/uv --version >/dev/null 2>&1; then \
+		$(BIN)/uv pip install -q --python $(BIN)/python --no-build-isolation "XStatic-Bootstrap>=5.3" && \
+		$(BIN)/uv pip install -q --python $(BIN)/python -e ".[test]"; \
+	else \
+		$(BIN)/python -m pip install -qq --no-build-isolation "XStatic-Bootstrap>=5.3" && \
+		$(BIN)/python -m pip install -qq -e ".[test]"; \
+	fi
 	@touch $(STAMP)
 
 # Serve the application with the reference scenario on SQLite (var/thidua.sqlite3), with one background-job worker
