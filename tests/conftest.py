@@ -37,6 +37,17 @@ def pytest_configure(config):
     gc.set_threshold(50_000, 20, 100)
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects: a test on the scenario is selected as `integration`
+def pytest_collection_modifyitems(items):
+    """A test that takes a persona or the 2018 cluster year runs on the reference scenario, whether or not its
+    module says so: it is marked `integration` here, so that alone or under `-m "not integration"` it is handled
+    as one (unmarked, it would find no scenario and fail when run on its own)."""
+    on_the_scenario = {*PERSONAS, "cluster_year_2018"}
+    for item in items:
+        if on_the_scenario & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.integration)
+
+
 def pytest_collection_finish(session):
     gc.collect()
     gc.freeze()
