@@ -39,10 +39,19 @@ def replica(settings, monkeypatch):
 
     monkeypatch.setattr(ReplicaRouter, "db_for_read", spy)
     yield routed
-    if ON_POSTGRESQL:
-        connections[REPLICA].close()  # so the test database can be dropped at the end
-    else:
+    if not ON_POSTGRESQL:
         del connections[REPLICA]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _replica_connection_closed():
+    """The second connection is closed after the module's last test has been rolled back, so the test database can
+    be dropped at the end of the run. Closed inside a test, it would only be marked for closing (Django does not
+    close a connection inside its test transaction) and stay open: PostgreSQL then waited 5 s at the DROP DATABASE
+    of the run's end and refused it ("is being accessed by other users")."""
+    yield
+    if ON_POSTGRESQL:
+        connections[REPLICA].close()
 
 
 def tables(queries) -> str:
