@@ -116,7 +116,7 @@ def test_counts_are_exact_below_the_limit(central_board, settings):
     assert page.count.value == total and not page.count.approximate
     assert "khoảng" not in html.split('id="result-count"')[1][:80]
     api = central_board.get("/api/v1/awards/").json()
-    assert api["count"] == total and api["count_approximate"] is False
+    assert api["count"] == total and api["count_approximate"] is False and api["count_more_than"] is False
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no estimate")
@@ -142,6 +142,28 @@ def test_postgresql_estimates_above_the_limit_and_says_approximate(central_board
     # A selective filter under the limit is still counted exactly.
     exact = central_board.get("/api/v1/awards/", {"q": "nguyen van thanh"}).json()
     assert exact["count_approximate"] is False
+
+
+@on_postgresql
+def test_an_estimate_below_the_passed_limit_is_shown_as_more_than_the_limit(central_board, settings, monkeypatch):
+    """The planner can estimate a name search tenfold too low (nationally "nguyen van": ~88 000 records, estimated
+    below 10 000). Once the bounded count has passed the limit, an estimate under it says nothing: the page says
+    "hơn 100" (more than the limit), not "khoảng 100", and the API sets count_more_than."""
+    from thidua.lib import keyset
+
+    settings.THIDUA_EXACT_COUNT_LIMIT = 100
+    assert Award.objects.count() > 100
+    monkeypatch.setattr(keyset, "planner_estimate", lambda qs: 40)
+    response = central_board.get("/khen-thuong/")
+    page, html = response.context["page"], response.content.decode()
+    assert page.count == keyset.Count(100, approximate=True, more_than=True)
+    shown = html.split('id="result-count"')[1][:80]
+    assert "hơn" in shown and "khoảng" not in shown
+    api = central_board.get("/api/v1/awards/").json()
+    assert (api["count"], api["count_approximate"], api["count_more_than"]) == (100, True, True)
+    # An estimate above the limit is still shown as the estimate, rounded to three significant digits.
+    monkeypatch.setattr(keyset, "planner_estimate", lambda qs: 12_345)
+    assert keyset.count_rows(Award.objects.all()) == keyset.Count(12_300, approximate=True)
 
 
 @on_postgresql

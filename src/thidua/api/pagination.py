@@ -31,7 +31,8 @@ class KeysetPagination(pagination.BasePagination):
     """Cursor pages for the large lists (awards, decisions, ratings, initiatives, people): `?cursor=` from the
     `next`/`previous` links, `?page_size=` up to 200. The list's own order, ended by the primary key, is the key
     (thidua.lib.keyset): a deep page costs what the first does and rows written meanwhile never shift a page.
-    `count` is exact up to THIDUA_EXACT_COUNT_LIMIT rows, PostgreSQL's estimate above (`count_approximate`)."""
+    `count` is exact up to THIDUA_EXACT_COUNT_LIMIT rows, PostgreSQL's estimate above (`count_approximate`), or
+    that limit with `count_more_than` when the estimate was no higher than the limit the selection had passed."""
 
     page_size, max_page_size = 50, 200
     cursor_query_param, page_size_query_param = "cursor", "page_size"
@@ -66,17 +67,20 @@ class KeysetPagination(pagination.BasePagination):
         from rest_framework.response import Response
 
         return Response({"count": self.page.count.value, "count_approximate": self.page.count.approximate,
+                         "count_more_than": self.page.count.more_than,
                          "next": self._link(self.page.next_cursor), "previous": self._link(self.page.previous_cursor),
                          "results": data})
 
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["count", "count_approximate", "results"],
+            "required": ["count", "count_approximate", "count_more_than", "results"],
             "properties": {
                 "count": {"type": "integer", "example": 123,
                           "description": "rows of the selection: exact, or an estimate when count_approximate"},
                 "count_approximate": {"type": "boolean"},
+                "count_more_than": {"type": "boolean",
+                                    "description": "the selection has more than `count` rows (no closer figure)"},
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
                 "results": schema,

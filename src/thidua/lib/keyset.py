@@ -69,6 +69,9 @@ class InvalidCursor(ValueError):
 class Count:
     value: int
     approximate: bool
+    # The selection has more than `value` rows, and no better figure is known: the planner estimated no more than
+    # the exact limit that the bounded count had already passed (it can misjudge a name search tenfold).
+    more_than: bool = False
 
     def __int__(self) -> int:
         return self.value
@@ -90,7 +93,8 @@ def planner_estimate(qs: QuerySet) -> int:
 
 
 def count_rows(qs: QuerySet, limit: int | None = None, estimate: Callable[[], int] | None = None) -> Count:
-    """Exact up to `limit` rows, PostgreSQL's estimate (never below limit + 1) above it. `estimate` replaces the
+    """Exact up to `limit` rows, PostgreSQL's estimate above it, or "more than `limit`" when that estimate is not
+    above the limit the count has passed. `estimate` replaces the
     planner's estimate of `qs` where the caller knows a better one (the planner misjudges some anti-joins)."""
     limit = exact_count_limit() if limit is None else limit
     bounded = qs.order_by()[: limit + 1].count()
@@ -98,7 +102,9 @@ def count_rows(qs: QuerySet, limit: int | None = None, estimate: Callable[[], in
         return Count(bounded, False)
     if connections[qs.db].vendor == "postgresql":
         guess = estimate() if estimate is not None else planner_estimate(qs)
-        return Count(_round(max(guess, limit + 1)), True)
+        if guess <= limit:
+            return Count(limit, True, more_than=True)
+        return Count(_round(guess), True)
     return Count(qs.order_by().count(), False)
 
 
