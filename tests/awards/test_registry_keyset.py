@@ -167,6 +167,27 @@ def test_an_estimate_below_the_passed_limit_is_shown_as_more_than_the_limit(cent
 
 
 @on_postgresql
+def test_postgresql_walks_a_decision_year_sorted_by_type_along_its_own_index(central_board):
+    """Filtered by decision year and sorted by award type, a page reads along award_dyear_rank_name_id (migration
+    0012) from the year's first rank, not the rank index through every year (nationally 1,4 s → 0,16 s)."""
+    from thidua.awards.filters import RegistryFilterForm, registry_selection
+
+    from django.contrib.auth import get_user_model
+
+    form = RegistryFilterForm({"year": "2018", "level": "provincial", "sort": "type"},
+                              user=get_user_model().objects.get(username="trunguong"))
+    qs, name = registry_selection(form)
+    assert name is None and qs.exists()
+    sql, params = qs.values("pk")[:20].query.sql_with_params()
+    with connection.cursor() as c:
+        c.execute("SET LOCAL enable_seqscan = off")
+        c.execute("SET LOCAL enable_sort = off")  # on a few thousand rows a sort would do; nationally it does not
+        c.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(r[0] for r in c.fetchall())
+    assert "award_dyear_rank_name_id" in plan, plan
+
+
+@on_postgresql
 def test_postgresql_name_search_uses_the_trigram_index():
     with connection.cursor() as c:
         c.execute("SELECT indexname FROM pg_indexes WHERE indexname IN ('award_name_trgm', 'person_name_trgm')")

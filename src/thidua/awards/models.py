@@ -280,6 +280,10 @@ class Award(ChoicesDisplay, models.Model):
             models.Index(fields=["-award_type_rank", "recipient_name_folded", "id"], name="award_rank_name_id"),
             models.Index(fields=["decision_year", "-year", "recipient_name_folded", "id"],
                          name="award_dyear_year_name_id"),
+            # The decision year filter with the sort by award type (migration 0012): nationally, the provincial
+            # awards of 2021 by type went from 1,4 s (the year's rows picked out of every year's) to 0,16 s.
+            models.Index(fields=["decision_year", "-award_type_rank", "recipient_name_folded", "id"],
+                         name="award_dyear_rank_name_id"),
         ]
         constraints = [
             models.CheckConstraint(
