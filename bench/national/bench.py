@@ -45,8 +45,14 @@ DEEP_PAGE = 10_000
 PAGE_SIZE = 50
 
 
+
 def n(value, digits=0) -> str:
     return format_number(value, digits)
+
+
+def shown(count) -> str:
+    """The count as the registry page shows it (exact, "khoảng …" for an estimate, "hơn …" above a lower bound)."""
+    return f"{'hơn ' if count.more_than else 'khoảng ' if count.approximate else ''}{n(count.value)}"
 
 
 def best_of(fn, times=3) -> float:
@@ -110,7 +116,7 @@ def main() -> int:
     deep = best_of(get(board, "/khen-thuong/", {"cursor": cursor}))
     results.append(ratio_line(f"page 1 vs page {n(DEEP_PAGE + 1)}", first, deep))
     page = board.get("/khen-thuong/").context["page"]
-    print(f"  count shown: {'khoảng ' if page.count.approximate else ''}{n(page.count.value)}")
+    print(f"  count shown: {shown(page.count)}")
 
     print("\n== API /api/v1/awards/ (default order: newest records first)")
     cursor = deep_cursor(["-pk"], DEEP_PAGE + 1)
@@ -131,7 +137,7 @@ def main() -> int:
         t = best_of(get(board, "/khen-thuong/", params))
         page = board.get("/khen-thuong/", params).context["page"]
         print(f"  q={q!r}{f' sort={sort}' if sort else ''}: {n(t * 1000)} ms, "
-              f"{'khoảng ' if page.count.approximate else ''}{n(page.count.value)} records")
+              f"{shown(page.count)} records")
     for params in ({"year": 2020, "level": "state"}, {"year": 2020, "level": "grassroots", "sort": "name"},
                    {"year": 2018, "level": "provincial", "kind": "collective", "sort": "-year"}):
         t = best_of(get(board, "/khen-thuong/", params))

@@ -269,8 +269,8 @@ class _Writer:
         if self.vendor == "sqlite":
             names = [t.name for t in self.tables]
             with connection.cursor() as c:
-                c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s)"
-                          % ", ".join(["%s"] * len(names)), names)
+                marks = ", ".join(["%s"] * len(names))
+                c.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})", names)
                 self.sqlite_triggers = c.fetchall()
                 for name, _sql in self.sqlite_triggers:
                     c.execute(f'DROP TRIGGER "{name}"')
