@@ -170,9 +170,9 @@ def test_an_estimate_below_the_passed_limit_is_shown_as_more_than_the_limit(cent
 def test_postgresql_walks_a_decision_year_sorted_by_type_along_its_own_index(central_board):
     """Filtered by decision year and sorted by award type, a page reads along award_dyear_rank_name_id (migration
     0012) from the year's first rank, not the rank index through every year (nationally 1,4 s → 0,16 s)."""
-    from thidua.awards.filters import RegistryFilterForm, registry_selection
-
     from django.contrib.auth import get_user_model
+
+    from thidua.awards.filters import RegistryFilterForm, registry_selection
 
     form = RegistryFilterForm({"year": "2018", "level": "provincial", "sort": "type"},
                               user=get_user_model().objects.get(username="trunguong"))
