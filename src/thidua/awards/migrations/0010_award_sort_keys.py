@@ -48,13 +48,10 @@ def reinstall_summary_triggers_on_sqlite(apps, schema_editor):
 
 
 def create_indexes(apps, schema_editor):
-    model = apps.get_model("awards", "Award")
+    from thidua.lib.migration_ops import add_index_concurrently
+
     for index in INDEXES:
-        if schema_editor.connection.vendor == "postgresql":
-            sql = str(index.create_sql(model, schema_editor, concurrently=True))
-            schema_editor.execute(sql.replace("CREATE INDEX CONCURRENTLY", "CREATE INDEX CONCURRENTLY IF NOT EXISTS"))
-        else:
-            schema_editor.add_index(model, index)
+        add_index_concurrently(schema_editor, apps.get_model("awards", "Award"), index)
 
 
 def drop_indexes(apps, schema_editor):

@@ -4,17 +4,14 @@ a rerun after an interruption skips it when it exists."""
 
 from django.db import migrations, models
 
+from thidua.lib.migration_ops import add_index_concurrently
+
 INDEX = models.Index(fields=["decision_year", "-award_type_rank", "recipient_name_folded", "id"],
                      name="award_dyear_rank_name_id")
 
 
 def create_index(apps, schema_editor):
-    model = apps.get_model("awards", "Award")
-    if schema_editor.connection.vendor == "postgresql":
-        sql = str(INDEX.create_sql(model, schema_editor, concurrently=True))
-        schema_editor.execute(sql.replace("CREATE INDEX CONCURRENTLY", "CREATE INDEX CONCURRENTLY IF NOT EXISTS"))
-    else:
-        schema_editor.add_index(model, INDEX)
+    add_index_concurrently(schema_editor, apps.get_model("awards", "Award"), INDEX)
 
 
 def drop_index(apps, schema_editor):
