@@ -269,8 +269,11 @@ class ClusterYearSummary:
     next_year: ClusterYear | None = None
     handover: FlagHandover | None = None
     pact_signatures: int = 0
-    members_count: int = 0
     members: list = field(default_factory=list)  # in Vietnamese order (the dashboard lists them)
+
+    @property
+    def members_count(self) -> int:
+        return len(self.members)
 
     def as_dict(self) -> dict:
         cy, conf, nxt, h = self.cluster_year, self.review_conference, self.next_year, self.handover
@@ -331,6 +334,5 @@ def cluster_year_summary(cluster_year: ClusterYear) -> ClusterYearSummary:
         next_year=next_year,
         handover=handover,
         pact_signatures=next_year.n_signatures if next_year else 0,
-        members_count=len(members),
         members=members,
     )

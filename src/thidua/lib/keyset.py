@@ -94,8 +94,8 @@ def planner_estimate(qs: QuerySet) -> int:
 
 def count_rows(qs: QuerySet, limit: int | None = None, estimate: Callable[[], int] | None = None) -> Count:
     """Exact up to `limit` rows, PostgreSQL's estimate above it, or "more than `limit`" when that estimate is not
-    above the limit the count has passed. `estimate` replaces the
-    planner's estimate of `qs` where the caller knows a better one (the planner misjudges some anti-joins)."""
+    above the limit the count has passed. `estimate` replaces the planner's estimate of `qs` where the caller knows
+    a better one (the planner misjudges some anti-joins)."""
     limit = exact_count_limit() if limit is None else limit
     bounded = qs.order_by()[: limit + 1].count()
     if bounded <= limit:

@@ -2,6 +2,7 @@
 
 from django import template
 from django.template import defaulttags
+from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
@@ -63,8 +64,6 @@ class FastURLNode(defaulttags.URLNode):
     """Django's {% url %} node with reverse() replaced by thidua.lib.urls.fast_reverse (the same URLs)."""
 
     def render(self, context):
-        from django.urls import NoReverseMatch
-
         args = [arg.resolve(context) for arg in self.args]
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
