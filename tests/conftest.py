@@ -73,27 +73,61 @@ def django_db_setup(_copy_migrations, django_db_setup, django_db_blocker, reques
 
 @pytest.fixture(scope="session", autouse=True)
 def _foreign_keys_checked_when_rows_changed():
-    """Django checks every foreign key of the SQLite database after each test (PRAGMA foreign_key_check, before the
-    rollback: rows written with deferred constraints). On the reference scenario that reads the whole database,
-    about 15 ms a test, also after the many tests that write nothing. The check is skipped when no row and no
-    table changed on the connection since the last full check passed: it could find nothing new."""
+    """Django checks the foreign keys of the SQLite database after each test (PRAGMA foreign_key_check, before the
+    rollback: rows written with deferred constraints). On the reference scenario a full check reads the whole
+    database, about 15 ms a test. After the first full check on a connection, an SQLite authorizer (called when a
+    statement is prepared, trigger bodies included) notes the tables that statements insert into, update or delete
+    from; the next check reads only those and the tables whose keys point at an updated or deleted one. Nothing
+    written: no check. A schema change, or a change the authorizer did not see, brings back a full check."""
+    import sqlite3
+
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
     real = DatabaseWrapper.check_constraints
+    writes = {sqlite3.SQLITE_INSERT: "insert", sqlite3.SQLITE_UPDATE: "change", sqlite3.SQLITE_DELETE: "change"}
 
-    def state(wrapper):
+    def watch(wrapper):
         raw = wrapper.connection
-        return raw, raw.total_changes, raw.execute("PRAGMA schema_version").fetchone()[0]
+        written, changed = set(), set()
+
+        def authorizer(action, table, _column, database, _trigger):
+            kind = writes.get(action)
+            if kind is not None and database == "main":
+                written.add(table)
+                if kind == "change":
+                    changed.add(table)
+            return sqlite3.SQLITE_OK
+
+        raw.set_authorizer(authorizer)  # SQLite re-prepares the statements prepared before it
+        version = raw.execute("PRAGMA schema_version").fetchone()[0]
+        referencing = {}  # table -> the tables with a foreign key to it
+        for (table,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            for key in raw.execute(f'PRAGMA foreign_key_list("{table}")').fetchall():
+                referencing.setdefault(key[2], set()).add(table)
+        wrapper._thidua_watch = (raw, version, raw.total_changes, written, changed, referencing)
 
     def check_constraints(self, table_names=None):
         if table_names is not None or self.connection is None:
             return real(self, table_names)
-        kept = getattr(self, "_thidua_checked", None)
-        now = state(self)
-        if kept is not None and kept[0] is now[0] and kept[1:] == now[1:]:
-            return None
-        real(self, None)
-        self._thidua_checked = state(self)
+        watch_ = getattr(self, "_thidua_watch", None)
+        raw = self.connection
+        if watch_ is None or watch_[0] is not raw:
+            real(self, None)
+            return watch(self)
+        _, version, total_changes, written, changed, referencing = watch_
+        if raw.execute("PRAGMA schema_version").fetchone()[0] != version or (
+            raw.total_changes != total_changes and not written
+        ):
+            real(self, None)
+            return watch(self)
+        if written:
+            tables = set(written)
+            for table in changed:
+                tables |= referencing.get(table, set())
+            real(self, sorted(tables))
+            written.clear()
+            changed.clear()
+            self._thidua_watch = (raw, version, raw.total_changes, written, changed, referencing)
 
     DatabaseWrapper.check_constraints = check_constraints
     yield
