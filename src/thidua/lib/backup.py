@@ -21,6 +21,7 @@ import base64
 import datetime
 import decimal
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -259,20 +260,22 @@ def _insert(connection, cursor, model, info: dict, source: Path) -> int:
     if [f.column for f in fields] != info["columns"]:
         raise BackupError(f"{model._meta.db_table}: columns differ from the backup")
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    n, batch = 0, []
-    with open(source, encoding="utf-8") as rows:
-        for line in rows:
-            values = json.loads(line)
-            batch.append([f.get_db_prep_save(f.to_python(v), connection) for f, v in zip(fields, values, strict=True)])
-            if len(batch) >= BATCH:
+    target = f"{qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
+    n = 0
+    with open(source, encoding="utf-8") as lines:
+        rows = ([f.get_db_prep_save(f.to_python(v), connection) for f, v in zip(fields, json.loads(line), strict=True)]
+                for line in lines)
+        if connection.vendor == "postgresql":
+            # COPY: several times faster than batched INSERTs on the server, which matters at national size.
+            with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    n += 1
+        else:
+            sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(fields))})"
+            while batch := list(itertools.islice(rows, BATCH)):
                 cursor.executemany(sql, batch)
                 n += len(batch)
-                batch = []
-    if batch:
-        cursor.executemany(sql, batch)
-        n += len(batch)
     if n != info["rows"]:
         raise BackupError(f"{model._meta.db_table}: {n} rows read, manifest says {info['rows']}")
     return n
