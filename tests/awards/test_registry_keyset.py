@@ -326,3 +326,28 @@ def test_a_walk_past_its_time_budget_gives_way_to_the_sorted_selection(settings)
         with connection.cursor() as c:
             c.execute("SHOW statement_timeout")
             assert c.fetchone()[0] == before
+
+
+@on_postgresql
+def test_a_walk_past_its_time_budget_sorts_the_selection_only_when_it_is_counted_small_enough(settings):
+    """An approximate count (the planner's guess, or "more than the exact limit") can be far below the truth: after
+    the time budget, the selection is counted up to THIDUA_WALK_SORT_MAX_ROWS before it is sorted; above that, the
+    walk goes on along the sort index, as for a count known to be large."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+    from django.test.utils import CaptureQueriesContext
+
+    from thidua.lib.keyset import Count
+
+    pks = list(Award.objects.order_by("-pk").values_list("pk", flat=True)[:30])
+    slow = Award.objects.filter(pk__in=pks).annotate(
+        slow=RawSQL("pg_sleep(0.002) IS NOT NULL", [], output_field=BooleanField())).filter(slow=True)
+    settings.THIDUA_WALK_TIMEOUT_MS = 1
+    guessed_low = Count(10, True, more_than=True)  # the selection has 30 rows
+    for max_rows, sorted_ in [(29, False), (30, True)]:
+        settings.THIDUA_WALK_SORT_MAX_ROWS = max_rows
+        with CaptureQueriesContext(connection) as queries:
+            page = KeysetPaginator(slow, ["-pk"], size=7).page(None, count=guessed_low)
+        assert [a.pk for a in page] == pks[:7], max_rows
+        assert any("COALESCE" in q["sql"] for q in queries.captured_queries) == sorted_, max_rows
+        assert sum("COUNT(" in q["sql"] for q in queries.captured_queries) == 1, max_rows
