@@ -129,6 +129,14 @@ def main() -> int:
         deep = best_of(get(board, "/api/v1/awards/", {"sort": sort, "cursor": cursor}))
         ratio_line(f"  sort={sort}: first vs cursor page 200", first, deep)
 
+    print("\n== API as a province office (Cao Bằng: its cluster's provinces), default order: newest records first")
+    office = Client()
+    office.force_login(get_user_model().objects.get(username="caobang"))
+    first = best_of(get(office, "/api/v1/awards/"))
+    following = office.get("/api/v1/awards/").json()["next"]
+    second = best_of(get(office, following))
+    print(f"  page 1: {n(first * 1000)} ms, page 2: {n(second * 1000)} ms")
+
     print("\n== Name search (bounded walk along the sort, else the trigram index), exact or approximate counts")
     # Full names, a middle name (spread over the name order) and a surname (one stretch of it), by date and by name.
     for q, sort in (("nguyen van", None), ("tran thi hoa", None), ("hoang minh duc", None), ("thi", None),
@@ -139,7 +147,8 @@ def main() -> int:
         print(f"  q={q!r}{f' sort={sort}' if sort else ''}: {n(t * 1000)} ms, "
               f"{shown(page.count)} records")
     for params in ({"year": 2020, "level": "state"}, {"year": 2020, "level": "grassroots", "sort": "name"},
-                   {"year": 2018, "level": "provincial", "kind": "collective", "sort": "-year"}):
+                   {"year": 2018, "level": "provincial", "kind": "collective", "sort": "-year"},
+                   {"year": 2021, "kind": "collective", "sort": "type"}):
         t = best_of(get(board, "/khen-thuong/", params))
         print(f"  filters {params}: {n(t * 1000)} ms")
 

@@ -351,3 +351,32 @@ def test_a_walk_past_its_time_budget_sorts_the_selection_only_when_it_is_counted
         assert [a.pk for a in page] == pks[:7], max_rows
         assert any("COALESCE" in q["sql"] for q in queries.captured_queries) == sorted_, max_rows
         assert sum("COUNT(" in q["sql"] for q in queries.captured_queries) == 1, max_rows
+
+
+def test_a_province_office_pages_its_cluster_province_by_province_in_id_order(province_officer, settings):
+    """The API's default order for a province office (newest records first) is the merge of each cluster province's
+    newest rows (KeysetPaginator `by_value`). Walked with an approximate count, the path national selections take,
+    forward and back, the pages are exactly the office's records by descending id."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import user
+    from thidua.orgs.scope import scope_for
+
+    # A province office's scope is its cluster's provinces; the Central Board sees everything, a unit its subtree.
+    for username, by_province in [("caobang", True), ("trunguong", False), ("donvi", False)]:
+        provinces = scope_for(user(username)).provinces_only()
+        assert (provinces is not None and len(provinces) > 1) == by_province, username
+    officer = user("caobang")
+    settings.THIDUA_EXACT_COUNT_LIMIT = 0
+    params = {"level": "state", "page_size": 100}
+    expected = list(Award.objects.in_force().visible_to(officer).filter(award_type__level="state")
+                    .order_by("-pk").values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        seen, last = walk_api(province_officer, params)
+    assert seen == expected and len(expected) > 300
+    assert any('"province_id" = ' in q["sql"] for q in queries.captured_queries)
+    back, response = [], last
+    while response["previous"]:
+        response = province_officer.get(response["previous"]).json()
+        back = [r["id"] for r in response["results"]] + back
+    assert back == expected[: len(back)] and len(back) == len(expected) - len(last["results"])

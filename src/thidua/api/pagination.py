@@ -48,7 +48,8 @@ class KeysetPagination(pagination.BasePagination):
         # A view may hand its selection in two parts, the rows without a name search and that search (`sparse`,
         # see thidua.lib.keyset); `queryset` is then the two together.
         base, sparse = getattr(view, "keyset_split", (queryset, None))
-        paginator = KeysetPaginator(base, ordering, size or self.page_size, sparse=sparse)
+        paginator = KeysetPaginator(base, ordering, size or self.page_size, sparse=sparse,
+                                    by_value=getattr(view, "keyset_by_value", None))
         self.request = request
         try:
             self.page = paginator.page(request.query_params.get(self.cursor_query_param) or None)

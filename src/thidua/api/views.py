@@ -12,6 +12,7 @@ from thidua.api.serializers import AwardSerializer, ClusterYearSerializer, Clust
 from thidua.awards.filters import RegistryFilterForm, registry_selection
 from thidua.emulation.models import ClusterYear
 from thidua.emulation.statistics import cluster_year_summary
+from thidua.orgs.scope import scope_for
 
 
 class ClusterYearList(generics.ListAPIView):
@@ -57,6 +58,9 @@ class AwardList(generics.ListAPIView):
             # The default walks the primary key backwards: any page is an index range, whereas the decision
             # date lives in another table and a deep page sorted by it sorts every row first.
             qs = qs.order_by("-pk")
+            provinces = scope_for(self.request.user).provinces_only()
+            if provinces and len(provinces) > 1:
+                self.keyset_by_value = ("province_id", provinces)
         if name_search is None:
             return qs
         self.keyset_split = (qs, name_search)  # KeysetPagination pages the name search with a bounded walk

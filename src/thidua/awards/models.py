@@ -242,8 +242,9 @@ class Award(ChoicesDisplay, models.Model):
     unit = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="awards_in_unit", verbose_name="đơn vị"
     )
-    province = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="awards_in_province", verbose_name="tỉnh, bộ"
+    province = models.ForeignKey(  # indexed with the id (award_province_id), not alone
+        Organization, on_delete=models.PROTECT, related_name="awards_in_province", verbose_name="tỉnh, bộ",
+        db_index=False,
     )
     submitted_by = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="awards_submitted",
@@ -267,6 +268,7 @@ class Award(ChoicesDisplay, models.Model):
             models.Index(fields=["province", "year"], name="award_province_year"),
             # Statistics select a province set and the decisions of a period: one index range per pair.
             models.Index(fields=["province", "decision"], name="award_province_decision"),
+            models.Index(fields=["province", "id"], name="award_province_id"),
             models.Index(fields=["award_type", "year"], name="award_type_year"),
             models.Index(fields=["year", "recipient_class"], name="award_year_class"),
             models.Index(fields=["register_no"], name="award_register_no"),  # search by golden-register number

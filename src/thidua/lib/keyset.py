@@ -189,14 +189,21 @@ class KeysetPaginator:
     million for the first page (8.5 s; a national registry: over a minute). With `sparse`, the rows of `qs` are
     read along the sort index for at most `THIDUA_SPARSE_WALK_ROWS` rows and the condition tested on those (spread
     matches fill a page long before that); when that walk ends short of a page, the matches are read through the
-    condition's own index (the trigram index) and sorted, which costs what their number costs."""
+    condition's own index (the trigram index) and sorted, which costs what their number costs.
 
-    def __init__(self, qs: QuerySet, ordering: Sequence[str], size: int = 50, sparse: Q | None = None):
+    `by_value`: (field, values) when the selection is exactly the rows whose `field` is one of `values` (a
+    province office's registry: its cluster's provinces). Ordered by the primary key alone, a page is then the
+    merge of each value's first rows, each read along an index on (field, primary key). Read in one walk along
+    the primary key, the rows of the values must be found among everyone else's: a province that imported its
+    history in one block of ids, followed by other provinces' blocks, read 2 s for its newest page nationally."""
+
+    def __init__(self, qs: QuerySet, ordering: Sequence[str], size: int = 50, sparse: Q | None = None,
+                 by_value: tuple[str, Sequence] | None = None):
         ordering = list(ordering)
         last = ordering[-1].lstrip("-") if ordering else ""
         if last not in ("pk", "id"):
             ordering.append("-pk" if ordering and ordering[-1].startswith("-") else "pk")
-        self.base, self.sparse = qs, sparse
+        self.base, self.sparse, self.by_value = qs, sparse, by_value
         self.qs, self.size = (qs if sparse is None else qs.filter(sparse)), size
         self.keys = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
         self.fields = [_field(qs.model, name) for name, _desc in self.keys]
@@ -289,6 +296,11 @@ class KeysetPaginator:
         few = not count.approximate and count.value <= exact_count_limit()
         if few:
             return list(self._ordered(self.qs.filter(*conditions, **equal), forward, few)[:wanted])
+        if self.sparse is None and self.by_value is not None and len(self.keys) == 1:
+            field, values = self.by_value
+            rows = [row for value in values
+                    for row in self._walk(self.qs.filter(*conditions, **equal, **{field: value}), forward, count, wanted)]
+            return sorted(rows, key=lambda row: row.pk, reverse=self.keys[0][1] == forward)[:wanted]
         if self.sparse is None:
             return self._walk(self.qs.filter(*conditions, **equal), forward, count, wanted)
         walk = self._ordered(self.base.filter(*conditions, **equal), forward).annotate(

@@ -191,6 +191,14 @@ class Scope:
             return qs.filter(q)
         return qs.filter(self.units_q())
 
+    def provinces_only(self) -> list[int] | None:
+        """The province ids when `filter_by_province` is exactly `province_id IN (them)` (an office whose
+        subtrees lie within its cluster peers' provinces), else None: the API then pages such a selection
+        province by province (thidua.lib.keyset, `by_value`)."""
+        if self.is_global or self.user_id is None or not self.roles & OFFICE_ROLES or self.units_outside_peers:
+            return None
+        return sorted(self.peer_ids)
+
 
 def scope_for(user) -> Scope:
     """The scope of a user, cached on the user object for the request."""
