@@ -330,9 +330,9 @@ def test_a_walk_past_its_time_budget_gives_way_to_the_sorted_selection(settings)
 
 @on_postgresql
 def test_a_walk_past_its_time_budget_sorts_the_selection_only_when_it_is_counted_small_enough(settings):
-    """An approximate count (the planner's guess, or "more than the exact limit") can be far below the truth: after
-    the time budget, the selection is counted up to THIDUA_WALK_SORT_MAX_ROWS before it is sorted; above that, the
-    walk goes on along the sort index, as for a count known to be large."""
+    """A count that is only "more than the exact limit" says nothing of the selection's size: after the time budget,
+    the selection is counted up to THIDUA_WALK_SORT_MAX_ROWS before it is sorted; above that, the walk goes on along
+    the sort index, as for a count known to be large."""
     from django.db.models import BooleanField
     from django.db.models.expressions import RawSQL
     from django.test.utils import CaptureQueriesContext

@@ -195,7 +195,8 @@ class KeysetPaginator:
     province office's registry: its cluster's provinces). Ordered by the primary key alone, a page is then the
     merge of each value's first rows, each read along an index on (field, primary key). Read in one walk along
     the primary key, the rows of the values must be found among everyone else's: a province that imported its
-    history in one block of ids, followed by other provinces' blocks, read 2 s for its newest page nationally."""
+    history in one block of ids, followed by other provinces' blocks, read 1,3 s for its newest page nationally
+    (17 ms by province)."""
 
     def __init__(self, qs: QuerySet, ordering: Sequence[str], size: int = 50, sparse: Q | None = None,
                  by_value: tuple[str, Sequence] | None = None):
@@ -297,10 +298,14 @@ class KeysetPaginator:
         if few:
             return list(self._ordered(self.qs.filter(*conditions, **equal), forward, few)[:wanted])
         if self.sparse is None and self.by_value is not None and len(self.keys) == 1:
+            # Each value's keys alone (no joins to plan), then the page's rows in one query.
             field, values = self.by_value
-            rows = [row for value in values
-                    for row in self._walk(self.qs.filter(*conditions, **equal, **{field: value}), forward, count, wanted)]
-            return sorted(rows, key=lambda row: row.pk, reverse=self.keys[0][1] == forward)[:wanted]
+            pks = [pk for value in values for pk in self._walk(
+                self.qs.filter(*conditions, **equal, **{field: value}).values_list("pk", flat=True), forward, count,
+                wanted)]
+            pks = sorted(pks, reverse=self.keys[0][1] == forward)[:wanted]
+            by_pk = self.qs.in_bulk(pks)
+            return [by_pk[pk] for pk in pks if pk in by_pk]  # a row deleted in between is left out
         if self.sparse is None:
             return self._walk(self.qs.filter(*conditions, **equal), forward, count, wanted)
         walk = self._ordered(self.base.filter(*conditions, **equal), forward).annotate(
@@ -340,10 +345,12 @@ class KeysetPaginator:
         return list(self._ordered(qs, forward, few=True)[:wanted])
 
     def _sortable(self, count: Count) -> bool:
-        """Whether the whole selection is small enough to be read and sorted. An approximate count is the planner's
-        guess, or only "more than the exact limit", and a guess can be wrong by far ("nguyen van" was estimated
-        under 10 000 rows and has 67 600): the selection is then counted up to the limit, once per page."""
-        if not count.approximate:
+        """Whether the whole selection is small enough to be read and sorted. A count that is only "more than the
+        exact limit" comes with a planner's guess that was already wrong (not above the limit the count had
+        passed; "nguyen van" was estimated under 10 000 rows and has 67 600): the selection is then counted up to
+        THIDUA_WALK_SORT_MAX_ROWS, once per page. Other counts are trusted (counting a large selection up to that
+        limit took ~0,6 s nationally)."""
+        if not count.more_than:
             return count.value <= walk_sort_max_rows()
         if self._bounded is None:
             self._bounded = self.qs.order_by()[: walk_sort_max_rows() + 1].count()
