@@ -286,6 +286,9 @@ class Award(ChoicesDisplay, models.Model):
             # awards of 2021 by type went from 1,4 s (the year's rows picked out of every year's) to 0,16 s.
             models.Index(fields=["decision_year", "-award_type_rank", "recipient_name_folded", "id"],
                          name="award_dyear_rank_name_id"),
+            # The decision year with a kind (migration 0014): when a walk along the sort runs out of time, the
+            # year's collective awards are read through it and sorted (nationally 1,08 → 0,49 s by type).
+            models.Index(fields=["decision_year", "recipient_class"], name="award_dyear_class"),
         ]
         constraints = [
             models.CheckConstraint(
