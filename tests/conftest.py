@@ -84,50 +84,51 @@ def _foreign_keys_checked_when_rows_changed():
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
     real = DatabaseWrapper.check_constraints
-    writes = {sqlite3.SQLITE_INSERT: "insert", sqlite3.SQLITE_UPDATE: "change", sqlite3.SQLITE_DELETE: "change"}
+    changing = {sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE}
 
-    def watch(wrapper):
-        raw = wrapper.connection
-        written, changed = set(), set()
+    class Watch:
+        """What was written on one raw connection since its last check."""
 
-        def authorizer(action, table, _column, database, _trigger):
-            kind = writes.get(action)
-            if kind is not None and database == "main":
-                written.add(table)
-                if kind == "change":
-                    changed.add(table)
+        def __init__(self, raw):
+            self.raw, self.written, self.changed, self.referencing = raw, set(), set(), {}
+            raw.set_authorizer(self.authorize)  # SQLite re-prepares the statements prepared before it
+            self.version = raw.execute("PRAGMA schema_version").fetchone()[0]
+            for (table,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                for key in raw.execute(f'PRAGMA foreign_key_list("{table}")').fetchall():
+                    self.referencing.setdefault(key[2], set()).add(table)  # table -> tables with a key to it
+            self.checked()
+
+        def authorize(self, action, table, _column, database, _trigger):
+            if database == "main" and (action == sqlite3.SQLITE_INSERT or action in changing):
+                self.written.add(table)
+                if action in changing:
+                    self.changed.add(table)
             return sqlite3.SQLITE_OK
 
-        raw.set_authorizer(authorizer)  # SQLite re-prepares the statements prepared before it
-        version = raw.execute("PRAGMA schema_version").fetchone()[0]
-        referencing = {}  # table -> the tables with a foreign key to it
-        for (table,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-            for key in raw.execute(f'PRAGMA foreign_key_list("{table}")').fetchall():
-                referencing.setdefault(key[2], set()).add(table)
-        wrapper._thidua_watch = (raw, version, raw.total_changes, written, changed, referencing)
+        def checked(self):
+            self.written.clear()
+            self.changed.clear()
+            self.total_changes = self.raw.total_changes
+
+        def to_check(self) -> set[str] | None:
+            """The tables to check; None for all of them."""
+            if self.raw.execute("PRAGMA schema_version").fetchone()[0] != self.version or (
+                self.raw.total_changes != self.total_changes and not self.written
+            ):
+                return None
+            return self.written.union(*(self.referencing.get(table, set()) for table in self.changed))
 
     def check_constraints(self, table_names=None):
         if table_names is not None or self.connection is None:
             return real(self, table_names)
-        watch_ = getattr(self, "_thidua_watch", None)
-        raw = self.connection
-        if watch_ is None or watch_[0] is not raw:
+        watch = getattr(self, "_thidua_watch", None)
+        tables = watch.to_check() if watch is not None and watch.raw is self.connection else None
+        if tables is None:
             real(self, None)
-            return watch(self)
-        _, version, total_changes, written, changed, referencing = watch_
-        if raw.execute("PRAGMA schema_version").fetchone()[0] != version or (
-            raw.total_changes != total_changes and not written
-        ):
-            real(self, None)
-            return watch(self)
-        if written:
-            tables = set(written)
-            for table in changed:
-                tables |= referencing.get(table, set())
+            self._thidua_watch = Watch(self.connection)
+        elif tables:
             real(self, sorted(tables))
-            written.clear()
-            changed.clear()
-            self._thidua_watch = (raw, version, raw.total_changes, written, changed, referencing)
+            watch.checked()
 
     DatabaseWrapper.check_constraints = check_constraints
     yield

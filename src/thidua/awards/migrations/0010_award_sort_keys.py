@@ -8,6 +8,8 @@ False). A rerun after an interruption fills only the rows still wrong and skips 
 
 from django.db import migrations, models
 
+from thidua.lib.migration_ops import add_index_concurrently
+
 INDEXES = [
     models.Index(fields=['-award_type_rank', 'recipient_name_folded', 'id'], name='award_rank_name_id'),
     models.Index(fields=['decision_year', '-year', 'recipient_name_folded', 'id'], name='award_dyear_year_name_id'),
@@ -48,8 +50,6 @@ def reinstall_summary_triggers_on_sqlite(apps, schema_editor):
 
 
 def create_indexes(apps, schema_editor):
-    from thidua.lib.migration_ops import add_index_concurrently
-
     for index in INDEXES:
         add_index_concurrently(schema_editor, apps.get_model("awards", "Award"), index)
 

@@ -8,7 +8,7 @@ and with it drop the table's triggers."""
 from django.db import migrations, models
 from django.db.models import Index
 
-from thidua.lib.migration_ops import add_index_concurrently
+from thidua.lib.migration_ops import add_index_concurrently_operation
 
 INDEX = models.Index(fields=["province", "id"], name="award_province_id")
 
@@ -18,20 +18,17 @@ def _foreign_key_indexes(schema_editor, model) -> list[str]:
     return schema_editor._constraint_names(model, [column], index=True, type_=Index.suffix)
 
 
-def forwards(apps, schema_editor):
+def drop_foreign_key_index(apps, schema_editor):
     model = apps.get_model("awards", "Award")
-    add_index_concurrently(schema_editor, model, INDEX)
     concurrently = " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
     for name in _foreign_key_indexes(schema_editor, model):
         schema_editor.execute(f"DROP INDEX{concurrently} IF EXISTS {schema_editor.quote_name(name)}")
 
 
-def backwards(apps, schema_editor):
+def create_foreign_key_index(apps, schema_editor):
     model = apps.get_model("awards", "Award")
-    field = model._meta.get_field("province")
     if not _foreign_key_indexes(schema_editor, model):
-        schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
-    schema_editor.remove_index(model, INDEX)
+        schema_editor.execute(schema_editor._create_index_sql(model, fields=[model._meta.get_field("province")]))
 
 
 class Migration(migrations.Migration):
@@ -42,6 +39,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The new index first, so that the province is never without one; reversed, the old one comes back first.
+        add_index_concurrently_operation("awards", "Award", INDEX),
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
@@ -51,8 +50,7 @@ class Migration(migrations.Migration):
                                             related_name="awards_in_province", to="orgs.organization",
                                             verbose_name="tỉnh, bộ"),
                 ),
-                migrations.AddIndex(model_name="award", index=INDEX),
             ],
-            database_operations=[migrations.RunPython(forwards, backwards, elidable=False)],
+            database_operations=[migrations.RunPython(drop_foreign_key_index, create_foreign_key_index, elidable=False)],
         ),
     ]
