@@ -174,6 +174,40 @@ def test_dashboard_counts_equal_the_raw_counts(cluster_year_2018):
     assert s.provincial_awards.total > 0
 
 
+def test_the_decision_year_on_the_rows_selects_the_decisions_of_the_year(cluster_year_2018):
+    """awards_of and the registry's year filter read the decision's year copied on the award row."""
+    from thidua.emulation.statistics import member_lineage_ids
+
+    ids = member_lineage_ids(cluster_year_2018)
+    selected = set(statistics.awards_of(ids, 2018).values_list("pk", flat=True))
+    assert selected == set(Award.objects.in_force().filter(province_id__in=ids, decision__signed_on__year=2018)
+                           .values_list("pk", flat=True))
+    assert selected
+
+
+def test_an_organisation_page_counts_by_decision_year_what_the_registry_lists(central_board, province_officer,
+                                                                             unit_officer, settings):
+    """From the summary for a province seen whole (the Central Board, a cluster member's office), from the records
+    for a department; each year's figure is the registry's count for that province and year."""
+    settings.THIDUA_EXACT_COUNT_LIMIT = 10**9
+    cao_bang = province("04")
+    dept = Organization.objects.get(user_roles__user__username="donvi")
+    pages = {}
+    for client, org, records in (
+            (central_board, cao_bang, Award.objects.filter(province_id__in=cao_bang.lineage_ids())),
+            (province_officer, cao_bang, Award.objects.filter(province_id__in=cao_bang.lineage_ids())),
+            (unit_officer, dept, Award.objects.filter(unit__path__startswith=dept.path))):
+        by_year = {r["year"]: r["count"] for r in client.get(f"/don-vi/{org.pk}/").context["by_year"]}
+        expected = {}
+        for year in records.in_force().values_list("decision__signed_on__year", flat=True):
+            expected[year] = expected.get(year, 0) + 1
+        assert by_year == expected and len(expected) > 1, org
+        pages[client] = by_year
+    for year, count in pages[central_board].items():
+        registry = central_board.get("/khen-thuong/", {"province": cao_bang.pk, "year": year})
+        assert registry.context["page"].count.value == count
+
+
 def test_rebuild_command_reports_and_repairs_a_drift(capsys):
     row = AwardSummary.objects.filter(n__gt=0, grain="d").order_by("pk").first()
     AwardSummary.objects.filter(pk=row.pk).update(n=row.n + 5)

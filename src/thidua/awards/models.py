@@ -289,6 +289,12 @@ class Award(ChoicesDisplay, models.Model):
             # The decision year with a kind (migration 0014): when a walk along the sort runs out of time, the
             # year's collective awards are read through it and sorted (nationally 1,08 → 0,49 s by type).
             models.Index(fields=["decision_year", "recipient_class"], name="award_dyear_class"),
+            # The registry's common filters, a decision year with a level (its award types) and a kind, nationally
+            # and in a province set (an office, a cluster year's members): a bounded count reads only the matching
+            # rows (migration 0015; nationally 0,6 s → 0,04 s for one year's provincial awards to individuals).
+            models.Index(fields=["decision_year", "award_type", "recipient_class"], name="award_dyear_type_class"),
+            models.Index(fields=["province", "decision_year", "award_type", "recipient_class"],
+                         name="award_prov_dyear_type_class"),
         ]
         constraints = [
             models.CheckConstraint(

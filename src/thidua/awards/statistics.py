@@ -16,7 +16,6 @@ from thidua.awards.models import (
     INDIVIDUAL_CLASSES,
     PRIORITY_CLASSES,
     Award,
-    Decision,
     RecipientClass,
 )
 
@@ -62,9 +61,10 @@ def commendation_counts(awards: QuerySet[Award]) -> CommendationCounts:
 
 def awards_of(province_ids, year: int, level: str | None = None) -> QuerySet[Award]:
     """Award records in force of the given provinces (with whatever was merged into them),
-    decided in the calendar year, optionally of one level (state / provincial / grassroots)."""
-    decisions = Decision.objects.filter(signed_on__year=year).values("pk")
-    qs = Award.objects.in_force().filter(province_id__in=province_ids, decision_id__in=decisions)
+    decided in the calendar year, optionally of one level (state / provincial / grassroots). The decision's year
+    as copied on the award row (thidua.awards.sort_keys): an index range per province (award_prov_dyear_type_class),
+    where the decisions of the year joined in walked every later decision first (0,3–0,6 s nationally)."""
+    qs = Award.objects.in_force().filter(province_id__in=province_ids, decision_year=year)
     if level:
         qs = qs.filter(award_type__level=level)
     return qs

@@ -40,11 +40,14 @@ from thidua.awards.models import (
     COLLECTIVE_CLASSES,
     INDIVIDUAL_CLASSES,
     PRIORITY_CLASSES,
+    Award,
     AwardSummary,
     AwardType,
     RecipientClass,
 )
-from thidua.awards.statistics import CommendationCounts
+from thidua.awards.statistics import CommendationCounts, counts_by
+from thidua.orgs.models import TOP_LEVEL_KINDS, OrganizationKind
+from thidua.orgs.scope import scope_for
 
 TABLE = AwardSummary._meta.db_table
 KEYS = ("signed_on", "province_id", "award_type_id", "recipient_class", "basis", "submitted_by_id", "grain")
@@ -290,3 +293,21 @@ def commendation_counts_of(province_ids, year: int, level: str | None = None) ->
         households=by_class.get(RecipientClass.HOUSEHOLD, 0),
         priority=sum(by_class.get(c, 0) for c in PRIORITY_CLASSES),
     )
+
+
+def counts_by_decision_year(org, user) -> list[dict]:
+    """[{"year", "count"}] of the award records in force of an organisation's area (with what merged into it) that
+    the user may see, by the year of their decision, oldest first: what the registry lists filtered on the province
+    and the year. A province or ministry whose records the user sees whole reads the summary's yearly rows (one
+    GROUP BY over all its records took 0,7 s nationally); another area, or a partial view, groups its records."""
+    lineage = org.lineage_ids()
+    if org.kind in TOP_LEVEL_KINDS:
+        scope = scope_for(user)
+        if scope.is_global or lineage <= set(scope.provinces_only() or ()):
+            rows = (AwardSummary.objects.filter(grain="y", province_id__in=sorted(lineage)).values("signed_on")
+                    .annotate(total=Sum("n")).order_by("signed_on"))
+            return [{"year": r["signed_on"].year, "count": r["total"]} for r in rows if r["total"]]
+    awards = Award.objects.in_force().visible_to(user).filter(
+        Q(province_id__in=lineage) if org.kind == OrganizationKind.PROVINCE else Q(unit__path__startswith=org.path))
+    return [{"year": r["decision_year"], "count": r["count"]} for r in counts_by(awards, "decision_year")]
+

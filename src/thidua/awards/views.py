@@ -1,7 +1,6 @@
 """The award registry: filter, search without diacritics, sort, paginate, export to Excel."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,11 +10,11 @@ from thidua.awards.exports import registry_xlsx
 from thidua.awards.filters import RegistryFilterForm, filter_awards, ordering_of, registry_selection
 from thidua.awards.jobs import EXPORT_KIND, export_job_min_rows
 from thidua.awards.models import Award, Decision
-from thidua.awards.statistics import counts_by
+from thidua.awards.summary import counts_by_decision_year
 from thidua.jobs import services as job_services
 from thidua.lib import charts
 from thidua.lib.keyset import InvalidCursor, KeysetPaginator, count_rows
-from thidua.orgs.models import Organization, OrganizationKind
+from thidua.orgs.models import Organization
 
 PAGE_SIZE = 50
 
@@ -88,12 +87,9 @@ def registry_export_job(request):
 
 
 def organization_awards(request, org) -> dict:
-    """The award records of an organisation's page (orgs.views, registered in AwardsConfig.ready): by year (with
-    a chart) and by level, within what the user may see."""
-    lineage = org.lineage_ids()
-    awards = Award.objects.in_force().visible_to(request.user).filter(
-        Q(province_id__in=lineage) if org.kind == OrganizationKind.PROVINCE else Q(unit__path__startswith=org.path))
-    by_year = counts_by(awards, "year")
-    chart = (charts.column_chart([(r["year"], r["count"]) for r in by_year], title="Số bản ghi khen thưởng theo năm")
+    """The award records of an organisation's page, by decision year (with a chart), within what the user may see
+    (orgs.views, registered in AwardsConfig.ready)."""
+    by_year = counts_by_decision_year(org, request.user)
+    chart = (charts.column_chart([(r["year"], r["count"]) for r in by_year], title="Số bản ghi khen thưởng theo năm quyết định")
              if by_year else None)
-    return {"by_year": by_year, "chart": chart, "by_level": counts_by(awards, "award_type__level")}
+    return {"by_year": by_year, "chart": chart}

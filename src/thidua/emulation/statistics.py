@@ -253,7 +253,9 @@ def registry_cluster_year_filter(qs, cluster_year_id, user):
     cy = ClusterYear.objects.visible_to(user).filter(pk=cluster_year_id).first()
     if cy is None:
         return qs.none()
-    return qs & awards_of(member_lineage_ids(cy), cy.year)
+    # The year on the decision too (the same records): the page sorted by decision date then walks the decisions'
+    # (signed_on, id) index from the year's end instead of from the newest decision (2,8 s nationally).
+    return qs & awards_of(member_lineage_ids(cy), cy.year).filter(decision__signed_on__year=cy.year)
 
 
 @dataclass
