@@ -289,6 +289,28 @@ def test_a_name_search_pages_alike_by_bounded_walk_or_through_its_index(settings
         assert bool(walked) == walks and bool(sorted_by_index) == falls_back, budget
 
 
+@on_postgresql
+def test_a_name_search_among_few_rows_is_counted_and_sorted_among_them(settings):
+    """When the other filters select at most the exact count limit, the name is tested on their rows (written as a
+    CASE that no index answers, so PostgreSQL reads them through their own indexes); above it the trigram index
+    serves. The same count and the same page either way."""
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    base = Award.objects.filter(award_type__level="state").select_related("award_type", "decision")
+    search = Q(recipient_name_folded__contains="nguyen")
+    expected = list(base.filter(search).order_by("-decision__signed_on", "-pk").values_list("pk", flat=True))
+    assert expected
+    for limit, among_few in [(base.count(), True), (base.count() - 1, False)]:
+        settings.THIDUA_EXACT_COUNT_LIMIT = limit
+        paginator = KeysetPaginator(base, ["-decision__signed_on"], size=len(expected), sparse=search)
+        with CaptureQueriesContext(connection) as queries:
+            count = paginator.count()
+            page = paginator.page(None, count)
+        assert (count.value, count.approximate, [a.pk for a in page]) == (len(expected), False, expected), limit
+        assert any("CASE WHEN" in q["sql"] for q in queries.captured_queries) == among_few, limit
+
+
 def test_an_exact_count_of_nothing_reads_no_page():
     from django.test.utils import CaptureQueriesContext
 

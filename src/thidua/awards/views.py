@@ -13,7 +13,7 @@ from thidua.awards.models import Award, Decision
 from thidua.awards.summary import counts_by_decision_year
 from thidua.jobs import services as job_services
 from thidua.lib import charts
-from thidua.lib.keyset import InvalidCursor, KeysetPaginator, count_rows
+from thidua.lib.keyset import InvalidCursor, KeysetPaginator
 from thidua.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -30,7 +30,7 @@ def registry(request):
     qs = qs.select_related("award_type", "decision").prefetch_related("recipient_person")
     # Keyset pages: page 10 000 costs what page 1 does (see thidua.lib.keyset); the count is exact up to a limit.
     paginator = KeysetPaginator(qs, ordering_of(form), PAGE_SIZE, sparse=name_search)
-    count = count_rows(paginator.qs)
+    count = paginator.count()
     try:
         page, cursor_error = paginator.page(request.GET.get("cursor") or None, count), False
     except InvalidCursor:
