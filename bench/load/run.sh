@@ -68,11 +68,17 @@ for _ in $(seq 1 300); do
     sleep 1
 done
 
+# The figures depend on the machine and the server's memory settings: both are printed with them.
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); PostgreSQL:" \
+    "$(psql -h "$PG_HOST" -U postgres -d "$PG_DB" -qAt -c "SELECT string_agg(name || '=' || current_setting(name), ', ' \
+       ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'jit')")"
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== locust: ${LOAD_USERS:-50} users, spawn rate ${LOAD_SPAWN_RATE:-10}/s, ${LOAD_TIME:-2m}"
 status=0
 LOAD_API_TOKEN=$TOKEN LOAD_PROVINCE_TOKEN=$PROVINCE_TOKEN timeout 600 $BIN/locust -f bench/load/locustfile.py --headless \
     -u "${LOAD_USERS:-50}" -r "${LOAD_SPAWN_RATE:-10}" -t "${LOAD_TIME:-2m}" --host "$HOST" \
     --csv "$OUT/locust" --only-summary --stop-timeout 10 >"$OUT/locust.log" 2>&1 || status=$?
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 tail -n 60 "$OUT/locust.log"
 for account in trunguong caobang; do
     $BIN/thidua token revoke "$($BIN/thidua token list $account | awk -F'\t' '/load test/ && /active/ {id=$1} END {print id}')" >/dev/null || true

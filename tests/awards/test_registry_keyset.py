@@ -402,3 +402,11 @@ def test_a_province_office_pages_its_cluster_province_by_province_in_id_order(pr
         response = province_officer.get(response["previous"]).json()
         back = [r["id"] for r in response["results"]] + back
     assert back == expected[: len(back)] and len(back) == len(expected) - len(last["results"])
+    # With a name search, common or short (tested row by row), the province-by-province pages are the same.
+    for term in ("nguyen", "le"):
+        wanted = list(Award.objects.in_force().visible_to(officer).filter(recipient_name_folded__contains=term)
+                      .order_by("-pk").values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as queries:
+            seen, _last = walk_api(province_officer, {"q": term, "page_size": 100})
+        assert seen == wanted and len(wanted) > 100, term
+        assert any('"province_id" = ' in q["sql"] for q in queries.captured_queries), term

@@ -327,8 +327,9 @@ class KeysetPaginator:
         if few:
             rows = self._among_few_rows() if self._base_is_small() else self.qs
             return list(self._ordered(rows.filter(*conditions, **equal), forward, few)[:wanted])
-        if self.sparse is None and self.by_value is not None and len(self.keys) == 1:
-            # Each value's keys alone (no joins to plan), then the page's rows in one query.
+        if self.by_value is not None and len(self.keys) == 1:
+            # Each value's keys alone (no joins to plan), then the page's rows in one query. With a name search
+            # too: the planner then chooses per value between its (value, key) index and the search's own.
             field, values = self.by_value
             pks = [pk for value in values for pk in self._walk(
                 self.qs.filter(*conditions, **equal, **{field: value}).values_list("pk", flat=True), forward, count,
