@@ -310,4 +310,3 @@ def counts_by_decision_year(org, user) -> list[dict]:
     awards = Award.objects.in_force().visible_to(user).filter(
         Q(province_id__in=lineage) if org.kind == OrganizationKind.PROVINCE else Q(unit__path__startswith=org.path))
     return [{"year": r["decision_year"], "count": r["count"]} for r in counts_by(awards, "decision_year")]
-
