@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Sum
 
 from thidua.awards.models import AwardType, recipient_kind_of
@@ -73,10 +73,11 @@ def award_period_facts(org, start: date, end: date, dimensions) -> Facts:
 
 def _by_submitting_kind(rows, cols: list[str]) -> list[tuple]:
     """The summary's grouped rows regrouped by the kind of their submitting office, in the database: the offices
-    are thousands (a row per office and key, five times as many for five years), their kinds a handful."""
+    are thousands (a row per office and key, five times as many for five years), their kinds a handful. On the
+    queryset's database (the replica while reports are read, thidua.core.replica)."""
     sql, params = rows.query.sql_with_params()
     keep = "".join(f'x."{c}", ' for c in cols)
-    with connection.cursor() as cursor:
+    with connections[rows.db].cursor() as cursor:
         cursor.execute(f"SELECT {keep}o.kind, SUM(x.total) FROM ({sql}) x "
                        f"LEFT JOIN {Organization._meta.db_table} o ON o.id = x.submitted_by_id "
                        f"GROUP BY {keep}o.kind", params)
