@@ -90,6 +90,6 @@ def organization_awards(request, org) -> dict:
     """The award records of an organisation's page, by decision year (with a chart), within what the user may see
     (orgs.views, registered in AwardsConfig.ready)."""
     by_year = counts_by_decision_year(org, request.user)
-    chart = (charts.column_chart([(r["year"], r["count"]) for r in by_year], title="Số bản ghi khen thưởng theo năm quyết định")
-             if by_year else None)
+    chart = (charts.column_chart([(r["year"], r["count"]) for r in by_year],
+                                 title="Số bản ghi khen thưởng theo năm quyết định") if by_year else None)
     return {"by_year": by_year, "chart": chart}

@@ -40,12 +40,11 @@ def award_period_facts(org, start: date, end: date, dimensions) -> Facts:
         cols.append("recipient_class")
     if "basis" in dims:
         cols.append("basis")
-    rows = summary_rows(org, start, end).values(*cols, *(["submitted_by_id"] if "submitted_by_kind" in dims else []))
-    rows = rows.annotate(total=Sum("n")).order_by()
     if "submitted_by_kind" in dims:
-        rows = _by_submitting_kind(rows, cols)
+        grouped = summary_rows(org, start, end).values(*cols, "submitted_by_id").annotate(total=Sum("n")).order_by()
+        rows = _by_submitting_kind(grouped, cols)
     else:
-        rows = [(*(r[c] for c in cols), r["total"]) for r in rows]
+        rows = summary_rows(org, start, end).values_list(*cols).annotate(total=Sum("n")).order_by()
     types = {}
     if "award_type_id" in cols:
         types = {t["pk"]: t for t in AwardType.objects.values("pk", *_TYPE_ATTRS.values())}
