@@ -88,7 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "thidua.lib.static_storage.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what pages load
     "django.contrib.humanize",
     "django_htmx",
     "rest_framework",
