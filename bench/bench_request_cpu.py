@@ -168,7 +168,7 @@ def main() -> int:
             figures = [statistics.median(walls), statistics.median(sqls), statistics.median(cpus)]
             for i, value in enumerate(figures):
                 totals[username][i] += value
-            row += f"{len(queries):>11} " + " ".join(f"{v:>{w}.2f}" for v, w in zip(figures, (8, 7, 7)))
+            row += f"{len(queries):>11} " + " ".join(f"{v:>{w}.2f}" for v, w in zip(figures, (8, 7, 7), strict=True))
         print(row, flush=True)
     for token, _key in tokens.values():
         revoke_token(token)
