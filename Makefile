@@ -56,7 +56,8 @@ test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser
 
 # Slow tests: processes and conversions (the server killed during dossier submissions, `thidua serve` under
-# gunicorn, real workers, whole-database backups, LibreOffice PDF); on PostgreSQL when DATABASE_URL is set.
+# gunicorn, `thidua check` with production settings, real workers, whole-database backups, LibreOffice PDF, signing);
+# on PostgreSQL when DATABASE_URL is set.
 # The Redis worker test is run by its own CI step (pytest -m redis, THIDUA_REQUIRE_REDIS=1).
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m "slow and not redis" -n 2

@@ -236,6 +236,8 @@ def test_rebuild_of_one_province_leaves_the_others_alone():
     assert list(AwardSummary.objects.exclude(province_id=cao_bang.pk).order_by("pk").values_list("pk", "n")) == other
 
 
+@pytest.mark.slow  # a dump and a restore of the whole database: with the backup tests (tests/lib/test_backup.py)
+@pytest.mark.engine
 def test_backup_and_restore_keep_the_summary(tmp_path):
     from thidua.lib import backup
 

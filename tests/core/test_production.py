@@ -34,6 +34,7 @@ def production_env(tmp_path, **extra):
 
 
 @pytest.mark.integration
+@pytest.mark.slow  # a `thidua check` process with production settings
 def test_deploy_check_is_clean_in_production(tmp_path):
     result = subprocess.run([BIN / "thidua", "check", "--deploy", "--fail-level", "WARNING"],
                             env=production_env(tmp_path), capture_output=True, text=True, timeout=120)
@@ -41,6 +42,7 @@ def test_deploy_check_is_clean_in_production(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow  # a `thidua check` process with production settings
 def test_deploy_check_flags_an_insecure_key(tmp_path):
     key = "django-insecure-" + secrets.token_urlsafe(48)
     result = subprocess.run([BIN / "thidua", "check", "--deploy", "--fail-level", "WARNING"],
@@ -49,6 +51,7 @@ def test_deploy_check_flags_an_insecure_key(tmp_path):
     assert result.returncode != 0 and "security.W009" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", ["", "short", "x" * 49, "ab" * 40, " " * 60])
 def test_refuses_to_start_in_production_with_an_empty_or_short_key(tmp_path, key):
     result = subprocess.run([BIN / "thidua", "check"], env=production_env(tmp_path, SECRET_KEY=key),
@@ -57,6 +60,7 @@ def test_refuses_to_start_in_production_with_an_empty_or_short_key(tmp_path, key
     assert "SECRET_KEY must be set" in result.stderr and "at least 50" in result.stderr
 
 
+@pytest.mark.slow  # a `thidua check` process with production settings
 def test_refuses_to_start_in_production_with_the_default_key(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]

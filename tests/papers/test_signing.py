@@ -76,6 +76,7 @@ def test_the_signing_ca_command_writes_a_key_per_authority(signing_dir, demo_dec
     signing.ensure_available(demo_decision.authority)
 
 
+@pytest.mark.slow  # LibreOffice turns the decision and its certificates into PDF
 def test_signing_job_then_public_verification_sees_intact_then_altered(
         libreoffice, immediate, media, cao_bang_key, demo_decision, province_officer, client):
     response = province_officer.post(f"/giay-to/quyet-dinh/{demo_decision.pk}/ky-so/")
