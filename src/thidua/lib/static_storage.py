@@ -9,7 +9,7 @@ names that hold the same bytes: the same files as WhiteNoise writes, byte for by
 `StaticFilesConfig` (in INSTALLED_APPS instead of django.contrib.staticfiles) leaves out of the collect the files of
 the static packages that no page loads: Bootstrap's other builds (unminified, RTL, grid, reboot, utilities, ESM),
 htmx 4 and its extensions, Redoc (the API documentation is Swagger UI). They were half of the collect's brotli CPU
-(10 of 19 s). `runserver` still finds them; tests/core/test_static_files.py checks that every file the pages and
+(10 of 19 s). `runserver` still finds them; tests/lib/test_static_storage.py checks that every file the pages and
 the API documentation load is collected."""
 
 from __future__ import annotations

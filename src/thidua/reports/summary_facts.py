@@ -55,12 +55,10 @@ def award_period_facts(org, start: date, end: date, dimensions) -> Facts:
     for d in sorted(dims):
         if d in _TYPE_ATTRS:
             getters.append((d, lambda r, a=_TYPE_ATTRS[d], i=at["award_type_id"]: types[r[i]][a]))
-        elif d == "recipient_class":
-            getters.append((d, lambda r, i=at["recipient_class"]: r[i]))
+        elif d in ("recipient_class", "basis"):
+            getters.append((d, lambda r, i=at[d]: r[i]))
         elif d == "recipient_kind":
             getters.append((d, lambda r, i=at["recipient_class"]: str(recipient_kind_of(r[i]))))
-        elif d == "basis":
-            getters.append((d, lambda r, i=at["basis"]: r[i]))
         elif d == "submitted_by_kind":
             getters.append((d, lambda r, i=kind_at: r[i]))
     merged: dict[tuple, int] = defaultdict(int)
