@@ -19,7 +19,7 @@ from thidua.eligibility.views import summarise
 from thidua.jobs.models import Job, JobStatus
 from thidua.orgs.models import Organization, OrganizationKind, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]  # the provinces of the reference scenario
 YEAR, AWARD = 2018, "LDTT"
 
 
