@@ -5,6 +5,11 @@ Building it takes about half a minute on a 2-core machine; a copy takes a fracti
     env = prepare(var_dir, env)   # var_dir holds thidua.sqlite3 and media/ afterwards; env gets SECRET_KEY
     env = prepare_postgres(url, name, var_dir, env)   # database `name` on `url`'s server, from a template
     migrated_sqlite(path, env)   # an empty migrated SQLite database (tests/jobs/test_worker_process.py)
+    migrated_sqlite_file(env), migrated_postgres(url, env)   # the migrated copy itself: a file, a template
+
+Every database here starts from one migrated copy per key (`thidua migrate` once: a file var/test-cache/empty-db-<key>.sqlite3,
+a template `<database>_migrated_<key>` on a PostgreSQL server): the demo database is that copy with the scenario
+loaded, and the test databases of tests/scenario_cache.py are copies of it too.
 
 The copy lives in var/test-cache/demo-<key>/ (THIDUA_TEST_CACHE_DIR to move it); the collected static files, when
 asked (api_fuzz, the production test: production settings serve hashed names), in var/test-cache/static-<key>/.
@@ -73,6 +78,11 @@ def cache_id() -> str:
 
 
 def _demo(var_dir: Path, env: dict) -> None:
+    """`thidua demo` into var_dir (SQLite, unless env names a DATABASE_URL, already migrated by the caller).
+    On SQLite the migrated database is copied in first: the demo's own migrate then has nothing to do."""
+    if "DATABASE_URL" not in env and os.environ.get("THIDUA_TEST_CACHE", "1") != "0":
+        Path(var_dir).mkdir(parents=True, exist_ok=True)
+        migrated_sqlite(Path(var_dir) / "thidua.sqlite3", env)
     run = subprocess.run([str(THIDUA), "demo"], env={**env, "THIDUA_VAR_DIR": str(var_dir)}, cwd=REPO_ROOT,
                          capture_output=True, text=True, timeout=900)
     if run.returncode != 0:
@@ -123,17 +133,26 @@ def _static_files(var_dir: Path, env: dict) -> None:
 
 
 def migrated_sqlite(target: Path, env: dict) -> None:
-    """An empty migrated SQLite database at `target` (`thidua migrate`, ~10 s of CPU, run once per key and copied:
-    the worker-process tests of the slow and Redis steps each need one). `env` as for `thidua`; its DATABASE_URL is
-    replaced. THIDUA_TEST_CACHE=0 migrates `target` itself."""
-    def migrate(path: Path) -> None:
-        subprocess.run([str(THIDUA), "migrate", "-v0"], env={**env, "DATABASE_URL": f"sqlite:///{path}"},
-                       cwd=REPO_ROOT, check=True, timeout=600)
-
+    """An empty migrated SQLite database at `target`: a copy of migrated_sqlite_file(env)."""
     if os.environ.get("THIDUA_TEST_CACHE", "1") == "0":
-        migrate(Path(target))
+        _migrate(f"sqlite:///{target}", env)
         return
-    _cached("empty-db", migrate, lambda copy: shutil.copyfile(copy, target), suffix=".sqlite3")
+    shutil.copyfile(migrated_sqlite_file(env), target)
+
+
+def migrated_sqlite_file(env: dict) -> Path:
+    """The empty migrated SQLite database of this key, var/test-cache/empty-db-<key>.sqlite3 (`thidua migrate`,
+    ~8 s of CPU, run once per key). Every SQLite database of the tests starts from it: the test databases
+    (tests/scenario_cache.py), the demo database, the worker-process tests' databases. `env` as for `thidua`; its
+    DATABASE_URL is replaced."""
+    found = []
+    _cached("empty-db", lambda path: _migrate(f"sqlite:///{path}", env), found.append, suffix=".sqlite3")
+    return found[0]
+
+
+def _migrate(url: str, env: dict) -> None:
+    subprocess.run([str(THIDUA), "migrate", "-v0"], env={**env, "DATABASE_URL": url}, cwd=REPO_ROOT, check=True,
+                   timeout=600)
 
 
 def _cached(kind: str, build, use, *, suffix: str = "") -> None:
@@ -157,28 +176,21 @@ def _cached(kind: str, build, use, *, suffix: str = "") -> None:
 
 def prepare_postgres(url: str, name: str, var_dir: Path, env: dict) -> dict:
     """Database `name` on the PostgreSQL server of `url` (dropped first if it exists) as a copy of the demo
-    database, from the template `<url's database>_demo_<key>`, and the files the demo wrote in `var_dir`; returns
-    `env` with DATABASE_URL (of `name`), THIDUA_VAR_DIR and the SECRET_KEY of the copy. The caller drops `name`."""
-    import psycopg
-
+    database, from the template `<url's database>_demo_<key>` (itself made from migrated_postgres' template), and
+    the files the demo wrote in `var_dir`; returns `env` with DATABASE_URL (of `name`), THIDUA_VAR_DIR and the
+    SECRET_KEY of the copy. The caller drops `name`."""
     var_dir = Path(var_dir)
     parts = urllib.parse.urlsplit(url)
     env = {**env, "THIDUA_VAR_DIR": str(var_dir),
            "DATABASE_URL": urllib.parse.urlunsplit(parts._replace(path="/" + name))}
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-
-    def sql(statement: str, params=None) -> list:
-        with psycopg.connect(admin, autocommit=True) as c:
-            cursor = c.execute(statement, params)
-            return cursor.fetchall() if cursor.description else []
-
+    sql = _pg_sql(url)
     sql(f'DROP DATABASE IF EXISTS "{name}"')
     if os.environ.get("THIDUA_TEST_CACHE", "1") == "0":
         sql(f'CREATE DATABASE "{name}"')
         env["SECRET_KEY"] = secrets.token_urlsafe(48)
         _demo(var_dir, env)
         return env
-    k = hashlib.sha256(f"{key()}|{cache_id()}|postgresql".encode()).hexdigest()[:16]
+    k = _pg_key()
     prefix = f"{parts.path.lstrip('/')}_demo_"
     template = f"{prefix}{k}"[:63]
     copy = CACHE_DIR / f"demo-pg-{k}"
@@ -192,7 +204,7 @@ def prepare_postgres(url: str, name: str, var_dir: Path, env: dict) -> dict:
             for old in CACHE_DIR.glob("demo-pg-*"):
                 if old.is_dir():
                     shutil.rmtree(old)
-            sql(f'CREATE DATABASE "{template}"')
+            sql(f'CREATE DATABASE "{template}" TEMPLATE "{migrated_postgres(url, env)}"')
             build = CACHE_DIR / "demo-pg-building"
             shutil.rmtree(build, ignore_errors=True)
             secret = secrets.token_urlsafe(48)
@@ -204,3 +216,44 @@ def prepare_postgres(url: str, name: str, var_dir: Path, env: dict) -> dict:
         shutil.copytree(copy, var_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("secret-key"))
     env["SECRET_KEY"] = (copy / "secret-key").read_text()
     return env
+
+
+def migrated_postgres(url: str, env: dict) -> str:
+    """The name of the template database on `url`'s server that holds the empty migrated schema,
+    `<url's database>_migrated_<key>` (`thidua migrate` once per key, built under another name and renamed, so a
+    template that exists is complete). The demo template above and the PostgreSQL test databases
+    (tests/scenario_cache.py) start from it. `env` as for `thidua`; its DATABASE_URL is replaced."""
+    sql, parts = _pg_sql(url), urllib.parse.urlsplit(url)
+    prefix = f"{parts.path.lstrip('/')}_migrated_"
+    template = f"{prefix}{_pg_key()}"[:63]
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CACHE_DIR / "migrated-pg.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not sql("SELECT 1 FROM pg_database WHERE datname = %s", [template]):
+            for (old,) in sql("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"]):
+                sql(f'DROP DATABASE IF EXISTS "{old}"')  # an earlier key's (or an interrupted build)
+            building = f"{prefix}building"[:63]
+            sql(f'CREATE DATABASE "{building}"')
+            _migrate(urllib.parse.urlunsplit(parts._replace(path="/" + building)), env)
+            sql(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+    return template
+
+
+def _pg_key() -> str:
+    """The key of the PostgreSQL templates: also this cache directory's id (a template outlives the checkout)."""
+    return hashlib.sha256(f"{key()}|{cache_id()}|postgresql".encode()).hexdigest()[:16]
+
+
+def _pg_sql(url: str):
+    """A function running one statement on the maintenance database of `url`'s server, outside a transaction
+    (CREATE and DROP DATABASE), returning its rows."""
+    import psycopg
+
+    admin = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
+
+    def sql(statement: str, params=None) -> list:
+        with psycopg.connect(admin, autocommit=True) as c:
+            cursor = c.execute(statement, params)
+            return cursor.fetchall() if cursor.description else []
+
+    return sql

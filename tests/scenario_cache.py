@@ -1,23 +1,26 @@
 """Test databases built once and copied (tests/conftest.py): the migrated schema, and the reference scenario.
 
 Migrating (36 migrations) and loading the national reference scenario through the services take most of a
-worker's start. Here the first worker that needs either builds it in its own test database and saves a copy; every
-other worker (and every later run with the same key) copies that instead:
-- SQLite (in-memory test databases): the copy is a file var/test-cache/<what>-<key>.sqlite3, written and read with
-  SQLite's backup API (a page copy of the whole database, its migrations table included);
-- PostgreSQL: the copy is a template database `<test database>_<what>_<key>` on the same server; a worker drops its
-  test database and creates it again with CREATE DATABASE … TEMPLATE.
-`migrated` replaces the `migrate` run while pytest-django creates the test database (the copy is taken after
-`migrate` and its post-migrate handlers: content types, permissions); `scenario` is put in just before the worker's
-first integration test (fixture `reference_scenario`). Files the scenario writes under MEDIA_ROOT (the scan of a
-written ballot) are kept beside the copies and put back when missing.
+worker's start. Each is built once and copied:
+- the migrated database replaces the `migrate` run while pytest-django creates the test database: it is the
+  migrated copy of tests/demo_db.py (`thidua migrate` in a process of its own, once per key), from which the demo
+  database and the worker-process tests' databases start too: an SQLite file (put into the in-memory test database
+  with SQLite's backup API, a page copy of the whole database, its migrations table included) or a template
+  database on the PostgreSQL server (the test database dropped and created again with CREATE DATABASE … TEMPLATE);
+- the scenario: the first worker that needs it loads it into its own test database and saves a copy; every other
+  worker (and every later run with the same key) copies that instead. SQLite: a file
+  var/test-cache/scenario-<key>.sqlite3; PostgreSQL: a template database `<test database>_scenario_<key>` on the
+  same server. It is put in just before the worker's first integration test (fixture `reference_scenario`). Files
+  the scenario writes under MEDIA_ROOT (the scan of a written ballot) are kept beside the copies and put back when
+  missing.
 
-The key is a hash of every file under src/thidua and pyproject.toml (any change of code, migrations, templates or
-data builds anew), the date in the project's time zone (the scenario dates its dossiers and sessions from today),
-SECRET_KEY (sealed ballots), the database engine and this cache directory's own random id (var/test-cache/id): a
-PostgreSQL template outlives the checkout that made it, and a fresh clone of the same code the same day must not
-take it, because the files the scenario wrote are not beside it (a ballot's scan would be missing). A file lock (var/test-cache/*.lock) makes the other workers wait
-while one builds. THIDUA_TEST_CACHE=0 turns the copies off (each worker migrates and loads, as before).
+The scenario's key is a hash of every file under src/thidua and pyproject.toml (any change of code, migrations,
+templates or data builds anew), the date in the project's time zone (the scenario dates its dossiers and sessions
+from today), SECRET_KEY (sealed ballots), the database engine and this cache directory's own random id
+(var/test-cache/id): a PostgreSQL template outlives the checkout that made it, and a fresh clone of the same code the
+same day must not take it, because the files the scenario wrote are not beside it (a ballot's scan would be
+missing). A file lock (var/test-cache/*.lock) makes the other workers wait while one builds. THIDUA_TEST_CACHE=0
+turns the copies off (each worker migrates and loads, as before).
 """
 
 from __future__ import annotations
@@ -94,15 +97,25 @@ _REAL_CALL_COMMAND = django.core.management.call_command
 
 def copy_migrations(on: bool) -> None:
     """While on (pytest-django creating the test database, tests/conftest.py: django_db_setup): a `migrate` of the
-    default database is replaced by the copy of a migrated database when there is one (else run and saved). Other
-    commands pass through; off puts Django's call_command back."""
+    default database is replaced by a copy of the migrated database of tests/demo_db.py (made when there is none).
+    Other commands pass through; off puts Django's call_command back."""
     django.core.management.call_command = _call_command if on else _REAL_CALL_COMMAND
 
 
 def _call_command(name, *args, **options):
     if name != "migrate" or options.get("database", "default") != "default" or not enabled():
         return _REAL_CALL_COMMAND(name, *args, **options)
-    return _copied_or_built("migrated", lambda: _REAL_CALL_COMMAND(name, *args, **options))
+    from django.contrib.contenttypes.models import ContentType
+
+    # The migrated copy that every database of the tests starts from (tests/demo_db.py), made by `thidua migrate`
+    # in a process of its own once per key: the same schema and post-migrate rows as this migrate would make.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS_MODULE"))}
+    if connection.vendor == "sqlite":
+        _SQLite.restore_file(demo_db.migrated_sqlite_file(env))
+    else:
+        _PostgreSQL.copy_database(connection.settings_dict["NAME"],
+                                  demo_db.migrated_postgres(os.environ["DATABASE_URL"], env))
+    ContentType.objects.clear_cache()
 
 
 def _save_media(what: str, k: str, started: float) -> None:
@@ -149,8 +162,12 @@ class _SQLite:
         os.replace(partial, self.path)
 
     def restore(self) -> None:
+        self.restore_file(self.path)
+
+    @staticmethod
+    def restore_file(path: Path) -> None:
         connection.ensure_connection()
-        source = sqlite3.connect(self.path)
+        source = sqlite3.connect(path)
         try:
             source.backup(connection.connection)
         finally:
@@ -167,7 +184,8 @@ class _PostgreSQL:
         self.prefix = f"{base}_{what}_"
         self.template = f"{self.prefix}{k}"[:63]
 
-    def _admin(self, sql: str, params=None) -> list:
+    @staticmethod
+    def _admin(sql: str, params=None) -> list:
         """A statement on the server's maintenance database (outside any transaction: CREATE/DROP DATABASE)."""
         with connection._nodb_cursor() as cursor:
             cursor.execute(sql, params)
@@ -176,15 +194,16 @@ class _PostgreSQL:
     def exists(self) -> bool:
         return bool(self._admin("SELECT 1 FROM pg_database WHERE datname = %s", [self.template]))
 
-    def _copy(self, name: str, template: str) -> None:
+    @classmethod
+    def copy_database(cls, name: str, template: str) -> None:
         connections.close_all()  # CREATE DATABASE … TEMPLATE needs the source without sessions
-        self._admin(f'DROP DATABASE IF EXISTS "{name}"')
-        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        cls._admin(f'DROP DATABASE IF EXISTS "{name}"')
+        cls._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
     def save(self) -> None:
         for (old,) in self._admin("SELECT datname FROM pg_database WHERE datname LIKE %s", [self.prefix + "%"]):
             self._admin(f'DROP DATABASE IF EXISTS "{old}"')
-        self._copy(self.template, self.db)
+        self.copy_database(self.template, self.db)
 
     def restore(self) -> None:
-        self._copy(self.db, self.template)
+        self.copy_database(self.db, self.template)
