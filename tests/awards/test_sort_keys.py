@@ -85,10 +85,10 @@ def test_the_batched_fill_repairs_rows_written_without_triggers():
         Award.objects.filter(pk__in=ids[1::2]).update(decision_year=0)
         assert wrong_keys() == 40
         batches = []
-        changed = sort_keys.fill_existing(batch=7, progress=lambda done, total, n: batches.append(done))
+        changed = sort_keys.fill_existing(batch=5000, progress=lambda done, total, n: batches.append(done))
         assert changed == 40 and wrong_keys() == 0
         assert len(batches) > 2  # in batches of ids
-        assert sort_keys.fill_existing(batch=1000) == 0  # a rerun changes nothing
+        assert sort_keys.fill_existing(batch=20_000) == 0  # a rerun changes nothing
     finally:
         sort_keys.install_triggers()
     assert summary.differences() == []

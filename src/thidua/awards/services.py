@@ -39,12 +39,13 @@ CATALOGUE_CSV = Path(__file__).parent / "data" / "catalogue.csv"
 
 @transaction.atomic
 def load_catalogue(path: Path = CATALOGUE_CSV) -> dict[str, AwardType]:
-    """Load (or refresh) the award catalogue of rules.md section 1; matched on code."""
+    """Load (or refresh) the award catalogue of rules.md section 1; matched on code. Three queries whatever its
+    size: the types already there, the new ones inserted, the changed ones updated (rank changes reach the award
+    rows through the sort-key triggers, awards/sort_keys.py)."""
     with open(path, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    out = {}
-    for row in rows:
-        defaults = {
+    wanted = {
+        row["code"]: {
             "name": row["name"],
             "name_en": row["name_en"],
             "category": row["category"],
@@ -59,8 +60,22 @@ def load_catalogue(path: Path = CATALOGUE_CSV) -> dict[str, AwardType]:
             "report_group": row["report_group"],
             "rank": int(row["rank"]),
         }
-        out[row["code"]], _ = AwardType.objects.update_or_create(code=row["code"], defaults=defaults)
-    return out
+        for row in rows
+    }
+    existing = AwardType.objects.select_for_update().in_bulk(list(wanted), field_name="code")
+    new, changed = [], []
+    for code, fields in wanted.items():
+        award_type = existing.get(code)
+        if award_type is None:
+            new.append(AwardType(code=code, **fields))
+        elif any(getattr(award_type, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(award_type, name, value)
+            changed.append(award_type)
+    created = {t.code: t for t in AwardType.objects.bulk_create(new)}
+    if changed:
+        AwardType.objects.bulk_update(changed, list(next(iter(wanted.values()))))
+    return {code: existing.get(code) or created[code] for code in wanted}
 
 
 def bulk_record_awards(awards: list[Award], batch_size: int = 2000) -> list[Award]:
