@@ -636,15 +636,17 @@ class Objects:
     award: Award
 
 
-@pytest.fixture
-def objects(db) -> Objects:
-    cao_bang = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="04")
-    department = Organization.objects.get(user_roles__user__username="donvi")
-    person = Person.objects.filter(organization__path__startswith=department.path).order_by("pk").first()
-    award = (Award.objects.filter(province=cao_bang).exclude(unit__path__startswith=department.path)
-             .order_by("pk").first())
-    assert person and award
-    return Objects(ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG"), cao_bang, person, award)
+@pytest.fixture(scope="module")
+def objects(django_db_setup, django_db_blocker) -> Objects:
+    """The scenario's objects the URLs are made of, read once for the module (the tests only read them)."""
+    with django_db_blocker.unblock():
+        cao_bang = Organization.objects.get(kind=OrganizationKind.PROVINCE, admin_code="04")
+        department = Organization.objects.get(user_roles__user__username="donvi")
+        person = Person.objects.filter(organization__path__startswith=department.path).order_by("pk").first()
+        award = (Award.objects.filter(province=cao_bang).exclude(unit__path__startswith=department.path)
+                 .order_by("pk").first())
+        assert person and award
+        return Objects(ClusterYear.objects.get(year=2018, cluster__code="C1-MNBG"), cao_bang, person, award)
 
 
 @pytest.fixture(scope="module")

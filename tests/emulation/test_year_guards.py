@@ -134,3 +134,22 @@ def test_a_date_after_the_steps_deadline_is_recorded_with_a_warning(world, clien
         assert "đã ký giao ước" in page
         assert ("sau hạn “Ký giao ước thi đua” (28/02/2031) của năm thi đua 2031" in page) is late
     assert cy.pact.signatures.count() == 2
+
+
+def test_who_may_view_a_year_is_what_the_cluster_years_visible_to_a_user_say(world):
+    """year_roles decides `can_view` from the members it reads anyway: the same answer as ClusterYear.visible_to,
+    for every account of the world (offices, a unit officer, the Central Board, an account without a role)."""
+    from django.contrib.auth import get_user_model
+
+    from thidua.emulation.models import ClusterYear
+
+    get_user_model().objects.create_user("khong-vai-tro", password="x")
+    users = list(get_user_model().objects.all())
+    assert len(users) >= 5
+    seen = set()
+    for user in users:
+        for cy in ClusterYear.objects.all():
+            can_view = services.year_roles(user, cy).can_view
+            assert can_view == ClusterYear.objects.visible_to(user).filter(pk=cy.pk).exists(), (user.username, cy)
+            seen.add(can_view)
+    assert seen == {True, False}

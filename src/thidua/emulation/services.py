@@ -98,7 +98,11 @@ def year_roles(user, cy: ClusterYear) -> YearRoles:
     roles = YearRoles()
     if scope.user_id is None:
         return roles
-    roles.can_view = ClusterYear.objects.visible_to(user).filter(pk=cy.pk).exists()
+    # Who may view is ClusterYear.visible_to, decided here on the members read once (not a query of its own).
+    members = None if scope.is_global and not scope.roles & MEMBER_ROLES else set(
+        cy.members.values_list("pk", flat=True))
+    roles.can_view = (scope.is_global or bool(members & scope.lineage_ids)
+                      or cy.cluster.organised_by_id in scope.lineage_ids)
     organiser = cy.cluster.organised_by
     if scope.is_superuser:
         roles.is_authority = True
@@ -107,8 +111,7 @@ def year_roles(user, cy: ClusterYear) -> YearRoles:
     elif scope.roles & MEMBER_ROLES and any(organiser.path.startswith(p) for p in scope.lineage_paths):
         roles.is_authority = True
     if scope.roles & MEMBER_ROLES:
-        member_ids = set(cy.members.values_list("pk", flat=True))
-        roles.member_ids = member_ids & scope.lineage_ids
+        roles.member_ids = members & scope.lineage_ids
         roles.is_chair = cy.chair_id in roles.member_ids
     return roles
 
