@@ -27,30 +27,45 @@ def _date(text: str) -> date | None:
 def load_provinces(path: Path = PROVINCES_CSV) -> dict[tuple[str, date | None], Organization]:
     """Load (or refresh) the 63 pre-2025 and 34 post-2025 provinces and the merger links.
 
-    Idempotent: rows are matched on (official code, valid_from).
+    Idempotent: rows are matched on (official code, valid_from). Set-based: the provinces already there read in
+    one query, the new ones inserted with their paths (bulk_create_organizations), the changed ones updated.
     """
     with open(path, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    existing = {(org.admin_code, org.valid_from): org
+                for org in Organization.objects.filter(kind=OrganizationKind.PROVINCE)}
     by_key: dict[tuple[str, date | None], Organization] = {}
+    new, changed = [], []
+    fields = ("name", "name_en", "short_name", "valid_to")
     for row in rows:
         key = (row["code"], _date(row["valid_from"]))
-        org = Organization.objects.filter(
-            kind=OrganizationKind.PROVINCE, admin_code=row["code"], valid_from=key[1]
-        ).first() or Organization(kind=OrganizationKind.PROVINCE, admin_code=row["code"], valid_from=key[1])
-        org.name = row["name"]
-        org.name_en = row["name_en"]
-        org.short_name = ("Thành phố " if row["kind"] == "city" else "Tỉnh ") + row["name"]
-        org.valid_to = _date(row["valid_to"])
-        org.save()
+        values = {"name": row["name"], "name_en": row["name_en"],
+                  "short_name": ("Thành phố " if row["kind"] == "city" else "Tỉnh ") + row["name"],
+                  "valid_to": _date(row["valid_to"])}
+        org = existing.get(key)
+        if org is None:
+            org = Organization(kind=OrganizationKind.PROVINCE, admin_code=row["code"], valid_from=key[1], **values)
+            new.append(org)
+        elif any(getattr(org, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(org, name, value)
+            org.name_folded = fold(org.name)
+            changed.append(org)
         by_key[key] = org
+    bulk_create_organizations(new)
+    if changed:
+        Organization.objects.bulk_update(changed, [*fields, "name_folded"])
     new_units = {code: org for (code, start), org in by_key.items() if start is not None}
+    moved = []
     for row in rows:
         if row["successor_code"]:
             org = by_key[(row["code"], _date(row["valid_from"]))]
             successor = new_units[row["successor_code"]]
             if org.successor_id != successor.pk:
                 org.successor = successor
-                org.save(update_fields=["successor"])
+                moved.append(org)
+    if moved:
+        Organization.objects.bulk_update(moved, ["successor"])
     return by_key
 
 
