@@ -4,13 +4,16 @@ Two kinds of database tests:
 - unit tests build their own data with the factories of tests/factories.py (the `three_provinces` fixture below:
   three provinces, their offices and officers, the Central Board; the award catalogue);
 - integration tests (marked `integration`) run on the national reference scenario of thidua.demo.scenario,
-  put once into the test database (per xdist worker) when the run selects at least one of them. Unit tests must
-  pass on both an empty database and one holding the scenario: `pytest -m "not integration"` checks the first.
+  put once into the test database of an xdist worker, just before its first integration test (fixture
+  `reference_scenario`). Unit tests must pass on both an empty database and one holding the scenario (a worker
+  that ran integration tests may run unit tests after them): `pytest -m "not integration"` checks the first.
 
-The migrated database and the scenario are built once and copied (tests/scenario_cache.py): the first worker that
-needs one builds it and saves a copy (SQLite: a file under var/test-cache/, restored with SQLite's backup API;
-PostgreSQL: a template database, restored by CREATE DATABASE … TEMPLATE); the other workers, later runs of the same
-day on the same source, and the slow tests copy it. THIDUA_TEST_CACHE=0 migrates and loads in every worker as before.
+The migrated database and the scenario are built once and copied (tests/scenario_cache.py, tests/demo_db.py): the
+first process that needs one builds it and saves a copy (SQLite: a file under var/test-cache/, restored with SQLite's
+backup API; PostgreSQL: a template database, restored by CREATE DATABASE … TEMPLATE); the other workers, later runs
+of the same day on the same source, and the slow tests copy it. The workers take the tests from the two ends of one
+list (_RunOrder below), so one runs unit tests while the other builds. THIDUA_TEST_CACHE=0 migrates and loads in
+every worker as before.
 
 Personas (Healthchecks/Saleor style), all from the reference scenario's demo accounts (integration tests):
 - province_officer: Cao Bằng's emulation office (also the 2018 cluster chair);
