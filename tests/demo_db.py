@@ -7,9 +7,10 @@ Building it takes about half a minute on a 2-core machine; a copy takes a fracti
     migrated_sqlite(path, env)   # an empty migrated SQLite database (tests/jobs/test_worker_process.py)
     migrated_sqlite_file(env), migrated_postgres(url, env)   # the migrated copy itself: a file, a template
 
-Every database here starts from one migrated copy per key (`thidua migrate` once: a file var/test-cache/empty-db-<key>.sqlite3,
-a template `<database>_migrated_<key>` on a PostgreSQL server): the demo database is that copy with the scenario
-loaded, and the test databases of tests/scenario_cache.py are copies of it too.
+Every database here starts from one migrated copy per key (`thidua migrate` once: a file
+var/test-cache/empty-db-<key>.sqlite3, a template `<database>_migrated_<key>` on a PostgreSQL server): the demo
+database is that copy with the scenario loaded, and the test databases of tests/scenario_cache.py are copies of it
+too.
 
 The copy lives in var/test-cache/demo-<key>/ (THIDUA_TEST_CACHE_DIR to move it); the collected static files, when
 asked (api_fuzz, the production test: production settings serve hashed names), in var/test-cache/static-<key>/.

@@ -29,6 +29,7 @@ from thidua.awards.models import (
 )
 from thidua.core import audit, refusals
 from thidua.core.refusals import Conflict
+from thidua.lib.refresh import assign
 from thidua.lib.text import fold
 from thidua.lib.uploads import JPEG, PDF, PNG, check_upload
 from thidua.orgs.models import Organization, Person
@@ -64,17 +65,15 @@ def load_catalogue(path: Path = CATALOGUE_CSV) -> dict[str, AwardType]:
     }
     existing = AwardType.objects.select_for_update().in_bulk(list(wanted), field_name="code")
     new, changed = [], []
-    for code, fields in wanted.items():
+    for code, values in wanted.items():
         award_type = existing.get(code)
         if award_type is None:
-            new.append(AwardType(code=code, **fields))
-        elif any(getattr(award_type, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(award_type, name, value)
+            new.append(AwardType(code=code, **values))
+        elif assign(award_type, values):
             changed.append(award_type)
     created = {t.code: t for t in AwardType.objects.bulk_create(new)}
     if changed:
-        AwardType.objects.bulk_update(changed, list(next(iter(wanted.values()))))
+        AwardType.objects.bulk_update(changed, list(wanted[changed[0].code]))  # every row sets the same fields
     return {code: existing.get(code) or created[code] for code in wanted}
 
 

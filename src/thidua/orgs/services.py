@@ -11,6 +11,7 @@ from django.db import transaction
 
 from thidua.core import audit, refusals
 from thidua.core.refusals import Conflict
+from thidua.lib.refresh import assign
 from thidua.lib.text import fold
 from thidua.orgs.models import TOP_LEVEL_KINDS, Organization, OrganizationKind, Person
 from thidua.orgs.scope import scope_for
@@ -36,7 +37,6 @@ def load_provinces(path: Path = PROVINCES_CSV) -> dict[tuple[str, date | None], 
                 for org in Organization.objects.filter(kind=OrganizationKind.PROVINCE)}
     by_key: dict[tuple[str, date | None], Organization] = {}
     new, changed = [], []
-    fields = ("name", "name_en", "short_name", "valid_to")
     for row in rows:
         key = (row["code"], _date(row["valid_from"]))
         values = {"name": row["name"], "name_en": row["name_en"],
@@ -46,15 +46,12 @@ def load_provinces(path: Path = PROVINCES_CSV) -> dict[tuple[str, date | None], 
         if org is None:
             org = Organization(kind=OrganizationKind.PROVINCE, admin_code=row["code"], valid_from=key[1], **values)
             new.append(org)
-        elif any(getattr(org, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(org, name, value)
-            org.name_folded = fold(org.name)
+        elif assign(org, {**values, "name_folded": fold(values["name"])}):
             changed.append(org)
         by_key[key] = org
     bulk_create_organizations(new)
     if changed:
-        Organization.objects.bulk_update(changed, [*fields, "name_folded"])
+        Organization.objects.bulk_update(changed, ["name", "name_en", "short_name", "valid_to", "name_folded"])
     new_units = {code: org for (code, start), org in by_key.items() if start is not None}
     moved = []
     for row in rows:
